@@ -1,0 +1,70 @@
+/**
+ * deno-channels: run the same batch of jobs with 1, 2, … N Deno Web Workers
+ * and measure when more workers pay off and when they stop paying. A Deno port
+ * of the Go "Golang-Channels" demo: a dispatcher, a Go-like channel of jobs,
+ * workers pulling from it, and a summary table of the speed-up.
+ *
+ * ```ts ignore
+ * import { renderSummaryTable, runSweep } from "./mod.ts";
+ *
+ * const sweep = await runSweep({ job: "sleep", params: { sleepMs: 100 }, maxWorkers: 2, jobCount: 4 });
+ * console.log(renderSummaryTable(sweep.steps));
+ * ```
+ *
+ * Run as a program (`deno run -A mod.ts --help`) it prints the sweep's tables.
+ *
+ * @module
+ */
+export { Channel, type ReceiveResult } from "./src/channel.ts";
+export {
+  type Config,
+  ConfigError,
+  type ConfigSources,
+  DEFAULTS,
+  helpText,
+  MAX_JOBS,
+  MAX_SLEEP_MS,
+  MAX_WORKERS,
+  parseConfig,
+} from "./src/config.ts";
+export { type JobResult, runStep, type RunStepOptions, type StepResult } from "./src/dispatcher.ts";
+export { JobCancelledError } from "./src/errors.ts";
+export type { SweepEvent, SweepEventHandler } from "./src/events.ts";
+export {
+  defineJob,
+  type JobContext,
+  type JobKind,
+  type JobParams,
+  type JobRunner,
+} from "./src/jobs/job.ts";
+export { findJobKind, JOB_KINDS } from "./src/jobs/registry.ts";
+export { noopJob } from "./src/jobs/noop.ts";
+export { sleepJob, type SleepOutput } from "./src/jobs/sleep.ts";
+export {
+  type JobOutcome,
+  PoolWorker,
+  WorkerPool,
+  type WorkerPoolOptions,
+  type WorkerState,
+} from "./src/pool/worker_pool.ts";
+export {
+  type Align,
+  formatSeconds,
+  formatSpeedup,
+  renderAsciiTable,
+  renderPiTable,
+  renderSummaryTable,
+  type SummaryRow,
+} from "./src/report/table.ts";
+export {
+  runSweep,
+  type SweepOptions,
+  type SweepResult,
+  type SweepStep,
+  sweepWorkerCounts,
+} from "./src/sweep.ts";
+
+if (import.meta.main) {
+  const { runCli } = await import("./src/cli.ts");
+  await runCli();
+}

@@ -1,0 +1,349 @@
+/**
+ * Settings: every key, flag, default, bound and error message lives here.
+ *
+ * The same keys come from flags, the environment and a `.env` file, in that
+ * order of precedence; a blank value counts as not set.
+ *
+ * @module
+ */
+import { parseEnv } from "node:util";
+import { findJobKind, JOB_KINDS } from "./jobs/registry.ts";
+
+/** The most workers one step may start (each Deno worker is a V8 isolate of ~10 MiB and more). */
+export const MAX_WORKERS = 1024;
+/** The most jobs one step may run. */
+export const MAX_JOBS = 10_000_000;
+/** The longest sleep job, in milliseconds (one hour). */
+export const MAX_SLEEP_MS = 3_600_000;
+
+/**
+ * Defaults for every setting; counts that depend on the machine are functions.
+ *
+ * @example Read the defaults
+ * ```ts
+ * import { DEFAULTS } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULTS.sleepMs, 1000);
+ * assert.equal(DEFAULTS.jobCount(), 2 * navigator.hardwareConcurrency);
+ * ```
+ */
+export const DEFAULTS = {
+  debug: false,
+  job: "sleep",
+  startWorkers: 1,
+  maxWorkers: (): number => navigator.hardwareConcurrency,
+  jobCount: (): number => 2 * navigator.hardwareConcurrency,
+  sleepMs: 1000,
+  digits: 10_000,
+} as const;
+
+/** The resolved settings of one run. */
+export interface Config {
+  /** Print the seed's verbose log. */
+  debug: boolean;
+  /** The job kind's canonical name. */
+  job: string;
+  /** The first worker count. */
+  startWorkers: number;
+  /** The last worker count. */
+  maxWorkers: number;
+  /** How many jobs each step runs. */
+  jobCount: number;
+  /** How long each sleep job sleeps, in milliseconds. */
+  sleepMs: number;
+  /** How many decimals each Pi job computes. */
+  digits: number;
+  /** `--help` was given: print usage and run nothing. */
+  help: boolean;
+}
+
+/** Where the settings come from; the CLI reads them, `parseConfig` only parses. */
+export interface ConfigSources {
+  /** Command-line arguments (`Deno.args`). */
+  args: readonly string[];
+  /** Environment variables, by key. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The text of the `.env` file, when there is one. */
+  dotenv?: string;
+  /** CPU count for the machine-dependent defaults. Default `navigator.hardwareConcurrency`. */
+  hardwareConcurrency?: number;
+}
+
+/**
+ * A setting was missing its value, malformed or out of range. The CLI prints
+ * its message as one line and exits with code 2.
+ *
+ * @example Catch a bad setting
+ * ```ts
+ * import { ConfigError, parseConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => parseConfig({ args: ["--jobs", "0"] }), ConfigError);
+ * ```
+ */
+export class ConfigError extends Error {
+  /**
+   * @param message One line naming the setting, the value and what is accepted.
+   * @param options Standard error options; `cause` is kept.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ConfigError";
+  }
+}
+
+type SettingName = Exclude<keyof Config, "help">;
+
+interface Setting {
+  name: SettingName;
+  key: string;
+  flag: string;
+  kind: "boolean" | "integer" | "job";
+  min?: number;
+  max?: number;
+  /** The default as `--help` shows it. */
+  defaultText: string;
+  description: string;
+}
+
+/**
+ * Every setting, in `--help` order.
+ */
+export const SETTINGS: readonly Setting[] = [
+  {
+    name: "debug",
+    key: "DEBUG",
+    flag: "--debug",
+    kind: "boolean",
+    defaultText: "false",
+    description: "print the seed's verbose log (workers, jobs, timings)",
+  },
+  {
+    name: "job",
+    key: "JOBNAME",
+    flag: "--job",
+    kind: "job",
+    defaultText: "sleep",
+    description: "the job kind (names below, any case)",
+  },
+  {
+    name: "startWorkers",
+    key: "STARTINGWORKERCOUNT",
+    flag: "--start-workers",
+    kind: "integer",
+    min: 1,
+    max: MAX_WORKERS,
+    defaultText: "1",
+    description: "the first worker count",
+  },
+  {
+    name: "maxWorkers",
+    key: "MAXWORKERCOUNT",
+    flag: "--max-workers",
+    kind: "integer",
+    min: 1,
+    max: MAX_WORKERS,
+    defaultText: "CPU count",
+    description: "the last worker count",
+  },
+  {
+    name: "jobCount",
+    key: "TOTALJOBCOUNT",
+    flag: "--jobs",
+    kind: "integer",
+    min: 1,
+    max: MAX_JOBS,
+    defaultText: "2 x CPU count",
+    description: "jobs per step (the same batch every step)",
+  },
+  {
+    name: "sleepMs",
+    key: "SLEEPMS",
+    flag: "--sleep-ms",
+    kind: "integer",
+    min: 1,
+    max: MAX_SLEEP_MS,
+    defaultText: String(DEFAULTS.sleepMs),
+    description: "milliseconds each sleep job sleeps",
+  },
+];
+
+const BOOLEAN_VALUES: Record<string, boolean> = { true: true, "1": true, false: false, "0": false };
+
+function accepted(setting: Setting): string {
+  switch (setting.kind) {
+    case "boolean":
+      return "true, false, 1 or 0";
+    case "integer":
+      return `an integer from ${setting.min} to ${setting.max}`;
+    case "job":
+      return `one of ${JOB_KINDS.map((kind) => kind.name).join(", ")}`;
+  }
+}
+
+function parseValue(setting: Setting, raw: string, where: string): boolean | number | string {
+  const text = raw.trim();
+  const fail = () =>
+    new ConfigError(
+      `Cannot read settings: ${where} must be ${accepted(setting)}, received "${raw}"`,
+    );
+  switch (setting.kind) {
+    case "boolean": {
+      const value = BOOLEAN_VALUES[text.toLowerCase()];
+      if (value === undefined) throw fail();
+      return value;
+    }
+    case "integer": {
+      if (!/^[+-]?\d+$/.test(text)) throw fail();
+      const value = Number(text);
+      if (value < setting.min! || value > setting.max!) throw fail();
+      return value;
+    }
+    case "job": {
+      const kind = findJobKind(text);
+      if (!kind) throw fail();
+      return kind.name;
+    }
+  }
+}
+
+/** Splits `args` into flag values; `--debug` alone means true. */
+function parseArgs(args: readonly string[]): { values: Map<Setting, string>; help: boolean } {
+  const values = new Map<Setting, string>();
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--help" || arg === "-h") {
+      help = true;
+      continue;
+    }
+    const match = /^(--[a-z-]+)(?:=(.*))?$/s.exec(arg);
+    const setting = match && SETTINGS.find((s) => s.flag === match[1]);
+    if (!match || !setting) {
+      const flags = SETTINGS.map((s) => s.flag).join(", ");
+      const what = arg.startsWith("-") ? "unknown flag" : "unexpected argument";
+      throw new ConfigError(
+        `Cannot read settings: ${what} "${arg}", accepted flags are ${flags}, --help`,
+      );
+    }
+    let value = match[2];
+    if (value === undefined) {
+      if (setting.kind === "boolean") {
+        value = "true";
+      } else {
+        value = args[++i];
+        if (value === undefined || value.startsWith("--")) {
+          throw new ConfigError(
+            `Cannot read settings: ${setting.flag} needs a value, ${accepted(setting)}`,
+          );
+        }
+      }
+    }
+    values.set(setting, value);
+  }
+  return { values, help };
+}
+
+/**
+ * Resolves the settings from flags, environment and `.env` text, in that order
+ * of precedence. A blank value counts as not set, so the next source (or the
+ * default) applies.
+ *
+ * @param sources Arguments, environment and `.env` text.
+ * @returns The resolved configuration.
+ * @throws {ConfigError} For an unknown flag, a flag without its value, a value
+ *   that is malformed or out of range, or a start count above the max count.
+ *
+ * @example Flags beat the environment, which beats `.env`
+ * ```ts
+ * import { parseConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const config = parseConfig({
+ *   args: ["--jobs", "8"],
+ *   env: { TOTALJOBCOUNT: "6", SLEEPMS: "250" },
+ *   dotenv: "TOTALJOBCOUNT=4\nSLEEPMS=100\nMAXWORKERCOUNT=2\n",
+ *   hardwareConcurrency: 4,
+ * });
+ * assert.equal(config.jobCount, 8);
+ * assert.equal(config.sleepMs, 250);
+ * assert.equal(config.maxWorkers, 2);
+ * assert.equal(config.startWorkers, 1);
+ * ```
+ */
+export function parseConfig(sources: ConfigSources): Config {
+  const cpus = sources.hardwareConcurrency ?? navigator.hardwareConcurrency;
+  const { values: flags, help } = parseArgs(sources.args);
+  const dotenv = sources.dotenv === undefined ? {} : parseEnv(sources.dotenv);
+  const env = sources.env ?? {};
+
+  const resolved: Record<string, boolean | number | string | undefined> = {};
+  for (const setting of SETTINGS) {
+    const layers: [string | undefined, string][] = [
+      [flags.get(setting), setting.flag],
+      [env[setting.key], `${setting.key} in the environment`],
+      [dotenv[setting.key], `${setting.key} in .env`],
+    ];
+    const layer = layers.find(([raw]) => raw !== undefined && raw.trim() !== "");
+    if (layer) resolved[setting.name] = parseValue(setting, layer[0]!, layer[1]);
+  }
+
+  const config: Config = {
+    debug: (resolved.debug as boolean | undefined) ?? DEFAULTS.debug,
+    job: (resolved.job as string | undefined) ?? DEFAULTS.job,
+    startWorkers: (resolved.startWorkers as number | undefined) ?? DEFAULTS.startWorkers,
+    maxWorkers: (resolved.maxWorkers as number | undefined) ?? cpus,
+    jobCount: (resolved.jobCount as number | undefined) ?? 2 * cpus,
+    sleepMs: (resolved.sleepMs as number | undefined) ?? DEFAULTS.sleepMs,
+    digits: DEFAULTS.digits,
+    help,
+  };
+  if (config.startWorkers > config.maxWorkers) {
+    throw new ConfigError(
+      `Cannot read settings: MAXWORKERCOUNT (--max-workers) must be >= STARTINGWORKERCOUNT (${config.startWorkers}), received ${config.maxWorkers}`,
+    );
+  }
+  return config;
+}
+
+/**
+ * The `--help` text: usage, every flag with its key and default, and the job kinds.
+ *
+ * @returns The help text, ending in a newline.
+ *
+ * @example Help names every key
+ * ```ts
+ * import { helpText } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.match(helpText(), /MAXWORKERCOUNT/);
+ * ```
+ */
+export function helpText(): string {
+  const rows = SETTINGS.map((s) => {
+    const flag = s.kind === "boolean" ? s.flag : `${s.flag} ${s.kind === "job" ? "NAME" : "N"}`;
+    return `  ${flag.padEnd(22)} ${s.key.padEnd(20)} ${s.description} (default: ${s.defaultText})`;
+  });
+  const jobs = JOB_KINDS.map((kind) => {
+    const names = [kind.name, ...kind.aliases].join(", ");
+    return `  ${names.padEnd(30)} ${kind.description}`;
+  });
+  return [
+    "deno-channels: run the same batch of jobs with 1, 2, … N workers and show the speed-up",
+    "",
+    "Usage: deno run -A mod.ts [flags]",
+    "",
+    "Flags (each also read from the environment and from ./.env by its key;",
+    "precedence: flag > environment > .env > default; a blank value means the default):",
+    ...rows,
+    `  ${"--help, -h".padEnd(22)} ${"".padEnd(20)} print this help`,
+    "",
+    "Job kinds:",
+    ...jobs,
+    "",
+    "Exit codes: 0 all jobs done, 1 a job failed, 2 bad settings, 130 interrupted (Ctrl-C),",
+    "143 terminated (SIGTERM).",
+    "",
+  ].join("\n");
+}

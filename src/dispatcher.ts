@@ -1,0 +1,205 @@
+/**
+ * One sweep step: a buffered channel of jobs, one loop per worker pulling from
+ * it, and a results channel collected into a {@linkcode StepResult}.
+ *
+ * @module
+ */
+import { Channel } from "./channel.ts";
+import type { SweepEventHandler } from "./events.ts";
+import type { WorkerPool } from "./pool/worker_pool.ts";
+
+/** How one job went. */
+export interface JobResult {
+  /** The job's UUID. */
+  jobId: string;
+  /** 1-based position of the job in the batch. */
+  jobNumber: number;
+  /** The UUID of the worker that ran it (empty when it never started). */
+  workerId: string;
+  /** `done`, `failed` or `cancelled`. */
+  status: "done" | "failed" | "cancelled";
+  /** How long the job ran inside its worker, in seconds. */
+  elapsedSeconds: number;
+  /** How long the job waited in the channel before a worker took it, in seconds. */
+  waitSeconds: number;
+  /** What the job returned, when done. */
+  output?: unknown;
+  /** A short phrase about the output ("slept 1000 ms"). */
+  summary?: string;
+  /** Why it failed or was cancelled. */
+  error?: { name: string; message: string };
+}
+
+/** How one step (a fixed worker count running the whole batch) went. */
+export interface StepResult {
+  /** How many workers ran the batch. */
+  workers: number;
+  /** How many jobs were submitted. */
+  jobCount: number;
+  /** From the first job handed out to the last result, in seconds. */
+  seconds: number;
+  /** From spawning the workers until all were ready, in seconds; not part of `seconds`. */
+  startupSeconds: number;
+  /** Jobs that finished. */
+  completed: number;
+  /** Jobs that threw, timed out or lost their worker. */
+  failed: number;
+  /** Jobs stopped by a cancel before they finished, or never started. */
+  cancelled: number;
+  /** Mean of the jobs' in-worker run times, in seconds (finished jobs only). */
+  averageJobSeconds: number;
+  /** Highest resident set size of the whole process seen during the step, in bytes. */
+  peakRssBytes: number;
+  /** Every job, in job-number order. */
+  jobs: JobResult[];
+}
+
+/** Options for {@linkcode runStep}. */
+export interface RunStepOptions {
+  /** How many jobs to run. */
+  jobCount: number;
+  /** Stops the step: running jobs are cancelled and the rest reported cancelled. */
+  signal?: AbortSignal;
+  /** Receives job events. */
+  onEvent?: SweepEventHandler;
+  /** How often to sample the process RSS, in milliseconds. */
+  rssSampleMs?: number;
+}
+
+interface QueuedJob {
+  jobId: string;
+  jobNumber: number;
+  queuedAtMs: number;
+}
+
+function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Runs a batch of `jobCount` jobs through a ready pool and collects the results.
+ * Every job comes back exactly once, as done, failed or cancelled.
+ *
+ * @param pool A pool whose workers are ready.
+ * @param options Job count, signal and event handler.
+ * @returns The step's timings and every job's result.
+ * @throws {RangeError} If `jobCount` is not a positive integer.
+ *
+ * @example Run four sleep jobs on two workers
+ * ```ts ignore
+ * import { WorkerPool } from "./pool/worker_pool.ts";
+ * import { runStep } from "./dispatcher.ts";
+ *
+ * await using pool = new WorkerPool({ size: 2, jobKind: "sleep", params: { sleepMs: 50, digits: 1 } });
+ * await pool.ready();
+ * const step = await runStep(pool, { jobCount: 4 });
+ * console.log(step.completed, step.seconds); // 4, ~0.1
+ * ```
+ */
+export async function runStep(pool: WorkerPool, options: RunStepOptions): Promise<StepResult> {
+  const { jobCount, signal, onEvent } = options;
+  if (!Number.isSafeInteger(jobCount) || jobCount < 1) {
+    throw new RangeError(
+      `Cannot run step: jobCount must be a positive integer, received ${jobCount}`,
+    );
+  }
+  const jobs = new Channel<QueuedJob>(jobCount);
+  const results = new Channel<JobResult>(jobCount);
+
+  let peakRssBytes = Deno.memoryUsage().rss;
+  const sampleRss = () => {
+    peakRssBytes = Math.max(peakRssBytes, Deno.memoryUsage().rss);
+  };
+  const rssTimer = setInterval(sampleRss, options.rssSampleMs ?? 20);
+
+  const onAbort = () => pool.cancel();
+  signal?.addEventListener("abort", onAbort, { once: true });
+
+  const batch: QueuedJob[] = [];
+  for (let jobNumber = 1; jobNumber <= jobCount; jobNumber++) {
+    const jobId = crypto.randomUUID();
+    onEvent?.({ type: "job-allocated", jobNumber, jobId });
+    batch.push({ jobId, jobNumber, queuedAtMs: 0 });
+  }
+  // The step's clock starts as the first job is handed out, after allocation.
+  const startMs = nowMs();
+  for (const job of batch) {
+    job.queuedAtMs = startMs;
+    await jobs.send(job);
+  }
+  jobs.close();
+
+  const cancelledBeforeStart = (job: QueuedJob, reason: string): JobResult => ({
+    jobId: job.jobId,
+    jobNumber: job.jobNumber,
+    workerId: "",
+    status: "cancelled",
+    elapsedSeconds: 0,
+    waitSeconds: (nowMs() - job.queuedAtMs) / 1000,
+    error: { name: "JobCancelledError", message: reason },
+  });
+
+  const workerLoops = pool.workers.map(async (worker) => {
+    for await (const job of jobs) {
+      if (signal?.aborted) {
+        await results.send(cancelledBeforeStart(job, "The sweep was cancelled before it started"));
+        continue;
+      }
+      if (worker.state === "closed") {
+        await results.send({
+          ...cancelledBeforeStart(job, `Worker ${worker.id} had stopped`),
+          status: "failed",
+        });
+        continue;
+      }
+      onEvent?.({
+        type: "job-started",
+        jobNumber: job.jobNumber,
+        jobCount,
+        jobId: job.jobId,
+        workerId: worker.id,
+      });
+      const outcome = await worker.run(job.jobId);
+      await results.send({
+        jobId: job.jobId,
+        jobNumber: job.jobNumber,
+        workerId: worker.id,
+        status: outcome.status,
+        elapsedSeconds: outcome.elapsedMs / 1000,
+        waitSeconds: Math.max(0, outcome.startedAtMs - job.queuedAtMs) / 1000,
+        output: outcome.output,
+        summary: outcome.summary,
+        error: outcome.error && { name: outcome.error.name, message: outcome.error.message },
+      });
+    }
+  });
+  Promise.all(workerLoops).finally(() => results.close());
+
+  const collected: JobResult[] = [];
+  let endMs = startMs;
+  for await (const result of results) {
+    endMs = nowMs();
+    collected.push(result);
+    onEvent?.({ type: "job-finished", jobCount, job: result });
+  }
+  clearInterval(rssTimer);
+  sampleRss();
+  signal?.removeEventListener("abort", onAbort);
+
+  collected.sort((a, b) => a.jobNumber - b.jobNumber);
+  const done = collected.filter((job) => job.status === "done");
+  return {
+    workers: pool.size,
+    jobCount,
+    seconds: (endMs - startMs) / 1000,
+    startupSeconds: 0,
+    completed: done.length,
+    failed: collected.filter((job) => job.status === "failed").length,
+    cancelled: collected.filter((job) => job.status === "cancelled").length,
+    averageJobSeconds: done.length === 0
+      ? 0
+      : done.reduce((sum, job) => sum + job.elapsedSeconds, 0) / done.length,
+    peakRssBytes,
+    jobs: collected,
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * The no-op job: returns at once, so a sweep measures only the dispatcher.
+ *
+ * @module
+ */
+import { defineJob } from "./job.ts";
+
+/**
+ * Does nothing; a sweep of these prices the dispatch of one job (channel,
+ * `postMessage` both ways, bookkeeping).
+ *
+ * @example The no-op job's name
+ * ```ts
+ * import { noopJob } from "./noop.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(noopJob.name, "noop");
+ * ```
+ */
+export const noopJob = defineJob<undefined, null>({
+  name: "noop",
+  aliases: ["NoopJob"],
+  description: "returns at once (prices the dispatch overhead per job)",
+  createRunner: () => () => null,
+});

@@ -1,0 +1,97 @@
+/**
+ * The messages between the main thread and a worker, imported by both sides.
+ *
+ * @module
+ */
+import type { JobParams } from "../jobs/job.ts";
+
+/** An error as it crosses the worker boundary. */
+export interface SerializedError {
+  /** The error's `name`, e.g. `RangeError` or `JobCancelledError`. */
+  name: string;
+  /** The error's message. */
+  message: string;
+  /** The stack inside the worker, when there was one. */
+  stack?: string;
+}
+
+/** Main thread → worker. */
+export type MainToWorker =
+  | {
+    type: "init";
+    workerId: string;
+    jobKind: string;
+    params: JobParams;
+    setup: unknown;
+    /** Backs the worker's cancel flag (`Int32Array` of length 1). */
+    cancelBuffer: SharedArrayBuffer;
+  }
+  | { type: "run"; jobId: string };
+
+/** Worker → main thread. */
+export type WorkerToMain =
+  | { type: "ready" }
+  | { type: "init-error"; error: SerializedError }
+  | {
+    type: "result";
+    jobId: string;
+    output: unknown;
+    summary?: string;
+    /** Job start as `performance.timeOrigin + performance.now()` inside the worker, ms. */
+    startedAtMs: number;
+    elapsedMs: number;
+  }
+  | {
+    type: "error";
+    jobId: string;
+    error: SerializedError;
+    cancelled: boolean;
+    startedAtMs: number;
+    elapsedMs: number;
+  };
+
+/**
+ * Turns anything thrown into a plain object that survives `postMessage`.
+ *
+ * @param error Whatever was thrown.
+ * @returns Its name, message and stack.
+ *
+ * @example Serialize a RangeError
+ * ```ts
+ * import { serializeError } from "./protocol.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const plain = serializeError(new RangeError("too big"));
+ * assert.equal(plain.name, "RangeError");
+ * assert.equal(plain.message, "too big");
+ * ```
+ */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: error.stack };
+  }
+  return { name: "Error", message: String(error) };
+}
+
+/**
+ * Rebuilds an `Error` from its serialized form, keeping the worker's stack.
+ *
+ * @param plain The serialized error.
+ * @returns An `Error` with the same name, message and stack.
+ *
+ * @example Round trip
+ * ```ts
+ * import { deserializeError, serializeError } from "./protocol.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const error = deserializeError(serializeError(new TypeError("bad")));
+ * assert.equal(error.name, "TypeError");
+ * assert.equal(error.message, "bad");
+ * ```
+ */
+export function deserializeError(plain: SerializedError): Error {
+  const error = new Error(plain.message);
+  error.name = plain.name;
+  if (plain.stack) error.stack = plain.stack;
+  return error;
+}

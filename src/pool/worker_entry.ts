@@ -1,0 +1,59 @@
+/**
+ * The script every worker runs: receives `init`, builds the job runner, then
+ * runs one job per `run` message and reports each result or error.
+ *
+ * @module
+ */
+/// <reference lib="deno.worker" />
+import { JobCancelledError } from "../errors.ts";
+import type { JobContext, JobKind, JobParams, JobRunner } from "../jobs/job.ts";
+import { findJobKind } from "../jobs/registry.ts";
+import { type MainToWorker, serializeError, type WorkerToMain } from "./protocol.ts";
+
+let kind: JobKind | undefined;
+let params: JobParams | undefined;
+let runner: JobRunner<unknown> | undefined;
+let context: JobContext | undefined;
+
+function post(message: WorkerToMain): void {
+  self.postMessage(message);
+}
+
+function init(message: Extract<MainToWorker, { type: "init" }>): void {
+  try {
+    kind = findJobKind(message.jobKind);
+    if (!kind) throw new TypeError(`Cannot start worker: unknown job kind "${message.jobKind}"`);
+    params = message.params;
+    const cancelFlag = new Int32Array(message.cancelBuffer);
+    context = { cancelFlag, shouldStop: () => Atomics.load(cancelFlag, 0) !== 0 };
+    runner = kind.createRunner(params, message.setup);
+    post({ type: "ready" });
+  } catch (error) {
+    post({ type: "init-error", error: serializeError(error) });
+  }
+}
+
+async function run(jobId: string): Promise<void> {
+  const startedAtMs = performance.timeOrigin + performance.now();
+  const start = performance.now();
+  try {
+    if (!runner || !context || !kind || !params) {
+      throw new Error(`Cannot run job ${jobId}: the worker was not initialised`);
+    }
+    const output = await runner(context);
+    const elapsedMs = performance.now() - start;
+    const summary = kind.describeOutput?.(output, params);
+    post({ type: "result", jobId, output, summary, startedAtMs, elapsedMs });
+  } catch (error) {
+    const elapsedMs = performance.now() - start;
+    const cancelled = error instanceof JobCancelledError;
+    post({ type: "error", jobId, error: serializeError(error), cancelled, startedAtMs, elapsedMs });
+  }
+}
+
+// Set before anything awaits so no message is missed.
+self.onmessage = (event: MessageEvent<MainToWorker>) => {
+  const message = event.data;
+  if (message.type === "init") init(message);
+  else run(message.jobId);
+};

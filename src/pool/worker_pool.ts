@@ -1,0 +1,282 @@
+/**
+ * Worker lifecycle: spawn, wait for ready, run one job at a time, cancel, close.
+ *
+ * @module
+ */
+import type { JobParams } from "../jobs/job.ts";
+import {
+  deserializeError,
+  type MainToWorker,
+  type SerializedError,
+  type WorkerToMain,
+} from "./protocol.ts";
+
+/** Where a worker is in its life. */
+export type WorkerState = "starting" | "ready" | "busy" | "closed";
+
+/** How one job ended, as seen by the pool. */
+export interface JobOutcome {
+  /** `done`, `failed` (threw, timed out, or its worker died) or `cancelled`. */
+  status: "done" | "failed" | "cancelled";
+  /** What the job returned, when done. */
+  output?: unknown;
+  /** A short phrase about the output, from the job kind. */
+  summary?: string;
+  /** Why it failed or was cancelled. */
+  error?: Error;
+  /** When the job started inside the worker, as epoch milliseconds. */
+  startedAtMs: number;
+  /** How long the job ran inside the worker, in milliseconds. */
+  elapsedMs: number;
+}
+
+/** Options for {@linkcode WorkerPool}. */
+export interface WorkerPoolOptions {
+  /** How many workers to start. */
+  size: number;
+  /** The job kind's name, resolved inside each worker. */
+  jobKind: string;
+  /** The sweep's job parameters. */
+  params: JobParams;
+  /** What the job kind prepared on the main thread (posted to each worker). */
+  setup?: unknown;
+  /**
+   * How long a cancelled job may take to stop before its worker is given up
+   * on and the job is reported cancelled anyway, in milliseconds.
+   */
+  cancelGraceMs?: number;
+}
+
+const WORKER_URL = new URL("./worker_entry.ts", import.meta.url);
+
+/** One Deno Web Worker with an id, a cancel flag and at most one job in flight. */
+export class PoolWorker {
+  /** The worker's UUID, as printed in DEBUG lines. */
+  readonly id: string = crypto.randomUUID();
+  #worker: Worker;
+  #cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  #state: WorkerState = "starting";
+  #ready: Promise<void>;
+  #inFlight?: { jobId: string; settle: (outcome: JobOutcome) => void; startedAtMs: number };
+  #cancelGraceMs: number;
+
+  /**
+   * Spawns the worker and sends it `init`.
+   *
+   * @param options The pool's options.
+   */
+  constructor(options: WorkerPoolOptions) {
+    this.#cancelGraceMs = options.cancelGraceMs ?? 250;
+    // Least privilege: jobs get no permissions unless a kind asks for them.
+    this.#worker = new Worker(WORKER_URL, { type: "module", deno: { permissions: "none" } });
+    this.#ready = new Promise((resolve, reject) => {
+      this.#worker.onmessage = (event: MessageEvent<WorkerToMain>) => {
+        const message = event.data;
+        if (message.type === "ready") {
+          this.#state = "ready";
+          resolve();
+        } else if (message.type === "init-error") {
+          this.#fail(message.error);
+          reject(deserializeError(message.error));
+        } else {
+          this.#settle(message);
+        }
+      };
+      this.#worker.onerror = (event: ErrorEvent) => {
+        // Handled here: an unhandled worker error would end the whole process.
+        event.preventDefault();
+        const error = { name: "WorkerError", message: event.message };
+        const wasStarting = this.#state === "starting";
+        this.#fail(error);
+        if (wasStarting) reject(new Error(`Cannot start worker: ${event.message}`));
+      };
+    });
+    // A rejection here is reported through ready(); keep it from being unhandled.
+    this.#ready.catch(() => {});
+    const init: MainToWorker = {
+      type: "init",
+      workerId: this.id,
+      jobKind: options.jobKind,
+      params: options.params,
+      setup: options.setup,
+      cancelBuffer: this.#cancelFlag.buffer as SharedArrayBuffer,
+    };
+    this.#worker.postMessage(init);
+  }
+
+  /** Where the worker is in its life. */
+  get state(): WorkerState {
+    return this.#state;
+  }
+
+  /**
+   * Resolves once the worker has built its job runner.
+   *
+   * @returns A promise that rejects if the worker failed to start.
+   */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /**
+   * Runs one job. Never rejects: failures and cancels come back as outcomes.
+   *
+   * @param jobId The job's UUID.
+   * @returns How the job ended.
+   * @throws {Error} If a job is already in flight on this worker.
+   */
+  run(jobId: string): Promise<JobOutcome> {
+    if (this.#state === "closed") {
+      return Promise.resolve({
+        status: "failed",
+        error: new Error(`Cannot run job ${jobId}: worker ${this.id} is closed`),
+        startedAtMs: Date.now(),
+        elapsedMs: 0,
+      });
+    }
+    if (this.#inFlight) throw new Error(`Cannot run job ${jobId}: worker ${this.id} is busy`);
+    this.#state = "busy";
+    Atomics.store(this.#cancelFlag, 0, 0);
+    return new Promise((settle) => {
+      this.#inFlight = { jobId, settle, startedAtMs: performance.timeOrigin + performance.now() };
+      const message: MainToWorker = { type: "run", jobId };
+      this.#worker.postMessage(message);
+    });
+  }
+
+  /**
+   * Asks the running job to stop: raises the cancel flag and wakes any
+   * `Atomics.wait`. A job that does not stop within the grace period is
+   * reported cancelled and its worker closed.
+   */
+  cancel(): void {
+    Atomics.store(this.#cancelFlag, 0, 1);
+    Atomics.notify(this.#cancelFlag, 0);
+    const inFlight = this.#inFlight;
+    if (!inFlight) return;
+    const timer = setTimeout(() => {
+      if (this.#inFlight !== inFlight) return;
+      this.#fail({
+        name: "JobCancelledError",
+        message:
+          `Job ${inFlight.jobId} did not stop within ${this.#cancelGraceMs} ms of its cancel`,
+      }, "cancelled");
+    }, this.#cancelGraceMs);
+    Deno.unrefTimer(timer);
+  }
+
+  /** Terminates the worker; a job still in flight is reported cancelled. Idempotent. */
+  close(): void {
+    if (this.#state === "closed") return;
+    Atomics.store(this.#cancelFlag, 0, 1);
+    Atomics.notify(this.#cancelFlag, 0);
+    this.#fail({ name: "JobCancelledError", message: "The worker was closed" }, "cancelled");
+  }
+
+  #settle(message: Extract<WorkerToMain, { type: "result" | "error" }>): void {
+    const inFlight = this.#inFlight;
+    if (!inFlight || inFlight.jobId !== message.jobId) return;
+    this.#inFlight = undefined;
+    if (this.#state === "busy") this.#state = "ready";
+    if (message.type === "result") {
+      inFlight.settle({
+        status: "done",
+        output: message.output,
+        summary: message.summary,
+        startedAtMs: message.startedAtMs,
+        elapsedMs: message.elapsedMs,
+      });
+    } else {
+      inFlight.settle({
+        status: message.cancelled ? "cancelled" : "failed",
+        error: deserializeError(message.error),
+        startedAtMs: message.startedAtMs,
+        elapsedMs: message.elapsedMs,
+      });
+    }
+  }
+
+  /** Closes the worker and settles the job in flight, if any, with `error`. */
+  #fail(error: SerializedError, status: "failed" | "cancelled" = "failed"): void {
+    this.#state = "closed";
+    this.#worker.terminate();
+    const inFlight = this.#inFlight;
+    this.#inFlight = undefined;
+    if (inFlight) {
+      const now = performance.timeOrigin + performance.now();
+      inFlight.settle({
+        status,
+        error: deserializeError(error),
+        startedAtMs: inFlight.startedAtMs,
+        elapsedMs: now - inFlight.startedAtMs,
+      });
+    }
+  }
+}
+
+/**
+ * A fixed set of workers for one sweep step.
+ *
+ * @example Start two sleep workers and close them
+ * ```ts ignore
+ * import { WorkerPool } from "./worker_pool.ts";
+ *
+ * await using pool = new WorkerPool({ size: 2, jobKind: "sleep", params: { sleepMs: 10, digits: 1 } });
+ * await pool.ready();
+ * const outcome = await pool.workers[0].run(crypto.randomUUID());
+ * console.log(outcome.status); // "done"
+ * ```
+ */
+export class WorkerPool implements AsyncDisposable {
+  #workers: PoolWorker[];
+
+  /**
+   * Spawns `size` workers; `ready()` tells when all of them can take jobs.
+   *
+   * @param options Size, job kind, parameters and setup.
+   * @throws {RangeError} If `size` is not a positive integer.
+   */
+  constructor(options: WorkerPoolOptions) {
+    if (!Number.isSafeInteger(options.size) || options.size < 1) {
+      throw new RangeError(
+        `Cannot start worker pool: size must be a positive integer, received ${options.size}`,
+      );
+    }
+    this.#workers = Array.from({ length: options.size }, () => new PoolWorker(options));
+  }
+
+  /** The workers, in allocation order. */
+  get workers(): readonly PoolWorker[] {
+    return this.#workers;
+  }
+
+  /** How many workers the pool has. */
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /**
+   * Waits until every worker is ready.
+   *
+   * @returns A promise that rejects with the first start-up failure.
+   */
+  async ready(): Promise<void> {
+    await Promise.all(this.#workers.map((worker) => worker.ready()));
+  }
+
+  /** Asks every running job to stop (see {@linkcode PoolWorker.cancel}). */
+  cancel(): void {
+    for (const worker of this.#workers) worker.cancel();
+  }
+
+  /** Terminates every worker. Idempotent. */
+  close(): void {
+    for (const worker of this.#workers) worker.close();
+  }
+
+  /** Closes the pool at the end of an `await using` block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The sweep: the same batch of jobs run with each worker count in turn, as in
+ * the Go seed (1 worker, then 2, … up to the maximum).
+ *
+ * @module
+ */
+import { DEFAULTS } from "./config.ts";
+import { runStep, type StepResult } from "./dispatcher.ts";
+import type { SweepEventHandler } from "./events.ts";
+import type { JobParams } from "./jobs/job.ts";
+import { findJobKind, JOB_KINDS } from "./jobs/registry.ts";
+import { WorkerPool } from "./pool/worker_pool.ts";
+
+/** Options for {@linkcode runSweep}. */
+export interface SweepOptions {
+  /** The job kind's name or alias (`sleep`, `EmptySleepJob`, `noop`, …). Default `sleep`. */
+  job?: string;
+  /** Job parameters; missing ones take their defaults. */
+  params?: Partial<JobParams>;
+  /** The first worker count. Default 1. */
+  startWorkers?: number;
+  /** The last worker count. Default `navigator.hardwareConcurrency`. */
+  maxWorkers?: number;
+  /** Explicit worker counts, run in this order; overrides `startWorkers`/`maxWorkers`. */
+  workerCounts?: readonly number[];
+  /** How many jobs each step runs. Default 2 × `navigator.hardwareConcurrency`. */
+  jobCount?: number;
+  /** Stops the sweep: `runSweep` then rejects with `signal.reason` and leaves no worker running. */
+  signal?: AbortSignal;
+  /** Receives progress events (for logs and progress lines). */
+  onEvent?: SweepEventHandler;
+}
+
+/** One step of a sweep, with its speed-up over the first step. */
+export interface SweepStep extends StepResult {
+  /** The first step's `seconds` divided by this step's (1 for the first step). */
+  speedup: number;
+}
+
+/** Everything a sweep measured. */
+export interface SweepResult {
+  /** The job kind's canonical name. */
+  job: string;
+  /** The job parameters every step used. */
+  params: JobParams;
+  /** One entry per worker count, in the order run. */
+  steps: SweepStep[];
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot start sweep: ${name} must be a positive integer, received ${value}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Lists the worker counts a sweep will run.
+ *
+ * @param options The sweep options.
+ * @returns The worker counts, in order.
+ * @throws {RangeError} If a count is not a positive integer, or start > max.
+ *
+ * @example From start to max
+ * ```ts
+ * import { sweepWorkerCounts } from "./sweep.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(sweepWorkerCounts({ startWorkers: 2, maxWorkers: 4 }), [2, 3, 4]);
+ * assert.deepEqual(sweepWorkerCounts({ workerCounts: [1, 8] }), [1, 8]);
+ * ```
+ */
+export function sweepWorkerCounts(options: SweepOptions): number[] {
+  if (options.workerCounts) {
+    if (options.workerCounts.length === 0) {
+      throw new RangeError("Cannot start sweep: workerCounts must list at least one count");
+    }
+    return options.workerCounts.map((count) => positiveInteger("workerCounts", count));
+  }
+  const start = positiveInteger("startWorkers", options.startWorkers ?? DEFAULTS.startWorkers);
+  const max = positiveInteger("maxWorkers", options.maxWorkers ?? DEFAULTS.maxWorkers());
+  if (start > max) {
+    throw new RangeError(
+      `Cannot start sweep: maxWorkers must be >= startWorkers (${start}), received ${max}`,
+    );
+  }
+  return Array.from({ length: max - start + 1 }, (_, i) => start + i);
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * Runs the same batch of jobs with each worker count and measures every step.
+ * Workers are spawned fresh for each step; their start-up is timed apart from
+ * the step.
+ *
+ * @param options Job kind, parameters, worker counts, job count, signal, events.
+ * @returns Every step's timings, speed-up and per-job results.
+ * @throws {TypeError} If the job kind is unknown.
+ * @throws {RangeError} If a count is out of range.
+ * @throws `signal.reason` (as a rejection) when the signal aborts; no worker is left running.
+ *
+ * @example Sleep jobs on 1 then 2 workers
+ * ```ts ignore
+ * import { runSweep } from "./sweep.ts";
+ *
+ * const sweep = await runSweep({ job: "sleep", params: { sleepMs: 100 }, maxWorkers: 2, jobCount: 4 });
+ * console.log(sweep.steps.map((step) => step.speedup)); // [1, ~2]
+ * ```
+ */
+export async function runSweep(options: SweepOptions = {}): Promise<SweepResult> {
+  const jobName = options.job ?? DEFAULTS.job;
+  const kind = findJobKind(jobName);
+  if (!kind) {
+    const known = JOB_KINDS.map((k) => k.name).join(", ");
+    throw new TypeError(`Cannot start sweep: unknown job "${jobName}", expected one of ${known}`);
+  }
+  const params: JobParams = {
+    sleepMs: options.params?.sleepMs ?? DEFAULTS.sleepMs,
+    digits: options.params?.digits ?? DEFAULTS.digits,
+  };
+  const counts = sweepWorkerCounts(options);
+  const jobCount = positiveInteger("jobCount", options.jobCount ?? DEFAULTS.jobCount());
+  const { signal, onEvent } = options;
+  signal?.throwIfAborted();
+
+  const setup = await abortable(Promise.resolve(kind.setup?.(params)), signal);
+  const steps: SweepStep[] = [];
+  for (const [index, workers] of counts.entries()) {
+    onEvent?.({ type: "step-start", step: index + 1, stepCount: counts.length, workers, jobCount });
+    const spawnStart = performance.now();
+    await using pool = new WorkerPool({ size: workers, jobKind: kind.name, params, setup });
+    pool.workers.forEach((worker, i) =>
+      onEvent?.({ type: "worker-allocated", workerNumber: i + 1, workerId: worker.id })
+    );
+    await abortable(pool.ready(), signal);
+    const startupSeconds = (performance.now() - spawnStart) / 1000;
+    onEvent?.({ type: "workers-ready", workers, startupSeconds });
+
+    const result = await runStep(pool, { jobCount, signal, onEvent });
+    const baseline = steps[0]?.seconds ?? result.seconds;
+    const step = { ...result, startupSeconds, speedup: baseline / result.seconds };
+    onEvent?.({ type: "step-end", step: index + 1, stepCount: counts.length, result: step });
+    signal?.throwIfAborted();
+    steps.push(step);
+  }
+  return { job: kind.name, params, steps };
+}
