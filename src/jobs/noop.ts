@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { defineJob } from "./job.ts";
+import { defineJob, type JobKind } from "./job.ts";
 
 /**
  * Does nothing; a sweep of these prices the dispatch of one job (channel,
@@ -17,7 +17,7 @@ import { defineJob } from "./job.ts";
  * assert.equal(noopJob.name, "noop");
  * ```
  */
-export const noopJob = defineJob<undefined, null>({
+export const noopJob: JobKind = defineJob<undefined, null>({
   name: "noop",
   aliases: ["NoopJob"],
   description: "returns at once (prices the dispatch overhead per job)",

@@ -4,7 +4,7 @@
  * @module
  */
 import { JobCancelledError } from "../errors.ts";
-import { defineJob } from "./job.ts";
+import { defineJob, type JobKind } from "./job.ts";
 
 /** What one sleep job reports. */
 export interface SleepOutput {
@@ -26,7 +26,7 @@ export interface SleepOutput {
  * assert.ok(sleepJob.aliases.includes("EmptySleepJob"));
  * ```
  */
-export const sleepJob = defineJob<undefined, SleepOutput>({
+export const sleepJob: JobKind = defineJob<undefined, SleepOutput>({
   name: "sleep",
   aliases: ["EmptySleepJob"],
   description: "waits SLEEPMS in each job (a timer: no CPU work, like the seed's EmptySleepJob)",
