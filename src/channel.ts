@@ -81,6 +81,8 @@ export class Channel<T> implements AsyncIterable<T> {
   #closed = false;
 
   /**
+   * Creates an open, empty channel.
+   *
    * @param capacity How many values the channel holds before `send()` waits;
    *   0 (the default) makes every send wait for a receiver.
    * @throws {RangeError} If `capacity` is not a non-negative integer.

@@ -46,10 +46,10 @@ function debugLogger(config: Config): (event: SweepEvent) => void {
         console.log(`${rule}\n${title}\n${rule}\n`);
         console.log(`${label(`Workers: ${event.workers}`)}Job Name: ${config.job}`);
         console.log("-".repeat(60));
-        console.log(`  ${label("Workers In Use:").slice(2)}${event.workers}`);
-        console.log(`  ${label("Workers Available:").slice(2)}${cpus}`);
-        console.log(`  ${label("Workers Idle:").slice(2)}${Math.max(0, cpus - event.workers)}`);
-        console.log(`  ${label("Number of Jobs:").slice(2)}${event.jobCount}`);
+        console.log(`${label("  Workers In Use:")}${event.workers}`);
+        console.log(`${label("  Workers Available:")}${cpus}`);
+        console.log(`${label("  Workers Idle:")}${Math.max(0, cpus - event.workers)}`);
+        console.log(`${label("  Number of Jobs:")}${event.jobCount}`);
         console.log(`${"-".repeat(60)}\n`);
         break;
       }

@@ -84,6 +84,8 @@ export interface ConfigSources {
  */
 export class ConfigError extends Error {
   /**
+   * Creates a settings error.
+   *
    * @param message One line naming the setting, the value and what is accepted.
    * @param options Standard error options; `cause` is kept.
    */

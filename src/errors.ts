@@ -20,6 +20,8 @@
  */
 export class JobCancelledError extends Error {
   /**
+   * Creates a cancellation error.
+   *
    * @param message What was stopped and why.
    * @param options Standard error options; `cause` is kept.
    */

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { JobCancelledError } from "../errors.ts";
 import type { JobParams } from "../jobs/job.ts";
 import {
   deserializeError,
@@ -59,6 +60,7 @@ export class PoolWorker {
   #ready: Promise<void>;
   #inFlight?: { jobId: string; settle: (outcome: JobOutcome) => void; startedAtMs: number };
   #cancelGraceMs: number;
+  #stopping = false;
 
   /**
    * Spawns the worker and sends it `init`.
@@ -135,8 +137,15 @@ export class PoolWorker {
       });
     }
     if (this.#inFlight) throw new Error(`Cannot run job ${jobId}: worker ${this.id} is busy`);
+    if (this.#stopping) {
+      return Promise.resolve({
+        status: "cancelled",
+        error: new JobCancelledError(`Cannot run job ${jobId}: worker ${this.id} is stopping`),
+        startedAtMs: performance.timeOrigin + performance.now(),
+        elapsedMs: 0,
+      });
+    }
     this.#state = "busy";
-    Atomics.store(this.#cancelFlag, 0, 0);
     return new Promise((settle) => {
       this.#inFlight = { jobId, settle, startedAtMs: performance.timeOrigin + performance.now() };
       const message: MainToWorker = { type: "run", jobId };
@@ -145,11 +154,21 @@ export class PoolWorker {
   }
 
   /**
+   * Stops the worker taking jobs and cancels the one running: later `run()`
+   * calls come back cancelled at once.
+   */
+  stop(): void {
+    this.#stopping = true;
+    this.cancelJob();
+  }
+
+  /**
    * Asks the running job to stop: raises the cancel flag and wakes any
    * `Atomics.wait`. A job that does not stop within the grace period is
-   * reported cancelled and its worker closed.
+   * reported cancelled and its worker closed. The flag is lowered again once
+   * the job has settled, so the worker can take the next job.
    */
-  cancel(): void {
+  cancelJob(): void {
     Atomics.store(this.#cancelFlag, 0, 1);
     Atomics.notify(this.#cancelFlag, 0);
     const inFlight = this.#inFlight;
@@ -178,6 +197,7 @@ export class PoolWorker {
     if (!inFlight || inFlight.jobId !== message.jobId) return;
     this.#inFlight = undefined;
     if (this.#state === "busy") this.#state = "ready";
+    if (!this.#stopping) Atomics.store(this.#cancelFlag, 0, 0);
     if (message.type === "result") {
       inFlight.settle({
         status: "done",
@@ -264,9 +284,9 @@ export class WorkerPool implements AsyncDisposable {
     await Promise.all(this.#workers.map((worker) => worker.ready()));
   }
 
-  /** Asks every running job to stop (see {@linkcode PoolWorker.cancel}). */
+  /** Stops every worker taking jobs and cancels the running ones (see {@linkcode PoolWorker.stop}). */
   cancel(): void {
-    for (const worker of this.#workers) worker.cancel();
+    for (const worker of this.#workers) worker.stop();
   }
 
   /** Terminates every worker. Idempotent. */

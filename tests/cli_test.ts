@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { cliCommand, runCli } from "./_cli.ts";
+
+const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+Deno.test("the CLI prints the seed's summary table for a sleep sweep", async () => {
+  const run = await runCli(["--sleep-ms", "50", "--jobs", "4", "--max-workers", "2"]);
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.split("\n");
+  const start = lines.indexOf("Summary:");
+  assert.ok(start >= 0, run.stdout);
+  assert.equal(
+    lines[start + 2],
+    "| NUMBER OF WORKERS | NUMBER OF JOBS | EXECUTION TIME | SPEED INCREASE |",
+  );
+  assert.match(
+    lines[start + 4],
+    /^\|                 1 \|              4 \|       0\.2\d{5} \| \(baseline\)     \|$/,
+  );
+  assert.match(
+    lines[start + 5],
+    /^\|                 2 \|              4 \|       0\.1\d{5} \| \+\d(\.\d+)?x +\|$/,
+  );
+  assert.match(run.stdout, /Worker start-up \(spawn until ready; not in EXECUTION TIME\): 1 w /);
+  assert.match(
+    run.stdout,
+    /Overhead over the ideal ceil\(jobs \/ workers\) x SLEEPMS: 1 w -?\d+\.\d ms/,
+  );
+  // Progress goes to stderr, one line per step.
+  assert.match(run.stderr, /^Step 1\/2: 1 worker, 4 jobs: 0\.\d{3} s/m);
+  assert.match(run.stderr, /^Step 2\/2: 2 workers, 4 jobs: 0\.\d{3} s/m);
+});
+
+Deno.test("the CLI with DEBUG=true prints the seed's verbose log", async () => {
+  const run = await runCli(["--sleep-ms", "10", "--jobs", "3", "--max-workers", "2"], {
+    env: { DEBUG: "true" },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const out = run.stdout;
+  assert.match(out, /\|  Spawning workers for test 1 of 2  \|/);
+  assert.match(out, /\|  Spawning workers for test 2 of 2  \|/);
+  assert.match(out, /^Workers: 2 +Job Name: sleep$/m);
+  assert.match(out, /^  Workers In Use: +2$/m);
+  assert.match(out, /^  Number of Jobs: +3$/m);
+  assert.match(out, new RegExp(`^Allocating Worker #2: +${UUID}$`, "m"));
+  assert.match(out, new RegExp(`^  Allocating Job #3: +${UUID}$`, "m"));
+  assert.match(out, new RegExp(`^  JOB 3/3 STARTED: +${UUID} with Worker: ${UUID}$`, "m"));
+  assert.match(
+    out,
+    new RegExp(
+      `^    -> JOB 1/3 COMPLETED: +${UUID} with Worker: ${UUID} \\(Ran sleep in 0\\.01\\d+ Seconds`,
+      "m",
+    ),
+  );
+  assert.equal(out.match(/COMPLETED:/g)?.length, 6);
+  assert.equal(out.match(/^Total time taken: +\d+\.\d{6} Seconds$/gm)?.length, 2);
+});
+
+Deno.test("the CLI stops on Ctrl-C, prints what completed and exits 130", async () => {
+  const child = (await cliCommand(
+    ["--debug", "--sleep-ms", "200", "--jobs", "2", "--start-workers", "1", "--max-workers", "2"],
+    { env: { SLEEPMS: "" } },
+  )).spawn();
+  const decoder = new TextDecoder();
+  let stdout = "";
+  const reader = child.stdout.getReader();
+  // Wait until the second step's first job (a 200 ms sleep) is running.
+  while (!/test 2 of 2[\s\S]*STARTED/.test(stdout)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stdout += decoder.decode(value);
+  }
+  const signalledAt = performance.now();
+  child.kill("SIGINT");
+  const rest = (async () => {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      stdout += decoder.decode(r.value);
+    }
+  })();
+  const [status, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stderr).text(),
+    rest,
+  ]);
+  const exitMs = performance.now() - signalledAt;
+  assert.equal(status.code, 130);
+  assert.ok(exitMs < 1000, `exited ${exitMs.toFixed(0)} ms after SIGINT`);
+  assert.match(stdout, /^\|                 1 \|              2 \|.*\(baseline\)/m);
+  assert.doesNotMatch(stdout, /^\|                 2 \|/m);
+  assert.match(
+    stderr,
+    /interrupted by SIGINT; the step with 2 workers stopped with \d done, 0 failed, \d cancelled of 2/,
+  );
+});

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { runStep, runSweep, type SweepEvent, sweepWorkerCounts, WorkerPool } from "../mod.ts";
+
+Deno.test("runStep() completes each job exactly once when jobs do not divide evenly", async () => {
+  await using pool = new WorkerPool({
+    size: 3,
+    jobKind: "sleep",
+    params: { sleepMs: 5, digits: 1 },
+  });
+  await pool.ready();
+  const started: string[] = [];
+  const step = await runStep(pool, {
+    jobCount: 7,
+    onEvent: (event) => {
+      if (event.type === "job-started") started.push(event.jobId);
+    },
+  });
+  assert.equal(step.completed, 7);
+  assert.equal(step.failed + step.cancelled, 0);
+  assert.deepEqual(step.jobs.map((job) => job.jobNumber), [1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(new Set(step.jobs.map((job) => job.jobId)).size, 7);
+  assert.deepEqual([...started].sort(), step.jobs.map((job) => job.jobId).sort());
+  const workerIds = new Set(pool.workers.map((worker) => worker.id));
+  assert.ok(step.jobs.every((job) => workerIds.has(job.workerId)));
+  assert.equal(new Set(step.jobs.map((job) => job.workerId)).size, 3, "all three workers ran jobs");
+});
+
+Deno.test("runSweep() with 4 sleep jobs of 200 ms runs about twice as fast on 2 workers", async () => {
+  const sweep = await runSweep({
+    job: "sleep",
+    params: { sleepMs: 200 },
+    startWorkers: 1,
+    maxWorkers: 2,
+    jobCount: 4,
+  });
+  assert.equal(sweep.job, "sleep");
+  assert.deepEqual(sweep.steps.map((step) => step.workers), [1, 2]);
+  const [one, two] = sweep.steps;
+  assert.equal(one.speedup, 1);
+  const ratio = one.seconds / two.seconds;
+  assert.ok(ratio > 1.8 && ratio < 2.2, `speed-up ${ratio}`);
+  assert.equal(two.speedup, ratio);
+  // Each sleep job runs its 200 ms inside the worker, give or take a little.
+  for (const job of [...one.jobs, ...two.jobs]) {
+    assert.ok(job.elapsedSeconds >= 0.2 && job.elapsedSeconds < 0.22, `${job.elapsedSeconds}`);
+  }
+  // Start-up is measured apart from the step time.
+  assert.ok(one.startupSeconds > 0);
+});
+
+Deno.test("runSweep() reports events in the seed's order for every step", async () => {
+  const events: SweepEvent["type"][] = [];
+  await runSweep({
+    job: "noop",
+    workerCounts: [2],
+    jobCount: 3,
+    onEvent: (event) => events.push(event.type),
+  });
+  assert.deepEqual(events.slice(0, 4), [
+    "step-start",
+    "worker-allocated",
+    "worker-allocated",
+    "workers-ready",
+  ]);
+  assert.equal(events.filter((type) => type === "job-allocated").length, 3);
+  assert.equal(events.filter((type) => type === "job-started").length, 3);
+  assert.equal(events.filter((type) => type === "job-finished").length, 3);
+  assert.equal(events.at(-1), "step-end");
+});
+
+Deno.test("runSweep() rejects an unknown job and bad counts before starting workers", async () => {
+  await assert.rejects(runSweep({ job: "nope" }), TypeError);
+  await assert.rejects(runSweep({ job: "noop", startWorkers: 3, maxWorkers: 2 }), RangeError);
+  await assert.rejects(runSweep({ job: "noop", jobCount: 0 }), RangeError);
+});
+
+Deno.test("runSweep() rejects with signal.reason when aborted mid-step", async () => {
+  const controller = new AbortController();
+  const reason = new Error("stop now");
+  let cancelled = 0;
+  const sweep = runSweep({
+    job: "sleep",
+    params: { sleepMs: 10_000 },
+    workerCounts: [2],
+    jobCount: 4,
+    signal: controller.signal,
+    onEvent: (event) => {
+      if (event.type === "job-started" && event.jobNumber === 2) controller.abort(reason);
+      if (event.type === "step-end") cancelled = event.result.cancelled;
+    },
+  });
+  const start = performance.now();
+  await assert.rejects(sweep, (error) => error === reason);
+  // Far below one 10 s sleep: the cancel flag woke the sleeping workers.
+  assert.ok(performance.now() - start < 5_000);
+  assert.equal(cancelled, 4);
+});
+
+Deno.test("sweepWorkerCounts() counts from start to max", () => {
+  assert.deepEqual(sweepWorkerCounts({ startWorkers: 1, maxWorkers: 3 }), [1, 2, 3]);
+  assert.throws(() => sweepWorkerCounts({ startWorkers: 0, maxWorkers: 3 }), RangeError);
+});
