@@ -15,11 +15,11 @@ Deno.test("the CLI prints the seed's summary table for a sleep sweep", async () 
   );
   assert.match(
     lines[start + 4],
-    /^\|                 1 \|              4 \|       0\.2\d{5} \| \(baseline\)     \|$/,
+    /^\| {17}1 \| {14}4 \| {7}0\.2\d{5} \| \(baseline\) {5}\|$/,
   );
   assert.match(
     lines[start + 5],
-    /^\|                 2 \|              4 \|       0\.1\d{5} \| \+\d(\.\d+)?x +\|$/,
+    /^\| {17}2 \| {14}4 \| {7}0\.1\d{5} \| \+\d(\.\d+)?x +\|$/,
   );
   assert.match(run.stdout, /Worker start-up \(spawn until ready; not in EXECUTION TIME\): 1 w /);
   assert.match(
@@ -37,11 +37,11 @@ Deno.test("the CLI with DEBUG=true prints the seed's verbose log", async () => {
   });
   assert.equal(run.code, 0, run.stderr);
   const out = run.stdout;
-  assert.match(out, /\|  Spawning workers for test 1 of 2  \|/);
-  assert.match(out, /\|  Spawning workers for test 2 of 2  \|/);
+  assert.match(out, /\| {2}Spawning workers for test 1 of 2 {2}\|/);
+  assert.match(out, /\| {2}Spawning workers for test 2 of 2 {2}\|/);
   assert.match(out, /^Workers: 2 +Job Name: sleep$/m);
-  assert.match(out, /^  Workers In Use: +2$/m);
-  assert.match(out, /^  Number of Jobs: +3$/m);
+  assert.match(out, /^ {2}Workers In Use: +2$/m);
+  assert.match(out, /^ {2}Number of Jobs: +3$/m);
   assert.match(out, new RegExp(`^Allocating Worker #2: +${UUID}$`, "m"));
   assert.match(out, new RegExp(`^  Allocating Job #3: +${UUID}$`, "m"));
   assert.match(out, new RegExp(`^  JOB 3/3 STARTED: +${UUID} with Worker: ${UUID}$`, "m"));
@@ -85,8 +85,8 @@ Deno.test("the CLI stops on Ctrl-C, prints what completed and exits 130", async 
   const exitMs = performance.now() - signalledAt;
   assert.equal(status.code, 130);
   assert.ok(exitMs < 1000, `exited ${exitMs.toFixed(0)} ms after SIGINT`);
-  assert.match(stdout, /^\|                 1 \|              2 \|.*\(baseline\)/m);
-  assert.doesNotMatch(stdout, /^\|                 2 \|/m);
+  assert.match(stdout, /^\| {17}1 \| {14}2 \|.*\(baseline\)/m);
+  assert.doesNotMatch(stdout, /^\| {17}2 \|/m);
   assert.match(
     stderr,
     /interrupted by SIGINT; the step with 2 workers stopped with \d done, 0 failed, \d cancelled of 2/,
