@@ -1,0 +1,420 @@
+/**
+ * Per-step scaling figures from measured sweep steps: speed-up, efficiency,
+ * the Karp–Flatt serial fraction, job wait and run time percentiles, worker
+ * utilisation and peak RSS; repeated runs combined by their median; and the
+ * whole sweep analysed with Amdahl and USL fits and a recommendation.
+ *
+ * Definitions, with `b` the first (baseline) step's workers and `N` a step's:
+ * - speed-up `S = baseline seconds / step seconds`, so the first step is 1;
+ * - worker ratio `p = N / b`, the ideal speed-up for that step;
+ * - efficiency `E = S / p` (1 is ideal, also when the baseline has 2+ workers);
+ * - Karp–Flatt `e = (1/S − 1/p) / (1 − 1/p)`, `null` where `p = 1`;
+ * - utilisation `U = Σ job run seconds / (step seconds × N)`.
+ *
+ * @module
+ */
+import type { StepResult } from "../dispatcher.ts";
+import type { SweepStep } from "../sweep.ts";
+import {
+  type AmdahlFit,
+  fitAmdahl,
+  type FitFailure,
+  fitUsl,
+  type Recommendation,
+  recommendWorkers,
+  type UslFit,
+} from "./fit.ts";
+
+const BYTES_PER_MIB = 1024 * 1024;
+
+/** The 50th and 95th percentiles and the maximum of a set of durations, in seconds. */
+export interface Percentiles {
+  /** The median, in seconds. */
+  p50: number;
+  /** The 95th percentile, in seconds. */
+  p95: number;
+  /** The largest value, in seconds. */
+  max: number;
+}
+
+/** The middle and the range of repeated measurements. */
+export interface Spread {
+  /** The median (the mean of the two middle values for an even count). */
+  median: number;
+  /** The smallest value. */
+  min: number;
+  /** The largest value. */
+  max: number;
+}
+
+/** What {@linkcode combineRepeats} adds to a step measured more than once. */
+export interface RepeatInfo {
+  /** How many times the step was run. */
+  repeats: number;
+  /** The fastest run's seconds. */
+  secondsMin: number;
+  /** The slowest run's seconds. */
+  secondsMax: number;
+}
+
+/** A step whose `seconds` is the median of several runs (see {@linkcode combineRepeats}). */
+export interface RepeatedStep extends SweepStep, RepeatInfo {}
+
+/** A step as measured once, or combined from repeats. */
+export type StepInput = StepResult & Partial<RepeatInfo>;
+
+/** Every figure for one step; ratios are plain fractions (0.97, not 97). */
+export interface StepAnalysis {
+  /** Workers in the step. */
+  workers: number;
+  /** Jobs per run of the step. */
+  jobCount: number;
+  /** Runs the figures come from (1 unless combined from repeats). */
+  repeats: number;
+  /** Wall time of the step in seconds (the median over repeats). */
+  seconds: number;
+  /** The fastest run's seconds (equal to `seconds` for one run). */
+  secondsMin: number;
+  /** The slowest run's seconds (equal to `seconds` for one run). */
+  secondsMax: number;
+  /** `p = workers / baselineWorkers`: the ideal speed-up for this step. */
+  workerRatio: number;
+  /** Baseline seconds over this step's; `null` when either is not positive. */
+  speedup: number | null;
+  /** `speedup / workerRatio`; `null` without a speed-up. */
+  efficiency: number | null;
+  /** Karp–Flatt experimental serial fraction; `null` for `workerRatio` 1 or no speed-up. */
+  karpFlatt: number | null;
+  /** How long jobs waited for a worker, over jobs a worker took; `null` if none. */
+  waitSeconds: Percentiles | null;
+  /** How long finished jobs ran inside a worker; `null` if none finished. */
+  runSeconds: Percentiles | null;
+  /** Share of worker time spent running jobs (may pass 1 by clock skew); `null` for 0 s. */
+  utilization: number | null;
+  /** Highest process resident set size during the step, in MiB. */
+  peakRssMiB: number;
+  /** Jobs that finished (summed over repeats). */
+  completed: number;
+  /** Jobs that failed (summed over repeats). */
+  failed: number;
+  /** Jobs that were cancelled (summed over repeats). */
+  cancelled: number;
+}
+
+/** A whole sweep analysed: every step, both fits, and how many workers to use. */
+export interface SweepAnalysis {
+  /** Workers in the first step, which every speed-up is relative to. */
+  baselineWorkers: number;
+  /** One entry per step, in the order run. */
+  steps: StepAnalysis[];
+  /** Amdahl's law fitted to the speed-ups, or why not. */
+  amdahl: AmdahlFit | FitFailure;
+  /** The Universal Scalability Law fitted to the speed-ups, or why not. */
+  usl: UslFit | FitFailure;
+  /** How many workers to use. */
+  recommendation: Recommendation;
+}
+
+/**
+ * The `fraction` quantile of `values` by linear interpolation between closest
+ * ranks: position `h = (n − 1) × fraction` in the sorted values (NumPy's
+ * default, R type 7, Excel PERCENTILE.INC). Non-finite values are ignored.
+ *
+ * @param values The sample, in any order.
+ * @param fraction 0 for the minimum, 0.5 for the median, 1 for the maximum.
+ * @returns The quantile, or `null` for an empty sample.
+ * @throws {RangeError} If `fraction` is outside [0, 1].
+ *
+ * @example The median and 95th percentile of 1..5
+ * ```ts
+ * import { percentile } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(percentile([5, 1, 3, 2, 4], 0.5), 3);
+ * assert.equal(percentile([1, 2, 3, 4, 5], 0.95), 4.8);
+ * assert.equal(percentile([], 0.5), null);
+ * ```
+ */
+export function percentile(values: readonly number[], fraction: number): number | null {
+  if (!(fraction >= 0 && fraction <= 1)) {
+    throw new RangeError(
+      `Cannot take percentile: fraction must be in [0, 1], received ${fraction}`,
+    );
+  }
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const position = (sorted.length - 1) * fraction;
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+}
+
+/**
+ * The p50, p95 and maximum of `values` (see {@linkcode percentile}).
+ *
+ * @param values Durations in seconds.
+ * @returns The three figures, or `null` for an empty sample.
+ *
+ * @example Eleven durations
+ * ```ts
+ * import { percentiles } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const result = percentiles([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+ * assert.deepEqual(result, { p50: 50, p95: 95, max: 100 });
+ * ```
+ */
+export function percentiles(values: readonly number[]): Percentiles | null {
+  const p50 = percentile(values, 0.5);
+  if (p50 === null) return null;
+  return { p50, p95: percentile(values, 0.95)!, max: percentile(values, 1)! };
+}
+
+/**
+ * The median, minimum and maximum of repeated measurements.
+ *
+ * @param values At least one value.
+ * @returns The spread.
+ * @throws {RangeError} If `values` is empty.
+ *
+ * @example Three runs
+ * ```ts
+ * import { medianMinMax } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(medianMinMax([2.1, 1.9, 2.0]), { median: 2.0, min: 1.9, max: 2.1 });
+ * assert.equal(medianMinMax([1, 2, 3, 10]).median, 2.5);
+ * ```
+ */
+export function medianMinMax(values: readonly number[]): Spread {
+  const median = percentile(values, 0.5);
+  if (median === null) {
+    throw new RangeError("Cannot take median: received no finite values");
+  }
+  return { median, min: percentile(values, 0)!, max: percentile(values, 1)! };
+}
+
+/**
+ * The Karp–Flatt metric, the experimentally determined serial fraction:
+ * `e = (1/S − 1/p) / (1 − 1/p)`. A value that grows with `p` points at
+ * overhead (contention, coordination) rather than a fixed serial part.
+ *
+ * @param speedup Measured speed-up `S` over the baseline step.
+ * @param workerRatio `p`, this step's workers over the baseline's.
+ * @returns `e`, or `null` when `p` is 1 (0/0) or either input is not positive.
+ *
+ * @example Amdahl data with s = 0.1 gives back 0.1
+ * ```ts
+ * import { karpFlatt } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(Math.abs(karpFlatt(1 / (0.1 + 0.9 / 4), 4)! - 0.1) < 1e-12);
+ * assert.equal(karpFlatt(1, 1), null);
+ * ```
+ */
+export function karpFlatt(speedup: number, workerRatio: number): number | null {
+  if (!(speedup > 0) || !(workerRatio > 0) || !Number.isFinite(speedup)) return null;
+  if (Math.abs(workerRatio - 1) < 1e-12) return null;
+  return (1 / speedup - 1 / workerRatio) / (1 - 1 / workerRatio);
+}
+
+/**
+ * Combines K repeated runs of a sweep into one step per worker count: the
+ * median `seconds` with its min–max, speed-ups recomputed from the medians
+ * (relative to the first worker count seen), and the jobs of every run pooled
+ * so percentiles cover them all. Counts of completed, failed and cancelled
+ * jobs are summed, `peakRssBytes` is the highest, `startupSeconds` the median.
+ *
+ * Steps are grouped by worker count in first-seen order, so `runs` may hold
+ * one array per sweep (`sweeps.map((s) => s.steps)`) or one per worker count.
+ *
+ * @param runs The repeated runs, at least one step in all.
+ * @returns One combined step per worker count.
+ * @throws {RangeError} If there are no steps, or runs of one worker count differ in job count.
+ *
+ * @example Three runs of a 1- and 2-worker sweep
+ * ```ts
+ * import { combineRepeats } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const step = (workers: number, seconds: number) => ({
+ *   workers, seconds, speedup: 1, jobCount: 4, startupSeconds: 0, completed: 4, failed: 0,
+ *   cancelled: 0, averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ * });
+ * const combined = combineRepeats([
+ *   [step(1, 4.0), step(2, 2.2)],
+ *   [step(1, 4.2), step(2, 2.0)],
+ *   [step(1, 3.9), step(2, 2.1)],
+ * ]);
+ * assert.equal(combined[1].seconds, 2.1);
+ * assert.deepEqual([combined[1].secondsMin, combined[1].secondsMax], [2.0, 2.2]);
+ * assert.ok(Math.abs(combined[1].speedup - 4.0 / 2.1) < 1e-12);
+ * assert.equal(combined[1].repeats, 3);
+ * ```
+ */
+export function combineRepeats(runs: readonly (readonly SweepStep[])[]): RepeatedStep[] {
+  const groups = new Map<number, SweepStep[]>();
+  for (const run of runs) {
+    for (const step of run) {
+      const group = groups.get(step.workers) ?? [];
+      group.push(step);
+      groups.set(step.workers, group);
+    }
+  }
+  if (groups.size === 0) {
+    throw new RangeError("Cannot combine repeats: received no steps");
+  }
+  const combined = [...groups.values()].map((group): RepeatedStep => {
+    const first = group[0];
+    const other = group.find((step) => step.jobCount !== first.jobCount);
+    if (other) {
+      throw new RangeError(
+        `Cannot combine repeats: every run with ${first.workers} workers must have the same ` +
+          `job count, received ${first.jobCount} and ${other.jobCount}`,
+      );
+    }
+    const seconds = medianMinMax(group.map((step) => step.seconds));
+    const jobs = group.flatMap((step) => step.jobs);
+    const done = jobs.filter((job) => job.status === "done");
+    const sum = (pick: (step: SweepStep) => number) =>
+      group.reduce((total, step) => total + pick(step), 0);
+    return {
+      ...first,
+      seconds: seconds.median,
+      secondsMin: seconds.min,
+      secondsMax: seconds.max,
+      repeats: group.length,
+      startupSeconds: medianMinMax(group.map((step) => step.startupSeconds)).median,
+      completed: sum((step) => step.completed),
+      failed: sum((step) => step.failed),
+      cancelled: sum((step) => step.cancelled),
+      averageJobSeconds: done.length === 0
+        ? medianMinMax(group.map((step) => step.averageJobSeconds)).median
+        : done.reduce((total, job) => total + job.elapsedSeconds, 0) / done.length,
+      peakRssBytes: Math.max(...group.map((step) => step.peakRssBytes)),
+      jobs,
+      speedup: 1,
+    };
+  });
+  const baseline = combined[0].seconds;
+  for (const step of combined) step.speedup = baseline / step.seconds;
+  return combined;
+}
+
+/**
+ * Computes every figure for one step relative to the baseline step (see the
+ * module doc for the definitions). Speed-up is recomputed from `seconds`, so
+ * it agrees with combined repeats; utilisation divides the job run time of all
+ * repeats by `repeats`, so it is per run.
+ *
+ * @param step The step, measured once or combined from repeats.
+ * @param baseline The sweep's first step.
+ * @returns The step's figures.
+ * @throws {RangeError} If either step has fewer than one worker.
+ *
+ * @example Two workers against a one-worker baseline
+ * ```ts
+ * import { analyzeStep } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const job = (waitSeconds: number) => ({
+ *   jobId: "", jobNumber: 1, workerId: "w", status: "done" as const, elapsedSeconds: 1, waitSeconds,
+ * });
+ * const step = {
+ *   workers: 2, jobCount: 4, seconds: 2.5, startupSeconds: 0, completed: 4, failed: 0,
+ *   cancelled: 0, averageJobSeconds: 1, peakRssBytes: 64 * 1024 * 1024,
+ *   jobs: [job(0), job(0), job(1), job(1)],
+ * };
+ * const figures = analyzeStep(step, { workers: 1, seconds: 4 });
+ * assert.equal(figures.speedup, 1.6);
+ * assert.equal(figures.efficiency, 0.8);
+ * assert.equal(figures.utilization, 0.8);
+ * assert.equal(figures.karpFlatt, 0.25);
+ * assert.equal(figures.peakRssMiB, 64);
+ * ```
+ */
+export function analyzeStep(
+  step: StepInput,
+  baseline: Pick<StepResult, "workers" | "seconds">,
+): StepAnalysis {
+  for (const [name, workers] of [["step", step.workers], ["baseline", baseline.workers]] as const) {
+    if (!(workers >= 1)) {
+      throw new RangeError(
+        `Cannot analyse step: the ${name} must have at least 1 worker, received ${workers}`,
+      );
+    }
+  }
+  const repeats = step.repeats ?? 1;
+  const workerRatio = step.workers / baseline.workers;
+  const measurable = step.seconds > 0 && baseline.seconds > 0 && Number.isFinite(step.seconds) &&
+    Number.isFinite(baseline.seconds);
+  const speedup = measurable ? baseline.seconds / step.seconds : null;
+  const busySeconds = step.jobs.reduce((sum, job) => sum + job.elapsedSeconds, 0) / repeats;
+  return {
+    workers: step.workers,
+    jobCount: step.jobCount,
+    repeats,
+    seconds: step.seconds,
+    secondsMin: step.secondsMin ?? step.seconds,
+    secondsMax: step.secondsMax ?? step.seconds,
+    workerRatio,
+    speedup,
+    efficiency: speedup === null ? null : speedup / workerRatio,
+    karpFlatt: speedup === null ? null : karpFlatt(speedup, workerRatio),
+    waitSeconds: percentiles(
+      step.jobs.filter((job) => job.workerId !== "").map((job) => job.waitSeconds),
+    ),
+    runSeconds: percentiles(
+      step.jobs.filter((job) => job.status === "done").map((job) => job.elapsedSeconds),
+    ),
+    utilization: step.seconds > 0 && Number.isFinite(step.seconds)
+      ? busySeconds / (step.seconds * step.workers)
+      : null,
+    peakRssMiB: step.peakRssBytes / BYTES_PER_MIB,
+    completed: step.completed,
+    failed: step.failed,
+    cancelled: step.cancelled,
+  };
+}
+
+/**
+ * Analyses a whole sweep: every step against the first, Amdahl and USL fits
+ * over the (workers, speed-up) points, and a recommended worker count.
+ *
+ * @param sweep A sweep result, or `{ steps: combineRepeats(runs) }`.
+ * @returns The analysis; fits that cannot be made carry a reason instead of NaN.
+ * @throws {RangeError} If the sweep has no steps.
+ *
+ * @example A sweep that flattens after 2 workers
+ * ```ts
+ * import { analyzeSweep } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const step = (workers: number, seconds: number) => ({
+ *   workers, seconds, jobCount: 8, startupSeconds: 0, completed: 8, failed: 0, cancelled: 0,
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ * });
+ * const analysis = analyzeSweep({ steps: [step(1, 8), step(2, 4.1), step(3, 4), step(4, 4)] });
+ * assert.equal(analysis.recommendation.workers, 2);
+ * assert.ok(analysis.amdahl.ok && analysis.usl.ok);
+ * ```
+ */
+export function analyzeSweep(sweep: { steps: readonly StepInput[] }): SweepAnalysis {
+  const baseline = sweep.steps[0];
+  if (!baseline) {
+    throw new RangeError("Cannot analyse sweep: it has no steps");
+  }
+  const steps = sweep.steps.map((step) => analyzeStep(step, baseline));
+  const points = steps.flatMap((step) =>
+    step.speedup === null ? [] : [{ workers: step.workers, speedup: step.speedup }]
+  );
+  const options = { baselineWorkers: baseline.workers };
+  const usl = fitUsl(points, options);
+  return {
+    baselineWorkers: baseline.workers,
+    steps,
+    amdahl: fitAmdahl(points, options),
+    usl,
+    recommendation: recommendWorkers(steps, usl),
+  };
+}
