@@ -524,11 +524,11 @@ export function recommendWorkers(
       reason += `; the USL fit peaks near ${Math.round(usl.peakWorkers)}`;
     }
   } else if (enough.workers === fastest.workers) {
-    reason = `the highest measured speed-up (${fastest.speedup.toFixed(2)}x)`;
+    reason = `the highest measured speed-up, ${fastest.speedup.toFixed(2)}x`;
   } else {
     const share = Math.round((enough.speedup / fastest.speedup) * 100);
-    reason = `${share}% of the best speed-up (${fastest.speedup.toFixed(2)}x at ` +
-      `${fastest.workers} workers) with fewer workers`;
+    reason = `${share}% of the best measured speed-up, ${fastest.speedup.toFixed(2)}x at ` +
+      `${fastest.workers} workers`;
   }
   return {
     workers: enough.workers,
@@ -549,7 +549,8 @@ function percent(ratio: number): string {
 /**
  * Explains in one plain sentence why the speed-up curve has its shape, from
  * the measured figures: near-linear, slower past a peak (with the USL's κ),
- * flattening (because of the job count, the core count, or a serial fraction),
+ * flattening (because of the job count, the core count, jobs slowing each
+ * other down, or a serial fraction),
  * or rising with losses.
  *
  * @param analysis The sweep's analysis.
@@ -573,7 +574,10 @@ function percent(ratio: number): string {
  */
 export function explainScaling(
   analysis: {
-    steps: readonly Pick<StepAnalysis, "workers" | "speedup" | "efficiency" | "jobCount">[];
+    steps: readonly (
+      & Pick<StepAnalysis, "workers" | "speedup" | "efficiency" | "jobCount">
+      & Partial<Pick<StepAnalysis, "runSeconds">>
+    )[];
     amdahl: Pick<AmdahlFit, "ok" | "serialFraction"> | Pick<FitFailure, "ok">;
     usl: Pick<UslFit, "ok" | "kappa"> | Pick<FitFailure, "ok">;
   },
@@ -614,6 +618,13 @@ export function explainScaling(
     }
     if (cpuCount !== undefined && cpuCount > 0 && cpuCount <= knee.workers) {
       return `${head}: this machine has ${plural(cpuCount, "logical CPU")}.`;
+    }
+    const runAtKnee = knee.runSeconds?.p50 ?? 0;
+    const runAtLast = last.runSeconds?.p50 ?? 0;
+    if (runAtKnee > 0 && runAtLast >= 1.5 * runAtKnee) {
+      return `${head}: each job runs ${(runAtLast / runAtKnee).toFixed(1)}x longer at ` +
+        `${plural(last.workers, "worker")} than at ${knee.workers}, so the workers compete ` +
+        `for a shared resource (CPU, memory bandwidth).`;
     }
     if (analysis.amdahl.ok && "serialFraction" in analysis.amdahl) {
       const s = analysis.amdahl.serialFraction;
