@@ -46,23 +46,21 @@ let phase: i32 = PHASE_DONE;
 let term: i32 = 0; // index of the next term of the current series
 let firstLimb: i32 = 0; // first limb of the current series' power that may be nonzero
 
-// @ts-ignore: decorator
-@inline function shiftIn(remainder: v128, limb: v128): v128 {
+// The three steps of one division chain. Binaryen inlines them at -O3 (the build is byte-identical
+// with @inline, which deno fmt would strip as invalid TypeScript).
+function shiftIn(remainder: v128, limb: v128): v128 {
   return f64x2.add(f64x2.mul(remainder, f64x2.splat(BASE)), limb);
 }
 
-// @ts-ignore: decorator
-@inline function quotient(value: v128, inverse: v128): v128 {
+function quotient(value: v128, inverse: v128): v128 {
   return f64x2.nearest(f64x2.mul(value, inverse));
 }
 
-// @ts-ignore: decorator
-@inline function remainderOf(value: v128, q: v128, divisor: v128): v128 {
+function remainderOf(value: v128, q: v128, divisor: v128): v128 {
   return f64x2.sub(value, f64x2.mul(q, divisor));
 }
 
-// @ts-ignore: decorator
-@inline function reciprocal(divisor: v128): v128 {
+function reciprocal(divisor: v128): v128 {
   return f64x2.div(f64x2.splat(1.0), divisor);
 }
 
@@ -70,7 +68,7 @@ let firstLimb: i32 = 0; // first limb of the current series' power that may be n
 function writeQuotient(ptr: usize, stride: usize, numerator: i64, divisor: i64): void {
   let rest = numerator;
   for (let i = 0; i < limbCount; i++) {
-    store<f64>(ptr + <usize>i * stride, <f64>(rest / divisor));
+    store<f64>(ptr + <usize> i * stride, <f64> (rest / divisor));
     rest = (rest % divisor) * 1_000_000_000;
   }
 }
@@ -82,19 +80,19 @@ function writeQuotient(ptr: usize, stride: usize, numerator: i64, divisor: i64):
 export function start(fractionLimbs: i32): bool {
   if (fractionLimbs < 1 || fractionLimbs > 1_000_000) return false;
   const count = fractionLimbs + 1;
-  const base = (__heap_base + 15) & ~(<usize>15);
-  const arraysBytes = <usize>count * 40;
-  const endPtr = base + arraysBytes + 1 + <usize>fractionLimbs * DIGITS_PER_LIMB;
-  const pagesNeeded = <i32>((endPtr + 0xffff) >>> 16);
+  const base = (__heap_base + 15) & ~(<usize> 15);
+  const arraysBytes = <usize> count * 40;
+  const endPtr = base + arraysBytes + 1 + <usize> fractionLimbs * DIGITS_PER_LIMB;
+  const pagesNeeded = <i32> ((endPtr + 0xffff) >>> 16);
   const pagesHave = memory.size();
   if (pagesNeeded > pagesHave && memory.grow(pagesNeeded - pagesHave) < 0) return false;
 
   limbCount = count;
   sumPtr = base;
-  fivePairPtr = sumPtr + <usize>count * 8;
-  fivePtr = fivePairPtr + <usize>count * 16;
-  twoThirtyNinePtr = fivePtr + <usize>count * 8;
-  digitsPtr = twoThirtyNinePtr + <usize>count * 8;
+  fivePairPtr = sumPtr + <usize> count * 8;
+  fivePtr = fivePairPtr + <usize> count * 16;
+  twoThirtyNinePtr = fivePtr + <usize> count * 8;
+  digitsPtr = twoThirtyNinePtr + <usize> count * 8;
   memory.fill(base, 0, arraysBytes);
 
   writeQuotient(fivePairPtr, 16, 16, 5); // p_0 = 16/5
@@ -113,7 +111,7 @@ export function start(fractionLimbs: i32): bool {
  * A second step does the same from that next source within the same limb iteration.
  */
 function passFivePairs(): void {
-  const k = <f64>term;
+  const k = <f64> term;
   const a0 = f64x2(2 * k + 1, 2 * k + 5);
   const b0 = f64x2(-25 * (2 * k + 3), -25 * (2 * k + 7));
   const a1 = f64x2(2 * k + 9, 2 * k + 13);
@@ -131,7 +129,7 @@ function passFivePairs(): void {
   let rb1 = ra0;
   let rp1 = ra0;
   for (let i = firstLimb; i < limbCount; i++) {
-    const at = fivePairPtr + (<usize>i << 4);
+    const at = fivePairPtr + (<usize> i << 4);
     const x0 = v128.load(at);
 
     let v = shiftIn(ra0, x0);
@@ -156,7 +154,7 @@ function passFivePairs(): void {
 
     v128.store(at, x2);
     const terms = f64x2.add(f64x2.add(qa0, qb0), f64x2.add(qa1, qb1));
-    const sumAt = sumPtr + (<usize>i << 3);
+    const sumAt = sumPtr + (<usize> i << 3);
     store<f64>(
       sumAt,
       load<f64>(sumAt) + f64x2.extract_lane(terms, 0) + f64x2.extract_lane(terms, 1),
@@ -164,7 +162,7 @@ function passFivePairs(): void {
   }
   term += 8;
   while (firstLimb < limbCount) {
-    const at = fivePairPtr + (<usize>firstLimb << 4);
+    const at = fivePairPtr + (<usize> firstLimb << 4);
     if (load<f64>(at) != 0 || load<f64>(at, 8) != 0) break;
     firstLimb++;
   }
@@ -176,7 +174,7 @@ function passFivePairs(): void {
  * the next power, which is splatted into the following step.
  */
 function passSingles(ptr: usize, square: f64, sign: f64): void {
-  const j = <f64>term;
+  const j = <f64> term;
   const d0 = f64x2(sign * (2 * j + 1), square);
   const d1 = f64x2(-sign * (2 * j + 3), square);
   const d2 = f64x2(sign * (2 * j + 5), square);
@@ -190,7 +188,7 @@ function passSingles(ptr: usize, square: f64, sign: f64): void {
   let r2 = r0;
   let r3 = r0;
   for (let i = firstLimb; i < limbCount; i++) {
-    const at = ptr + (<usize>i << 3);
+    const at = ptr + (<usize> i << 3);
     let x = v128.load64_splat(at);
 
     let v = shiftIn(r0, x);
@@ -212,20 +210,20 @@ function passSingles(ptr: usize, square: f64, sign: f64): void {
     store<f64>(at, f64x2.extract_lane(q3, 1));
     // Lane 1 of this sum adds up powers and is never read.
     const terms = f64x2.add(f64x2.add(q0, q1), f64x2.add(q2, q3));
-    const sumAt = sumPtr + (<usize>i << 3);
+    const sumAt = sumPtr + (<usize> i << 3);
     store<f64>(sumAt, load<f64>(sumAt) + f64x2.extract_lane(terms, 0));
   }
   term += 4;
-  while (firstLimb < limbCount && load<f64>(ptr + (<usize>firstLimb << 3)) == 0) firstLimb++;
+  while (firstLimb < limbCount && load<f64>(ptr + (<usize> firstLimb << 3)) == 0) firstLimb++;
 }
 
 /** Runs one pass of the current phase, moves to the next phase when due; returns the work done. */
 function pass(): i32 {
   if (phase == PHASE_FIVE_PAIRS) {
     // The paired kernel's largest divisor, 25·(2k+15), must stay exact.
-    if (25 * (2 * <f64>term + 15) > DIVISOR_MAX) {
+    if (25 * (2 * <f64> term + 15) > DIVISOR_MAX) {
       for (let i = 0; i < limbCount; i++) {
-        store<f64>(fivePtr + (<usize>i << 3), load<f64>(fivePairPtr + (<usize>i << 4)));
+        store<f64>(fivePtr + (<usize> i << 3), load<f64>(fivePairPtr + (<usize> i << 4)));
       }
       phase = PHASE_FIVE_SINGLES;
       return limbCount;
@@ -278,22 +276,22 @@ export function isDone(): bool {
 export function finish(): usize {
   let carry: i64 = 0;
   for (let i = limbCount - 1; i >= 1; i--) {
-    const total = <i64>load<f64>(sumPtr + (<usize>i << 3)) + carry;
+    const total = <i64> load<f64>(sumPtr + (<usize> i << 3)) + carry;
     let high = total / 1_000_000_000;
     let low = total % 1_000_000_000;
     if (low < 0) {
       low += 1_000_000_000;
       high -= 1;
     }
-    let at = digitsPtr + 1 + <usize>(i - 1) * DIGITS_PER_LIMB + DIGITS_PER_LIMB;
+    let at = digitsPtr + 1 + <usize> (i - 1) * DIGITS_PER_LIMB + DIGITS_PER_LIMB;
     for (let d = 0; d < DIGITS_PER_LIMB; d++) {
       at--;
-      store<u8>(at, <u8>(0x30 + low % 10));
+      store<u8>(at, <u8> (0x30 + low % 10));
       low /= 10;
     }
     carry = high;
   }
-  const integerPart = <i64>load<f64>(sumPtr) + carry;
-  store<u8>(digitsPtr, <u8>(0x30 + integerPart));
+  const integerPart = <i64> load<f64>(sumPtr) + carry;
+  store<u8>(digitsPtr, <u8> (0x30 + integerPart));
   return digitsPtr;
 }
