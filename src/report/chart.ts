@@ -1,0 +1,305 @@
+/**
+ * A standalone SVG chart of a sweep's speed-up against its worker count: the
+ * ideal (linear) line, the measured points, the fitted Amdahl and USL curves,
+ * axes with ticks, a legend, a title and the explanation sentence. Plain
+ * SVG 1.1 with inline styles, so any browser or image viewer shows it.
+ *
+ * @module
+ */
+import { amdahlSpeedup, explainScaling, formatParameter, uslSpeedup } from "./fit.ts";
+import type { SweepAnalysis } from "./stats.ts";
+
+/** Options for {@linkcode renderChartSvg}. */
+export interface ChartOptions {
+  /** Width in pixels; default 760. */
+  width?: number;
+  /** Height in pixels; default 480. */
+  height?: number;
+  /** The title; default "Speed-up by worker count". */
+  title?: string;
+  /** The line under the title; default the sentence from `explainScaling`. */
+  subtitle?: string;
+  /** Logical CPUs, for the default subtitle. */
+  cpuCount?: number;
+}
+
+const COLORS = {
+  ideal: "#888888",
+  measured: "#d62728",
+  amdahl: "#1f77b4",
+  usl: "#ff7f0e",
+  recommended: "#2ca02c",
+  grid: "#e6e6e6",
+  axis: "#333333",
+  text: "#222222",
+  muted: "#555555",
+};
+
+/** Approximate advance of one character of 12 px sans-serif, for wrapping. */
+const CHAR_WIDTH_PX = 6.6;
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
+}
+
+function px(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
+/** A 1-2-5 tick step giving at most about `targetTicks` intervals over [0, max]. */
+function niceStep(max: number, targetTicks: number, integer: boolean): number {
+  const raw = max / targetTicks;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const fraction = raw / power;
+  const step = (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
+  return integer ? Math.max(1, Math.round(step)) : step;
+}
+
+function wrap(text: string, maxChars: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > maxChars) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function tickLabel(value: number): string {
+  return String(Number(value.toPrecision(6)));
+}
+
+/**
+ * Renders the speed-up chart as a standalone SVG document. Each measured point
+ * is a `<circle class="point" data-workers data-speedup>`; the ideal line is
+ * `<line id="ideal">`; the fits are `<polyline id="amdahl">` and
+ * `<polyline id="usl">` (absent when the fit failed); every tick is a
+ * `<line class="tick" data-axis="x|y" data-value>` at its pixel position.
+ *
+ * @param analysis The sweep's analysis.
+ * @param options Size, title, subtitle, CPU count.
+ * @returns The SVG text, starting with the XML declaration.
+ *
+ * @example Two points and the ideal line
+ * ```ts
+ * import { analyzeSweep } from "./stats.ts";
+ * import { renderChartSvg } from "./chart.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const step = (workers: number, seconds: number) => ({
+ *   workers, seconds, jobCount: 4, startupSeconds: 0, completed: 4, failed: 0, cancelled: 0,
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ * });
+ * const svg = renderChartSvg(analyzeSweep({ steps: [step(1, 4), step(2, 2.02)] }));
+ * assert.match(svg, /<circle class="point" data-workers="2" data-speedup="1.9802"/);
+ * assert.match(svg, /<line id="ideal"/);
+ * ```
+ */
+export function renderChartSvg(analysis: SweepAnalysis, options: ChartOptions = {}): string {
+  const width = options.width ?? 760;
+  const height = options.height ?? 480;
+  const title = options.title ?? "Speed-up by worker count";
+  const subtitle = options.subtitle ??
+    explainScaling(analysis, { cpuCount: options.cpuCount });
+  const subtitleLines = wrap(subtitle, Math.floor((width - 48) / CHAR_WIDTH_PX));
+
+  const left = 64;
+  const right = width - 24;
+  const top = 48 + 16 * subtitleLines.length + 8;
+  const bottom = height - 52;
+
+  const points = analysis.steps.flatMap((step) =>
+    step.speedup === null ? [] : [{ workers: step.workers, speedup: step.speedup }]
+  );
+  const baseline = analysis.baselineWorkers;
+  const maxWorkers = Math.max(1, ...analysis.steps.map((step) => step.workers));
+  const xStep = niceStep(maxWorkers, 10, true);
+  const xMax = Math.ceil(maxWorkers / xStep) * xStep;
+
+  const sampleCount = 120;
+  const curve = (model: (workers: number) => number) =>
+    Array.from({ length: sampleCount + 1 }, (_, i) => {
+      const workers = 1 + ((xMax - 1) * i) / sampleCount;
+      return { workers, speedup: model(workers) };
+    }).filter((p) => Number.isFinite(p.speedup));
+  const { amdahl, usl } = analysis;
+  const amdahlCurve = amdahl.ok
+    ? curve((n) => amdahlSpeedup(n, amdahl.serialFraction, baseline))
+    : [];
+  const uslCurve = usl.ok ? curve((n) => uslSpeedup(n, usl.sigma, usl.kappa, baseline)) : [];
+
+  const highest = Math.max(
+    1,
+    xMax / baseline,
+    ...points.map((p) => p.speedup),
+    ...amdahlCurve.map((p) => p.speedup),
+    ...uslCurve.map((p) => p.speedup),
+  );
+  const yStep = niceStep(highest, 8, false);
+  const yMax = Math.ceil(highest / yStep - 1e-9) * yStep;
+  const x = (workers: number) => left + (workers / xMax) * (right - left);
+  const y = (speedup: number) => bottom - (speedup / yMax) * (bottom - top);
+
+  const out: string[] = [];
+  out.push(
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${width}" height="${height}" ` +
+      `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12" ` +
+      `fill="${COLORS.text}">`,
+    `<title>${escapeXml(title)}</title>`,
+    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${px(width / 2)}" y="28" text-anchor="middle" font-size="17" ` +
+      `font-weight="bold">${escapeXml(title)}</text>`,
+    ...subtitleLines.map((line, i) =>
+      `<text class="subtitle" x="${px(width / 2)}" y="${48 + 16 * i}" text-anchor="middle" ` +
+      `fill="${COLORS.muted}">${escapeXml(line)}</text>`
+    ),
+  );
+
+  // Grid and ticks. Each tick carries its value so readers (and tests) can
+  // map pixels back to data without knowing the margins.
+  out.push(`<g id="x-axis">`);
+  for (let value = 0; value <= xMax + 1e-9; value += xStep) {
+    const at = px(x(value));
+    out.push(
+      `<line x1="${at}" y1="${px(top)}" x2="${at}" y2="${px(bottom)}" stroke="${COLORS.grid}"/>`,
+      `<line class="tick" data-axis="x" data-value="${tickLabel(value)}" x1="${at}" ` +
+        `y1="${px(bottom)}" x2="${at}" y2="${px(bottom + 5)}" stroke="${COLORS.axis}"/>`,
+      `<text x="${at}" y="${px(bottom + 19)}" text-anchor="middle">${tickLabel(value)}</text>`,
+    );
+  }
+  out.push(
+    `<line class="axis" x1="${px(left)}" y1="${px(bottom)}" x2="${px(right)}" y2="${
+      px(bottom)
+    }" stroke="${COLORS.axis}"/>`,
+    `<text x="${px((left + right) / 2)}" y="${px(bottom + 40)}" text-anchor="middle" ` +
+      `font-size="13">Workers</text>`,
+    `</g>`,
+    `<g id="y-axis">`,
+  );
+  for (let i = 0; i * yStep <= yMax + 1e-9; i++) {
+    const value = i * yStep;
+    const at = px(y(value));
+    out.push(
+      `<line x1="${px(left)}" y1="${at}" x2="${px(right)}" y2="${at}" stroke="${COLORS.grid}"/>`,
+      `<line class="tick" data-axis="y" data-value="${tickLabel(value)}" x1="${px(left - 5)}" ` +
+        `y1="${at}" x2="${px(left)}" y2="${at}" stroke="${COLORS.axis}"/>`,
+      `<text x="${px(left - 8)}" y="${px(y(value) + 4)}" text-anchor="end">${
+        tickLabel(value)
+      }</text>`,
+    );
+  }
+  const yLabelX = 18;
+  const yLabelY = (top + bottom) / 2;
+  out.push(
+    `<line class="axis" x1="${px(left)}" y1="${px(top)}" x2="${px(left)}" y2="${
+      px(bottom)
+    }" stroke="${COLORS.axis}"/>`,
+    `<text x="${yLabelX}" y="${px(yLabelY)}" text-anchor="middle" font-size="13" ` +
+      `transform="rotate(-90 ${yLabelX} ${px(yLabelY)})">Speed-up (×)</text>`,
+    `</g>`,
+  );
+
+  // The ideal: speed-up equal to the worker ratio, through the origin.
+  out.push(
+    `<line id="ideal" x1="${px(x(0))}" y1="${px(y(0))}" x2="${px(x(xMax))}" ` +
+      `y2="${px(y(xMax / baseline))}" stroke="${COLORS.ideal}" stroke-width="1.5" ` +
+      `stroke-dasharray="6 4"/>`,
+  );
+  const polyline = (id: string, color: string, data: { workers: number; speedup: number }[]) =>
+    `<polyline id="${id}" points="${
+      data.map((p) => `${px(x(p.workers))},${px(y(p.speedup))}`).join(" ")
+    }" fill="none" stroke="${color}" stroke-width="2"/>`;
+  if (amdahlCurve.length > 1) out.push(polyline("amdahl", COLORS.amdahl, amdahlCurve));
+  if (uslCurve.length > 1) out.push(polyline("usl", COLORS.usl, uslCurve));
+
+  const recommended = analysis.recommendation.workers;
+  const recommendedPoint = points.find((p) => p.workers === recommended);
+  if (recommendedPoint) {
+    const at = px(x(recommended));
+    out.push(
+      `<line id="recommended" data-workers="${recommended}" x1="${at}" y1="${px(bottom)}" ` +
+        `x2="${at}" y2="${px(y(recommendedPoint.speedup) - 10)}" stroke="${COLORS.recommended}" ` +
+        `stroke-width="1.5" stroke-dasharray="3 3"/>`,
+      `<text x="${at}" y="${px(y(recommendedPoint.speedup) - 14)}" text-anchor="middle" ` +
+        `fill="${COLORS.recommended}" font-weight="bold">use ${recommended}</text>`,
+    );
+  }
+
+  out.push(`<g id="points">`);
+  for (const p of points) {
+    const label = `${p.workers} workers: ${p.speedup.toFixed(2)}x`;
+    out.push(
+      `<circle class="point" data-workers="${p.workers}" data-speedup="${
+        Number(p.speedup.toFixed(4))
+      }" cx="${px(x(p.workers))}" cy="${px(y(p.speedup))}" r="4.5" fill="${COLORS.measured}" ` +
+        `stroke="#ffffff" stroke-width="1.5"><title>${escapeXml(label)}</title></circle>`,
+    );
+  }
+  out.push(`</g>`);
+  if (points.length === 0) {
+    out.push(
+      `<text x="${px((left + right) / 2)}" y="${px((top + bottom) / 2)}" text-anchor="middle" ` +
+        `font-size="14" fill="${COLORS.muted}">No step took a measurable time</text>`,
+    );
+  }
+
+  // The legend sits top left, above the measured points and left of the
+  // ideal line, where a speed-up chart is empty unless scaling is superlinear.
+  const entries: { label: string; draw: (ex: number, ey: number) => string }[] = [
+    {
+      label: "Ideal (linear)",
+      draw: (ex, ey) =>
+        `<line x1="${ex}" y1="${ey}" x2="${ex + 24}" y2="${ey}" stroke="${COLORS.ideal}" ` +
+        `stroke-width="1.5" stroke-dasharray="6 4"/>`,
+    },
+    {
+      label: "Measured",
+      draw: (ex, ey) => `<circle cx="${ex + 12}" cy="${ey}" r="4.5" fill="${COLORS.measured}"/>`,
+    },
+  ];
+  const lineEntry = (color: string) => (ex: number, ey: number) =>
+    `<line x1="${ex}" y1="${ey}" x2="${ex + 24}" y2="${ey}" stroke="${color}" stroke-width="2"/>`;
+  if (amdahl.ok) {
+    entries.push({
+      label: `Amdahl fit: s=${formatParameter(amdahl.serialFraction)}, R² ${
+        amdahl.rSquared.toFixed(2)
+      }`,
+      draw: lineEntry(COLORS.amdahl),
+    });
+  }
+  if (usl.ok) {
+    entries.push({
+      label: `USL fit: σ=${formatParameter(usl.sigma)}, κ=${formatParameter(usl.kappa)}, R² ${
+        usl.rSquared.toFixed(2)
+      }`,
+      draw: lineEntry(COLORS.usl),
+    });
+  }
+  const legendWidth = 40 + CHAR_WIDTH_PX * Math.max(...entries.map((e) => e.label.length));
+  const legendX = left + 12;
+  const legendY = top + 10;
+  out.push(
+    `<g id="legend">`,
+    `<rect x="${legendX}" y="${legendY}" width="${px(legendWidth)}" ` +
+      `height="${12 + 20 * entries.length}" fill="#ffffff" fill-opacity="0.9" ` +
+      `stroke="#cccccc"/>`,
+    ...entries.flatMap((entry, i) => {
+      const ey = legendY + 16 + 20 * i;
+      return [
+        entry.draw(legendX + 8, ey),
+        `<text x="${legendX + 40}" y="${ey + 4}">${escapeXml(entry.label)}</text>`,
+      ];
+    }),
+    `</g>`,
+    `</svg>`,
+    "",
+  );
+  return out.join("\n");
+}
