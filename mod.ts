@@ -28,16 +28,18 @@ export {
   parseConfig,
 } from "./src/config.ts";
 export { type JobResult, runStep, type RunStepOptions, type StepResult } from "./src/dispatcher.ts";
-export { JobCancelledError } from "./src/errors.ts";
+export { JobCancelledError, WorkerStartError } from "./src/errors.ts";
 export type { SweepEvent, SweepEventHandler } from "./src/events.ts";
 export {
   defineJob,
   type JobContext,
   type JobKind,
   type JobParams,
+  type JobPermissions,
   type JobRunner,
 } from "./src/jobs/job.ts";
 export { findJobKind, JOB_KINDS } from "./src/jobs/registry.ts";
+export { type CustomJobFunction, isJobModuleReference, moduleJob } from "./src/jobs/module.ts";
 export { noopJob } from "./src/jobs/noop.ts";
 export { sleepJob, type SleepOutput } from "./src/jobs/sleep.ts";
 export {

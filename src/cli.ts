@@ -7,11 +7,13 @@
  */
 import { type Config, ConfigError, helpText, parseConfig, SETTINGS } from "./config.ts";
 import type { StepResult } from "./dispatcher.ts";
+import { WorkerStartError } from "./errors.ts";
 import type { SweepEvent } from "./events.ts";
 import { renderPiTable, renderSummaryTable, type SummaryRow } from "./report/table.ts";
 import { runSweep, type SweepStep } from "./sweep.ts";
 
 const EXIT_JOB_FAILED = 1;
+const MAX_FAILURES_SHOWN = 5;
 const EXIT_BAD_SETTINGS = 2;
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;
@@ -62,6 +64,12 @@ function debugLogger(config: Config): (event: SweepEvent) => void {
             event.startupSeconds.toFixed(6)
           } Seconds (not counted in the step time)`,
         );
+        break;
+      case "worker-replaced":
+        console.log(`${label("Replacing Worker:")}${event.oldWorkerId} with ${event.workerId}`);
+        break;
+      case "worker-lost":
+        console.log(`${label("Lost Worker:")}${event.workerId} (${event.reason})`);
         break;
       case "job-allocated":
         console.log(`${label(`  Allocating Job #${event.jobNumber}:`)}${event.jobId}`);
@@ -207,7 +215,13 @@ export async function runCli(): Promise<void> {
   try {
     const sweep = await runSweep({
       job: config.job,
-      params: { sleepMs: config.sleepMs, digits: config.digits },
+      params: {
+        sleepMs: config.sleepMs,
+        digits: config.digits,
+        jobArgs: config.jobArgs,
+        permissions: config.jobPermissions,
+      },
+      jobTimeoutMs: config.jobTimeoutMs,
       startWorkers: config.startWorkers,
       maxWorkers: config.maxWorkers,
       jobCount: config.jobCount,
@@ -215,12 +229,28 @@ export async function runCli(): Promise<void> {
       onEvent,
     });
     console.log(renderSummary(config, sweep.steps));
-    const failed = sweep.steps.reduce((sum, step) => sum + step.failed, 0);
-    if (failed > 0) {
-      console.error(`deno-channels: ${failed} job(s) failed; see the FAILED column`);
+    const failures = sweep.steps.flatMap((step) =>
+      step.jobs.filter((job) => job.status === "failed").map((job) =>
+        `${step.workers} worker${step.workers === 1 ? "" : "s"}: ${job.error?.message}`
+      )
+    );
+    if (failures.length > 0) {
+      const shown = failures.slice(0, MAX_FAILURES_SHOWN);
+      const more = failures.length - shown.length;
+      console.error(
+        `deno-channels: ${failures.length} job${failures.length === 1 ? "" : "s"} failed:\n${
+          shown.map((line) => `  ${line}`).join("\n")
+        }${more > 0 ? `\n  … and ${more} more (run with --debug to see every job)` : ""}`,
+      );
       Deno.exitCode = EXIT_JOB_FAILED;
     }
   } catch (error) {
+    if (!signalled && error instanceof WorkerStartError) {
+      if (finished.length > 0) console.log(renderSummary(config, finished));
+      console.error(`deno-channels: ${error.message}`);
+      Deno.exitCode = EXIT_BAD_SETTINGS;
+      return;
+    }
     if (!signalled) throw error;
     console.log(renderSummary(config, finished));
     const partial = interrupted

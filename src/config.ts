@@ -7,6 +7,8 @@
  * @module
  */
 import { parseEnv } from "node:util";
+import type { JobPermissions } from "./jobs/job.ts";
+import { isJobModuleReference } from "./jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "./jobs/registry.ts";
 
 /** The most workers one step may start (each Deno worker is a V8 isolate of ~10 MiB and more). */
@@ -15,6 +17,8 @@ export const MAX_WORKERS = 1024;
 export const MAX_JOBS = 10_000_000;
 /** The longest sleep job, in milliseconds (one hour). */
 export const MAX_SLEEP_MS = 3_600_000;
+/** The longest per-job timeout, in milliseconds (one day). */
+export const MAX_JOB_TIMEOUT_MS = 86_400_000;
 
 /**
  * Defaults for every setting; counts that depend on the machine are functions.
@@ -54,6 +58,12 @@ export interface Config {
   sleepMs: number;
   /** How many decimals each Pi job computes. */
   digits: number;
+  /** Cancel and fail a job that runs longer than this, in milliseconds; none when undefined. */
+  jobTimeoutMs?: number;
+  /** Input for a custom job module, from `--job-arg key=value`. */
+  jobArgs: Record<string, string>;
+  /** What a custom job module's workers may touch, from `--job-allow-*`. */
+  jobPermissions: JobPermissions;
   /** `--help` was given: print usage and run nothing. */
   help: boolean;
 }
@@ -95,7 +105,7 @@ export class ConfigError extends Error {
   }
 }
 
-type SettingName = Exclude<keyof Config, "help">;
+type SettingName = Exclude<keyof Config, "help" | "jobArgs" | "jobPermissions">;
 
 interface Setting {
   name: SettingName;
@@ -169,7 +179,27 @@ export const SETTINGS: readonly Setting[] = [
     defaultText: String(DEFAULTS.sleepMs),
     description: "milliseconds each sleep job sleeps",
   },
+  {
+    name: "jobTimeoutMs",
+    key: "JOBTIMEOUTMS",
+    flag: "--job-timeout-ms",
+    kind: "integer",
+    min: 1,
+    max: MAX_JOB_TIMEOUT_MS,
+    defaultText: "none",
+    description: "cancel a job running longer than this and count it failed",
+  },
 ];
+
+/** Flags that may repeat and have no key: input and permissions for custom job modules. */
+const LIST_FLAGS = {
+  "--job-arg": "key=value passed to a custom job module's default export (repeatable)",
+  "--job-allow-read": "a path a custom job may read (repeatable; default none)",
+  "--job-allow-write": "a path a custom job may write (repeatable; default none)",
+  "--job-allow-net": "a host a custom job may reach (repeatable; default none)",
+  "--job-allow-env": "an environment variable a custom job may read (repeatable; default none)",
+} as const;
+type ListFlag = keyof typeof LIST_FLAGS;
 
 const BOOLEAN_VALUES: Record<string, boolean> = { true: true, "1": true, false: false, "0": false };
 
@@ -180,7 +210,7 @@ function accepted(setting: Setting): string {
     case "integer":
       return `an integer from ${setting.min} to ${setting.max}`;
     case "job":
-      return `one of ${JOB_KINDS.map((kind) => kind.name).join(", ")}`;
+      return `one of ${JOB_KINDS.map((kind) => kind.name).join(", ")} or a job module path`;
   }
 }
 
@@ -203,16 +233,20 @@ function parseValue(setting: Setting, raw: string, where: string): boolean | num
       return value;
     }
     case "job": {
+      if (isJobModuleReference(text)) return text;
       const kind = findJobKind(text);
-      if (!kind) throw fail();
+      if (!kind || kind.name === "module") throw fail();
       return kind.name;
     }
   }
 }
 
 /** Splits `args` into flag values; `--debug` alone means true. */
-function parseArgs(args: readonly string[]): { values: Map<Setting, string>; help: boolean } {
+function parseArgs(
+  args: readonly string[],
+): { values: Map<Setting, string>; lists: Map<ListFlag, string[]>; help: boolean } {
   const values = new Map<Setting, string>();
+  const lists = new Map<ListFlag, string[]>();
   let help = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -221,9 +255,18 @@ function parseArgs(args: readonly string[]): { values: Map<Setting, string>; hel
       continue;
     }
     const match = /^(--[a-z-]+)(?:=(.*))?$/s.exec(arg);
+    if (match && match[1] in LIST_FLAGS) {
+      const flag = match[1] as ListFlag;
+      const value = match[2] ?? args[++i];
+      if (value === undefined || value.startsWith("--")) {
+        throw new ConfigError(`Cannot read settings: ${flag} needs a value, ${LIST_FLAGS[flag]}`);
+      }
+      lists.set(flag, [...(lists.get(flag) ?? []), value]);
+      continue;
+    }
     const setting = match && SETTINGS.find((s) => s.flag === match[1]);
     if (!match || !setting) {
-      const flags = SETTINGS.map((s) => s.flag).join(", ");
+      const flags = [...SETTINGS.map((s) => s.flag), ...Object.keys(LIST_FLAGS)].join(", ");
       const what = arg.startsWith("-") ? "unknown flag" : "unexpected argument";
       throw new ConfigError(
         `Cannot read settings: ${what} "${arg}", accepted flags are ${flags}, --help`,
@@ -244,7 +287,38 @@ function parseArgs(args: readonly string[]): { values: Map<Setting, string>; hel
     }
     values.set(setting, value);
   }
-  return { values, help };
+  return { values, lists, help };
+}
+
+function parseJobArgs(pairs: readonly string[]): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf("=");
+    if (equals < 1) {
+      throw new ConfigError(
+        `Cannot read settings: --job-arg must be key=value, received "${pair}"`,
+      );
+    }
+    args[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return args;
+}
+
+function parseJobPermissions(lists: Map<ListFlag, string[]>): JobPermissions {
+  const split = (flag: ListFlag) =>
+    (lists.get(flag) ?? []).flatMap((value) => value.split(",")).map((v) => v.trim()).filter(
+      Boolean,
+    );
+  const permissions: JobPermissions = {};
+  const read = split("--job-allow-read");
+  const write = split("--job-allow-write");
+  const net = split("--job-allow-net");
+  const env = split("--job-allow-env");
+  if (read.length) permissions.read = read;
+  if (write.length) permissions.write = write;
+  if (net.length) permissions.net = net;
+  if (env.length) permissions.env = env;
+  return permissions;
 }
 
 /**
@@ -276,7 +350,7 @@ function parseArgs(args: readonly string[]): { values: Map<Setting, string>; hel
  */
 export function parseConfig(sources: ConfigSources): Config {
   const cpus = sources.hardwareConcurrency ?? navigator.hardwareConcurrency;
-  const { values: flags, help } = parseArgs(sources.args);
+  const { values: flags, lists, help } = parseArgs(sources.args);
   const dotenv = sources.dotenv === undefined ? {} : parseEnv(sources.dotenv);
   const env = sources.env ?? {};
 
@@ -299,6 +373,9 @@ export function parseConfig(sources: ConfigSources): Config {
     jobCount: (resolved.jobCount as number | undefined) ?? 2 * cpus,
     sleepMs: (resolved.sleepMs as number | undefined) ?? DEFAULTS.sleepMs,
     digits: DEFAULTS.digits,
+    jobTimeoutMs: resolved.jobTimeoutMs as number | undefined,
+    jobArgs: parseJobArgs(lists.get("--job-arg") ?? []),
+    jobPermissions: parseJobPermissions(lists),
     help,
   };
   if (config.startWorkers > config.maxWorkers) {
@@ -341,11 +418,14 @@ export function helpText(): string {
     ...rows,
     `  ${"--help, -h".padEnd(22)} ${"".padEnd(20)} print this help`,
     "",
+    "Custom job modules (--job ./my_job.ts; flags only, no keys):",
+    ...Object.entries(LIST_FLAGS).map(([flag, text]) => `  ${`${flag} X`.padEnd(22)} ${text}`),
+    "",
     "Job kinds:",
     ...jobs,
     "",
-    "Exit codes: 0 all jobs done, 1 a job failed, 2 bad settings, 130 interrupted (Ctrl-C),",
-    "143 terminated (SIGTERM).",
+    "Exit codes: 0 all jobs done, 1 a job failed, 2 bad settings or a job module that cannot",
+    "start, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
     "",
   ].join("\n");
 }

@@ -6,7 +6,7 @@
  */
 import { Channel } from "./channel.ts";
 import type { SweepEventHandler } from "./events.ts";
-import type { WorkerPool } from "./pool/worker_pool.ts";
+import type { PoolWorker, WorkerPool } from "./pool/worker_pool.ts";
 
 /** How one job went. */
 export interface JobResult {
@@ -64,6 +64,10 @@ export interface RunStepOptions {
   onEvent?: SweepEventHandler;
   /** How often to sample the process RSS, in milliseconds. */
   rssSampleMs?: number;
+  /** Cancel a job that runs longer than this and count it failed ("timed out"), in milliseconds. */
+  jobTimeoutMs?: number;
+  /** The job kind's name, used in error messages. */
+  jobName?: string;
 }
 
 interface QueuedJob {
@@ -129,48 +133,88 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
   }
   jobs.close();
 
-  const cancelledBeforeStart = (job: QueuedJob, reason: string): JobResult => ({
+  const jobName = options.jobName ?? "job";
+  const notRun = (job: QueuedJob, status: "failed" | "cancelled", reason: string): JobResult => ({
     jobId: job.jobId,
     jobNumber: job.jobNumber,
     workerId: "",
-    status: "cancelled",
+    status,
     elapsedSeconds: 0,
     waitSeconds: (nowMs() - job.queuedAtMs) / 1000,
-    error: { name: "JobCancelledError", message: reason },
+    error: {
+      name: status === "cancelled" ? "JobCancelledError" : "NoWorkerError",
+      message: reason,
+    },
   });
 
-  const workerLoops = pool.workers.map(async (worker) => {
+  const runOne = async (worker: PoolWorker, job: QueuedJob): Promise<JobResult> => {
+    onEvent?.({
+      type: "job-started",
+      jobNumber: job.jobNumber,
+      jobCount,
+      jobId: job.jobId,
+      workerId: worker.id,
+    });
+    let timedOut = false;
+    const timer = options.jobTimeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      worker.cancelJob();
+    }, options.jobTimeoutMs);
+    const outcome = await worker.run(job.jobId);
+    clearTimeout(timer);
+    const result: JobResult = {
+      jobId: job.jobId,
+      jobNumber: job.jobNumber,
+      workerId: worker.id,
+      status: outcome.status,
+      elapsedSeconds: outcome.elapsedMs / 1000,
+      waitSeconds: Math.max(0, outcome.startedAtMs - job.queuedAtMs) / 1000,
+      output: outcome.output,
+      summary: outcome.summary,
+    };
+    if (timedOut) {
+      result.status = "failed";
+      result.error = {
+        name: "JobTimeoutError",
+        message: `Job ${job.jobNumber} (${jobName}) timed out after ${options.jobTimeoutMs} ms`,
+      };
+    } else if (outcome.error) {
+      const what = outcome.trapped ? "trapped in WebAssembly" : outcome.status;
+      result.error = {
+        name: outcome.error.name,
+        message: `Job ${job.jobNumber} (${jobName}) ${what}: ${outcome.error.message}`,
+      };
+    }
+    return result;
+  };
+
+  // One loop per worker, like a goroutine ranging over the jobs channel. A
+  // worker that dies (crash, trap, self.close(), a job that ignored its
+  // cancel) is replaced once per death; if the replacement cannot start, the
+  // loop ends and the other workers take the remaining jobs.
+  const workerLoops = pool.workers.map(async (first) => {
+    let worker: PoolWorker | undefined = first;
     for await (const job of jobs) {
       if (signal?.aborted) {
-        await results.send(cancelledBeforeStart(job, "The sweep was cancelled before it started"));
+        await results.send(notRun(job, "cancelled", "The sweep was cancelled before it started"));
         continue;
       }
-      if (worker.state === "closed") {
-        await results.send({
-          ...cancelledBeforeStart(job, `Worker ${worker.id} had stopped`),
-          status: "failed",
-        });
+      if (!worker) {
+        await results.send(notRun(job, "failed", "No worker was left to run it"));
         continue;
       }
-      onEvent?.({
-        type: "job-started",
-        jobNumber: job.jobNumber,
-        jobCount,
-        jobId: job.jobId,
-        workerId: worker.id,
-      });
-      const outcome = await worker.run(job.jobId);
-      await results.send({
-        jobId: job.jobId,
-        jobNumber: job.jobNumber,
-        workerId: worker.id,
-        status: outcome.status,
-        elapsedSeconds: outcome.elapsedMs / 1000,
-        waitSeconds: Math.max(0, outcome.startedAtMs - job.queuedAtMs) / 1000,
-        output: outcome.output,
-        summary: outcome.summary,
-        error: outcome.error && { name: outcome.error.name, message: outcome.error.message },
-      });
+      await results.send(await runOne(worker, job));
+      if (worker.state === "closed" && !signal?.aborted) {
+        const dead: PoolWorker = worker;
+        try {
+          worker = await pool.replace(dead);
+          onEvent?.({ type: "worker-replaced", oldWorkerId: dead.id, workerId: worker.id });
+        } catch (error) {
+          worker = undefined;
+          const reason = error instanceof Error ? error.message : String(error);
+          onEvent?.({ type: "worker-lost", workerId: dead.id, reason });
+        }
+      }
     }
   });
   Promise.all(workerLoops).finally(() => results.close());

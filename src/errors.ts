@@ -30,3 +30,31 @@ export class JobCancelledError extends Error {
     this.name = "JobCancelledError";
   }
 }
+
+/**
+ * A step's workers could not start: the job module failed to load, had no
+ * default function export, or a worker died during start-up. The sweep stops
+ * (no respawn loop) and the original error is the `cause`.
+ *
+ * @example Recognise a start-up failure
+ * ```ts
+ * import { WorkerStartError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new WorkerStartError("Cannot start 2 workers: boom", { cause: new Error("boom") });
+ * assert.equal(error.name, "WorkerStartError");
+ * assert.ok(error.cause instanceof Error);
+ * ```
+ */
+export class WorkerStartError extends Error {
+  /**
+   * Creates a start-up error.
+   *
+   * @param message Which step's workers failed and why.
+   * @param options Standard error options; pass the worker's error as `cause`.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "WorkerStartError";
+  }
+}

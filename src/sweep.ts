@@ -4,10 +4,14 @@
  *
  * @module
  */
+import { resolve } from "node:path";
+import { pathToFileURL as toFileUrl } from "node:url";
 import { DEFAULTS } from "./config.ts";
+import { WorkerStartError } from "./errors.ts";
 import { runStep, type StepResult } from "./dispatcher.ts";
 import type { SweepEventHandler } from "./events.ts";
 import type { JobParams } from "./jobs/job.ts";
+import { isJobModuleReference, moduleJob } from "./jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "./jobs/registry.ts";
 import { WorkerPool } from "./pool/worker_pool.ts";
 
@@ -29,6 +33,8 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** Receives progress events (for logs and progress lines). */
   onEvent?: SweepEventHandler;
+  /** Cancel a job that runs longer than this and count it failed, in milliseconds. */
+  jobTimeoutMs?: number;
 }
 
 /** One step of a sweep, with its speed-up over the first step. */
@@ -89,6 +95,11 @@ export function sweepWorkerCounts(options: SweepOptions): number[] {
   return Array.from({ length: max - start + 1 }, (_, i) => start + i);
 }
 
+function resolveModuleUrl(job: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(job)) return new URL(job).href;
+  return toFileUrl(resolve(job)).href;
+}
+
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   return new Promise((resolve, reject) => {
@@ -107,6 +118,8 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
  * @param options Job kind, parameters, worker counts, job count, signal, events.
  * @returns Every step's timings, speed-up and per-job results.
  * @throws {TypeError} If the job kind is unknown.
+ * @throws {WorkerStartError} (as a rejection) If a step's workers cannot start (e.g. a job
+ *   module that fails to load); the sweep stops rather than respawning them.
  * @throws {RangeError} If a count is out of range.
  * @throws `signal.reason` (as a rejection) when the signal aborts; no worker is left running.
  *
@@ -120,15 +133,21 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
  */
 export async function runSweep(options: SweepOptions = {}): Promise<SweepResult> {
   const jobName = options.job ?? DEFAULTS.job;
-  const kind = findJobKind(jobName);
+  const isModule = isJobModuleReference(jobName);
+  const kind = isModule ? moduleJob : findJobKind(jobName);
   if (!kind) {
     const known = JOB_KINDS.map((k) => k.name).join(", ");
-    throw new TypeError(`Cannot start sweep: unknown job "${jobName}", expected one of ${known}`);
+    throw new TypeError(
+      `Cannot start sweep: unknown job "${jobName}", expected one of ${known} or a module path`,
+    );
   }
   const params: JobParams = {
+    ...options.params,
     sleepMs: options.params?.sleepMs ?? DEFAULTS.sleepMs,
     digits: options.params?.digits ?? DEFAULTS.digits,
   };
+  if (isModule) params.moduleUrl = resolveModuleUrl(jobName);
+  const permissions = kind.permissions?.(params);
   const counts = sweepWorkerCounts(options);
   const jobCount = positiveInteger("jobCount", options.jobCount ?? DEFAULTS.jobCount());
   const { signal, onEvent } = options;
@@ -139,15 +158,36 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
   for (const [index, workers] of counts.entries()) {
     onEvent?.({ type: "step-start", step: index + 1, stepCount: counts.length, workers, jobCount });
     const spawnStart = performance.now();
-    await using pool = new WorkerPool({ size: workers, jobKind: kind.name, params, setup });
+    await using pool = new WorkerPool({
+      size: workers,
+      jobKind: kind.name,
+      params,
+      setup,
+      permissions,
+    });
     pool.workers.forEach((worker, i) =>
       onEvent?.({ type: "worker-allocated", workerNumber: i + 1, workerId: worker.id })
     );
-    await abortable(pool.ready(), signal);
+    try {
+      await abortable(pool.ready(), signal);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new WorkerStartError(
+        `Cannot run the step with ${workers} worker${workers === 1 ? "" : "s"}: ${reason}`,
+        { cause: error },
+      );
+    }
     const startupSeconds = (performance.now() - spawnStart) / 1000;
     onEvent?.({ type: "workers-ready", workers, startupSeconds });
 
-    const result = await runStep(pool, { jobCount, signal, onEvent });
+    const result = await runStep(pool, {
+      jobCount,
+      signal,
+      onEvent,
+      jobName: isModule ? jobName : kind.name,
+      jobTimeoutMs: options.jobTimeoutMs,
+    });
     const baseline = steps[0]?.seconds ?? result.seconds;
     const step = { ...result, startupSeconds, speedup: baseline / result.seconds };
     onEvent?.({ type: "step-end", step: index + 1, stepCount: counts.length, result: step });

@@ -17,6 +17,9 @@ Deno.test("parseConfig() uses the seed's defaults for a blank .env", () => {
     jobCount: 12,
     sleepMs: 1000,
     digits: config.digits,
+    jobTimeoutMs: undefined,
+    jobArgs: {},
+    jobPermissions: {},
     help: false,
   });
 });

@@ -11,6 +11,24 @@ export interface JobParams {
   sleepMs: number;
   /** How many decimals of pi each Pi job computes. */
   digits: number;
+  /** The URL of a custom job module (for the `module` kind). */
+  moduleUrl?: string;
+  /** Values passed to a custom job module as its input (`--job-arg key=value`). */
+  jobArgs?: Record<string, string>;
+  /** Permissions for a custom job module's workers, beyond reading the module itself. */
+  permissions?: JobPermissions;
+}
+
+/** What a job kind's workers may touch; everything not listed is denied. */
+export interface JobPermissions {
+  /** Paths the job may read. */
+  read?: string[];
+  /** Paths the job may write. */
+  write?: string[];
+  /** Hosts the job may reach (and import from). */
+  net?: string[];
+  /** Environment variables the job may read. */
+  env?: string[];
 }
 
 /** What a running job can ask of the worker that runs it. */
@@ -45,7 +63,9 @@ export interface JobKind<Setup = unknown, Output = unknown> {
   /** Main thread, once per sweep: prepares what every worker receives. */
   setup?(params: JobParams): Setup | Promise<Setup>;
   /** Worker side, once per worker: builds the function that runs each job. */
-  createRunner(params: JobParams, setup: Setup): JobRunner<Output>;
+  createRunner(params: JobParams, setup: Setup): JobRunner<Output> | Promise<JobRunner<Output>>;
+  /** Main thread: the permissions this kind's workers need (default: none at all). */
+  permissions?(params: JobParams): JobPermissions;
   /** Worker side: a short phrase about one output for DEBUG lines ("50000 digits, sha …"). */
   describeOutput?(output: Output, params: JobParams): string;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { JobKind } from "./job.ts";
+import { moduleJob } from "./module.ts";
 import { noopJob } from "./noop.ts";
 import { sleepJob } from "./sleep.ts";
 
@@ -37,6 +38,7 @@ export const JOB_KINDS: readonly JobKind[] = [sleepJob, noopJob];
  */
 export function findJobKind(name: string): JobKind | undefined {
   const wanted = name.trim().toLowerCase();
+  if (wanted === moduleJob.name) return moduleJob;
   return JOB_KINDS.find((kind) =>
     kind.name === wanted || kind.aliases.some((alias) => alias.toLowerCase() === wanted)
   );

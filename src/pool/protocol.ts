@@ -31,6 +31,8 @@ export type MainToWorker =
 /** Worker → main thread. */
 export type WorkerToMain =
   | { type: "ready" }
+  /** The job called `self.close()`: the worker is about to stop. */
+  | { type: "closing" }
   | { type: "init-error"; error: SerializedError }
   | {
     type: "result";
@@ -46,6 +48,8 @@ export type WorkerToMain =
     jobId: string;
     error: SerializedError;
     cancelled: boolean;
+    /** A WebAssembly trap: the instance may be corrupt, so the worker should be replaced. */
+    trapped: boolean;
     startedAtMs: number;
     elapsedMs: number;
   };

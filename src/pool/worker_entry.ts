@@ -19,14 +19,22 @@ function post(message: WorkerToMain): void {
   self.postMessage(message);
 }
 
-function init(message: Extract<MainToWorker, { type: "init" }>): void {
+// A job that calls self.close() would otherwise leave its job in flight with
+// no word to the main thread: say so first.
+const closeWorker = self.close.bind(self);
+self.close = () => {
+  post({ type: "closing" });
+  closeWorker();
+};
+
+async function init(message: Extract<MainToWorker, { type: "init" }>): Promise<void> {
   try {
     kind = findJobKind(message.jobKind);
     if (!kind) throw new TypeError(`Cannot start worker: unknown job kind "${message.jobKind}"`);
     params = message.params;
     const cancelFlag = new Int32Array(message.cancelBuffer);
     context = { cancelFlag, shouldStop: () => Atomics.load(cancelFlag, 0) !== 0 };
-    runner = kind.createRunner(params, message.setup);
+    runner = await kind.createRunner(params, message.setup);
     post({ type: "ready" });
   } catch (error) {
     post({ type: "init-error", error: serializeError(error) });
@@ -46,8 +54,18 @@ async function run(jobId: string): Promise<void> {
     post({ type: "result", jobId, output, summary, startedAtMs, elapsedMs });
   } catch (error) {
     const elapsedMs = performance.now() - start;
-    const cancelled = error instanceof JobCancelledError;
-    post({ type: "error", jobId, error: serializeError(error), cancelled, startedAtMs, elapsedMs });
+    // A job that throws once its cancel flag is up stopped because it was asked to.
+    const cancelled = error instanceof JobCancelledError || context?.shouldStop() === true;
+    const trapped = error instanceof WebAssembly.RuntimeError;
+    post({
+      type: "error",
+      jobId,
+      error: serializeError(error),
+      cancelled,
+      trapped,
+      startedAtMs,
+      elapsedMs,
+    });
   }
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { JobCancelledError } from "../errors.ts";
-import type { JobParams } from "../jobs/job.ts";
+import type { JobParams, JobPermissions } from "../jobs/job.ts";
 import {
   deserializeError,
   type MainToWorker,
@@ -25,6 +25,8 @@ export interface JobOutcome {
   summary?: string;
   /** Why it failed or was cancelled. */
   error?: Error;
+  /** The job failed with a WebAssembly trap (its worker is then retired). */
+  trapped?: boolean;
   /** When the job started inside the worker, as epoch milliseconds. */
   startedAtMs: number;
   /** How long the job ran inside the worker, in milliseconds. */
@@ -46,9 +48,42 @@ export interface WorkerPoolOptions {
    * on and the job is reported cancelled anyway, in milliseconds.
    */
   cancelGraceMs?: number;
+  /** What the workers may touch; default nothing at all. */
+  permissions?: JobPermissions;
+}
+
+function workerPermissions(permissions: JobPermissions | undefined): Deno.PermissionOptions {
+  if (!permissions || Object.keys(permissions).length === 0) return "none";
+  return {
+    read: permissions.read ?? false,
+    write: permissions.write ?? false,
+    net: permissions.net ?? false,
+    env: permissions.env ?? false,
+    import: permissions.net ?? false,
+    run: false,
+    ffi: false,
+    sys: false,
+  };
 }
 
 const WORKER_URL = new URL("./worker_entry.ts", import.meta.url);
+
+function spawnWorker(permissions: JobPermissions | undefined): Worker {
+  try {
+    return new Worker(WORKER_URL, {
+      type: "module",
+      deno: { permissions: workerPermissions(permissions) },
+    });
+  } catch (error) {
+    if (error instanceof Error && error.message.includes("unstable-worker-options")) {
+      throw new TypeError(
+        'Cannot start worker: least-privilege workers need Deno\'s worker options: run with --unstable-worker-options or add "unstable": ["worker-options"] to deno.json',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
 
 /** One Deno Web Worker with an id, a cancel flag and at most one job in flight. */
 export class PoolWorker {
@@ -70,7 +105,7 @@ export class PoolWorker {
   constructor(options: WorkerPoolOptions) {
     this.#cancelGraceMs = options.cancelGraceMs ?? 250;
     // Least privilege: jobs get no permissions unless a kind asks for them.
-    this.#worker = new Worker(WORKER_URL, { type: "module", deno: { permissions: "none" } });
+    this.#worker = spawnWorker(options.permissions);
     this.#ready = new Promise((resolve, reject) => {
       this.#worker.onmessage = (event: MessageEvent<WorkerToMain>) => {
         const message = event.data;
@@ -80,6 +115,10 @@ export class PoolWorker {
         } else if (message.type === "init-error") {
           this.#fail(message.error);
           reject(deserializeError(message.error));
+        } else if (message.type === "closing") {
+          const wasStarting = this.#state === "starting";
+          this.#fail({ name: "WorkerClosedError", message: "The job called self.close()" });
+          if (wasStarting) reject(new Error("Cannot start worker: it called self.close()"));
         } else {
           this.#settle(message);
         }
@@ -210,9 +249,12 @@ export class PoolWorker {
       inFlight.settle({
         status: message.cancelled ? "cancelled" : "failed",
         error: deserializeError(message.error),
+        trapped: message.trapped,
         startedAtMs: message.startedAtMs,
         elapsedMs: message.elapsedMs,
       });
+      // After a trap the instance's memory may be corrupt: retire the worker.
+      if (message.trapped) this.close();
     }
   }
 
@@ -249,6 +291,8 @@ export class PoolWorker {
  */
 export class WorkerPool implements AsyncDisposable {
   #workers: PoolWorker[];
+  #options: WorkerPoolOptions;
+  #cancelled = false;
 
   /**
    * Spawns `size` workers; `ready()` tells when all of them can take jobs.
@@ -262,7 +306,29 @@ export class WorkerPool implements AsyncDisposable {
         `Cannot start worker pool: size must be a positive integer, received ${options.size}`,
       );
     }
+    this.#options = options;
     this.#workers = Array.from({ length: options.size }, () => new PoolWorker(options));
+  }
+
+  /**
+   * Replaces a worker that has closed (it crashed, trapped or was given up on)
+   * with a new one, and waits until it is ready.
+   *
+   * @param worker The closed worker.
+   * @returns The new worker, in the old one's place.
+   * @throws {Error} (as a rejection) If the new worker fails to start, or the pool was cancelled.
+   */
+  async replace(worker: PoolWorker): Promise<PoolWorker> {
+    const index = this.#workers.indexOf(worker);
+    if (index < 0) throw new Error(`Cannot replace worker ${worker.id}: not in this pool`);
+    if (this.#cancelled) {
+      throw new Error(`Cannot replace worker ${worker.id}: the pool is stopping`);
+    }
+    worker.close();
+    const replacement = new PoolWorker(this.#options);
+    this.#workers[index] = replacement;
+    await replacement.ready();
+    return replacement;
   }
 
   /** The workers, in allocation order. */
@@ -286,6 +352,7 @@ export class WorkerPool implements AsyncDisposable {
 
   /** Stops every worker taking jobs and cancels the running ones (see {@linkcode PoolWorker.stop}). */
   cancel(): void {
+    this.#cancelled = true;
     for (const worker of this.#workers) worker.stop();
   }
 

@@ -1,0 +1,99 @@
+/**
+ * Bring-your-own jobs: a module whose default export runs one job, loaded in
+ * every worker.
+ *
+ * @module
+ */
+import { defineJob, type JobKind, type JobPermissions } from "./job.ts";
+
+/** What a custom job module's default export receives and may return. */
+export type CustomJobFunction = (
+  input: Record<string, string>,
+  context: { shouldStop(): boolean; cancelFlag: Int32Array },
+) => unknown;
+
+/**
+ * Tells a job module reference (a path or a URL) from a job kind's name.
+ *
+ * @param job What was given as the job: `sleep`, `./my_job.ts`, `https://…/job.ts`.
+ * @returns Whether it names a module.
+ *
+ * @example Paths and URLs are modules
+ * ```ts
+ * import { isJobModuleReference } from "./module.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isJobModuleReference("./my_job.ts"), true);
+ * assert.equal(isJobModuleReference("https://example.com/job.js"), true);
+ * assert.equal(isJobModuleReference("sleep"), false);
+ * ```
+ */
+export function isJobModuleReference(job: string): boolean {
+  return /^(\.{0,2}\/|[a-z][a-z0-9+.-]*:\/\/|[a-zA-Z]:\\)/.test(job) ||
+    /\.(ts|js|mjs|mts|tsx|jsx)$/.test(job);
+}
+
+function readPermissionFor(url: URL): JobPermissions {
+  if (url.protocol === "file:") return { read: [decodeURIComponent(url.pathname)] };
+  if (url.protocol === "http:" || url.protocol === "https:") return { net: [url.host] };
+  return {};
+}
+
+function merge(a: JobPermissions, b: JobPermissions = {}): JobPermissions {
+  const keys = ["read", "write", "net", "env"] as const;
+  const merged: JobPermissions = {};
+  for (const key of keys) {
+    const list = [...(a[key] ?? []), ...(b[key] ?? [])];
+    if (list.length > 0) merged[key] = list;
+  }
+  return merged;
+}
+
+/**
+ * The custom job kind. Each worker imports `params.moduleUrl`; every job calls
+ * its default export with `params.jobArgs` (and a context with `shouldStop()`
+ * for cooperative cancels). Workers may read the module file itself (to import
+ * it) and only what `params.permissions` adds.
+ *
+ * @example The module job's name
+ * ```ts
+ * import { moduleJob } from "./module.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(moduleJob.name, "module");
+ * ```
+ */
+export const moduleJob: JobKind = defineJob<undefined, unknown>({
+  name: "module",
+  aliases: [],
+  description: "your own job: --job ./my_job.ts (its default export runs each job)",
+  permissions: (params) =>
+    merge(params.moduleUrl ? readPermissionFor(new URL(params.moduleUrl)) : {}, params.permissions),
+  createRunner: async (params) => {
+    const url = params.moduleUrl;
+    if (!url) throw new TypeError("Cannot load job module: no module URL was given");
+    let module: { default?: unknown };
+    try {
+      module = await import(url);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new TypeError(`Cannot load job module ${url}: ${message.split("\n")[0]}`, {
+        cause: error,
+      });
+    }
+    const run = module.default;
+    if (typeof run !== "function") {
+      throw new TypeError(
+        `Cannot load job module ${url}: its default export must be a function (input) => result, found ${
+          run === undefined ? "no default export" : typeof run
+        }`,
+      );
+    }
+    const input = { ...params.jobArgs };
+    return (context) => (run as CustomJobFunction)(input, context);
+  },
+  describeOutput: (output) => {
+    const text = JSON.stringify(output) ?? String(output);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  },
+});

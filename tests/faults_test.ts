@@ -1,0 +1,151 @@
+import assert from "node:assert/strict";
+import { runSweep, type StepResult, type SweepEvent, WorkerStartError } from "../mod.ts";
+
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).href;
+
+/** Every job is reported exactly once, and the counts add up. */
+function assertAccounted(step: StepResult): void {
+  assert.equal(step.completed + step.failed + step.cancelled, step.jobCount);
+  assert.equal(step.jobs.length, step.jobCount);
+  assert.deepEqual(
+    step.jobs.map((job) => job.jobNumber),
+    Array.from({ length: step.jobCount }, (_, i) => i + 1),
+  );
+  assert.equal(new Set(step.jobs.map((job) => job.jobId)).size, step.jobCount);
+}
+
+async function oneStep(job: string, jobCount: number, extra: Parameters<typeof runSweep>[0] = {}) {
+  const events: SweepEvent[] = [];
+  const sweep = await runSweep({
+    job,
+    workerCounts: [1],
+    jobCount,
+    onEvent: (event) => events.push(event),
+    ...extra,
+  });
+  const step = sweep.steps[0];
+  assertAccounted(step);
+  return { step, events };
+}
+
+Deno.test("a custom job module receives its --job-arg input", async () => {
+  const { step } = await oneStep(fixture("add_job.ts"), 2, {
+    params: { jobArgs: { a: "2", b: "40" } },
+  });
+  assert.equal(step.completed, 2);
+  assert.deepEqual(step.jobs.map((job) => job.output), [{ sum: 42 }, { sum: 42 }]);
+});
+
+Deno.test("a job that throws is recorded as failed with its message and the step completes", async () => {
+  const { step } = await oneStep(fixture("flaky_job.ts"), 5);
+  assert.equal(step.completed, 3);
+  assert.equal(step.failed, 2);
+  const failed = step.jobs.filter((job) => job.status === "failed");
+  assert.deepEqual(failed.map((job) => job.jobNumber), [2, 4]);
+  assert.match(
+    failed[0].error!.message,
+    /^Job 2 \(.*flaky_job\.ts\) failed: flaky failure on call 2$/,
+  );
+});
+
+Deno.test("a WASM trap fails that job with an error naming it, and a new worker runs the rest", async () => {
+  const { step, events } = await oneStep(fixture("trap_job.ts"), 4);
+  assert.deepEqual(step.jobs.map((job) => job.status), ["done", "failed", "done", "failed"]);
+  const trap = step.jobs[1].error!;
+  assert.equal(trap.name, "RuntimeError");
+  assert.match(trap.message, /^Job 2 \(.*trap_job\.ts\) trapped in WebAssembly: unreachable/);
+  assert.equal(events.filter((event) => event.type === "worker-replaced").length, 2);
+  // Jobs 1 and 3 ran on different workers: the trapped worker was retired.
+  assert.notEqual(step.jobs[0].workerId, step.jobs[2].workerId);
+});
+
+Deno.test("a worker that calls self.close() fails its job and is replaced", async () => {
+  const { step, events } = await oneStep(fixture("close_job.ts"), 3);
+  assert.deepEqual(step.jobs.map((job) => job.status), ["done", "failed", "done"]);
+  assert.match(step.jobs[1].error!.message, /self\.close\(\)/);
+  assert.equal(events.filter((event) => event.type === "worker-replaced").length, 1);
+});
+
+Deno.test("a worker killed by an uncaught error fails its in-flight job and is replaced", async () => {
+  const { step, events } = await oneStep(fixture("crash_job.ts"), 3);
+  assert.deepEqual(step.jobs.map((job) => job.status), ["done", "failed", "done"]);
+  assert.match(step.jobs[1].error!.message, /uncaught crash in worker/);
+  assert.equal(events.filter((event) => event.type === "worker-replaced").length, 1);
+});
+
+Deno.test("workers that fail at start-up stop the sweep with a clear error and no respawn", async () => {
+  let allocated = 0;
+  await assert.rejects(
+    runSweep({
+      job: fixture("startup_fail_job.ts"),
+      workerCounts: [2],
+      jobCount: 4,
+      onEvent: (event) => {
+        if (event.type === "worker-allocated") allocated++;
+      },
+    }),
+    (error) =>
+      error instanceof WorkerStartError &&
+      /Cannot run the step with 2 workers: Cannot load job module .*startup_fail_job\.ts: .*this job module cannot load/
+        .test(error.message),
+  );
+  assert.equal(allocated, 2);
+});
+
+Deno.test("a job module without a default function export is refused at start-up", async () => {
+  await assert.rejects(
+    runSweep({ job: fixture("no_default_job.ts"), workerCounts: [1], jobCount: 1 }),
+    /its default export must be a function \(input\) => result, found no default export/,
+  );
+});
+
+Deno.test("a job over JOBTIMEOUTMS is cancelled and counted failed as timed out", async () => {
+  const { step } = await oneStep(fixture("wait_for_cancel_job.ts"), 2, { jobTimeoutMs: 50 });
+  assert.equal(step.failed, 2);
+  for (const job of step.jobs) {
+    assert.equal(job.error?.name, "JobTimeoutError");
+    assert.match(job.error!.message, /timed out after 50 ms$/);
+  }
+});
+
+Deno.test("workers cannot read files or environment variables unless allowed", async () => {
+  const path = await Deno.makeTempFile();
+  const input = { path, env: "HOME" };
+  const denied = await oneStep(fixture("probe_job.ts"), 1, { params: { jobArgs: input } });
+  assert.deepEqual(denied.step.jobs[0].output, { read: "NotCapable", env: "NotCapable" });
+  const allowed = await oneStep(fixture("probe_job.ts"), 1, {
+    params: { jobArgs: input, permissions: { read: [path], env: ["HOME"] } },
+  });
+  assert.deepEqual(allowed.step.jobs[0].output, { read: "allowed", env: "allowed" });
+});
+
+Deno.test("the built-in sleep job's workers cannot read files either", async () => {
+  // The probe runs with no extra permissions: the same default every built-in kind gets.
+  const { step } = await oneStep(fixture("probe_job.ts"), 1, {
+    params: { jobArgs: { path: "/etc/hostname", env: "PATH" } },
+  });
+  assert.equal((step.jobs[0].output as { read: string }).read, "NotCapable");
+});
+
+Deno.test("aborting mid-step cancels every job and leaves the counts whole", async () => {
+  const controller = new AbortController();
+  let partial: StepResult | undefined;
+  await assert.rejects(
+    runSweep({
+      job: fixture("wait_for_cancel_job.ts"),
+      workerCounts: [2],
+      jobCount: 5,
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === "job-started" && event.jobNumber === 2) {
+          queueMicrotask(() => controller.abort(new Error("stop")));
+        }
+        if (event.type === "step-end") partial = event.result;
+      },
+    }),
+    /stop/,
+  );
+  assert.ok(partial);
+  assertAccounted(partial);
+  assert.equal(partial.cancelled, 5);
+});
