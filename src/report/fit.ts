@@ -589,9 +589,8 @@ export function explainScaling(
   if (counts.size < 2) {
     return usable.length === 0
       ? "No step took a measurable time, so there is no speed-up to explain."
-      : `Only ${
-        plural(usable[0].workers, "worker")
-      } was measured, so there is no scaling to explain.`;
+      : `Only one worker count (${usable[0].workers}) was measured, so there is no scaling ` +
+        "to explain.";
   }
   const fastest = usable.reduce((best, step) => step.speedup > best.speedup ? step : best);
   const last = usable[usable.length - 1];
