@@ -448,8 +448,12 @@ export function fitUsl(
     uv = nelderMead(squared, uv, [0.05 + uv[0] / 4, 0.01 + uv[1] / 4]);
     if (squared(uv) >= before && restart > 0) break;
   }
-  const sigma = uv[0] * uv[0];
-  const kappa = uv[1] * uv[1];
+  // The square root parametrisation approaches a zero parameter without
+  // reaching it (κ = 2e-16 would put the peak at 6e7 workers), so a term that
+  // moves the denominator by less than 1e-9 at the largest count becomes 0.
+  const negligible = 1e-9;
+  const sigma = uv[0] * uv[0] * (maxWorkers - 1) < negligible ? 0 : uv[0] * uv[0];
+  const kappa = uv[1] * uv[1] * maxWorkers * (maxWorkers - 1) < negligible ? 0 : uv[1] * uv[1];
   const predict = (workers: number) => uslSpeedup(workers, sigma, kappa, baselineWorkers);
   const peakWorkers = sigma >= 1 ? 1 : kappa > 0 ? Math.sqrt((1 - sigma) / kappa) : null;
   const target = Math.min(maxWorkers, Math.max(minWorkers, peakWorkers ?? maxWorkers));
@@ -476,7 +480,7 @@ function measured<T extends { speedup: number | null }>(
   steps: readonly T[],
 ): (T & { speedup: number })[] {
   return steps.filter((step): step is T & { speedup: number } =>
-    step.speedup !== null && step.speedup > 0
+    step.speedup !== null && step.speedup > 0 && Number.isFinite(step.speedup)
   );
 }
 
@@ -520,8 +524,10 @@ export function recommendWorkers(
   let reason: string;
   if (enough.workers === fastest.workers && fastest.workers === largest) {
     reason = `speed-up was still rising at ${largest} workers, the most measured`;
-    if (usl?.ok && usl.peakWorkers !== null && usl.peakWorkers > largest) {
-      reason += `; the USL fit peaks near ${Math.round(usl.peakWorkers)}`;
+    // A peak far beyond the measured range is an extrapolation not worth quoting.
+    const peak = usl?.ok ? usl.peakWorkers : null;
+    if (peak !== null && peak > largest && peak <= 4 * largest) {
+      reason += `; the USL fit peaks near ${Math.round(peak)}`;
     }
   } else if (enough.workers === fastest.workers) {
     reason = `the highest measured speed-up, ${fastest.speedup.toFixed(2)}x`;

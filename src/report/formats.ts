@@ -445,7 +445,11 @@ export function describeFits(analysis: SweepAnalysis): [string, string, string] 
     ? `USL: σ=${formatParameter(usl.sigma)} κ=${formatParameter(usl.kappa)} (R² ${
       usl.rSquared.toFixed(3)
     }), ${
-      usl.peakWorkers === null ? "no peak" : `peak near ${usl.peakWorkers.toFixed(1)} workers`
+      usl.peakWorkers === null
+        ? "no peak"
+        : `peak near ${
+          usl.peakWorkers < 100 ? usl.peakWorkers.toFixed(1) : Math.round(usl.peakWorkers)
+        } workers`
     }, predicted ${speedupText(usl.predicted.speedup)} at ${usl.predicted.workers} workers`
     : `USL: not fitted (${usl.reason})`;
   const recommendationLine = `Recommendation: ${recommendation.workers} ${
