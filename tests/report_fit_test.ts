@@ -127,6 +127,14 @@ Deno.test("fitUsl() finds no costs and no peak for linear scaling", () => {
   assert.equal(fit.bestWorkers, 8);
 });
 
+Deno.test("fitUsl() reads Amdahl data as σ = s with κ exactly 0 and no peak", () => {
+  const fit = fitUsl(points([1, 2, 4], (n) => amdahlSpeedup(n, 0.2)));
+  assert.ok(fit.ok);
+  assertClose(fit.sigma, 0.2, 1e-9);
+  assert.equal(fit.kappa, 0);
+  assert.equal(fit.peakWorkers, null);
+});
+
 Deno.test("fitUsl() never returns negative σ or κ, even for superlinear data", () => {
   const fit = fitUsl(points(COUNTS, (n) => n * (1 + 0.05 * (n - 1))));
   assert.ok(fit.ok);
