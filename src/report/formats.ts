@@ -91,15 +91,158 @@ export interface ScalingReport {
 /** Options for {@linkcode renderAnalysisTable} and {@linkcode renderMarkdown}. */
 export interface RenderOptions extends ExplainOptions {}
 
+/** Percentiles as written to JSON, in seconds. */
+export interface JsonPercentiles {
+  /** The median, in seconds. */
+  p50: number | null;
+  /** The 95th percentile, in seconds. */
+  p95: number | null;
+  /** The largest value, in seconds. */
+  max: number | null;
+}
+
+/** One `steps[]` entry of the JSON report; units as in the module doc. */
+export interface JsonStep {
+  /** Workers in the step. */
+  workers: number;
+  /** Jobs per run. */
+  jobCount: number;
+  /** Runs combined. */
+  repeats: number;
+  /** Wall time (median over repeats), in seconds. */
+  seconds: number | null;
+  /** Fastest run, in seconds. */
+  secondsMin: number | null;
+  /** Slowest run, in seconds. */
+  secondsMax: number | null;
+  /** `workers / baselineWorkers`. */
+  workerRatio: number | null;
+  /** Baseline seconds over this step's. */
+  speedup: number | null;
+  /** `speedup / workerRatio`. */
+  efficiency: number | null;
+  /** Karp–Flatt serial fraction. */
+  karpFlatt: number | null;
+  /** Job wait times, in seconds. */
+  waitSeconds: JsonPercentiles | null;
+  /** Finished jobs' run times, in seconds. */
+  runSeconds: JsonPercentiles | null;
+  /** Job run time over `seconds × workers`. */
+  utilization: number | null;
+  /** Peak process RSS, in MiB. */
+  peakRssMiB: number | null;
+  /** Jobs that finished. */
+  completed: number;
+  /** Jobs that failed. */
+  failed: number;
+  /** Jobs that were cancelled. */
+  cancelled: number;
+}
+
+/** A model's prediction as written to JSON. */
+export interface JsonPrediction {
+  /** Twice the largest measured worker count. */
+  workers: number;
+  /** The model's speed-up there. */
+  speedup: number | null;
+}
+
+/** A fit that could not be made, as written to JSON. */
+export interface JsonFitFailure {
+  /** Always `false`. */
+  ok: false;
+  /** `"amdahl"` or `"usl"`. */
+  model: "amdahl" | "usl";
+  /** Why not. */
+  reason: string;
+}
+
+/** The `amdahl` key of the JSON report. */
+export type JsonAmdahl = {
+  /** Always `true`. */
+  ok: true;
+  /** Always `"amdahl"`. */
+  model: "amdahl";
+  /** Workers in the baseline step. */
+  baselineWorkers: number;
+  /** `s`, 0 to 1. */
+  serialFraction: number | null;
+  /** R² on the speed-ups. */
+  rSquared: number | null;
+  /** Points used. */
+  pointCount: number;
+  /** `1 / s`, or `null` when `s` is 0. */
+  speedupLimit: number | null;
+  /** Speed-up at twice the largest measured count. */
+  predicted: JsonPrediction;
+} | JsonFitFailure;
+
+/** The `usl` key of the JSON report. */
+export type JsonUsl = {
+  /** Always `true`. */
+  ok: true;
+  /** Always `"usl"`. */
+  model: "usl";
+  /** Workers in the baseline step. */
+  baselineWorkers: number;
+  /** `σ`, contention. */
+  sigma: number | null;
+  /** `κ`, coherency. */
+  kappa: number | null;
+  /** R² on the speed-ups. */
+  rSquared: number | null;
+  /** Points used. */
+  pointCount: number;
+  /** `N*`, or `null` when the model never turns down. */
+  peakWorkers: number | null;
+  /** The best whole worker count within the measured range. */
+  bestWorkers: number;
+  /** Speed-up at twice the largest measured count. */
+  predicted: JsonPrediction;
+} | JsonFitFailure;
+
+/** The whole JSON report, as {@linkcode buildJsonReport} returns it. */
+export interface JsonReport {
+  /** {@linkcode JSON_SCHEMA_VERSION}. */
+  schemaVersion: number;
+  /** ISO 8601 time stamp, or `null`. */
+  generatedAt: string | null;
+  /** The run's configuration, as given. */
+  config: object;
+  /** The machine, as given. */
+  machine: MachineInfo;
+  /** The first step's worker count. */
+  baselineWorkers: number;
+  /** One entry per step. */
+  steps: JsonStep[];
+  /** Amdahl's law fit. */
+  amdahl: JsonAmdahl;
+  /** USL fit. */
+  usl: JsonUsl;
+  /** How many workers to use. */
+  recommendation: {
+    /** The recommended worker count. */
+    workers: number;
+    /** The measured count with the highest speed-up. */
+    fastestWorkers: number;
+    /** That speed-up. */
+    fastestSpeedup: number | null;
+    /** Why. */
+    reason: string;
+  };
+  /** One sentence on why the curve has its shape. */
+  explanation: string;
+}
+
 function finite(value: number | null | undefined): number | null {
   return value === null || value === undefined || !Number.isFinite(value) ? null : value;
 }
 
-function jsonPercentiles(value: Percentiles | null) {
+function jsonPercentiles(value: Percentiles | null): JsonPercentiles | null {
   return value && { p50: finite(value.p50), p95: finite(value.p95), max: finite(value.max) };
 }
 
-function jsonStep(step: StepAnalysis) {
+function jsonStep(step: StepAnalysis): JsonStep {
   return {
     workers: step.workers,
     jobCount: step.jobCount,
@@ -121,9 +264,9 @@ function jsonStep(step: StepAnalysis) {
   };
 }
 
-function jsonFits(analysis: SweepAnalysis) {
+function jsonFits(analysis: SweepAnalysis): { amdahl: JsonAmdahl; usl: JsonUsl } {
   const { amdahl, usl } = analysis;
-  const predicted = (p: { workers: number; speedup: number }) => ({
+  const predicted = (p: { workers: number; speedup: number }): JsonPrediction => ({
     workers: p.workers,
     speedup: finite(p.speedup),
   });
@@ -181,7 +324,7 @@ function jsonFits(analysis: SweepAnalysis) {
  * assert.deepEqual(json.steps.map((s) => s.speedup), [1, 2]);
  * ```
  */
-export function buildJsonReport(report: ScalingReport) {
+export function buildJsonReport(report: ScalingReport): JsonReport {
   const { analysis, machine } = report;
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
