@@ -41,6 +41,18 @@ export {
 export { findJobKind, JOB_KINDS } from "./src/jobs/registry.ts";
 export { type CustomJobFunction, isJobModuleReference, moduleJob } from "./src/jobs/module.ts";
 export { noopJob } from "./src/jobs/noop.ts";
+export { fnv1a32, piJob, type PiOutput, summarisePi } from "./src/jobs/pi.ts";
+export { piBigIntJob } from "./src/jobs/pi_bigint.ts";
+export { type PiBigIntOptions, piDigitsBigInt } from "./src/pi_bigint.ts";
+export { loadPiModule, piDigits } from "./src/pi_module.ts";
+export {
+  assertPiDigits,
+  DEFAULT_PI_DIGITS,
+  PI_DIGITS_MAX,
+  PI_DIGITS_MIN,
+  type PiComputeOptions,
+  PiKernel,
+} from "./src/wasm_core.ts";
 export { sleepJob, type SleepOutput } from "./src/jobs/sleep.ts";
 export {
   type JobOutcome,

@@ -1,7 +1,7 @@
 // WASM Machin kernel against the TypeScript BigInt Chudnovsky reference, and the price of one
 // call into the kernel. Run: deno bench -A bench/pi_bench.ts (about 10 s).
-import { piDigitsBigInt } from "../src/pi_bigint.ts";
-import { loadPiModule, PiKernel } from "../src/wasm_core.ts";
+import { piDigitsBigInt } from "../mod.ts";
+import { loadPiModule, PiKernel } from "../mod.ts";
 
 const kernel = new PiKernel(await loadPiModule());
 const digitCounts = [1_000, 10_000, 50_000];

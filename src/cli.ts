@@ -128,7 +128,8 @@ function summaryRows(steps: readonly SweepStep[]): SummaryRow[] {
 
 function renderSummary(config: Config, steps: readonly SweepStep[]): string {
   const rows = summaryRows(steps);
-  const table = config.job === "pi" ? renderPiTable(rows) : renderSummaryTable(rows);
+  const isPi = config.job === "pi" || config.job === "pi-bigint";
+  const table = isPi ? renderPiTable(rows) : renderSummaryTable(rows);
   const lines = ["Summary:", table.trimEnd()];
   if (steps.length > 0) {
     lines.push(

@@ -10,6 +10,7 @@ import { parseEnv } from "node:util";
 import type { JobPermissions } from "./jobs/job.ts";
 import { isJobModuleReference } from "./jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "./jobs/registry.ts";
+import { DEFAULT_PI_DIGITS, PI_DIGITS_MAX, PI_DIGITS_MIN } from "./wasm_core.ts";
 
 /** The most workers one step may start (each Deno worker is a V8 isolate of ~10 MiB and more). */
 export const MAX_WORKERS = 1024;
@@ -39,7 +40,7 @@ export const DEFAULTS = {
   maxWorkers: (): number => navigator.hardwareConcurrency,
   jobCount: (): number => 2 * navigator.hardwareConcurrency,
   sleepMs: 1000,
-  digits: 10_000,
+  digits: DEFAULT_PI_DIGITS,
 } as const;
 
 /** The resolved settings of one run. */
@@ -178,6 +179,16 @@ export const SETTINGS: readonly Setting[] = [
     max: MAX_SLEEP_MS,
     defaultText: String(DEFAULTS.sleepMs),
     description: "milliseconds each sleep job sleeps",
+  },
+  {
+    name: "digits",
+    key: "PIDIGITS",
+    flag: "--digits",
+    kind: "integer",
+    min: PI_DIGITS_MIN,
+    max: PI_DIGITS_MAX,
+    defaultText: String(DEFAULT_PI_DIGITS),
+    description: "decimals of pi each pi / pi-bigint job computes",
   },
   {
     name: "jobTimeoutMs",
@@ -372,7 +383,7 @@ export function parseConfig(sources: ConfigSources): Config {
     maxWorkers: (resolved.maxWorkers as number | undefined) ?? cpus,
     jobCount: (resolved.jobCount as number | undefined) ?? 2 * cpus,
     sleepMs: (resolved.sleepMs as number | undefined) ?? DEFAULTS.sleepMs,
-    digits: DEFAULTS.digits,
+    digits: (resolved.digits as number | undefined) ?? DEFAULTS.digits,
     jobTimeoutMs: resolved.jobTimeoutMs as number | undefined,
     jobArgs: parseJobArgs(lists.get("--job-arg") ?? []),
     jobPermissions: parseJobPermissions(lists),

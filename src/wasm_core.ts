@@ -1,20 +1,14 @@
 /**
  * The TypeScript facade of the WebAssembly pi kernel (`wasm/build/pi.wasm`, built from
  * `wasm/assembly/`). This is the only module that knows the kernel's numeric ABI: the export
- * names, the chunked calling protocol and where the digits lie in its memory.
+ * names, the chunked calling protocol and where the digits lie in its memory. It does not load
+ * the module itself (`pi_module.ts` does), so workers can import it without compiling the
+ * kernel again: they instantiate the module the main thread compiled and posted.
  *
  * @module
  */
 
 import { JobCancelledError } from "./errors.ts";
-
-// Source phase import: the graph loader fetches and compiles the .wasm once, with no read or net
-// permission, from a local path or a remote URL (as when this package is imported from JSR).
-// Why not `import source piModule from "..."`: Deno runs that syntax, but TypeScript cannot parse
-// it yet, so `deno check` fails; the dynamic form parses and is statically analysable.
-// @ts-ignore: TypeScript does not know the `import.source()` meta-property yet
-const piModule: WebAssembly.Module = await import.source("../wasm/build/pi.wasm");
-const piModulePromise: Promise<WebAssembly.Module> = Promise.resolve(piModule);
 
 /** The fewest decimals {@linkcode PiKernel.compute} and {@linkcode piDigits} accept. */
 export const PI_DIGITS_MIN = 1;
@@ -75,31 +69,22 @@ export interface PiComputeOptions {
 }
 
 /**
- * Returns the compiled pi kernel. It is compiled once, when this module loads; the promise is
- * kept for callers that post the module to workers and for a future lazily loaded build.
- *
- * @returns The compiled `pi.wasm`, ready to instantiate with no imports.
- * @throws Never: a module that fails to load or compile fails the import of this file instead.
- *
- * @example Instantiate the kernel from the shared module
- * ```ts
- * import { loadPiModule, PiKernel } from "./wasm_core.ts";
- * import assert from "node:assert/strict";
- *
- * const module = await loadPiModule();
- * assert.equal(WebAssembly.Module.imports(module).length, 0);
- * assert.equal(new PiKernel(module).compute(5), "3.14159");
- * ```
- */
-export function loadPiModule(): Promise<WebAssembly.Module> {
-  return piModulePromise;
-}
-
-/**
  * Throws unless `digits` is an integer from {@linkcode PI_DIGITS_MIN} to
  * {@linkcode PI_DIGITS_MAX}.
+ *
+ * @param digits The digit count to check.
+ * @throws {RangeError} When `digits` is not an integer in range.
+ *
+ * @example Reject zero digits
+ * ```ts
+ * import { assertPiDigits } from "./wasm_core.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assertPiDigits(10);
+ * assert.throws(() => assertPiDigits(0), RangeError);
+ * ```
  */
-function assertDigits(digits: number): void {
+export function assertPiDigits(digits: number): void {
   if (!Number.isInteger(digits) || digits < PI_DIGITS_MIN || digits > PI_DIGITS_MAX) {
     throw new RangeError(
       `Cannot compute pi: digits must be an integer from ${PI_DIGITS_MIN} to ${PI_DIGITS_MAX}, received ${digits}`,
@@ -133,7 +118,8 @@ function piExportsOf(instance: WebAssembly.Instance): PiExports {
  *
  * @example Compute digits of pi
  * ```ts
- * import { loadPiModule, PiKernel } from "./wasm_core.ts";
+ * import { PiKernel } from "./wasm_core.ts";
+ * import { loadPiModule } from "./pi_module.ts";
  * import assert from "node:assert/strict";
  *
  * const kernel = new PiKernel(await loadPiModule());
@@ -168,7 +154,8 @@ export class PiKernel {
    *
    * @example Stop a computation from a flag
    * ```ts
-   * import { loadPiModule, PiKernel } from "./wasm_core.ts";
+   * import { PiKernel } from "./wasm_core.ts";
+   * import { loadPiModule } from "./pi_module.ts";
    * import { JobCancelledError } from "./errors.ts";
    * import assert from "node:assert/strict";
    *
@@ -178,7 +165,7 @@ export class PiKernel {
    * ```
    */
   compute(digits: number, options: PiComputeOptions = {}): string {
-    assertDigits(digits);
+    assertPiDigits(digits);
     const { shouldStop } = options;
     const exports = this.#exports;
     for (let guardLimbs = GUARD_LIMBS;; guardLimbs += GUARD_LIMBS) {
@@ -220,7 +207,8 @@ export class PiKernel {
    *
    * @example Call the empty export
    * ```ts
-   * import { loadPiModule, PiKernel } from "./wasm_core.ts";
+   * import { PiKernel } from "./wasm_core.ts";
+   * import { loadPiModule } from "./pi_module.ts";
    * import assert from "node:assert/strict";
    *
    * assert.equal(new PiKernel(await loadPiModule()).noop(), 0);
@@ -229,31 +217,4 @@ export class PiKernel {
   noop(): number {
     return this.#exports.noop();
   }
-}
-
-let sharedKernel: PiKernel | undefined;
-
-/**
- * Computes pi truncated to `digits` decimals with the WebAssembly kernel, synchronously on the
- * calling thread (one kernel instance per thread, created on first use).
- *
- * @param digits How many decimals, an integer from {@linkcode PI_DIGITS_MIN} to
- * {@linkcode PI_DIGITS_MAX}.
- * @returns `"3."` followed by exactly `digits` decimals.
- * @throws {RangeError} When `digits` is not an integer in range.
- * @throws {Error} When the kernel's memory cannot grow to the size needed.
- *
- * @example Print the first decimals of pi
- * ```ts
- * import { piDigits } from "./wasm_core.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(piDigits(20), "3.14159265358979323846");
- * assert.throws(() => piDigits(0), RangeError);
- * ```
- */
-export function piDigits(digits: number): string {
-  assertDigits(digits);
-  sharedKernel ??= new PiKernel(piModule);
-  return sharedKernel.compute(digits);
 }

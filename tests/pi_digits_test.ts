@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
-import { JobCancelledError } from "../src/errors.ts";
-import { piDigitsBigInt } from "../src/pi_bigint.ts";
-import {
-  loadPiModule,
-  PI_DIGITS_MAX,
-  PI_DIGITS_MIN,
-  piDigits,
-  PiKernel,
-} from "../src/wasm_core.ts";
+import { JobCancelledError } from "../mod.ts";
+import { piDigitsBigInt } from "../mod.ts";
+import { loadPiModule, PI_DIGITS_MAX, PI_DIGITS_MIN, piDigits, PiKernel } from "../mod.ts";
 import { PI_1000_DECIMALS } from "./fixtures/pi_1000_digits.ts";
 
 /** A third, deliberately plain computation: Machin's formula on BigInt, one term at a time. */

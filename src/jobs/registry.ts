@@ -6,6 +6,8 @@
 import type { JobKind } from "./job.ts";
 import { moduleJob } from "./module.ts";
 import { noopJob } from "./noop.ts";
+import { piJob } from "./pi.ts";
+import { piBigIntJob } from "./pi_bigint.ts";
 import { sleepJob } from "./sleep.ts";
 
 /**
@@ -19,7 +21,7 @@ import { sleepJob } from "./sleep.ts";
  * assert.ok(JOB_KINDS.some((kind) => kind.name === "sleep"));
  * ```
  */
-export const JOB_KINDS: readonly JobKind[] = [sleepJob, noopJob];
+export const JOB_KINDS: readonly JobKind[] = [sleepJob, piJob, piBigIntJob, noopJob];
 
 /**
  * Finds a job kind by its name or one of its aliases, ignoring case.

@@ -1,0 +1,100 @@
+/**
+ * The Pi job: the Go seed's CPU-bound `PiJob`, done honestly: every job
+ * computes `digits` correct decimals of pi with the AssemblyScript WebAssembly
+ * kernel, in its worker.
+ *
+ * @module
+ */
+import { PiKernel } from "../wasm_core.ts";
+import { defineJob, type JobKind } from "./job.ts";
+
+/** What one Pi job reports (the digits themselves stay in the worker). */
+export interface PiOutput {
+  /** How many decimals were computed. */
+  digits: number;
+  /** FNV-1a 32-bit hash of the whole `"3.…"` text, as 8 hex digits. */
+  checksum: string;
+  /** The last 10 decimals computed. */
+  tail: string;
+}
+
+/**
+ * FNV-1a, 32-bit: a short checksum to tell results apart in logs (not for security).
+ *
+ * @param text The text to hash.
+ * @returns 8 lowercase hex digits.
+ *
+ * @example Hash the first decimals of pi
+ * ```ts
+ * import { fnv1a32 } from "./pi.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(fnv1a32(""), "811c9dc5");
+ * assert.equal(fnv1a32("3.14"), fnv1a32("3.14"));
+ * assert.notEqual(fnv1a32("3.14"), fnv1a32("3.15"));
+ * ```
+ */
+export function fnv1a32(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, "0");
+}
+
+/**
+ * Summarises a `"3.…"` result as a {@linkcode PiOutput}.
+ *
+ * @param text Pi as `"3."` followed by the decimals.
+ * @returns Digit count, checksum and last decimals.
+ *
+ * @example Summarise ten decimals
+ * ```ts
+ * import { summarisePi } from "./pi.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const summary = summarisePi("3.1415926535");
+ * assert.equal(summary.digits, 10);
+ * assert.equal(summary.tail, "1415926535");
+ * ```
+ */
+export function summarisePi(text: string): PiOutput {
+  return { digits: text.length - 2, checksum: fnv1a32(text), tail: text.slice(-10) };
+}
+
+function describe(output: PiOutput): string {
+  return `${output.digits} digits, ...${output.tail}, fnv1a ${output.checksum}`;
+}
+
+/**
+ * The Pi job. The main thread compiles the kernel once and posts the
+ * `WebAssembly.Module` to every worker; each worker instantiates its own
+ * instance, and the kernel polls the worker's cancel flag every few
+ * milliseconds.
+ *
+ * @example The Pi job's names
+ * ```ts
+ * import { piJob } from "./pi.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(piJob.name, "pi");
+ * assert.ok(piJob.aliases.includes("PiJob"));
+ * ```
+ */
+export const piJob: JobKind = defineJob<{ module: WebAssembly.Module }, PiOutput>({
+  name: "pi",
+  aliases: ["PiJob"],
+  description: "PIDIGITS decimals of pi per job, WebAssembly kernel (CPU-bound, no allocation)",
+  setup: async () => {
+    // Imported here, not at the top: workers import this file too and must not
+    // compile the kernel again.
+    const { loadPiModule } = await import("../pi_module.ts");
+    return { module: await loadPiModule() };
+  },
+  createRunner: (params, setup) => {
+    const kernel = new PiKernel(setup.module);
+    return ({ shouldStop }) => summarisePi(kernel.compute(params.digits, { shouldStop }));
+  },
+  describeOutput: describe,
+});

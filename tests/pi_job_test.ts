@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import { fnv1a32, piDigits, runSweep } from "../mod.ts";
+import { cliCommand, runCli } from "./_cli.ts";
+
+Deno.test("the pi job returns the checksum of piDigits() from every worker", async () => {
+  const sweep = await runSweep({
+    job: "PiJob",
+    params: { digits: 2_000 },
+    maxWorkers: 2,
+    jobCount: 3,
+  });
+  const expected = {
+    digits: 2_000,
+    checksum: fnv1a32(piDigits(2_000)),
+    tail: piDigits(2_000).slice(-10),
+  };
+  for (const step of sweep.steps) {
+    assert.equal(step.completed, 3);
+    for (const job of step.jobs) assert.deepEqual(job.output, expected);
+  }
+});
+
+Deno.test("the pi-bigint job computes the same digits as the WASM pi job", async () => {
+  const sweep = await runSweep({
+    job: "pi-bigint",
+    params: { digits: 3_001 },
+    workerCounts: [1],
+    jobCount: 1,
+  });
+  assert.deepEqual(sweep.steps[0].jobs[0].output, {
+    digits: 3_001,
+    checksum: fnv1a32(piDigits(3_001)),
+    tail: piDigits(3_001).slice(-10),
+  });
+});
+
+Deno.test("aborting a running pi job stops the WASM kernel through its cancel flag", async () => {
+  // 1,000,000 digits take about a minute here; the abort lands within a chunk (~5 ms).
+  const controller = new AbortController();
+  let startedAt = 0;
+  const sweep = runSweep({
+    job: "pi",
+    params: { digits: 1_000_000 },
+    workerCounts: [1],
+    jobCount: 1,
+    signal: controller.signal,
+    onEvent: (event) => {
+      if (event.type === "job-started") {
+        startedAt = performance.now();
+        setTimeout(() => controller.abort(new Error("enough")), 100);
+      }
+    },
+  });
+  await assert.rejects(sweep, /enough/);
+  const ranMs = performance.now() - startedAt;
+  assert.ok(ranMs < 2_000, `ran ${ranMs.toFixed(0)} ms of a ~60 s job`);
+});
+
+Deno.test("the CLI prints the seed's Pi table for a pi sweep", async () => {
+  const run = await runCli([
+    "--job",
+    "pi",
+    "--digits",
+    "5000",
+    "--jobs",
+    "4",
+    "--max-workers",
+    "2",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stdout,
+    /^\| NUMBER OF WORKERS \| NUMBER OF JOBS \| AVERAGE JOB EXECUTION TIME \| TOTAL WORKER EXECUTION TIME \| SPEED INCREASE \| PEAK PROCESS RSS \(MIB\) \|$/m,
+  );
+  assert.match(run.stdout, /^\| {17}2 \| {14}4 \| +0\.\d{6} \| +0\.\d{6} \| [+-]\d/m);
+});
+
+Deno.test("the CLI rejects PIDIGITS outside 1..1000000", async () => {
+  for (const [args, env] of [[["--digits", "0"], {}], [[], { PIDIGITS: "1000001" }]] as const) {
+    const run = await runCli([...args, "--job", "pi"], { env });
+    assert.equal(run.code, 2);
+    assert.match(
+      run.stderr,
+      /(--digits|PIDIGITS in the environment) must be an integer from 1 to 1000000/,
+    );
+  }
+});
+
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  Deno.test(`the CLI stops a running pi job on ${signal} within a second and exits ${code}`, async () => {
+    const child = (await cliCommand(
+      ["--debug", "--job", "pi", "--digits", "1000000", "--jobs", "1", "--max-workers", "1"],
+    )).spawn();
+    const reader = child.stdout.getReader();
+    const decoder = new TextDecoder();
+    let stdout = "";
+    while (!stdout.includes("STARTED")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stdout += decoder.decode(value);
+    }
+    const signalledAt = performance.now();
+    child.kill(signal);
+    const drain = (async () => {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        stdout += decoder.decode(r.value);
+      }
+    })();
+    const [status, stderr] = await Promise.all([
+      child.status,
+      new Response(child.stderr).text(),
+      drain,
+    ]);
+    const exitMs = performance.now() - signalledAt;
+    assert.equal(status.code, code);
+    assert.ok(exitMs < 1_000, `exited ${exitMs.toFixed(0)} ms after ${signal}`);
+    assert.match(
+      stderr,
+      new RegExp(
+        `interrupted by ${signal}; the step with 1 workers stopped with 0 done, 0 failed, 1 cancelled of 1`,
+      ),
+    );
+    assert.match(stdout, /^Summary:$/m);
+  });
+}
+
+Deno.test("the CLI exits 143 on SIGTERM while workers are still starting", async () => {
+  const job = new URL("./fixtures/never_ready_job.ts", import.meta.url).href;
+  const child = (await cliCommand(["--debug", "--job", job, "--max-workers", "2", "--jobs", "2"]))
+    .spawn();
+  const reader = child.stdout.getReader();
+  const decoder = new TextDecoder();
+  let stdout = "";
+  while (!stdout.includes("Allocating Worker #1")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stdout += decoder.decode(value);
+  }
+  const signalledAt = performance.now();
+  child.kill("SIGTERM");
+  const [status, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stderr).text(),
+    reader.cancel(),
+  ]);
+  assert.equal(status.code, 143, stderr);
+  assert.ok(performance.now() - signalledAt < 1_000);
+  assert.match(stderr, /interrupted by SIGTERM$/m);
+});
