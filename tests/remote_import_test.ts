@@ -1,0 +1,198 @@
+/**
+ * The library imported by URL, as from JSR: the repository is served over loopback HTTP and a
+ * consumer in a fresh temp directory (outside the repository, so its deno.json does not apply)
+ * imports `mod.ts` from it. Passing proves that the worker entry (`new URL(…, import.meta.url)`)
+ * and the WASM kernel (`import.source`) load from a remote URL, not only from disk.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { extname, join, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PI_1000_DECIMALS } from "./fixtures/pi_1000_digits.ts";
+
+/** The folder holding mod.ts: the root of what the server may serve. */
+const REPO_ROOT: string = await Deno.realPath(fileURLToPath(new URL("..", import.meta.url)));
+const CONSUMER_FIXTURE: string = fileURLToPath(
+  new URL("./fixtures/remote_consumer.ts", import.meta.url),
+);
+
+// What JSR and deno.land send; Deno picks the media type of a remote module from this header.
+const CONTENT_TYPES: Record<string, string> = {
+  ".ts": "application/typescript; charset=utf-8",
+  ".js": "application/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json; charset=utf-8",
+};
+
+function status(code: number, text: string): Response {
+  return new Response(text, { status: code, headers: { "content-type": "text/plain" } });
+}
+
+async function serveFile(request: Request): Promise<Response> {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    return status(405, "Method not allowed");
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(request.url).pathname);
+  } catch {
+    return status(400, "Bad path");
+  }
+  // URL parsing already folds literal `/../`; this catches encoded ones (`..%2F`) and backslashes.
+  const segments = path.split("/");
+  if (segments.includes("..") || path.includes("\\") || path.includes("\0")) {
+    return status(403, "Forbidden");
+  }
+  let realPath: string;
+  try {
+    realPath = await Deno.realPath(join(REPO_ROOT, ...segments));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return status(404, "Not found");
+    throw error;
+  }
+  // A symlink inside the repository must not lead out of it either.
+  if (!realPath.startsWith(REPO_ROOT + sep)) return status(403, "Forbidden");
+  const info = await Deno.stat(realPath);
+  if (!info.isFile) return status(404, "Not found");
+  const body = request.method === "HEAD" ? null : await Deno.readFile(realPath);
+  const contentType = CONTENT_TYPES[extname(realPath)] ?? "application/octet-stream";
+  return new Response(body, { headers: { "content-type": contentType } });
+}
+
+/**
+ * Serves the repository on an ephemeral loopback port; `await using` shuts it down. Each
+ * request's path and status is pushed onto `log`.
+ */
+function serveRepository(log: string[] = []): Deno.HttpServer<Deno.NetAddr> {
+  return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
+    const response = await serveFile(request);
+    log.push(`${response.status} ${new URL(request.url).pathname}`);
+    return response;
+  });
+}
+
+interface ConsumerRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Copies the consumer into a new temp directory and runs it against the served `mod.ts`.
+ * Always given: `--allow-import` for exactly the server's host and port (remote imports are
+ * denied by default for hosts other than JSR, deno.land, esm.sh, …), and `--reload` for that
+ * origin, so a module cached from an earlier run on the same port cannot hide a failure.
+ */
+async function runConsumer(
+  server: Deno.HttpServer<Deno.NetAddr>,
+  flags: string[],
+): Promise<ConsumerRun> {
+  const host = `127.0.0.1:${server.addr.port}`;
+  const dir = await Deno.makeTempDir({ prefix: "deno-channels-remote-" });
+  try {
+    const consumer = join(dir, "consumer.ts");
+    await Deno.copyFile(CONSUMER_FIXTURE, consumer);
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        `--allow-import=${host}`,
+        `--reload=http://${host}`,
+        ...flags,
+        consumer,
+        `http://${host}/mod.ts`,
+      ],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+interface ConsumerReport {
+  job: string;
+  digits: string;
+  steps: {
+    workers: number;
+    jobCount: number;
+    completed: number;
+    failed: number;
+    cancelled: number;
+    jobs: { status: string; output?: { digits: number; tail: string }; error?: unknown }[];
+  }[];
+}
+
+Deno.test("the loopback server serves the repository with module content types and nothing outside it", async () => {
+  await using server = serveRepository();
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  const get = async (path: string) => {
+    const response = await fetch(base + path);
+    await response.body?.cancel();
+    return { status: response.status, type: response.headers.get("content-type") };
+  };
+  assert.deepEqual(await get("/mod.ts"), {
+    status: 200,
+    type: "application/typescript; charset=utf-8",
+  });
+  assert.deepEqual(await get("/wasm/build/pi.wasm"), { status: 200, type: "application/wasm" });
+  assert.deepEqual(await get("/deno.json"), {
+    status: 200,
+    type: "application/json; charset=utf-8",
+  });
+  assert.equal((await get("/src/no_such_file.ts")).status, 404);
+  assert.equal((await get("/src")).status, 404);
+  const outside = `/..%2F${encodeURIComponent(REPO_ROOT.split(sep).at(-1)!)}%2Fmod.ts`;
+  assert.equal((await get(outside)).status, 403);
+  assert.equal((await get("/src/..%2F..%2Fetc%2Fpasswd")).status, 403);
+});
+
+Deno.test("a consumer outside the repository imports mod.ts by URL and runs a Pi sweep on workers", async () => {
+  const log: string[] = [];
+  await using server = serveRepository(log);
+  // --unstable-worker-options: the pool creates least-privilege workers with
+  // `deno: { permissions: "none" }`. Nothing else: no read, net or -A — the worker entry and the
+  // WASM arrive through the module graph, which --allow-import already covers.
+  const run = await runConsumer(server, ["--unstable-worker-options"]);
+  assert.equal(run.code, 0, run.stderr);
+  const report: ConsumerReport = JSON.parse(run.stdout);
+  assert.equal(report.job, "pi");
+  assert.equal(report.digits, "3." + PI_1000_DECIMALS.slice(0, 50));
+  assert.deepEqual(report.steps.map((step) => step.workers), [1, 2]);
+  for (const step of report.steps) {
+    assert.equal(step.jobCount, 2);
+    assert.deepEqual([step.completed, step.failed, step.cancelled], [2, 0, 0], run.stdout);
+    for (const job of step.jobs) {
+      assert.equal(job.status, "done", JSON.stringify(job.error));
+      assert.deepEqual(job.output && [job.output.digits, job.output.tail], [
+        500,
+        PI_1000_DECIMALS.slice(490, 500),
+      ]);
+    }
+  }
+  // The worker script and the kernel came over HTTP, not from the disk next to the consumer.
+  assert.ok(log.includes("200 /src/pool/worker_entry.ts"), log.join("\n"));
+  assert.ok(log.includes("200 /wasm/build/pi.wasm"), log.join("\n"));
+  assert.deepEqual(log.filter((line) => !line.startsWith("200 ")), []);
+});
+
+Deno.test("a consumer without --unstable-worker-options is told to add the flag", async () => {
+  await using server = serveRepository();
+  const run = await runConsumer(server, []);
+  // Deno 2.9.6 does not throw here: `new Worker(…, { deno: { permissions } })` without the flag
+  // prints "Unstable API 'Worker.deno.permissions'. The `--unstable-worker-options` flag must be
+  // provided." and exits the process with code 70, so the library's catch (which would rethrow
+  // a TypeError naming the flag) never runs. Either way the user is told which flag to add.
+  assert.notEqual(run.code, 0, run.stdout);
+  assert.equal(run.stdout, "");
+  assert.match(run.stderr, /--unstable-worker-options/);
+});
