@@ -1,0 +1,90 @@
+// The sweep as benchmarks: one group per job kind, one bench per worker count, the first count
+// as the baseline, so deno bench's summary reads "N× faster than baseline". Settings come from
+// the CLI's keys: ./.env, the environment and the arguments after `--`, e.g.
+//   deno bench -A bench/sweep_bench.ts -- --job pi --max-workers 4 --jobs 8
+// Defaults: sleep (100 ms) and pi (20,000 digits), 8 jobs, 1 … CPU-count workers.
+import {
+  findJobKind,
+  isJobModuleReference,
+  type JobKind,
+  type JobParams,
+  runStep,
+  sweepWorkerCounts,
+  WorkerPool,
+} from "../mod.ts";
+import { type Iterations, readSweepBenchSettings, SIZES } from "./_params.ts";
+
+const { config, jobs } = await readSweepBenchSettings();
+const params: JobParams = { sleepMs: config.sleepMs, digits: config.digits };
+const workerCounts = sweepWorkerCounts({
+  startWorkers: config.startWorkers,
+  maxWorkers: config.maxWorkers,
+});
+
+function jobKind(name: string): JobKind {
+  const kind = isJobModuleReference(name) ? undefined : findJobKind(name);
+  if (!kind) {
+    throw new TypeError(
+      `Cannot bench job "${name}": the sweep bench runs built-in job kinds only; time a job module with deno run -A mod.ts --job ${name}`,
+    );
+  }
+  return kind;
+}
+
+function groupName(kind: JobKind): string {
+  const jobCount = `${config.jobCount.toLocaleString("en-US")} jobs`;
+  switch (kind.name) {
+    case "sleep":
+      return `${kind.name}: ${jobCount} × ${config.sleepMs.toLocaleString("en-US")} ms`;
+    case "pi":
+    case "pi-bigint":
+      return `${kind.name}: ${jobCount} × ${config.digits.toLocaleString("en-US")} digits`;
+    default:
+      return `${kind.name}: ${jobCount}`;
+  }
+}
+
+function iterations(kind: JobKind): Iterations {
+  const { sleep, pi, other } = SIZES.sweepIterations;
+  return kind.name === "sleep" ? sleep : kind.name === "pi" ? pi : other;
+}
+
+for (const name of jobs) {
+  const kind = jobKind(name);
+  // As in runSweep: prepared once on the main thread (pi compiles its WebAssembly.Module here),
+  // then posted to every worker of every step.
+  const setup = await kind.setup?.(params);
+  const permissions = kind.permissions?.(params);
+  for (const [index, workers] of workerCounts.entries()) {
+    Deno.bench({
+      name: `${kind.name}, ${workers} worker${workers === 1 ? "" : "s"}`,
+      group: groupName(kind),
+      baseline: index === 0,
+      ...iterations(kind),
+      async fn(b) {
+        // Spawning and readying the workers stays outside the timed region, as in the sweep.
+        await using pool = new WorkerPool({
+          size: workers,
+          jobKind: kind.name,
+          params,
+          setup,
+          permissions,
+        });
+        await pool.ready();
+        b.start();
+        const step = await runStep(pool, {
+          jobCount: config.jobCount,
+          jobName: kind.name,
+          jobTimeoutMs: config.jobTimeoutMs,
+        });
+        b.end();
+        if (step.completed !== step.jobCount) {
+          const failure = step.jobs.find((job) => job.error)?.error?.message ?? "no error given";
+          throw new Error(
+            `Cannot bench ${kind.name} on ${workers} workers: ${step.completed} of ${step.jobCount} jobs completed: ${failure}`,
+          );
+        }
+      },
+    });
+  }
+}
