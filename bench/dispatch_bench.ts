@@ -1,0 +1,78 @@
+// The dispatcher's price: a batch of no-op jobs through runStep (channel, one job in flight per
+// worker, postMessage both ways, bookkeeping) on 1 and 2 workers, next to a bare postMessage
+// ping-pong with the same number of round trips. Per iteration: jobs/s = jobs / time, and the
+// overhead per job = (noop time - ping-pong time) / jobs, at the same worker count.
+// Run: deno bench -A bench/dispatch_bench.ts
+import { findJobKind, type JobParams, runStep, WorkerPool } from "../mod.ts";
+import { SIZES } from "./_params.ts";
+
+const jobCount = SIZES.dispatchJobCount;
+const counted = jobCount.toLocaleString("en-US");
+const noop = findJobKind("noop")!;
+const params: JobParams = { sleepMs: 1, digits: 1 };
+const PING_WORKER_URL = new URL("./_ping_worker.ts", import.meta.url);
+
+const workersText = (workers: number) => `${workers} worker${workers === 1 ? "" : "s"}`;
+
+for (const [index, workers] of SIZES.dispatchWorkerCounts.entries()) {
+  Deno.bench({
+    name: `${counted} noop jobs, ${workersText(workers)}`,
+    group: "dispatch",
+    baseline: index === 0,
+    ...SIZES.dispatchIterations,
+    async fn(b) {
+      await using pool = new WorkerPool({ size: workers, jobKind: noop.name, params });
+      await pool.ready();
+      b.start();
+      const step = await runStep(pool, { jobCount, jobName: noop.name });
+      b.end();
+      if (step.completed !== jobCount) {
+        throw new Error(`Cannot bench dispatch: ${step.completed} of ${jobCount} jobs completed`);
+      }
+    },
+  });
+}
+
+/** Sends `count` messages to `worker` one at a time, each after the previous echo came back. */
+function pingPong(worker: Worker, count: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (count === 0) return resolve();
+    let left = count;
+    worker.onmessage = () => {
+      if (--left === 0) resolve();
+      else worker.postMessage(left);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      reject(new Error(`Cannot ping worker: ${event.message}`));
+    };
+    worker.postMessage(left);
+  });
+}
+
+for (const workers of SIZES.dispatchWorkerCounts) {
+  Deno.bench({
+    name: `${counted} postMessage round trips, ${workersText(workers)}`,
+    group: "dispatch",
+    ...SIZES.dispatchIterations,
+    async fn(b) {
+      const pingers = Array.from(
+        { length: workers },
+        () => new Worker(PING_WORKER_URL, { type: "module" }),
+      );
+      try {
+        // The first echo tells the worker is up; spawning stays outside the timed region.
+        await Promise.all(pingers.map((worker) => pingPong(worker, 1)));
+        // One round trip in flight per worker, like the dispatcher's one job in flight.
+        const shares = pingers.map((_, i) =>
+          Math.floor(jobCount / workers) + (i < jobCount % workers ? 1 : 0)
+        );
+        b.start();
+        await Promise.all(pingers.map((worker, i) => pingPong(worker, shares[i])));
+        b.end();
+      } finally {
+        for (const worker of pingers) worker.terminate();
+      }
+    },
+  });
+}
