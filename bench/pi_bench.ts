@@ -1,15 +1,15 @@
 // WASM Machin kernel against the TypeScript BigInt Chudnovsky reference, and the price of one
 // call into the kernel. Run: deno bench -A bench/pi_bench.ts (about 10 s).
-import { piDigitsBigInt } from "../mod.ts";
-import { loadPiModule, PiKernel } from "../mod.ts";
+import { loadPiModule, piDigitsBigInt, PiKernel } from "../mod.ts";
+import { SIZES } from "./_params.ts";
 
 const kernel = new PiKernel(await loadPiModule());
-const digitCounts = [1_000, 10_000, 50_000];
+const digitCounts = SIZES.piBenchDigitCounts;
 
 for (const digits of digitCounts) {
   const group = `pi ${digits.toLocaleString("en-US")} digits`;
   // The big sizes take ~0.1 s an iteration: a fixed count keeps the file well under a minute.
-  const iterations = digits >= 50_000 ? { n: 20, warmup: 3 } : {};
+  const iterations = SIZES.piBenchIterations ?? (digits >= 50_000 ? { n: 20, warmup: 3 } : {});
   Deno.bench({
     name: "TypeScript BigInt Chudnovsky",
     group,
@@ -34,6 +34,7 @@ for (const digits of digitCounts) {
 Deno.bench({
   name: "empty WASM export",
   group: "interop",
+  ...SIZES.piBenchIterations,
   fn: () => {
     kernel.noop();
   },
