@@ -9,6 +9,15 @@ import { type Config, ConfigError, helpText, parseConfig, SETTINGS } from "./con
 import type { StepResult } from "./dispatcher.ts";
 import { WorkerStartError } from "./errors.ts";
 import type { SweepEvent } from "./events.ts";
+import { renderChartSvg } from "./report/chart.ts";
+import {
+  type MachineInfo,
+  renderAnalysisTable,
+  renderCsv,
+  renderJson,
+  renderMarkdown,
+} from "./report/formats.ts";
+import { analyzeSweep, combineRepeats } from "./report/stats.ts";
 import { renderPiTable, renderSummaryTable, type SummaryRow } from "./report/table.ts";
 import { runSweep, type SweepStep } from "./sweep.ts";
 
@@ -38,7 +47,11 @@ function readEnv(): Record<string, string | undefined> {
 }
 
 /** Prints the seed's verbose DEBUG log, line by line as events arrive. */
-function debugLogger(config: Config): (event: SweepEvent) => void {
+function debugLogger(
+  config: Config,
+  print: (line: string) => void,
+): (event: SweepEvent) => void {
+  const console = { log: print };
   return (event) => {
     switch (event.type) {
       case "step-start": {
@@ -104,21 +117,48 @@ function debugLogger(config: Config): (event: SweepEvent) => void {
   };
 }
 
-/** Prints one line per step on stderr so long runs show progress. */
-function progressLogger(): (event: SweepEvent) => void {
-  let current = "";
-  return (event) => {
-    if (event.type === "step-start") {
-      const workers = `${event.workers} worker${event.workers === 1 ? "" : "s"}`;
-      current = `Step ${event.step}/${event.stepCount}: ${workers}, ${event.jobCount} jobs`;
-    } else if (event.type === "step-end") {
-      const r = event.result;
-      console.error(
-        `${current}: ${r.seconds.toFixed(3)} s (workers started in ${
-          r.startupSeconds.toFixed(3)
-        } s)`,
-      );
-    }
+/**
+ * A live progress line on stderr (step, jobs done, elapsed, ETA), redrawn in
+ * place; only on a terminal, without NO_COLOR and without --quiet.
+ */
+function progressLine(run: () => string): {
+  onEvent: (event: SweepEvent) => void;
+  clear: () => void;
+} {
+  const encoder = new TextEncoder();
+  let step = "";
+  let done = 0;
+  let total = 0;
+  let stepStart = 0;
+  let lastDraw = 0;
+  const sweepStart = performance.now();
+  const draw = (force = false) => {
+    const now = performance.now();
+    if (!force && now - lastDraw < 100) return;
+    lastDraw = now;
+    const stepSeconds = (now - stepStart) / 1000;
+    const eta = done > 0
+      ? `, step ETA ${((stepSeconds / done) * (total - done)).toFixed(1)} s`
+      : "";
+    const text = `${run()}${step}: ${done}/${total} jobs, elapsed ${
+      ((now - sweepStart) / 1000).toFixed(1)
+    } s${eta}`;
+    Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${text}`));
+  };
+  return {
+    onEvent: (event) => {
+      if (event.type === "step-start") {
+        step = `step ${event.step}/${event.stepCount} (${event.workers} workers)`;
+        done = 0;
+        total = event.jobCount;
+        stepStart = performance.now();
+        draw(true);
+      } else if (event.type === "job-finished") {
+        done++;
+        draw(done === total);
+      }
+    },
+    clear: () => Deno.stderr.writeSync(encoder.encode("\r\x1b[2K")),
   };
 }
 
@@ -148,6 +188,79 @@ function renderSummary(config: Config, steps: readonly SweepStep[]): string {
     );
   }
   return lines.join("\n");
+}
+
+async function machineInfo(): Promise<MachineInfo> {
+  let cpuModel: string | null = null;
+  try {
+    const cpuinfo = await Deno.readTextFile("/proc/cpuinfo");
+    cpuModel = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? null;
+  } catch {
+    // Not Linux, or not allowed: the model stays unknown.
+  }
+  let wasmBuildHash: string | null = null;
+  try {
+    const bytes = await (await fetch(new URL("../wasm/build/pi.wasm", import.meta.url))).bytes();
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    wasmBuildHash = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  } catch {
+    // Unreadable build: the hash stays unknown.
+  }
+  return {
+    cpuModel,
+    cpuCount: navigator.hardwareConcurrency,
+    denoVersion: Deno.version.deno,
+    v8Version: Deno.version.v8,
+    typescriptVersion: Deno.version.typescript,
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+    wasmBuildHash,
+  };
+}
+
+/** Renders the results in the chosen format. */
+async function renderResults(config: Config, steps: readonly SweepStep[]): Promise<string> {
+  const cpuCount = navigator.hardwareConcurrency;
+  const analysis = analyzeSweep({ steps });
+  switch (config.format) {
+    case "table":
+      return `${renderSummary(config, steps)}\n\nScaling analysis:\n${
+        renderAnalysisTable(analysis, { cpuCount }).trimEnd()
+      }\n`;
+    case "markdown":
+      return renderMarkdown(analysis, { cpuCount });
+    case "csv":
+      return renderCsv(analysis);
+    case "json": {
+      const { help: _help, ...settings } = config;
+      return renderJson({
+        config: settings,
+        machine: await machineInfo(),
+        analysis,
+        generatedAt: new Date().toISOString(),
+      });
+    }
+  }
+}
+
+/** Writes the results (stdout or --out) and the chart (--chart). */
+async function writeResults(config: Config, steps: readonly SweepStep[]): Promise<void> {
+  const text = await renderResults(config, steps);
+  if (config.out) {
+    await Deno.writeTextFile(config.out, text.endsWith("\n") ? text : `${text}\n`);
+    if (!config.quiet) console.error(`deno-channels: wrote ${config.format} to ${config.out}`);
+  } else {
+    console.log(text.trimEnd());
+  }
+  if (config.chart && steps.length > 0) {
+    const analysis = analyzeSweep({ steps });
+    const title = `deno-channels: ${config.job} on ${navigator.hardwareConcurrency} CPUs`;
+    await Deno.writeTextFile(
+      config.chart,
+      renderChartSvg(analysis, { cpuCount: navigator.hardwareConcurrency, title }),
+    );
+    if (!config.quiet) console.error(`deno-channels: wrote chart to ${config.chart}`);
+  }
 }
 
 function overheadMs(step: StepResult, sleepMs: number): number {
@@ -200,37 +313,52 @@ export async function runCli(): Promise<void> {
   ) => [signal, onSignal(signal)] as const);
   for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
 
-  const finished: SweepStep[] = [];
+  // Each repetition's completed steps; the steps of a repeated sweep are combined by worker count.
+  const runs: SweepStep[][] = [];
   let interrupted: StepResult | undefined;
-  const debug = config.debug ? debugLogger(config) : undefined;
-  const progress = progressLogger();
+  let repetition = 0;
+  const toStdout = config.format === "table" && !config.out;
+  const debug = config.debug
+    ? debugLogger(config, toStdout ? console.log : console.error)
+    : undefined;
+  const live = !config.quiet && Deno.stderr.isTerminal() && !Deno.env.get("NO_COLOR")
+    ? progressLine(() => config.repeat > 1 ? `run ${repetition}/${config.repeat}, ` : "")
+    : undefined;
   const onEvent = (event: SweepEvent) => {
     debug?.(event);
-    progress(event);
+    live?.onEvent(event);
     if (event.type === "step-end") {
       if (controller.signal.aborted) interrupted = event.result;
-      else finished.push(event.result as SweepStep);
+      else runs[repetition - 1].push(event.result as SweepStep);
     }
   };
+  const combined = () =>
+    config.repeat > 1 ? combineRepeats(runs.filter((run) => run.length > 0)) : runs[0] ?? [];
 
   try {
-    const sweep = await runSweep({
-      job: config.job,
-      params: {
-        sleepMs: config.sleepMs,
-        digits: config.digits,
-        jobArgs: config.jobArgs,
-        permissions: config.jobPermissions,
-      },
-      jobTimeoutMs: config.jobTimeoutMs,
-      startWorkers: config.startWorkers,
-      maxWorkers: config.maxWorkers,
-      jobCount: config.jobCount,
-      signal: controller.signal,
-      onEvent,
-    });
-    console.log(renderSummary(config, sweep.steps));
-    const failures = sweep.steps.flatMap((step) =>
+    for (repetition = 1; repetition <= config.repeat; repetition++) {
+      runs.push([]);
+      await runSweep({
+        job: config.job,
+        params: {
+          sleepMs: config.sleepMs,
+          digits: config.digits,
+          jobArgs: config.jobArgs,
+          permissions: config.jobPermissions,
+        },
+        jobTimeoutMs: config.jobTimeoutMs,
+        startWorkers: config.startWorkers,
+        maxWorkers: config.maxWorkers,
+        workerCounts: config.workerCounts,
+        jobCount: config.jobCount,
+        signal: controller.signal,
+        onEvent,
+      });
+    }
+    live?.clear();
+    const steps = combined();
+    await writeResults(config, steps);
+    const failures = runs.flat().flatMap((step) =>
       step.jobs.filter((job) => job.status === "failed").map((job) =>
         `${step.workers} worker${step.workers === 1 ? "" : "s"}: ${job.error?.message}`
       )
@@ -246,14 +374,16 @@ export async function runCli(): Promise<void> {
       Deno.exitCode = EXIT_JOB_FAILED;
     }
   } catch (error) {
+    live?.clear();
     if (!signalled && error instanceof WorkerStartError) {
-      if (finished.length > 0) console.log(renderSummary(config, finished));
+      const steps = combined();
+      if (steps.length > 0) console.log(renderSummary(config, steps));
       console.error(`deno-channels: ${error.message}`);
       Deno.exitCode = EXIT_BAD_SETTINGS;
       return;
     }
     if (!signalled) throw error;
-    console.log(renderSummary(config, finished));
+    console.log(renderSummary(config, combined()));
     const partial = interrupted
       ? `; the step with ${interrupted.workers} workers stopped with ${interrupted.completed} done, ${interrupted.failed} failed, ${interrupted.cancelled} cancelled of ${interrupted.jobCount}`
       : "";

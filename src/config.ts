@@ -65,9 +65,28 @@ export interface Config {
   jobArgs: Record<string, string>;
   /** What a custom job module's workers may touch, from `--job-allow-*`. */
   jobPermissions: JobPermissions;
+  /** Explicit worker counts (`--workers 1,2,4`); when set, start/max are not used. */
+  workerCounts?: number[];
+  /** How many times each step runs; tables report the median with min–max. */
+  repeat: number;
+  /** How the results are written: the seed's tables, Markdown, JSON or CSV. */
+  format: OutputFormat;
+  /** Write the results to this file instead of stdout. */
+  out?: string;
+  /** Write a speed-up chart (SVG) to this file. */
+  chart?: string;
+  /** No progress line. */
+  quiet: boolean;
   /** `--help` was given: print usage and run nothing. */
   help: boolean;
 }
+
+/** The output formats of `--format`. */
+export const OUTPUT_FORMATS = ["table", "markdown", "json", "csv"] as const;
+/** One of {@linkcode OUTPUT_FORMATS}. */
+export type OutputFormat = typeof OUTPUT_FORMATS[number];
+/** The most repetitions of each step. */
+export const MAX_REPEAT = 100;
 
 /** Where the settings come from; the CLI reads them, `parseConfig` only parses. */
 export interface ConfigSources {
@@ -112,7 +131,7 @@ interface Setting {
   name: SettingName;
   key: string;
   flag: string;
-  kind: "boolean" | "integer" | "job";
+  kind: "boolean" | "integer" | "job" | "integers" | "format" | "path";
   min?: number;
   max?: number;
   /** The default as `--help` shows it. */
@@ -191,6 +210,58 @@ export const SETTINGS: readonly Setting[] = [
     description: "decimals of pi each pi / pi-bigint job computes",
   },
   {
+    name: "workerCounts",
+    key: "WORKERCOUNTS",
+    flag: "--workers",
+    kind: "integers",
+    min: 1,
+    max: MAX_WORKERS,
+    defaultText: "start..max",
+    description: "explicit worker counts, e.g. 1,2,4,8,16,64 (overrides start/max)",
+  },
+  {
+    name: "repeat",
+    key: "REPEAT",
+    flag: "--repeat",
+    kind: "integer",
+    min: 1,
+    max: MAX_REPEAT,
+    defaultText: "1",
+    description: "run each step K times; report the median and min-max",
+  },
+  {
+    name: "format",
+    key: "FORMAT",
+    flag: "--format",
+    kind: "format",
+    defaultText: "table",
+    description: "output: table (the seed's tables and the analysis), markdown, json or csv",
+  },
+  {
+    name: "out",
+    key: "OUTFILE",
+    flag: "--out",
+    kind: "path",
+    defaultText: "stdout",
+    description: "write the results to this file",
+  },
+  {
+    name: "chart",
+    key: "CHART",
+    flag: "--chart",
+    kind: "path",
+    defaultText: "none",
+    description: "write a speed-up chart (SVG) to this file",
+  },
+  {
+    name: "quiet",
+    key: "QUIET",
+    flag: "--quiet",
+    kind: "boolean",
+    defaultText: "false",
+    description: "no live progress line",
+  },
+  {
     name: "jobTimeoutMs",
     key: "JOBTIMEOUTMS",
     flag: "--job-timeout-ms",
@@ -222,6 +293,12 @@ function accepted(setting: Setting): string {
       return `an integer from ${setting.min} to ${setting.max}`;
     case "job":
       return `one of ${JOB_KINDS.map((kind) => kind.name).join(", ")} or a job module path`;
+    case "integers":
+      return `a comma-separated list of integers from ${setting.min} to ${setting.max}`;
+    case "format":
+      return `one of ${OUTPUT_FORMATS.join(", ")}`;
+    case "path":
+      return "a file path";
   }
 }
 
@@ -249,6 +326,20 @@ function parseValue(setting: Setting, raw: string, where: string): boolean | num
       if (!kind || kind.name === "module") throw fail();
       return kind.name;
     }
+    case "integers": {
+      const parts = text.split(",").map((part) => part.trim());
+      if (parts.some((part) => !/^\d+$/.test(part))) throw fail();
+      const values = parts.map(Number);
+      if (values.some((value) => value < setting.min! || value > setting.max!)) throw fail();
+      return values.join(",");
+    }
+    case "format": {
+      const value = text.toLowerCase();
+      if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) throw fail();
+      return value;
+    }
+    case "path":
+      return text;
   }
 }
 
@@ -385,11 +476,19 @@ export function parseConfig(sources: ConfigSources): Config {
     sleepMs: (resolved.sleepMs as number | undefined) ?? DEFAULTS.sleepMs,
     digits: (resolved.digits as number | undefined) ?? DEFAULTS.digits,
     jobTimeoutMs: resolved.jobTimeoutMs as number | undefined,
+    workerCounts: resolved.workerCounts === undefined
+      ? undefined
+      : String(resolved.workerCounts).split(",").map(Number),
+    repeat: (resolved.repeat as number | undefined) ?? 1,
+    format: (resolved.format as OutputFormat | undefined) ?? "table",
+    out: resolved.out as string | undefined,
+    chart: resolved.chart as string | undefined,
+    quiet: (resolved.quiet as boolean | undefined) ?? false,
     jobArgs: parseJobArgs(lists.get("--job-arg") ?? []),
     jobPermissions: parseJobPermissions(lists),
     help,
   };
-  if (config.startWorkers > config.maxWorkers) {
+  if (!config.workerCounts && config.startWorkers > config.maxWorkers) {
     throw new ConfigError(
       `Cannot read settings: MAXWORKERCOUNT (--max-workers) must be >= STARTINGWORKERCOUNT (${config.startWorkers}), received ${config.maxWorkers}`,
     );
@@ -412,7 +511,12 @@ export function parseConfig(sources: ConfigSources): Config {
  */
 export function helpText(): string {
   const rows = SETTINGS.map((s) => {
-    const flag = s.kind === "boolean" ? s.flag : `${s.flag} ${s.kind === "job" ? "NAME" : "N"}`;
+    const placeholder = { job: "NAME", integers: "N,N,…", format: "FMT", path: "FILE" } as const;
+    const flag = s.kind === "boolean"
+      ? s.flag
+      : `${s.flag} ${
+        s.kind in placeholder ? placeholder[s.kind as keyof typeof placeholder] : "N"
+      }`;
     return `  ${flag.padEnd(22)} ${s.key.padEnd(20)} ${s.description} (default: ${s.defaultText})`;
   });
   const jobs = JOB_KINDS.map((kind) => {

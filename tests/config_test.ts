@@ -20,6 +20,12 @@ Deno.test("parseConfig() uses the seed's defaults for a blank .env", () => {
     jobTimeoutMs: undefined,
     jobArgs: {},
     jobPermissions: {},
+    workerCounts: undefined,
+    repeat: 1,
+    format: "table",
+    out: undefined,
+    chart: undefined,
+    quiet: false,
     help: false,
   });
 });

@@ -69,20 +69,13 @@ function workerPermissions(permissions: JobPermissions | undefined): Deno.Permis
 const WORKER_URL = new URL("./worker_entry.ts", import.meta.url);
 
 function spawnWorker(permissions: JobPermissions | undefined): Worker {
-  try {
-    return new Worker(WORKER_URL, {
-      type: "module",
-      deno: { permissions: workerPermissions(permissions) },
-    });
-  } catch (error) {
-    if (error instanceof Error && error.message.includes("unstable-worker-options")) {
-      throw new TypeError(
-        'Cannot start worker: least-privilege workers need Deno\'s worker options: run with --unstable-worker-options or add "unstable": ["worker-options"] to deno.json',
-        { cause: error },
-      );
-    }
-    throw error;
-  }
+  // `deno.permissions` needs the worker-options unstable feature (deno.json
+  // "unstable": ["worker-options"] or --unstable-worker-options). Without it,
+  // Deno 2.9.6 does not throw here: it prints why and exits with code 70.
+  return new Worker(WORKER_URL, {
+    type: "module",
+    deno: { permissions: workerPermissions(permissions) },
+  });
 }
 
 /** One Deno Web Worker with an id, a cancel flag and at most one job in flight. */
