@@ -13,6 +13,10 @@
  *
  * Run as a program (`deno run -A mod.ts --help`) it prints the sweep's tables.
  *
+ * Workers run with `deno: { permissions: "none" }`, so a program importing this
+ * module needs `--unstable-worker-options` (or `"unstable": ["worker-options"]`
+ * in its deno.json); imported by URL it needs `--allow-import` for the host.
+ *
  * @module
  */
 export { Channel, type ReceiveResult } from "./src/channel.ts";

@@ -113,7 +113,8 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 /**
  * Runs the same batch of jobs with each worker count and measures every step.
  * Workers are spawned fresh for each step; their start-up is timed apart from
- * the step.
+ * the step. They run with no permissions, which needs Deno's worker options
+ * (`--unstable-worker-options` or `"unstable": ["worker-options"]` in deno.json).
  *
  * @param options Job kind, parameters, worker counts, job count, signal, events.
  * @returns Every step's timings, speed-up and per-job results.
