@@ -47,7 +47,7 @@ export const FULL_SIZES: BenchSizes = {
   },
   dispatchJobCount: 2_000,
   dispatchWorkerCounts: [1, 2],
-  dispatchIterations: { n: 30, warmup: 3 },
+  dispatchIterations: { n: 50, warmup: 3 },
   piBenchDigitCounts: [1_000, 10_000, 50_000],
 };
 
