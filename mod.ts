@@ -26,6 +26,7 @@ export {
   type ConfigSources,
   DEFAULTS,
   helpText,
+  MAX_IO_LINES,
   MAX_JOBS,
   MAX_REPEAT,
   MAX_SLEEP_MS,
@@ -47,6 +48,7 @@ export {
 } from "./src/jobs/job.ts";
 export { findJobKind, JOB_KINDS } from "./src/jobs/registry.ts";
 export { type CustomJobFunction, isJobModuleReference, moduleJob } from "./src/jobs/module.ts";
+export { DEFAULT_IO_LINES, IO_FILES_PER_JOB, ioJob, type IoOutput } from "./src/jobs/io.ts";
 export { noopJob } from "./src/jobs/noop.ts";
 export { fnv1a32, piJob, type PiOutput, summarisePi } from "./src/jobs/pi.ts";
 export { piBigIntJob } from "./src/jobs/pi_bigint.ts";

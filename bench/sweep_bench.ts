@@ -54,7 +54,7 @@ for (const name of jobs) {
   // As in runSweep: prepared once on the main thread (pi compiles its WebAssembly.Module here),
   // then posted to every worker of every step.
   const setup = await kind.setup?.(params);
-  const permissions = kind.permissions?.(params);
+  const permissions = kind.permissions?.(params, setup);
   for (const [index, workers] of workerCounts.entries()) {
     Deno.bench({
       name: `${kind.name}, ${workers} worker${workers === 1 ? "" : "s"}`,

@@ -343,6 +343,7 @@ export async function runCli(): Promise<void> {
         params: {
           sleepMs: config.sleepMs,
           digits: config.digits,
+          ioLines: config.ioLines,
           jobArgs: config.jobArgs,
           permissions: config.jobPermissions,
         },

@@ -7,6 +7,7 @@
  * @module
  */
 import { parseEnv } from "node:util";
+import { DEFAULT_IO_LINES } from "./jobs/io.ts";
 import type { JobPermissions } from "./jobs/job.ts";
 import { isJobModuleReference } from "./jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "./jobs/registry.ts";
@@ -18,6 +19,8 @@ export const MAX_WORKERS = 1024;
 export const MAX_JOBS = 10_000_000;
 /** The longest sleep job, in milliseconds (one hour). */
 export const MAX_SLEEP_MS = 3_600_000;
+/** The most lines one IO job writes per file. */
+export const MAX_IO_LINES = 10_000_000;
 /** The longest per-job timeout, in milliseconds (one day). */
 export const MAX_JOB_TIMEOUT_MS = 86_400_000;
 
@@ -59,6 +62,8 @@ export interface Config {
   sleepMs: number;
   /** How many decimals each Pi job computes. */
   digits: number;
+  /** Lines per file each IO job writes. */
+  ioLines: number;
   /** Cancel and fail a job that runs longer than this, in milliseconds; none when undefined. */
   jobTimeoutMs?: number;
   /** Input for a custom job module, from `--job-arg key=value`. */
@@ -208,6 +213,16 @@ export const SETTINGS: readonly Setting[] = [
     max: PI_DIGITS_MAX,
     defaultText: String(DEFAULT_PI_DIGITS),
     description: "decimals of pi each pi / pi-bigint job computes",
+  },
+  {
+    name: "ioLines",
+    key: "IOLINES",
+    flag: "--io-lines",
+    kind: "integer",
+    min: 1,
+    max: MAX_IO_LINES,
+    defaultText: String(DEFAULT_IO_LINES),
+    description: "lines per file each io job writes (11 files per job)",
   },
   {
     name: "workerCounts",
@@ -475,6 +490,7 @@ export function parseConfig(sources: ConfigSources): Config {
     jobCount: (resolved.jobCount as number | undefined) ?? 2 * cpus,
     sleepMs: (resolved.sleepMs as number | undefined) ?? DEFAULTS.sleepMs,
     digits: (resolved.digits as number | undefined) ?? DEFAULTS.digits,
+    ioLines: (resolved.ioLines as number | undefined) ?? DEFAULT_IO_LINES,
     jobTimeoutMs: resolved.jobTimeoutMs as number | undefined,
     workerCounts: resolved.workerCounts === undefined
       ? undefined

@@ -10,7 +10,7 @@ import { DEFAULTS } from "./config.ts";
 import { WorkerStartError } from "./errors.ts";
 import { runStep, type StepResult } from "./dispatcher.ts";
 import type { SweepEventHandler } from "./events.ts";
-import type { JobParams } from "./jobs/job.ts";
+import type { JobKind, JobParams } from "./jobs/job.ts";
 import { isJobModuleReference, moduleJob } from "./jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "./jobs/registry.ts";
 import { WorkerPool } from "./pool/worker_pool.ts";
@@ -148,13 +148,39 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
     digits: options.params?.digits ?? DEFAULTS.digits,
   };
   if (isModule) params.moduleUrl = resolveModuleUrl(jobName);
-  const permissions = kind.permissions?.(params);
+
   const counts = sweepWorkerCounts(options);
   const jobCount = positiveInteger("jobCount", options.jobCount ?? DEFAULTS.jobCount());
-  const { signal, onEvent } = options;
+  const { signal } = options;
   signal?.throwIfAborted();
 
   const setup = await abortable(Promise.resolve(kind.setup?.(params)), signal);
+  try {
+    return await runSteps(
+      kind,
+      params,
+      setup,
+      counts,
+      jobCount,
+      options,
+      isModule ? jobName : kind.name,
+    );
+  } finally {
+    await kind.teardown?.(setup);
+  }
+}
+
+async function runSteps(
+  kind: JobKind,
+  params: JobParams,
+  setup: unknown,
+  counts: number[],
+  jobCount: number,
+  options: SweepOptions,
+  displayName: string,
+): Promise<SweepResult> {
+  const { signal, onEvent } = options;
+  const permissions = kind.permissions?.(params, setup);
   const steps: SweepStep[] = [];
   for (const [index, workers] of counts.entries()) {
     onEvent?.({ type: "step-start", step: index + 1, stepCount: counts.length, workers, jobCount });
@@ -186,7 +212,7 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
       jobCount,
       signal,
       onEvent,
-      jobName: isModule ? jobName : kind.name,
+      jobName: displayName,
       jobTimeoutMs: options.jobTimeoutMs,
     });
     const baseline = steps[0]?.seconds ?? result.seconds;

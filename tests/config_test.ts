@@ -17,6 +17,7 @@ Deno.test("parseConfig() uses the seed's defaults for a blank .env", () => {
     jobCount: 12,
     sleepMs: 1000,
     digits: config.digits,
+    ioLines: 100_000,
     jobTimeoutMs: undefined,
     jobArgs: {},
     jobPermissions: {},

@@ -11,6 +11,8 @@ export interface JobParams {
   sleepMs: number;
   /** How many decimals of pi each Pi job computes. */
   digits: number;
+  /** How many lines each IO job writes per file (for the `io` kind). */
+  ioLines?: number;
   /** The URL of a custom job module (for the `module` kind). */
   moduleUrl?: string;
   /** Values passed to a custom job module as its input (`--job-arg key=value`). */
@@ -65,7 +67,9 @@ export interface JobKind<Setup = unknown, Output = unknown> {
   /** Worker side, once per worker: builds the function that runs each job. */
   createRunner(params: JobParams, setup: Setup): JobRunner<Output> | Promise<JobRunner<Output>>;
   /** Main thread: the permissions this kind's workers need (default: none at all). */
-  permissions?(params: JobParams): JobPermissions;
+  permissions?(params: JobParams, setup: Setup): JobPermissions;
+  /** Main thread, once the sweep ends (also on failure or abort): undo what `setup` made. */
+  teardown?(setup: Setup): void | Promise<void>;
   /** Worker side: a short phrase about one output for DEBUG lines ("50000 digits, sha …"). */
   describeOutput?(output: Output, params: JobParams): string;
 }

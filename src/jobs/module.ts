@@ -67,7 +67,7 @@ export const moduleJob: JobKind = defineJob<undefined, unknown>({
   name: "module",
   aliases: [],
   description: "your own job: --job ./my_job.ts (its default export runs each job)",
-  permissions: (params) =>
+  permissions: (params, _setup) =>
     merge(params.moduleUrl ? readPermissionFor(new URL(params.moduleUrl)) : {}, params.permissions),
   createRunner: async (params) => {
     const url = params.moduleUrl;

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { ioJob } from "./io.ts";
 import type { JobKind } from "./job.ts";
 import { moduleJob } from "./module.ts";
 import { noopJob } from "./noop.ts";
@@ -21,7 +22,7 @@ import { sleepJob } from "./sleep.ts";
  * assert.ok(JOB_KINDS.some((kind) => kind.name === "sleep"));
  * ```
  */
-export const JOB_KINDS: readonly JobKind[] = [sleepJob, piJob, piBigIntJob, noopJob];
+export const JOB_KINDS: readonly JobKind[] = [sleepJob, piJob, piBigIntJob, ioJob, noopJob];
 
 /**
  * Finds a job kind by its name or one of its aliases, ignoring case.

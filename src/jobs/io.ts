@@ -1,0 +1,81 @@
+/**
+ * The IO job: the Go seed's `IoJob`, file writes that mostly wait on the disk.
+ *
+ * @module
+ */
+import { defineJob, type JobKind } from "./job.ts";
+
+/** What one IO job reports. */
+export interface IoOutput {
+  /** Lines written to each file. */
+  lines: number;
+  /** How many files were written (and removed). */
+  files: number;
+  /** Bytes written in all. */
+  bytes: number;
+  /** The run's temporary directory. */
+  dir: string;
+}
+
+/** How many times each job writes its file, as the seed does. */
+export const IO_FILES_PER_JOB = 11;
+
+/** The default number of lines per file (the seed's). */
+export const DEFAULT_IO_LINES = 100_000;
+
+const LINES_PER_CHUNK = 4096;
+
+/**
+ * Writes a file of `ioLines` lines {@linkcode IO_FILES_PER_JOB} times, then
+ * removes it. Every run gets its own temporary directory (under `TMPDIR` when
+ * set), removed when the sweep ends, even on failure or Ctrl-C; the workers may
+ * read and write that directory and nothing else.
+ *
+ * @example The IO job's names
+ * ```ts
+ * import { ioJob } from "./io.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(ioJob.name, "io");
+ * assert.ok(ioJob.aliases.includes("IoJob"));
+ * ```
+ */
+export const ioJob: JobKind = defineJob<{ dir: string }, IoOutput>({
+  name: "io",
+  aliases: ["IoJob"],
+  description: "writes a file of IOLINES lines 11 times per job in a per-run temp dir (disk-bound)",
+  setup: async () => ({ dir: await Deno.makeTempDir({ prefix: "deno-channels-io-" }) }),
+  permissions: (_params, setup) => ({ read: [setup.dir], write: [setup.dir] }),
+  teardown: async (setup) => {
+    await Deno.remove(setup.dir, { recursive: true }).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+  },
+  createRunner: (params, setup) => async ({ shouldStop }) => {
+    const lines = params.ioLines ?? DEFAULT_IO_LINES;
+    const encoder = new TextEncoder();
+    const path = `${setup.dir}/${crypto.randomUUID()}.txt`;
+    let bytes = 0;
+    try {
+      for (let file = 0; file < IO_FILES_PER_JOB; file++) {
+        if (shouldStop()) throw new Error("The IO job was cancelled");
+        using handle = await Deno.open(path, { write: true, create: true, truncate: true });
+        for (let first = 0; first < lines; first += LINES_PER_CHUNK) {
+          const last = Math.min(lines, first + LINES_PER_CHUNK);
+          let chunk = "";
+          for (let line = first; line < last; line++) chunk += `line ${line + 1} of ${lines}\n`;
+          const data = encoder.encode(chunk);
+          for (let written = 0; written < data.length;) {
+            written += await handle.write(data.subarray(written));
+          }
+          bytes += data.length;
+        }
+      }
+    } finally {
+      await Deno.remove(path).catch(() => {});
+    }
+    return { lines, files: IO_FILES_PER_JOB, bytes, dir: setup.dir };
+  },
+  describeOutput: (output) =>
+    `wrote ${output.files} files of ${output.lines} lines (${output.bytes} bytes) in ${output.dir}`,
+});

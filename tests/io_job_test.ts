@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { ioJob } from "../mod.ts";
+import { cliCommand, runCli } from "./_cli.ts";
+
+async function entries(dir: string): Promise<string[]> {
+  return (await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name);
+}
+
+Deno.test("the io job writes its files in a temp dir under TMPDIR and removes it", async () => {
+  const tmp = await Deno.makeTempDir();
+  const run = await runCli(
+    ["--job", "IoJob", "--io-lines", "1000", "--jobs", "3", "--max-workers", "2", "--debug"],
+    { env: { TMPDIR: tmp } },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const written = [
+    ...run.stdout.matchAll(/wrote 11 files of 1000 lines \((\d+) bytes\) in (\S+)\)/g),
+  ];
+  assert.equal(written.length, 6);
+  const bytesPerFile = [...Array(1000)].map((_, i) => `line ${i + 1} of 1000\n`).join("").length;
+  assert.equal(Number(written[0][1]), 11 * bytesPerFile);
+  assert.ok(written[0][2].startsWith(`${tmp}/deno-channels-io-`), written[0][2]);
+  assert.deepEqual(await entries(tmp), []);
+});
+
+Deno.test("the io job asks for its temp dir and nothing else", () => {
+  const params = { sleepMs: 1, digits: 1 };
+  assert.deepEqual(ioJob.permissions?.(params, { dir: "/tmp/run-1" }), {
+    read: ["/tmp/run-1"],
+    write: ["/tmp/run-1"],
+  });
+});
+
+Deno.test("the io job's temp dir is removed when the run is interrupted", async () => {
+  const tmp = await Deno.makeTempDir();
+  const child = (await cliCommand(
+    ["--job", "io", "--io-lines", "3000000", "--jobs", "4", "--max-workers", "1", "--debug"],
+    { env: { TMPDIR: tmp } },
+  )).spawn();
+  const reader = child.stdout.getReader();
+  const decoder = new TextDecoder();
+  let stdout = "";
+  while (!stdout.includes("STARTED")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stdout += decoder.decode(value);
+  }
+  assert.equal((await entries(tmp)).length, 1, "the run made its temp dir");
+  child.kill("SIGINT");
+  const [status] = await Promise.all([child.status, reader.cancel(), child.stderr.cancel()]);
+  assert.equal(status.code, 130);
+  assert.deepEqual(await entries(tmp), []);
+});
