@@ -13,13 +13,53 @@ import { isJobModuleReference } from "./jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "./jobs/registry.ts";
 import { DEFAULT_PI_DIGITS, PI_DIGITS_MAX, PI_DIGITS_MIN } from "./wasm_core.ts";
 
-/** The most workers one step may start (each Deno worker is a V8 isolate of ~10 MiB and more). */
+/**
+ * The most workers one step may start (each Deno worker is a V8 isolate of ~10 MiB and more).
+ *
+ * @example The worker bound
+ * ```ts
+ * import { MAX_WORKERS } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(MAX_WORKERS, 1024);
+ * ```
+ */
 export const MAX_WORKERS = 1024;
-/** The most jobs one step may run. */
+/**
+ * The most jobs one step may run.
+ *
+ * @example The job bound
+ * ```ts
+ * import { MAX_JOBS } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(MAX_JOBS, 10_000_000);
+ * ```
+ */
 export const MAX_JOBS = 10_000_000;
-/** The longest sleep job, in milliseconds (one hour). */
+/**
+ * The longest sleep job, in milliseconds (one hour).
+ *
+ * @example One hour
+ * ```ts
+ * import { MAX_SLEEP_MS } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(MAX_SLEEP_MS, 60 * 60 * 1000);
+ * ```
+ */
 export const MAX_SLEEP_MS = 3_600_000;
-/** The most lines one IO job writes per file. */
+/**
+ * The most lines one IO job writes per file.
+ *
+ * @example The line bound
+ * ```ts
+ * import { MAX_IO_LINES } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(MAX_IO_LINES, 10_000_000);
+ * ```
+ */
 export const MAX_IO_LINES = 10_000_000;
 /** The longest per-job timeout, in milliseconds (one day). */
 export const MAX_JOB_TIMEOUT_MS = 86_400_000;
@@ -86,11 +126,31 @@ export interface Config {
   help: boolean;
 }
 
-/** The output formats of `--format`. */
+/**
+ * The output formats of `--format`.
+ *
+ * @example The formats
+ * ```ts
+ * import { OUTPUT_FORMATS } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual([...OUTPUT_FORMATS], ["table", "markdown", "json", "csv"]);
+ * ```
+ */
 export const OUTPUT_FORMATS = ["table", "markdown", "json", "csv"] as const;
 /** One of {@linkcode OUTPUT_FORMATS}. */
 export type OutputFormat = typeof OUTPUT_FORMATS[number];
-/** The most repetitions of each step. */
+/**
+ * The most repetitions of each step.
+ *
+ * @example The repeat bound
+ * ```ts
+ * import { MAX_REPEAT } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(MAX_REPEAT, 100);
+ * ```
+ */
 export const MAX_REPEAT = 100;
 
 /** Where the settings come from; the CLI reads them, `parseConfig` only parses. */

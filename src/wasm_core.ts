@@ -10,7 +10,17 @@
 
 import { JobCancelledError } from "./errors.ts";
 
-/** The fewest decimals {@linkcode PiKernel.compute} and {@linkcode piDigits} accept. */
+/**
+ * The fewest decimals {@linkcode PiKernel.compute} and {@linkcode piDigits} accept.
+ *
+ * @example At least one decimal
+ * ```ts
+ * import { PI_DIGITS_MIN } from "./wasm_core.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(PI_DIGITS_MIN, 1);
+ * ```
+ */
 export const PI_DIGITS_MIN = 1;
 
 /**
@@ -19,6 +29,14 @@ export const PI_DIGITS_MIN = 1;
  * The kernel is O(n²): one million decimals take about 50 s on a 2-core AMD EPYC test machine
  * (100,000 take about 0.5 s) and about 5 MiB of WebAssembly memory. The kernel's exactness bound
  * would allow about ten times more, but a job that long is not a benchmark anyone waits for.
+ *
+ * @example At most a million decimals
+ * ```ts
+ * import { PI_DIGITS_MAX } from "./wasm_core.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(PI_DIGITS_MAX, 1_000_000);
+ * ```
  */
 export const PI_DIGITS_MAX = 1_000_000;
 
@@ -26,6 +44,14 @@ export const PI_DIGITS_MAX = 1_000_000;
  * A digit count the kernel computes in about 0.5–1 s on the 2-core test machine (about 0.75 s
  * measured): a job size that is long enough to dwarf the worker-pool overhead and short enough
  * for a sweep.
+ *
+ * @example The default job size
+ * ```ts
+ * import { DEFAULT_PI_DIGITS } from "./wasm_core.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_PI_DIGITS, 125_000);
+ * ```
  */
 export const DEFAULT_PI_DIGITS = 125_000;
 

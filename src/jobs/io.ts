@@ -17,10 +17,30 @@ export interface IoOutput {
   dir: string;
 }
 
-/** How many times each job writes its file, as the seed does. */
+/**
+ * How many times each job writes its file, as the seed does.
+ *
+ * @example As the seed
+ * ```ts
+ * import { IO_FILES_PER_JOB } from "./io.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(IO_FILES_PER_JOB, 11);
+ * ```
+ */
 export const IO_FILES_PER_JOB = 11;
 
-/** The default number of lines per file (the seed's). */
+/**
+ * The default number of lines per file (the seed's).
+ *
+ * @example The seed's file size
+ * ```ts
+ * import { DEFAULT_IO_LINES } from "./io.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_IO_LINES, 100_000);
+ * ```
+ */
 export const DEFAULT_IO_LINES = 100_000;
 
 const LINES_PER_CHUNK = 4096;

@@ -78,7 +78,19 @@ function spawnWorker(permissions: JobPermissions | undefined): Worker {
   });
 }
 
-/** One Deno Web Worker with an id, a cancel flag and at most one job in flight. */
+/**
+ * One Deno Web Worker with an id, a cancel flag and at most one job in flight.
+ *
+ * @example Run one job on one worker
+ * ```ts ignore
+ * import { PoolWorker } from "./worker_pool.ts";
+ *
+ * const worker = new PoolWorker({ size: 1, jobKind: "noop", params: { sleepMs: 1, digits: 1 } });
+ * await worker.ready();
+ * console.log((await worker.run(crypto.randomUUID())).status); // "done"
+ * worker.close();
+ * ```
+ */
 export class PoolWorker {
   /** The worker's UUID, as printed in DEBUG lines. */
   readonly id: string = crypto.randomUUID();
