@@ -4,7 +4,7 @@
 // overhead per job = (noop time - ping-pong time) / jobs, at the same worker count.
 // Run: deno bench -A bench/dispatch_bench.ts
 import { findJobKind, type JobParams, runStep, WorkerPool } from "../mod.ts";
-import { SIZES } from "./_params.ts";
+import { settle, SIZES } from "./_params.ts";
 
 const jobCount = SIZES.dispatchJobCount;
 const counted = jobCount.toLocaleString("en-US");
@@ -23,6 +23,7 @@ for (const [index, workers] of SIZES.dispatchWorkerCounts.entries()) {
     async fn(b) {
       await using pool = new WorkerPool({ size: workers, jobKind: noop.name, params });
       await pool.ready();
+      await settle();
       b.start();
       const step = await runStep(pool, { jobCount, jobName: noop.name });
       b.end();
@@ -33,46 +34,54 @@ for (const [index, workers] of SIZES.dispatchWorkerCounts.entries()) {
   });
 }
 
-/** Sends `count` messages to `worker` one at a time, each after the previous echo came back. */
-function pingPong(worker: Worker, count: number): Promise<void> {
+/**
+ * Sends `count` messages to `worker` and resolves once all have come back: one at a time (each
+ * after the previous echo, like the dispatcher's one job in flight per worker), or all at once.
+ */
+function pingPong(worker: Worker, count: number, pipelined = false): Promise<void> {
   return new Promise((resolve, reject) => {
     if (count === 0) return resolve();
     let left = count;
     worker.onmessage = () => {
       if (--left === 0) resolve();
-      else worker.postMessage(left);
+      else if (!pipelined) worker.postMessage(left);
     };
     worker.onerror = (event) => {
       event.preventDefault();
       reject(new Error(`Cannot ping worker: ${event.message}`));
     };
-    worker.postMessage(left);
+    if (pipelined) { for (let i = count; i > 0; i--) worker.postMessage(i); }
+    else worker.postMessage(left);
   });
 }
 
-for (const workers of SIZES.dispatchWorkerCounts) {
-  Deno.bench({
-    name: `${counted} postMessage round trips, ${workersText(workers)}`,
-    group: "dispatch",
-    ...SIZES.dispatchIterations,
-    async fn(b) {
-      const pingers = Array.from(
-        { length: workers },
-        () => new Worker(PING_WORKER_URL, { type: "module" }),
-      );
-      try {
-        // The first echo tells the worker is up; spawning stays outside the timed region.
-        await Promise.all(pingers.map((worker) => pingPong(worker, 1)));
-        // One round trip in flight per worker, like the dispatcher's one job in flight.
-        const shares = pingers.map((_, i) =>
-          Math.floor(jobCount / workers) + (i < jobCount % workers ? 1 : 0)
+// Round trips one at a time per worker (what the dispatcher does), then all in flight at once
+// (the ceiling that batching or prefetching jobs could approach).
+for (const [mode, pipelined] of [["round trips", false], ["pipelined messages", true]] as const) {
+  for (const workers of SIZES.dispatchWorkerCounts) {
+    Deno.bench({
+      name: `${counted} postMessage ${mode}, ${workersText(workers)}`,
+      group: "dispatch",
+      ...SIZES.dispatchIterations,
+      async fn(b) {
+        const pingers = Array.from(
+          { length: workers },
+          () => new Worker(PING_WORKER_URL, { type: "module" }),
         );
-        b.start();
-        await Promise.all(pingers.map((worker, i) => pingPong(worker, shares[i])));
-        b.end();
-      } finally {
-        for (const worker of pingers) worker.terminate();
-      }
-    },
-  });
+        try {
+          // The first echo tells the worker is up; spawning stays outside the timed region.
+          await Promise.all(pingers.map((worker) => pingPong(worker, 1)));
+          const shares = pingers.map((_, i) =>
+            Math.floor(jobCount / workers) + (i < jobCount % workers ? 1 : 0)
+          );
+          await settle();
+          b.start();
+          await Promise.all(pingers.map((worker, i) => pingPong(worker, shares[i], pipelined)));
+          b.end();
+        } finally {
+          for (const worker of pingers) worker.terminate();
+        }
+      },
+    });
+  }
 }

@@ -12,7 +12,7 @@ import {
   sweepWorkerCounts,
   WorkerPool,
 } from "../mod.ts";
-import { type Iterations, readSweepBenchSettings, SIZES } from "./_params.ts";
+import { type Iterations, readSweepBenchSettings, settle, SIZES } from "./_params.ts";
 
 const { config, jobs } = await readSweepBenchSettings();
 const params: JobParams = { sleepMs: config.sleepMs, digits: config.digits };
@@ -71,6 +71,7 @@ for (const name of jobs) {
           permissions,
         });
         await pool.ready();
+        await settle();
         b.start();
         const step = await runStep(pool, {
           jobCount: config.jobCount,

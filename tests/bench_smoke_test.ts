@@ -122,13 +122,15 @@ Deno.test("sweep_bench.ts rejects a bad setting with the CLI's message", async (
   );
 });
 
-Deno.test("dispatch_bench.ts benches noop jobs against bare round trips on 1 and 2 workers", async () => {
+Deno.test("dispatch_bench.ts benches noop jobs against bare and pipelined postMessage on 1 and 2 workers", async () => {
   const report = await benchReport("dispatch_bench.ts");
   assert.deepEqual(listed(report), [
     ["dispatch", "50 noop jobs, 1 worker", true],
     ["dispatch", "50 noop jobs, 2 workers", false],
     ["dispatch", "50 postMessage round trips, 1 worker", false],
     ["dispatch", "50 postMessage round trips, 2 workers", false],
+    ["dispatch", "50 postMessage pipelined messages, 1 worker", false],
+    ["dispatch", "50 postMessage pipelined messages, 2 workers", false],
   ]);
 });
 
