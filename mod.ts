@@ -63,6 +63,7 @@ export {
   PiKernel,
 } from "./src/wasm_core.ts";
 export { sleepJob, type SleepOutput } from "./src/jobs/sleep.ts";
+export { type WorkerStats } from "./src/pool/protocol.ts";
 export {
   type JobOutcome,
   PoolWorker,
@@ -110,6 +111,23 @@ export {
   type ScalingReport,
 } from "./src/report/formats.ts";
 export {
+  analyzeProfiles,
+  type CpuProfile,
+  type CpuProfileCallFrame,
+  type CpuProfileNode,
+  type ProfileFunction,
+  type ProfileSummary,
+  profileSummary,
+  type ProfileTop,
+  profileTop,
+  type ProfileTopOptions,
+  renderProfileTop,
+  type RenderProfileTopOptions,
+  type TopEntry,
+  validateCpuProfile,
+} from "./src/report/profile.ts";
+export { nameWasmFunction, wasmExportNames } from "./src/report/wasm_names.ts";
+export {
   analyzeStep,
   analyzeSweep,
   combineRepeats,
@@ -136,10 +154,12 @@ export {
 } from "./src/report/table.ts";
 export {
   runSweep,
+  type StepProfiles,
   type SweepOptions,
   type SweepResult,
   type SweepStep,
   sweepWorkerCounts,
+  type WorkerMemory,
 } from "./src/sweep.ts";
 
 if (import.meta.main) {

@@ -17,12 +17,20 @@ import {
   renderJson,
   renderMarkdown,
 } from "./report/formats.ts";
+import { analyzeProfiles, renderProfileTop, validateCpuProfile } from "./report/profile.ts";
 import { analyzeSweep, combineRepeats } from "./report/stats.ts";
-import { renderPiTable, renderSummaryTable, type SummaryRow } from "./report/table.ts";
+import {
+  renderAsciiTable,
+  renderPiTable,
+  renderSummaryTable,
+  type SummaryRow,
+} from "./report/table.ts";
+import { nameWasmFunction, wasmExportNames } from "./report/wasm_names.ts";
 import { runSweep, type SweepStep } from "./sweep.ts";
 
 const EXIT_JOB_FAILED = 1;
 const MAX_FAILURES_SHOWN = 5;
+const PROFILE_TOP_LIMIT = 15;
 const EXIT_BAD_SETTINGS = 2;
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;
@@ -190,6 +198,18 @@ function renderSummary(config: Config, steps: readonly SweepStep[]): string {
   return lines.join("\n");
 }
 
+async function piWasmBytes(): Promise<Uint8Array<ArrayBuffer>> {
+  return await (await fetch(new URL("../wasm/build/pi.wasm", import.meta.url))).bytes();
+}
+
+async function piWasmExportNames(): Promise<Map<number, string>> {
+  try {
+    return wasmExportNames(await piWasmBytes());
+  } catch {
+    return new Map();
+  }
+}
+
 async function machineInfo(): Promise<MachineInfo> {
   let cpuModel: string | null = null;
   try {
@@ -200,7 +220,7 @@ async function machineInfo(): Promise<MachineInfo> {
   }
   let wasmBuildHash: string | null = null;
   try {
-    const bytes = await (await fetch(new URL("../wasm/build/pi.wasm", import.meta.url))).bytes();
+    const bytes = await piWasmBytes();
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
     wasmBuildHash = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
   } catch {
@@ -241,6 +261,70 @@ async function renderResults(config: Config, steps: readonly SweepStep[]): Promi
       });
     }
   }
+}
+
+/** Writes each step's CPU profiles as `.cpuprofile` files; returns the paths written. */
+async function writeProfiles(dir: string, steps: readonly SweepStep[]): Promise<string[]> {
+  await Deno.mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  const write = async (name: string, profile: unknown) => {
+    if (profile === undefined) return;
+    const path = `${dir}/${name}`;
+    await Deno.writeTextFile(path, JSON.stringify(profile));
+    written.push(path);
+  };
+  for (const step of steps) {
+    if (!step.profiles) continue;
+    await write(`cpuprofile-${step.workers}-workers-main.cpuprofile`, step.profiles.main);
+    for (const [index, profile] of step.profiles.workers.entries()) {
+      await write(`cpuprofile-${step.workers}-workers-worker-${index + 1}.cpuprofile`, profile);
+    }
+  }
+  return written;
+}
+
+/** Writes the profiles and prints the top table per worker count and the workers' memory. */
+async function reportProfiles(config: Config, steps: readonly SweepStep[]): Promise<void> {
+  const dir = config.profileDir!;
+  const written = await writeProfiles(dir, steps);
+  const print = config.format === "table" && !config.out ? console.log : console.error;
+  const wasmNames = await piWasmExportNames();
+  for (const step of steps) {
+    if (!step.profiles) continue;
+    const profiles = step.profiles.workers.filter((p) => p !== undefined).map(validateCpuProfile);
+    const top = analyzeProfiles(profiles, { limit: PROFILE_TOP_LIMIT });
+    const entries = top.entries.map((entry) => ({
+      ...entry,
+      label: nameWasmFunction(entry.label, wasmNames),
+    }));
+    const title = `CPU profile top, ${step.workers} worker${
+      step.workers === 1 ? "" : "s"
+    } (summed across workers; ${dir}/cpuprofile-${step.workers}-workers-*.cpuprofile)`;
+    print("");
+    print(renderProfileTop(entries, { ...top, title }).trimEnd());
+  }
+  print(`\nWorker memory at the end of each step:\n${renderWorkerMemory(steps).trimEnd()}`);
+  if (!config.quiet) console.error(`deno-channels: wrote ${written.length} CPU profiles to ${dir}`);
+}
+
+/** Heap, external and WebAssembly memory of every worker at the end of each step. */
+function renderWorkerMemory(steps: readonly SweepStep[]): string {
+  const mib = (bytes: number | undefined) =>
+    bytes === undefined ? "-" : (bytes / (1024 * 1024)).toFixed(2);
+  const rows = steps.flatMap((step) =>
+    (step.workerMemory ?? []).map((memory, index) => [
+      String(step.workers),
+      String(index + 1),
+      mib(memory?.heapUsed),
+      mib(memory?.heapTotal),
+      mib(memory?.external),
+      mib(memory?.wasmMemoryBytes),
+    ])
+  );
+  return renderAsciiTable(
+    ["WORKERS", "WORKER", "HEAP USED MIB", "HEAP TOTAL MIB", "EXTERNAL MIB", "WASM MEMORY MIB"],
+    rows,
+  );
 }
 
 /** Writes the results (stdout or --out) and the chart (--chart). */
@@ -292,6 +376,15 @@ export async function runCli(): Promise<void> {
   if (config.help) {
     console.log(helpText());
     return;
+  }
+
+  if (config.profileDir !== undefined && !config.quiet) {
+    const args = Deno.args.map((arg) => /^[\w.,=\/:-]+$/.test(arg) ? arg : `'${arg}'`).join(" ");
+    console.error(
+      `deno-channels: profiling into ${config.profileDir}. To watch live in Chrome DevTools instead, run\n` +
+        `  deno run --inspect=${config.pprofIp}:${config.pprofPort} -A mod.ts ${args}\n` +
+        `and open chrome://inspect (Configure: ${config.pprofIp}:${config.pprofPort}).`,
+    );
   }
 
   const controller = new AbortController();
@@ -348,6 +441,7 @@ export async function runCli(): Promise<void> {
           permissions: config.jobPermissions,
         },
         jobTimeoutMs: config.jobTimeoutMs,
+        profile: config.profileDir !== undefined,
         startWorkers: config.startWorkers,
         maxWorkers: config.maxWorkers,
         workerCounts: config.workerCounts,
@@ -359,6 +453,7 @@ export async function runCli(): Promise<void> {
     live?.clear();
     const steps = combined();
     await writeResults(config, steps);
+    if (config.profileDir !== undefined) await reportProfiles(config, runs.flat());
     const failures = runs.flat().flatMap((step) =>
       step.jobs.filter((job) => job.status === "failed").map((job) =>
         `${step.workers} worker${step.workers === 1 ? "" : "s"}: ${job.error?.message}`

@@ -122,6 +122,12 @@ export interface Config {
   chart?: string;
   /** No progress line. */
   quiet: boolean;
+  /** Write per-step CPU profiles here (`--profile DIR`, or `PPROF=true` for ./profiles). */
+  profileDir?: string;
+  /** The seed's PPROFIP: the host in the printed `--inspect` command. */
+  pprofIp: string;
+  /** The seed's PPROFPORT: the port in the printed `--inspect` command. */
+  pprofPort: number;
   /** `--help` was given: print usage and run nothing. */
   help: boolean;
 }
@@ -190,13 +196,15 @@ export class ConfigError extends Error {
   }
 }
 
-type SettingName = Exclude<keyof Config, "help" | "jobArgs" | "jobPermissions">;
+type SettingName =
+  | Exclude<keyof Config, "help" | "jobArgs" | "jobPermissions">
+  | "pprof";
 
 interface Setting {
   name: SettingName;
   key: string;
   flag: string;
-  kind: "boolean" | "integer" | "job" | "integers" | "format" | "path";
+  kind: "boolean" | "integer" | "job" | "integers" | "format" | "path" | "host";
   min?: number;
   max?: number;
   /** The default as `--help` shows it. */
@@ -337,6 +345,40 @@ export const SETTINGS: readonly Setting[] = [
     description: "no live progress line",
   },
   {
+    name: "pprof",
+    key: "PPROF",
+    flag: "--pprof",
+    kind: "boolean",
+    defaultText: "false",
+    description: "write CPU profiles per worker count to ./profiles (as --profile ./profiles)",
+  },
+  {
+    name: "profileDir",
+    key: "PROFILEDIR",
+    flag: "--profile",
+    kind: "path",
+    defaultText: "none",
+    description: "write CPU profiles per worker count to DIR and print top tables",
+  },
+  {
+    name: "pprofIp",
+    key: "PPROFIP",
+    flag: "--pprof-ip",
+    kind: "host",
+    defaultText: "127.0.0.1",
+    description: "host for the printed `deno run --inspect=HOST:PORT` command (live DevTools)",
+  },
+  {
+    name: "pprofPort",
+    key: "PPROFPORT",
+    flag: "--pprof-port",
+    kind: "integer",
+    min: 1,
+    max: 65_535,
+    defaultText: "6060",
+    description: "port for that command",
+  },
+  {
     name: "jobTimeoutMs",
     key: "JOBTIMEOUTMS",
     flag: "--job-timeout-ms",
@@ -374,6 +416,8 @@ function accepted(setting: Setting): string {
       return `one of ${OUTPUT_FORMATS.join(", ")}`;
     case "path":
       return "a file path";
+    case "host":
+      return "a host name or IP address";
   }
 }
 
@@ -414,6 +458,9 @@ function parseValue(setting: Setting, raw: string, where: string): boolean | num
       return value;
     }
     case "path":
+      return text;
+    case "host":
+      if (!/^[A-Za-z0-9.:\[\]-]+$/.test(text)) throw fail();
       return text;
   }
 }
@@ -560,6 +607,10 @@ export function parseConfig(sources: ConfigSources): Config {
     out: resolved.out as string | undefined,
     chart: resolved.chart as string | undefined,
     quiet: (resolved.quiet as boolean | undefined) ?? false,
+    profileDir: (resolved.profileDir as string | undefined) ??
+      (resolved.pprof === true ? "./profiles" : undefined),
+    pprofIp: (resolved.pprofIp as string | undefined) ?? "127.0.0.1",
+    pprofPort: (resolved.pprofPort as number | undefined) ?? 6060,
     jobArgs: parseJobArgs(lists.get("--job-arg") ?? []),
     jobPermissions: parseJobPermissions(lists),
     help,

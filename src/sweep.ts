@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { Session } from "node:inspector/promises";
 import { resolve } from "node:path";
 import { pathToFileURL as toFileUrl } from "node:url";
 import { DEFAULTS } from "./config.ts";
@@ -13,6 +14,7 @@ import type { SweepEventHandler } from "./events.ts";
 import type { JobKind, JobParams } from "./jobs/job.ts";
 import { isJobModuleReference, moduleJob } from "./jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "./jobs/registry.ts";
+import { PROFILE_INTERVAL_MICROS } from "./pool/protocol.ts";
 import { WorkerPool } from "./pool/worker_pool.ts";
 
 /** Options for {@linkcode runSweep}. */
@@ -35,12 +37,41 @@ export interface SweepOptions {
   onEvent?: SweepEventHandler;
   /** Cancel a job that runs longer than this and count it failed, in milliseconds. */
   jobTimeoutMs?: number;
+  /**
+   * Record a V8 CPU profile of the main thread and of every worker during each
+   * step (`SweepStep.profiles`). Needs the `inspector` sys permission.
+   */
+  profile?: boolean;
+}
+
+/** The CPU profiles of one step: V8 `Profiler.Profile` objects, as `.cpuprofile` files hold. */
+export interface StepProfiles {
+  /** The main thread's profile. */
+  main: unknown;
+  /** One profile per worker, in allocation order (`undefined` for a worker that died). */
+  workers: unknown[];
 }
 
 /** One step of a sweep, with its speed-up over the first step. */
 export interface SweepStep extends StepResult {
   /** The first step's `seconds` divided by this step's (1 for the first step). */
   speedup: number;
+  /** Each worker's memory at the end of the step, in allocation order (`undefined` if it died). */
+  workerMemory?: (WorkerMemory | undefined)[];
+  /** The CPU profiles, when `profile` was set. */
+  profiles?: StepProfiles;
+}
+
+/** One worker's memory at the end of a step, in bytes. */
+export interface WorkerMemory {
+  /** V8 heap in use inside the worker. */
+  heapUsed: number;
+  /** V8 heap reserved by the worker. */
+  heapTotal: number;
+  /** Memory held outside the V8 heap (buffers) by the worker. */
+  external: number;
+  /** The worker's WebAssembly memory, for job kinds that have one. */
+  wasmMemoryBytes?: number;
 }
 
 /** Everything a sweep measured. */
@@ -98,6 +129,21 @@ export function sweepWorkerCounts(options: SweepOptions): number[] {
 function resolveModuleUrl(job: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(job)) return new URL(job).href;
   return toFileUrl(resolve(job)).href;
+}
+
+async function startMainProfiler(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: PROFILE_INTERVAL_MICROS });
+  await session.post("Profiler.start");
+  return session;
+}
+
+async function stopMainProfiler(session: Session): Promise<unknown> {
+  const { profile } = await session.post("Profiler.stop");
+  session.disconnect();
+  return profile;
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -191,6 +237,7 @@ async function runSteps(
       params,
       setup,
       permissions,
+      profile: options.profile,
     });
     pool.workers.forEach((worker, i) =>
       onEvent?.({ type: "worker-allocated", workerNumber: i + 1, workerId: worker.id })
@@ -208,6 +255,7 @@ async function runSteps(
     const startupSeconds = (performance.now() - spawnStart) / 1000;
     onEvent?.({ type: "workers-ready", workers, startupSeconds });
 
+    const mainProfiler = options.profile ? await startMainProfiler() : undefined;
     const result = await runStep(pool, {
       jobCount,
       signal,
@@ -215,8 +263,18 @@ async function runSteps(
       jobName: displayName,
       jobTimeoutMs: options.jobTimeoutMs,
     });
+    const mainProfile = mainProfiler ? await stopMainProfiler(mainProfiler) : undefined;
+    const stats = signal?.aborted ? [] : await pool.stats();
     const baseline = steps[0]?.seconds ?? result.seconds;
-    const step = { ...result, startupSeconds, speedup: baseline / result.seconds };
+    const step: SweepStep = {
+      ...result,
+      startupSeconds,
+      speedup: baseline / result.seconds,
+      workerMemory: stats.map((s) => s && { ...s.memory, wasmMemoryBytes: s.wasmMemoryBytes }),
+    };
+    if (options.profile && mainProfile) {
+      step.profiles = { main: mainProfile, workers: stats.map((s) => s?.profile) };
+    }
     onEvent?.({ type: "step-end", step: index + 1, stepCount: counts.length, result: step });
     signal?.throwIfAborted();
     steps.push(step);

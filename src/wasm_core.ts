@@ -226,6 +226,23 @@ export class PiKernel {
   }
 
   /**
+   * The size of this instance's WebAssembly memory, in bytes.
+   *
+   * @example A fresh kernel's memory
+   * ```ts
+   * import { PiKernel } from "./wasm_core.ts";
+   * import { loadPiModule } from "./pi_module.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new PiKernel(await loadPiModule());
+   * assert.ok(kernel.memoryBytes >= 65_536);
+   * ```
+   */
+  get memoryBytes(): number {
+    return this.#exports.memory.buffer.byteLength;
+  }
+
+  /**
    * Calls the kernel's empty export: prices one JavaScript-to-WebAssembly call.
    *
    * @returns 0.

@@ -27,6 +27,9 @@ Deno.test("parseConfig() uses the seed's defaults for a blank .env", () => {
     out: undefined,
     chart: undefined,
     quiet: false,
+    profileDir: undefined,
+    pprofIp: "127.0.0.1",
+    pprofPort: 6060,
     help: false,
   });
 });

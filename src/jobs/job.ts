@@ -45,8 +45,13 @@ export interface JobContext {
   shouldStop(): boolean;
 }
 
-/** Runs one job inside a worker and returns its output. */
-export type JobRunner<Output> = (context: JobContext) => Output | Promise<Output>;
+/**
+ * Runs one job inside a worker and returns its output. A runner backed by a
+ * WebAssembly instance may report its memory size through `wasmMemoryBytes`.
+ */
+export type JobRunner<Output> = ((context: JobContext) => Output | Promise<Output>) & {
+  wasmMemoryBytes?: () => number;
+};
 
 /**
  * A kind of job: a name, the main-thread preparation, and the worker-side runner.

@@ -6,7 +6,7 @@
  * @module
  */
 import { PiKernel } from "../wasm_core.ts";
-import { defineJob, type JobKind } from "./job.ts";
+import { defineJob, type JobKind, type JobRunner } from "./job.ts";
 
 /** What one Pi job reports (the digits themselves stay in the worker). */
 export interface PiOutput {
@@ -94,7 +94,10 @@ export const piJob: JobKind = defineJob<{ module: WebAssembly.Module }, PiOutput
   },
   createRunner: (params, setup) => {
     const kernel = new PiKernel(setup.module);
-    return ({ shouldStop }) => summarisePi(kernel.compute(params.digits, { shouldStop }));
+    const runner: JobRunner<PiOutput> = ({ shouldStop }) =>
+      summarisePi(kernel.compute(params.digits, { shouldStop }));
+    runner.wasmMemoryBytes = () => kernel.memoryBytes;
+    return runner;
   },
   describeOutput: describe,
 });

@@ -5,6 +5,9 @@
  */
 import type { JobParams } from "../jobs/job.ts";
 
+/** The CPU profiler's sampling interval, in microseconds (V8's default is 1000). */
+export const PROFILE_INTERVAL_MICROS = 250;
+
 /** An error as it crosses the worker boundary. */
 export interface SerializedError {
   /** The error's `name`, e.g. `RangeError` or `JobCancelledError`. */
@@ -25,12 +28,27 @@ export type MainToWorker =
     setup: unknown;
     /** Backs the worker's cancel flag (`Int32Array` of length 1). */
     cancelBuffer: SharedArrayBuffer;
+    /** Record a V8 CPU profile from the first job on (needs the `inspector` sys permission). */
+    profile?: boolean;
   }
-  | { type: "run"; jobId: string };
+  | { type: "run"; jobId: string }
+  /** Ask for the worker's memory figures and, when profiling, its CPU profile (stops it). */
+  | { type: "stats" };
+
+/** A worker's memory and profile at the end of a step. */
+export interface WorkerStats {
+  /** `Deno.memoryUsage()` inside the worker (rss is the whole process's). */
+  memory: { heapUsed: number; heapTotal: number; external: number };
+  /** Bytes of WebAssembly memory the job kind's instance holds, when it has one. */
+  wasmMemoryBytes?: number;
+  /** The V8 CPU profile (`Profiler.Profile`), when profiling. */
+  profile?: unknown;
+}
 
 /** Worker → main thread. */
 export type WorkerToMain =
   | { type: "ready" }
+  | { type: "stats"; stats: WorkerStats }
   /** The job called `self.close()`: the worker is about to stop. */
   | { type: "closing" }
   | { type: "init-error"; error: SerializedError }

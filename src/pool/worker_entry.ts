@@ -5,10 +5,16 @@
  * @module
  */
 /// <reference lib="deno.worker" />
+import { Session } from "node:inspector/promises";
 import { JobCancelledError } from "../errors.ts";
 import type { JobContext, JobKind, JobParams, JobRunner } from "../jobs/job.ts";
 import { findJobKind } from "../jobs/registry.ts";
-import { type MainToWorker, serializeError, type WorkerToMain } from "./protocol.ts";
+import {
+  type MainToWorker,
+  PROFILE_INTERVAL_MICROS,
+  serializeError,
+  type WorkerToMain,
+} from "./protocol.ts";
 
 let kind: JobKind | undefined;
 let params: JobParams | undefined;
@@ -35,6 +41,7 @@ async function init(message: Extract<MainToWorker, { type: "init" }>): Promise<v
     const cancelFlag = new Int32Array(message.cancelBuffer);
     context = { cancelFlag, shouldStop: () => Atomics.load(cancelFlag, 0) !== 0 };
     runner = await kind.createRunner(params, message.setup);
+    if (message.profile) await startProfiler();
     post({ type: "ready" });
   } catch (error) {
     post({ type: "init-error", error: serializeError(error) });
@@ -69,9 +76,38 @@ async function run(jobId: string): Promise<void> {
   }
 }
 
+let profiler: Session | undefined;
+
+async function startProfiler(): Promise<void> {
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.setSamplingInterval", { interval: PROFILE_INTERVAL_MICROS });
+  await profiler.post("Profiler.start");
+}
+
+async function stats(): Promise<void> {
+  let profile: unknown;
+  if (profiler) {
+    profile = (await profiler.post("Profiler.stop")).profile;
+    profiler.disconnect();
+    profiler = undefined;
+  }
+  const { heapUsed, heapTotal, external } = Deno.memoryUsage();
+  post({
+    type: "stats",
+    stats: {
+      memory: { heapUsed, heapTotal, external },
+      wasmMemoryBytes: runner?.wasmMemoryBytes?.(),
+      profile,
+    },
+  });
+}
+
 // Set before anything awaits so no message is missed.
 self.onmessage = (event: MessageEvent<MainToWorker>) => {
   const message = event.data;
   if (message.type === "init") init(message);
+  else if (message.type === "stats") stats();
   else run(message.jobId);
 };

@@ -9,6 +9,7 @@ import {
   deserializeError,
   type MainToWorker,
   type SerializedError,
+  type WorkerStats,
   type WorkerToMain,
 } from "./protocol.ts";
 
@@ -50,31 +51,36 @@ export interface WorkerPoolOptions {
   cancelGraceMs?: number;
   /** What the workers may touch; default nothing at all. */
   permissions?: JobPermissions;
+  /** Record a CPU profile in every worker (grants them the `inspector` sys permission only). */
+  profile?: boolean;
 }
 
-function workerPermissions(permissions: JobPermissions | undefined): Deno.PermissionOptions {
-  if (!permissions || Object.keys(permissions).length === 0) return "none";
+function workerPermissions(
+  permissions: JobPermissions | undefined,
+  profile: boolean,
+): Deno.PermissionOptions {
+  if ((!permissions || Object.keys(permissions).length === 0) && !profile) return "none";
   return {
-    read: permissions.read ?? false,
-    write: permissions.write ?? false,
-    net: permissions.net ?? false,
-    env: permissions.env ?? false,
-    import: permissions.net ?? false,
+    read: permissions?.read ?? false,
+    write: permissions?.write ?? false,
+    net: permissions?.net ?? false,
+    env: permissions?.env ?? false,
+    import: permissions?.net ?? false,
     run: false,
     ffi: false,
-    sys: false,
+    sys: profile ? ["inspector"] : false,
   };
 }
 
 const WORKER_URL = new URL("./worker_entry.ts", import.meta.url);
 
-function spawnWorker(permissions: JobPermissions | undefined): Worker {
+function spawnWorker(permissions: JobPermissions | undefined, profile: boolean): Worker {
   // `deno.permissions` needs the worker-options unstable feature (deno.json
   // "unstable": ["worker-options"] or --unstable-worker-options). Without it,
   // Deno 2.9.6 does not throw here: it prints why and exits with code 70.
   return new Worker(WORKER_URL, {
     type: "module",
-    deno: { permissions: workerPermissions(permissions) },
+    deno: { permissions: workerPermissions(permissions, profile) },
   });
 }
 
@@ -101,6 +107,7 @@ export class PoolWorker {
   #inFlight?: { jobId: string; settle: (outcome: JobOutcome) => void; startedAtMs: number };
   #cancelGraceMs: number;
   #stopping = false;
+  #pendingStats?: (stats: WorkerStats | undefined) => void;
 
   /**
    * Spawns the worker and sends it `init`.
@@ -110,7 +117,7 @@ export class PoolWorker {
   constructor(options: WorkerPoolOptions) {
     this.#cancelGraceMs = options.cancelGraceMs ?? 250;
     // Least privilege: jobs get no permissions unless a kind asks for them.
-    this.#worker = spawnWorker(options.permissions);
+    this.#worker = spawnWorker(options.permissions, options.profile ?? false);
     this.#ready = new Promise((resolve, reject) => {
       this.#worker.onmessage = (event: MessageEvent<WorkerToMain>) => {
         const message = event.data;
@@ -120,6 +127,9 @@ export class PoolWorker {
         } else if (message.type === "init-error") {
           this.#fail(message.error);
           reject(deserializeError(message.error));
+        } else if (message.type === "stats") {
+          this.#pendingStats?.(message.stats);
+          this.#pendingStats = undefined;
         } else if (message.type === "closing") {
           const wasStarting = this.#state === "starting";
           this.#fail({ name: "WorkerClosedError", message: "The job called self.close()" });
@@ -146,6 +156,7 @@ export class PoolWorker {
       params: options.params,
       setup: options.setup,
       cancelBuffer: this.#cancelFlag.buffer as SharedArrayBuffer,
+      profile: options.profile,
     };
     this.#worker.postMessage(init);
   }
@@ -228,6 +239,29 @@ export class PoolWorker {
     Deno.unrefTimer(timer);
   }
 
+  /**
+   * Asks the idle worker for its memory figures and, when profiling, its CPU
+   * profile (which stops the profiler).
+   *
+   * @returns The figures, or `undefined` if the worker is closed or does not answer in 5 s.
+   */
+  stats(): Promise<WorkerStats | undefined> {
+    if (this.#state === "closed") return Promise.resolve(undefined);
+    this.#pendingStats?.(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pendingStats = undefined;
+        resolve(undefined);
+      }, 5_000);
+      this.#pendingStats = (stats) => {
+        clearTimeout(timer);
+        resolve(stats);
+      };
+      const message: MainToWorker = { type: "stats" };
+      this.#worker.postMessage(message);
+    });
+  }
+
   /** Terminates the worker; a job still in flight is reported cancelled. Idempotent. */
   close(): void {
     if (this.#state === "closed") return;
@@ -266,6 +300,8 @@ export class PoolWorker {
   /** Closes the worker and settles the job in flight, if any, with `error`. */
   #fail(error: SerializedError, status: "failed" | "cancelled" = "failed"): void {
     this.#state = "closed";
+    this.#pendingStats?.(undefined);
+    this.#pendingStats = undefined;
     this.#worker.terminate();
     const inFlight = this.#inFlight;
     this.#inFlight = undefined;
@@ -353,6 +389,15 @@ export class WorkerPool implements AsyncDisposable {
    */
   async ready(): Promise<void> {
     await Promise.all(this.#workers.map((worker) => worker.ready()));
+  }
+
+  /**
+   * Collects every worker's memory figures and CPU profile (see {@linkcode PoolWorker.stats}).
+   *
+   * @returns One entry per worker, in allocation order; `undefined` for a closed worker.
+   */
+  stats(): Promise<(WorkerStats | undefined)[]> {
+    return Promise.all(this.#workers.map((worker) => worker.stats()));
   }
 
   /** Stops every worker taking jobs and cancels the running ones (see {@linkcode PoolWorker.stop}). */

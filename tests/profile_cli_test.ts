@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { validateCpuProfile } from "../src/report/profile.ts";
+import { runCli } from "./_cli.ts";
+
+const PI_ARGS = ["--job", "pi", "--digits", "20000", "--jobs", "4", "--workers", "1,2"];
+
+async function readProfile(path: string) {
+  return validateCpuProfile(JSON.parse(await Deno.readTextFile(path)));
+}
+
+Deno.test("--profile DIR writes a CPU profile of the main thread and of every worker per step", async () => {
+  const dir = await Deno.makeTempDir();
+  const run = await runCli([...PI_ARGS, "--profile", dir]);
+  assert.equal(run.code, 0, run.stderr);
+  const files = (await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name).sort();
+  assert.deepEqual(files, [
+    "cpuprofile-1-workers-main.cpuprofile",
+    "cpuprofile-1-workers-worker-1.cpuprofile",
+    "cpuprofile-2-workers-main.cpuprofile",
+    "cpuprofile-2-workers-worker-1.cpuprofile",
+    "cpuprofile-2-workers-worker-2.cpuprofile",
+  ]);
+  for (const file of files) {
+    const profile = await readProfile(`${dir}/${file}`);
+    assert.ok(profile.samples.length > 0, `${file} has samples`);
+  }
+  // Each worker's profile shows the WebAssembly kernel at work.
+  const worker = await readProfile(`${dir}/cpuprofile-2-workers-worker-2.cpuprofile`);
+  assert.ok(worker.nodes.some((node) => node.callFrame.url.startsWith("wasm://")));
+  // The top tables name the exported kernel function, per worker count.
+  assert.match(run.stdout, /^CPU profile top, 1 worker \(summed across workers;/m);
+  assert.match(run.stdout, /^CPU profile top, 2 workers \(summed across workers;/m);
+  assert.match(run.stdout, /\| FLAT +\| FLAT% +\| SUM% +\| CUM +\| CUM% +\| FUNCTION +\|/);
+  assert.match(run.stdout, /piStep \(wasm-function\[\d+\]\) wasm:\/\//);
+  assert.match(
+    run.stdout,
+    /^\| +2 \| +2 \| +\d+\.\d\d \| +\d+\.\d\d \| +\d+\.\d\d \| +0\.\d\d \|$/m,
+  );
+  assert.match(run.stderr, /deno run --inspect=127\.0\.0\.1:6060 -A mod\.ts --job pi/);
+  assert.match(run.stderr, /wrote 5 CPU profiles to /);
+});
+
+Deno.test("PPROF=true profiles into ./profiles and PPROFIP/PPROFPORT shape the --inspect command", async () => {
+  const cwd = await Deno.makeTempDir();
+  const run = await runCli(["--job", "noop", "--jobs", "2", "--max-workers", "1"], {
+    cwd,
+    env: { PPROF: "true", PPROFIP: "0.0.0.0", PPROFPORT: "9229" },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /deno run --inspect=0\.0\.0\.0:9229 -A mod\.ts/);
+  const files = (await Array.fromAsync(Deno.readDir(`${cwd}/profiles`))).map((e) => e.name);
+  assert.deepEqual(files.sort(), [
+    "cpuprofile-1-workers-main.cpuprofile",
+    "cpuprofile-1-workers-worker-1.cpuprofile",
+  ]);
+});
+
+Deno.test("the CLI rejects a PPROFPORT outside 1..65535", async () => {
+  const run = await runCli(["--pprof-port", "70000"]);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /--pprof-port must be an integer from 1 to 65535, received "70000"/);
+});
