@@ -15,7 +15,11 @@ import {
 import { type Iterations, readSweepBenchSettings, settle, SIZES } from "./_params.ts";
 
 const { config, jobs } = await readSweepBenchSettings();
-const params: JobParams = { sleepMs: config.sleepMs, digits: config.digits };
+const params: JobParams = {
+  sleepMs: config.sleepMs,
+  digits: config.digits,
+  ioLines: config.ioLines,
+};
 const workerCounts = sweepWorkerCounts({
   startWorkers: config.startWorkers,
   maxWorkers: config.maxWorkers,
@@ -51,10 +55,6 @@ function iterations(kind: JobKind): Iterations {
 
 for (const name of jobs) {
   const kind = jobKind(name);
-  // As in runSweep: prepared once on the main thread (pi compiles its WebAssembly.Module here),
-  // then posted to every worker of every step.
-  const setup = await kind.setup?.(params);
-  const permissions = kind.permissions?.(params, setup);
   for (const [index, workers] of workerCounts.entries()) {
     Deno.bench({
       name: `${kind.name}, ${workers} worker${workers === 1 ? "" : "s"}`,
@@ -62,28 +62,36 @@ for (const name of jobs) {
       baseline: index === 0,
       ...iterations(kind),
       async fn(b) {
-        // Spawning and readying the workers stays outside the timed region, as in the sweep.
-        await using pool = new WorkerPool({
-          size: workers,
-          jobKind: kind.name,
-          params,
-          setup,
-          permissions,
-        });
-        await pool.ready();
-        await settle();
-        b.start();
-        const step = await runStep(pool, {
-          jobCount: config.jobCount,
-          jobName: kind.name,
-          jobTimeoutMs: config.jobTimeoutMs,
-        });
-        b.end();
-        if (step.completed !== step.jobCount) {
-          const failure = step.jobs.find((job) => job.error)?.error?.message ?? "no error given";
-          throw new Error(
-            `Cannot bench ${kind.name} on ${workers} workers: ${step.completed} of ${step.jobCount} jobs completed: ${failure}`,
-          );
+        // Setup, spawning and teardown stay outside the timed region. Set up per iteration, not
+        // once as runSweep does: a bench has no end-of-group hook for `teardown` (the io kind
+        // removes its temp dir there), and pi's setup reuses its compiled WebAssembly.Module.
+        const setup = await kind.setup?.(params);
+        try {
+          await using pool = new WorkerPool({
+            size: workers,
+            jobKind: kind.name,
+            params,
+            setup,
+            permissions: kind.permissions?.(params, setup),
+          });
+          await pool.ready();
+          await settle();
+          b.start();
+          const step = await runStep(pool, {
+            jobCount: config.jobCount,
+            jobName: kind.name,
+            jobTimeoutMs: config.jobTimeoutMs,
+          });
+          b.end();
+          if (step.completed !== step.jobCount) {
+            const failure = step.jobs.find((job) => job.error)?.error?.message ??
+              "no error given";
+            throw new Error(
+              `Cannot bench ${kind.name} on ${workers} workers: ${step.completed} of ${step.jobCount} jobs completed: ${failure}`,
+            );
+          }
+        } finally {
+          await kind.teardown?.(setup);
         }
       },
     });
