@@ -59,3 +59,45 @@ export async function dirWithDotenv(text: string): Promise<string> {
   await Deno.writeTextFile(`${dir}/.env`, text);
   return dir;
 }
+
+/** A CLI run stopped by a signal, with how long it took to exit after the signal. */
+export interface InterruptedRun extends CliRun {
+  /** Milliseconds from sending the signal to the process's exit. */
+  exitMs: number;
+}
+
+/**
+ * Starts the CLI, waits until its stdout matches `marker`, sends `signal`, and
+ * collects the rest of its output.
+ */
+export async function interruptCliWhen(
+  args: string[],
+  marker: RegExp,
+  signal: Deno.Signal,
+  options: CliOptions = {},
+  onMarker?: () => void | Promise<void>,
+): Promise<InterruptedRun> {
+  const child = (await cliCommand(args, options)).spawn();
+  const reader = child.stdout.getReader();
+  const decoder = new TextDecoder();
+  let stdout = "";
+  while (!marker.test(stdout)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stdout += decoder.decode(value);
+  }
+  await onMarker?.();
+  const signalledAt = performance.now();
+  child.kill(signal);
+  const drain = async () => {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      stdout += decoder.decode(r.value);
+    }
+  };
+  const [status, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stderr).text(),
+    drain(),
+  ]);
+  return { code: status.code, stdout, stderr, exitMs: performance.now() - signalledAt };
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cliCommand, runCli } from "./_cli.ts";
+import { interruptCliWhen, runCli } from "./_cli.ts";
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
@@ -59,33 +59,13 @@ Deno.test("the CLI with DEBUG=true prints the seed's verbose log", async () => {
 });
 
 Deno.test("the CLI stops on Ctrl-C, prints what completed and exits 130", async () => {
-  const child = (await cliCommand(
+  const run = await interruptCliWhen(
     ["--debug", "--sleep-ms", "200", "--jobs", "2", "--start-workers", "1", "--max-workers", "2"],
-    { env: { SLEEPMS: "" } },
-  )).spawn();
-  const decoder = new TextDecoder();
-  let stdout = "";
-  const reader = child.stdout.getReader();
-  // Wait until the second step's first job (a 200 ms sleep) is running.
-  while (!/test 2 of 2[\s\S]*STARTED/.test(stdout)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    stdout += decoder.decode(value);
-  }
-  const signalledAt = performance.now();
-  child.kill("SIGINT");
-  const rest = (async () => {
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      stdout += decoder.decode(r.value);
-    }
-  })();
-  const [status, stderr] = await Promise.all([
-    child.status,
-    new Response(child.stderr).text(),
-    rest,
-  ]);
-  const exitMs = performance.now() - signalledAt;
-  assert.equal(status.code, 130);
+    /test 2 of 2[\s\S]*STARTED/,
+    "SIGINT",
+  );
+  const { stdout, stderr, exitMs } = run;
+  assert.equal(run.code, 130);
   assert.ok(exitMs < 1000, `exited ${exitMs.toFixed(0)} ms after SIGINT`);
   assert.match(stdout, /^\| {17}1 \| {14}2 \|.*\(baseline\)/m);
   assert.doesNotMatch(stdout, /^\| {17}2 \|/m);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fnv1a32, piDigits, runSweep } from "../mod.ts";
-import { cliCommand, runCli } from "./_cli.ts";
+import { interruptCliWhen, runCli } from "./_cli.ts";
 
 Deno.test("the pi job returns the checksum of piDigits() from every worker", async () => {
   const sweep = await runSweep({
@@ -88,62 +88,31 @@ Deno.test("the CLI rejects PIDIGITS outside 1..1000000", async () => {
 
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   Deno.test(`the CLI stops a running pi job on ${signal} within a second and exits ${code}`, async () => {
-    const child = (await cliCommand(
+    const run = await interruptCliWhen(
       ["--debug", "--job", "pi", "--digits", "1000000", "--jobs", "1", "--max-workers", "1"],
-    )).spawn();
-    const reader = child.stdout.getReader();
-    const decoder = new TextDecoder();
-    let stdout = "";
-    while (!stdout.includes("STARTED")) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      stdout += decoder.decode(value);
-    }
-    const signalledAt = performance.now();
-    child.kill(signal);
-    const drain = (async () => {
-      for (let r = await reader.read(); !r.done; r = await reader.read()) {
-        stdout += decoder.decode(r.value);
-      }
-    })();
-    const [status, stderr] = await Promise.all([
-      child.status,
-      new Response(child.stderr).text(),
-      drain,
-    ]);
-    const exitMs = performance.now() - signalledAt;
-    assert.equal(status.code, code);
-    assert.ok(exitMs < 1_000, `exited ${exitMs.toFixed(0)} ms after ${signal}`);
+      /STARTED/,
+      signal,
+    );
+    assert.equal(run.code, code);
+    assert.ok(run.exitMs < 1_000, `exited ${run.exitMs.toFixed(0)} ms after ${signal}`);
     assert.match(
-      stderr,
+      run.stderr,
       new RegExp(
         `interrupted by ${signal}; the step with 1 workers stopped with 0 done, 0 failed, 1 cancelled of 1`,
       ),
     );
-    assert.match(stdout, /^Summary:$/m);
+    assert.match(run.stdout, /^Summary:$/m);
   });
 }
 
 Deno.test("the CLI exits 143 on SIGTERM while workers are still starting", async () => {
   const job = new URL("./fixtures/never_ready_job.ts", import.meta.url).href;
-  const child = (await cliCommand(["--debug", "--job", job, "--max-workers", "2", "--jobs", "2"]))
-    .spawn();
-  const reader = child.stdout.getReader();
-  const decoder = new TextDecoder();
-  let stdout = "";
-  while (!stdout.includes("Allocating Worker #1")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    stdout += decoder.decode(value);
-  }
-  const signalledAt = performance.now();
-  child.kill("SIGTERM");
-  const [status, stderr] = await Promise.all([
-    child.status,
-    new Response(child.stderr).text(),
-    reader.cancel(),
-  ]);
-  assert.equal(status.code, 143, stderr);
-  assert.ok(performance.now() - signalledAt < 1_000);
-  assert.match(stderr, /interrupted by SIGTERM$/m);
+  const run = await interruptCliWhen(
+    ["--debug", "--job", job, "--max-workers", "2", "--jobs", "2"],
+    /Allocating Worker #1/,
+    "SIGTERM",
+  );
+  assert.equal(run.code, 143, run.stderr);
+  assert.ok(run.exitMs < 1_000);
+  assert.match(run.stderr, /interrupted by SIGTERM$/m);
 });
