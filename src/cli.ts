@@ -18,7 +18,7 @@ import {
   renderMarkdown,
 } from "./report/formats.ts";
 import { analyzeProfiles, renderProfileTop, validateCpuProfile } from "./report/profile.ts";
-import { analyzeSweep, combineRepeats } from "./report/stats.ts";
+import { analyzeSweep, combineRepeats, type SweepAnalysis } from "./report/stats.ts";
 import {
   renderAsciiTable,
   renderPiTable,
@@ -59,44 +59,43 @@ function debugLogger(
   config: Config,
   print: (line: string) => void,
 ): (event: SweepEvent) => void {
-  const console = { log: print };
   return (event) => {
     switch (event.type) {
       case "step-start": {
         const title = `|  Spawning workers for test ${event.step} of ${event.stepCount}  |`;
         const rule = "-".repeat(title.length);
         const cpus = navigator.hardwareConcurrency;
-        console.log(`${rule}\n${title}\n${rule}\n`);
-        console.log(`${label(`Workers: ${event.workers}`)}Job Name: ${config.job}`);
-        console.log("-".repeat(60));
-        console.log(`${label("  Workers In Use:")}${event.workers}`);
-        console.log(`${label("  Workers Available:")}${cpus}`);
-        console.log(`${label("  Workers Idle:")}${Math.max(0, cpus - event.workers)}`);
-        console.log(`${label("  Number of Jobs:")}${event.jobCount}`);
-        console.log(`${"-".repeat(60)}\n`);
+        print(`${rule}\n${title}\n${rule}\n`);
+        print(`${label(`Workers: ${event.workers}`)}Job Name: ${config.job}`);
+        print("-".repeat(60));
+        print(`${label("  Workers In Use:")}${event.workers}`);
+        print(`${label("  Workers Available:")}${cpus}`);
+        print(`${label("  Workers Idle:")}${Math.max(0, cpus - event.workers)}`);
+        print(`${label("  Number of Jobs:")}${event.jobCount}`);
+        print(`${"-".repeat(60)}\n`);
         break;
       }
       case "worker-allocated":
-        console.log(`${label(`Allocating Worker #${event.workerNumber}:`)}${event.workerId}`);
+        print(`${label(`Allocating Worker #${event.workerNumber}:`)}${event.workerId}`);
         break;
       case "workers-ready":
-        console.log(
+        print(
           `${label("Workers ready:")}${event.workers} in ${
             event.startupSeconds.toFixed(6)
           } Seconds (not counted in the step time)`,
         );
         break;
       case "worker-replaced":
-        console.log(`${label("Replacing Worker:")}${event.oldWorkerId} with ${event.workerId}`);
+        print(`${label("Replacing Worker:")}${event.oldWorkerId} with ${event.workerId}`);
         break;
       case "worker-lost":
-        console.log(`${label("Lost Worker:")}${event.workerId} (${event.reason})`);
+        print(`${label("Lost Worker:")}${event.workerId} (${event.reason})`);
         break;
       case "job-allocated":
-        console.log(`${label(`  Allocating Job #${event.jobNumber}:`)}${event.jobId}`);
+        print(`${label(`  Allocating Job #${event.jobNumber}:`)}${event.jobId}`);
         break;
       case "job-started":
-        console.log(
+        print(
           `${
             label(`  JOB ${event.jobNumber}/${event.jobCount} STARTED:`)
           }${event.jobId} with Worker: ${event.workerId}`,
@@ -110,7 +109,7 @@ function debugLogger(
             job.summary ? `: ${job.summary}` : ""
           }`
           : `${job.error?.name}: ${job.error?.message}`;
-        console.log(
+        print(
           `${
             label(`    -> JOB ${job.jobNumber}/${event.jobCount} ${verb}:`)
           }${job.jobId} with Worker: ${job.workerId || "(none)"} (${detail})`,
@@ -118,8 +117,8 @@ function debugLogger(
         break;
       }
       case "step-end":
-        console.log(`\n${"-".repeat(71)}`);
-        console.log(`${label("Total time taken:")}${event.result.seconds.toFixed(6)} Seconds\n`);
+        print(`\n${"-".repeat(71)}`);
+        print(`${label("Total time taken:")}${event.result.seconds.toFixed(6)} Seconds\n`);
         break;
     }
   };
@@ -170,12 +169,8 @@ function progressLine(run: () => string): {
   };
 }
 
-function summaryRows(steps: readonly SweepStep[]): SummaryRow[] {
-  return steps.map((step) => ({ ...step }));
-}
-
 function renderSummary(config: Config, steps: readonly SweepStep[]): string {
-  const rows = summaryRows(steps);
+  const rows: readonly SummaryRow[] = steps;
   const isPi = config.job === "pi" || config.job === "pi-bigint";
   const table = isPi ? renderPiTable(rows) : renderSummaryTable(rows);
   const lines = ["Summary:", table.trimEnd()];
@@ -239,9 +234,12 @@ async function machineInfo(): Promise<MachineInfo> {
 }
 
 /** Renders the results in the chosen format. */
-async function renderResults(config: Config, steps: readonly SweepStep[]): Promise<string> {
+async function renderResults(
+  config: Config,
+  steps: readonly SweepStep[],
+  analysis: SweepAnalysis,
+): Promise<string> {
   const cpuCount = navigator.hardwareConcurrency;
-  const analysis = analyzeSweep({ steps });
   switch (config.format) {
     case "table":
       return `${renderSummary(config, steps)}\n\nScaling analysis:\n${
@@ -329,7 +327,8 @@ function renderWorkerMemory(steps: readonly SweepStep[]): string {
 
 /** Writes the results (stdout or --out) and the chart (--chart). */
 async function writeResults(config: Config, steps: readonly SweepStep[]): Promise<void> {
-  const text = await renderResults(config, steps);
+  const analysis = analyzeSweep({ steps });
+  const text = await renderResults(config, steps, analysis);
   if (config.out) {
     await Deno.writeTextFile(config.out, text.endsWith("\n") ? text : `${text}\n`);
     if (!config.quiet) console.error(`deno-channels: wrote ${config.format} to ${config.out}`);
@@ -337,7 +336,6 @@ async function writeResults(config: Config, steps: readonly SweepStep[]): Promis
     console.log(text.trimEnd());
   }
   if (config.chart && steps.length > 0) {
-    const analysis = analyzeSweep({ steps });
     const title = `deno-channels: ${config.job} on ${navigator.hardwareConcurrency} CPUs`;
     await Deno.writeTextFile(
       config.chart,
