@@ -200,8 +200,11 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
   const { signal } = options;
   signal?.throwIfAborted();
 
-  const setup = await abortable(Promise.resolve(kind.setup?.(params)), signal);
+  // Setup is not raced against the signal: what it made (the io job's temp dir)
+  // must exist before teardown can remove it.
+  const setup = await kind.setup?.(params);
   try {
+    signal?.throwIfAborted();
     return await runSteps(
       kind,
       params,
