@@ -52,8 +52,8 @@ export { DEFAULT_IO_LINES, IO_FILES_PER_JOB, ioJob, type IoOutput } from "./src/
 export { noopJob } from "./src/jobs/noop.ts";
 export { fnv1a32, piJob, type PiOutput, summarisePi } from "./src/jobs/pi.ts";
 export { piBigIntJob } from "./src/jobs/pi_bigint.ts";
-export { type PiBigIntOptions, piDigitsBigInt } from "./src/pi_bigint.ts";
-export { loadPiModule, piDigits } from "./src/pi_module.ts";
+export { type PiBigIntOptions, piDigitsBigInt } from "./src/pi/bigint_reference.ts";
+export { loadPiModule, piDigits } from "./src/pi/loader.ts";
 export {
   assertPiDigits,
   DEFAULT_PI_DIGITS,
@@ -61,7 +61,7 @@ export {
   PI_DIGITS_MIN,
   type PiComputeOptions,
   PiKernel,
-} from "./src/wasm_core.ts";
+} from "./src/pi/kernel.ts";
 export { sleepJob, type SleepOutput } from "./src/jobs/sleep.ts";
 export { type WorkerStats } from "./src/pool/protocol.ts";
 export {

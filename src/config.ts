@@ -11,7 +11,7 @@ import { DEFAULT_IO_LINES } from "./jobs/io.ts";
 import type { JobPermissions } from "./jobs/job.ts";
 import { isJobModuleReference } from "./jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "./jobs/registry.ts";
-import { DEFAULT_PI_DIGITS, PI_DIGITS_MAX, PI_DIGITS_MIN } from "./wasm_core.ts";
+import { DEFAULT_PI_DIGITS, PI_DIGITS_MAX, PI_DIGITS_MIN } from "./pi/kernel.ts";
 
 /**
  * The most workers one step may start (each Deno worker is a V8 isolate of ~10 MiB and more).

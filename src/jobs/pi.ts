@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { PiKernel } from "../wasm_core.ts";
+import { PiKernel } from "../pi/kernel.ts";
 import { defineJob, type JobKind, type JobRunner } from "./job.ts";
 
 /** What one Pi job reports (the digits themselves stay in the worker). */
@@ -89,7 +89,7 @@ export const piJob: JobKind = defineJob<{ module: WebAssembly.Module }, PiOutput
   setup: async () => {
     // Imported here, not at the top: workers import this file too and must not
     // compile the kernel again.
-    const { loadPiModule } = await import("../pi_module.ts");
+    const { loadPiModule } = await import("../pi/loader.ts");
     return { module: await loadPiModule() };
   },
   createRunner: (params, setup) => {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { piDigitsBigInt } from "../pi_bigint.ts";
+import { piDigitsBigInt } from "../pi/bigint_reference.ts";
 import { defineJob, type JobKind } from "./job.ts";
 import { type PiOutput, summarisePi } from "./pi.ts";
 

@@ -1,12 +1,12 @@
 /**
  * Digits of pi with V8's BigInt: the Chudnovsky series summed by binary splitting. It shares no
- * code and no algorithm with the WebAssembly Machin kernel (`src/wasm_core.ts`), so the two check
+ * code and no algorithm with the WebAssembly Machin kernel (`src/pi/kernel.ts`), so the two check
  * each other, and it serves as the TypeScript reference of the pi benches and the "pi-bigint" job.
  *
  * @module
  */
 
-import { JobCancelledError } from "./errors.ts";
+import { JobCancelledError } from "../errors.ts";
 
 // The same range as the WebAssembly kernel's, kept here so this module imports nothing from it.
 const DIGITS_MIN = 1;
@@ -102,7 +102,7 @@ function isqrt(n: bigint): bigint {
  *
  * @example Compute digits of pi with BigInt
  * ```ts
- * import { piDigitsBigInt } from "./pi_bigint.ts";
+ * import { piDigitsBigInt } from "./bigint_reference.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(piDigitsBigInt(20), "3.14159265358979323846");

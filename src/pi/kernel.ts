@@ -2,20 +2,20 @@
  * The TypeScript facade of the WebAssembly pi kernel (`wasm/build/pi.wasm`, built from
  * `wasm/assembly/`). This is the only module that knows the kernel's numeric ABI: the export
  * names, the chunked calling protocol and where the digits lie in its memory. It does not load
- * the module itself (`pi_module.ts` does), so workers can import it without compiling the
+ * the module itself (`loader.ts` does), so workers can import it without compiling the
  * kernel again: they instantiate the module the main thread compiled and posted.
  *
  * @module
  */
 
-import { JobCancelledError } from "./errors.ts";
+import { JobCancelledError } from "../errors.ts";
 
 /**
  * The fewest decimals {@linkcode PiKernel.compute} and {@linkcode piDigits} accept.
  *
  * @example At least one decimal
  * ```ts
- * import { PI_DIGITS_MIN } from "./wasm_core.ts";
+ * import { PI_DIGITS_MIN } from "./kernel.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(PI_DIGITS_MIN, 1);
@@ -32,7 +32,7 @@ export const PI_DIGITS_MIN = 1;
  *
  * @example At most a million decimals
  * ```ts
- * import { PI_DIGITS_MAX } from "./wasm_core.ts";
+ * import { PI_DIGITS_MAX } from "./kernel.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(PI_DIGITS_MAX, 1_000_000);
@@ -47,7 +47,7 @@ export const PI_DIGITS_MAX = 1_000_000;
  *
  * @example The default job size
  * ```ts
- * import { DEFAULT_PI_DIGITS } from "./wasm_core.ts";
+ * import { DEFAULT_PI_DIGITS } from "./kernel.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(DEFAULT_PI_DIGITS, 125_000);
@@ -103,7 +103,7 @@ export interface PiComputeOptions {
  *
  * @example Reject zero digits
  * ```ts
- * import { assertPiDigits } from "./wasm_core.ts";
+ * import { assertPiDigits } from "./kernel.ts";
  * import assert from "node:assert/strict";
  *
  * assertPiDigits(10);
@@ -144,8 +144,8 @@ function piExportsOf(instance: WebAssembly.Instance): PiExports {
  *
  * @example Compute digits of pi
  * ```ts
- * import { PiKernel } from "./wasm_core.ts";
- * import { loadPiModule } from "./pi_module.ts";
+ * import { PiKernel } from "./kernel.ts";
+ * import { loadPiModule } from "./loader.ts";
  * import assert from "node:assert/strict";
  *
  * const kernel = new PiKernel(await loadPiModule());
@@ -180,9 +180,9 @@ export class PiKernel {
    *
    * @example Stop a computation from a flag
    * ```ts
-   * import { PiKernel } from "./wasm_core.ts";
-   * import { loadPiModule } from "./pi_module.ts";
-   * import { JobCancelledError } from "./errors.ts";
+   * import { PiKernel } from "./kernel.ts";
+   * import { loadPiModule } from "./loader.ts";
+   * import { JobCancelledError } from "../errors.ts";
    * import assert from "node:assert/strict";
    *
    * const kernel = new PiKernel(await loadPiModule());
@@ -230,8 +230,8 @@ export class PiKernel {
    *
    * @example A fresh kernel's memory
    * ```ts
-   * import { PiKernel } from "./wasm_core.ts";
-   * import { loadPiModule } from "./pi_module.ts";
+   * import { PiKernel } from "./kernel.ts";
+   * import { loadPiModule } from "./loader.ts";
    * import assert from "node:assert/strict";
    *
    * const kernel = new PiKernel(await loadPiModule());
@@ -250,8 +250,8 @@ export class PiKernel {
    *
    * @example Call the empty export
    * ```ts
-   * import { PiKernel } from "./wasm_core.ts";
-   * import { loadPiModule } from "./pi_module.ts";
+   * import { PiKernel } from "./kernel.ts";
+   * import { loadPiModule } from "./loader.ts";
    * import assert from "node:assert/strict";
    *
    * assert.equal(new PiKernel(await loadPiModule()).noop(), 0);

@@ -5,14 +5,14 @@
  *
  * @module
  */
-import { assertPiDigits, PiKernel } from "./wasm_core.ts";
+import { assertPiDigits, PiKernel } from "./kernel.ts";
 
 // Source phase import: the graph loader fetches and compiles the .wasm once, with no read or net
 // permission, from a local path or a remote URL (as when this package is imported from JSR).
 // Why not `import source piModule from "..."`: Deno runs that syntax, but TypeScript cannot parse
 // it yet, so `deno check` fails; the dynamic form parses and is statically analysable.
 // @ts-ignore: TypeScript does not know the `import.source()` meta-property yet
-const piModule: WebAssembly.Module = await import.source("../wasm/build/pi.wasm");
+const piModule: WebAssembly.Module = await import.source("../../wasm/build/pi.wasm");
 const piModulePromise: Promise<WebAssembly.Module> = Promise.resolve(piModule);
 
 /**
@@ -24,8 +24,8 @@ const piModulePromise: Promise<WebAssembly.Module> = Promise.resolve(piModule);
  *
  * @example Instantiate the kernel from the shared module
  * ```ts
- * import { loadPiModule } from "./pi_module.ts";
- * import { PiKernel } from "./wasm_core.ts";
+ * import { loadPiModule } from "./loader.ts";
+ * import { PiKernel } from "./kernel.ts";
  * import assert from "node:assert/strict";
  *
  * const module = await loadPiModule();
@@ -51,7 +51,7 @@ let sharedKernel: PiKernel | undefined;
  *
  * @example Print the first decimals of pi
  * ```ts
- * import { piDigits } from "./pi_module.ts";
+ * import { piDigits } from "./loader.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(piDigits(20), "3.14159265358979323846");
