@@ -5,7 +5,7 @@
  * @module
  */
 import { parseEnv } from "node:util";
-import { type Config, parseConfig } from "../mod.ts";
+import { type Config, parseConfig } from "../src/cli/settings.ts";
 
 /** The environment variable that switches every bench file to tiny sizes. */
 export const SMOKE_ENV = "DENO_CHANNELS_BENCH_SMOKE";

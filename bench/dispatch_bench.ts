@@ -9,7 +9,7 @@ import { settle, SIZES } from "./_params.ts";
 const jobCount = SIZES.dispatchJobCount;
 const counted = jobCount.toLocaleString("en-US");
 const noop = findJobKind("noop")!;
-const params: JobParams = { sleepMs: 1, digits: 1 };
+const params: JobParams = {};
 const PING_WORKER_URL = new URL("./_ping_worker.ts", import.meta.url);
 
 const workersText = (workers: number) => `${workers} worker${workers === 1 ? "" : "s"}`;

@@ -5,7 +5,6 @@
 // Defaults: sleep (100 ms) and pi (20,000 digits), 8 jobs, 1 … CPU-count workers.
 import {
   findJobKind,
-  isJobModuleReference,
   type JobKind,
   type JobParams,
   runStep,
@@ -26,8 +25,8 @@ const workerCounts = sweepWorkerCounts({
 });
 
 function jobKind(name: string): JobKind {
-  const kind = isJobModuleReference(name) ? undefined : findJobKind(name);
-  if (!kind) {
+  const kind = findJobKind(name);
+  if (!kind || kind.name === "module") {
     throw new TypeError(
       `Cannot bench job "${name}": the sweep bench runs built-in job kinds only; time a job module with deno run -A mod.ts --job ${name}`,
     );
@@ -37,20 +36,13 @@ function jobKind(name: string): JobKind {
 
 function groupName(kind: JobKind): string {
   const jobCount = `${config.jobCount.toLocaleString("en-US")} jobs`;
-  switch (kind.name) {
-    case "sleep":
-      return `${kind.name}: ${jobCount} × ${config.sleepMs.toLocaleString("en-US")} ms`;
-    case "pi":
-    case "pi-bigint":
-      return `${kind.name}: ${jobCount} × ${config.digits.toLocaleString("en-US")} digits`;
-    default:
-      return `${kind.name}: ${jobCount}`;
-  }
+  const each = kind.describeParams?.(params);
+  return `${kind.name}: ${jobCount}${each ? ` × ${each}` : ""}`;
 }
 
 function iterations(kind: JobKind): Iterations {
-  const { sleep, pi, other } = SIZES.sweepIterations;
-  return kind.name === "sleep" ? sleep : kind.name === "pi" ? pi : other;
+  const table: Readonly<Record<string, Iterations>> = SIZES.sweepIterations;
+  return table[kind.name] ?? SIZES.sweepIterations.other;
 }
 
 for (const name of jobs) {

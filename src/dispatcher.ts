@@ -5,54 +5,8 @@
  * @module
  */
 import { Channel } from "./channel.ts";
-import type { SweepEventHandler } from "./events.ts";
 import type { PoolWorker, WorkerPool } from "./pool/worker_pool.ts";
-
-/** How one job went. */
-export interface JobResult {
-  /** The job's UUID. */
-  jobId: string;
-  /** 1-based position of the job in the batch. */
-  jobNumber: number;
-  /** The UUID of the worker that ran it (empty when it never started). */
-  workerId: string;
-  /** `done`, `failed` or `cancelled`. */
-  status: "done" | "failed" | "cancelled";
-  /** How long the job ran inside its worker, in seconds. */
-  elapsedSeconds: number;
-  /** How long the job waited in the channel before a worker took it, in seconds. */
-  waitSeconds: number;
-  /** What the job returned, when done. */
-  output?: unknown;
-  /** A short phrase about the output ("slept 1000 ms"). */
-  summary?: string;
-  /** Why it failed or was cancelled. */
-  error?: { name: string; message: string };
-}
-
-/** How one step (a fixed worker count running the whole batch) went. */
-export interface StepResult {
-  /** How many workers ran the batch. */
-  workers: number;
-  /** How many jobs were submitted. */
-  jobCount: number;
-  /** From the first job handed out to the last result, in seconds. */
-  seconds: number;
-  /** From spawning the workers until all were ready, in seconds; not part of `seconds`. */
-  startupSeconds: number;
-  /** Jobs that finished. */
-  completed: number;
-  /** Jobs that threw, timed out or lost their worker. */
-  failed: number;
-  /** Jobs stopped by a cancel before they finished, or never started. */
-  cancelled: number;
-  /** Mean of the jobs' in-worker run times, in seconds (finished jobs only). */
-  averageJobSeconds: number;
-  /** Highest resident set size of the whole process seen during the step, in bytes. */
-  peakRssBytes: number;
-  /** Every job, in job-number order. */
-  jobs: JobResult[];
-}
+import type { JobResult, StepResult, SweepEventHandler } from "./types.ts";
 
 /** Options for {@linkcode runStep}. */
 export interface RunStepOptions {
@@ -94,7 +48,7 @@ function nowMs(): number {
  * import { WorkerPool } from "./pool/worker_pool.ts";
  * import { runStep } from "./dispatcher.ts";
  *
- * await using pool = new WorkerPool({ size: 2, jobKind: "sleep", params: { sleepMs: 50, digits: 1 } });
+ * await using pool = new WorkerPool({ size: 2, jobKind: "sleep", params: { sleepMs: 50 } });
  * await pool.ready();
  * const step = await runStep(pool, { jobCount: 4 });
  * console.log(step.completed, step.seconds); // 4, ~0.1
@@ -236,7 +190,6 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
     workers: pool.size,
     jobCount,
     seconds: (endMs - startMs) / 1000,
-    startupSeconds: 0,
     completed: done.length,
     failed: collected.filter((job) => job.status === "failed").length,
     cancelled: collected.filter((job) => job.status === "cancelled").length,

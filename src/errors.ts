@@ -58,3 +58,30 @@ export class WorkerStartError extends Error {
     this.name = "WorkerStartError";
   }
 }
+
+/**
+ * A CLI setting was missing its value, malformed or out of range. The CLI
+ * prints its message as one line and exits with code 2.
+ *
+ * @example Tell a bad setting from other failures
+ * ```ts
+ * import { ConfigError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new ConfigError('Cannot read settings: --jobs must be an integer, received "x"');
+ * assert.ok(error instanceof ConfigError);
+ * assert.equal(String(error), `ConfigError: ${error.message}`);
+ * ```
+ */
+export class ConfigError extends Error {
+  /**
+   * Creates a settings error.
+   *
+   * @param message One line naming the setting, the value and what is accepted.
+   * @param options Standard error options; `cause` is kept.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ConfigError";
+  }
+}

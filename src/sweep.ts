@@ -1,28 +1,67 @@
 /**
- * The sweep: the same batch of jobs run with each worker count in turn, as in
- * the Go seed (1 worker, then 2, … up to the maximum).
+ * The sweep: the same batch of jobs run with each worker count in turn
+ * (1 worker, then 2, … up to the maximum), optionally several times over.
  *
  * @module
  */
 import { Session } from "node:inspector/promises";
 import { resolve } from "node:path";
 import { pathToFileURL as toFileUrl } from "node:url";
-import { DEFAULTS } from "./config.ts";
 import { WorkerStartError } from "./errors.ts";
-import { runStep, type StepResult } from "./dispatcher.ts";
-import type { SweepEventHandler } from "./events.ts";
-import type { JobKind, JobParams } from "./jobs/job.ts";
+import { runStep } from "./dispatcher.ts";
+import { type JobKind, type JobParams, resolveJobParams } from "./jobs/job.ts";
 import { isJobModuleReference, moduleJob } from "./jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "./jobs/registry.ts";
 import { PROFILE_INTERVAL_MICROS } from "./pool/protocol.ts";
 import { WorkerPool } from "./pool/worker_pool.ts";
+import type { SweepEventHandler, SweepStep } from "./types.ts";
+
+/**
+ * The most workers one step may start (each Deno worker is a V8 isolate of ~10 MiB and more).
+ *
+ * @example Ask for too many workers
+ * ```ts
+ * import { MAX_WORKERS, runSweep } from "./sweep.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => runSweep({ job: "noop", workerCounts: [MAX_WORKERS + 1] }), RangeError);
+ * ```
+ */
+export const MAX_WORKERS = 1024;
+/**
+ * The most jobs one step may run.
+ *
+ * @example Ask for too many jobs
+ * ```ts
+ * import { MAX_JOBS, runSweep } from "./sweep.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => runSweep({ job: "noop", jobCount: MAX_JOBS + 1 }), RangeError);
+ * ```
+ */
+export const MAX_JOBS = 10_000_000;
+/**
+ * The most runs of one sweep (`repeat`).
+ *
+ * @example Ask for too many runs
+ * ```ts
+ * import { MAX_REPEAT, runSweep } from "./sweep.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => runSweep({ job: "noop", repeat: MAX_REPEAT + 1 }), RangeError);
+ * ```
+ */
+export const MAX_REPEAT = 100;
+
+/** The job kind a sweep runs when its caller names none. */
+const DEFAULT_JOB = "sleep";
 
 /** Options for {@linkcode runSweep}. */
 export interface SweepOptions {
-  /** The job kind's name or alias (`sleep`, `EmptySleepJob`, `noop`, …). Default `sleep`. */
+  /** The job kind's name or alias (`sleep`, `EmptySleepJob`, `noop`, …) or a module path. Default `sleep`. */
   job?: string;
-  /** Job parameters; missing ones take their defaults. */
-  params?: Partial<JobParams>;
+  /** Job parameters of that kind; missing ones take the kind's defaults (`JobKind.defaultParams`). */
+  params?: JobParams;
   /** The first worker count. Default 1. */
   startWorkers?: number;
   /** The last worker count. Default `navigator.hardwareConcurrency`. */
@@ -31,7 +70,9 @@ export interface SweepOptions {
   workerCounts?: readonly number[];
   /** How many jobs each step runs. Default 2 × `navigator.hardwareConcurrency`. */
   jobCount?: number;
-  /** Stops the sweep: `runSweep` then rejects with `signal.reason` and leaves no worker running. */
+  /** How many times to run the whole sweep; each step says which run it belongs to. Default 1. */
+  repeat?: number;
+  /** Stops the sweep: the iteration then rejects with `signal.reason` and leaves no worker running. */
   signal?: AbortSignal;
   /** Receives progress events (for logs and progress lines). */
   onEvent?: SweepEventHandler;
@@ -44,50 +85,10 @@ export interface SweepOptions {
   profile?: boolean;
 }
 
-/** The CPU profiles of one step: V8 `Profiler.Profile` objects, as `.cpuprofile` files hold. */
-export interface StepProfiles {
-  /** The main thread's profile. */
-  main: unknown;
-  /** One profile per worker, in allocation order (`undefined` for a worker that died). */
-  workers: unknown[];
-}
-
-/** One step of a sweep, with its speed-up over the first step. */
-export interface SweepStep extends StepResult {
-  /** The first step's `seconds` divided by this step's (1 for the first step). */
-  speedup: number;
-  /** Each worker's memory at the end of the step, in allocation order (`undefined` if it died). */
-  workerMemory?: (WorkerMemory | undefined)[];
-  /** The CPU profiles, when `profile` was set. */
-  profiles?: StepProfiles;
-}
-
-/** One worker's memory at the end of a step, in bytes. */
-export interface WorkerMemory {
-  /** V8 heap in use inside the worker. */
-  heapUsed: number;
-  /** V8 heap reserved by the worker. */
-  heapTotal: number;
-  /** Memory held outside the V8 heap (buffers) by the worker. */
-  external: number;
-  /** The worker's WebAssembly memory, for job kinds that have one. */
-  wasmMemoryBytes?: number;
-}
-
-/** Everything a sweep measured. */
-export interface SweepResult {
-  /** The job kind's canonical name. */
-  job: string;
-  /** The job parameters every step used. */
-  params: JobParams;
-  /** One entry per worker count, in the order run. */
-  steps: SweepStep[];
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) {
+function boundedInteger(name: string, value: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
     throw new RangeError(
-      `Cannot start sweep: ${name} must be a positive integer, received ${value}`,
+      `Cannot start sweep: ${name} must be an integer from 1 to ${max}, received ${value}`,
     );
   }
   return value;
@@ -98,7 +99,7 @@ function positiveInteger(name: string, value: number): number {
  *
  * @param options The sweep options.
  * @returns The worker counts, in order.
- * @throws {RangeError} If a count is not a positive integer, or start > max.
+ * @throws {RangeError} If a count is not an integer from 1 to {@linkcode MAX_WORKERS}, or start > max.
  *
  * @example From start to max
  * ```ts
@@ -114,10 +115,14 @@ export function sweepWorkerCounts(options: SweepOptions): number[] {
     if (options.workerCounts.length === 0) {
       throw new RangeError("Cannot start sweep: workerCounts must list at least one count");
     }
-    return options.workerCounts.map((count) => positiveInteger("workerCounts", count));
+    return options.workerCounts.map((count) => boundedInteger("workerCounts", count, MAX_WORKERS));
   }
-  const start = positiveInteger("startWorkers", options.startWorkers ?? DEFAULTS.startWorkers);
-  const max = positiveInteger("maxWorkers", options.maxWorkers ?? DEFAULTS.maxWorkers());
+  const start = boundedInteger("startWorkers", options.startWorkers ?? 1, MAX_WORKERS);
+  const max = boundedInteger(
+    "maxWorkers",
+    options.maxWorkers ?? navigator.hardwareConcurrency,
+    MAX_WORKERS,
+  );
   if (start > max) {
     throw new RangeError(
       `Cannot start sweep: maxWorkers must be >= startWorkers (${start}), received ${max}`,
@@ -157,29 +162,37 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 }
 
 /**
- * Runs the same batch of jobs with each worker count and measures every step.
- * Workers are spawned fresh for each step; their start-up is timed apart from
- * the step. They run with no permissions, which needs Deno's worker options
+ * Runs the same batch of jobs with each worker count (and, with `repeat`, the
+ * whole sweep several times) and yields every step as it ends. Workers are
+ * spawned fresh for each step; their start-up is timed apart from the step.
+ * They run with no permissions, which needs Deno's worker options
  * (`--unstable-worker-options` or `"unstable": ["worker-options"]` in deno.json).
  *
- * @param options Job kind, parameters, worker counts, job count, signal, events.
- * @returns Every step's timings, speed-up and per-job results.
+ * The options are checked before anything runs, so bad ones throw at the call.
+ * When `signal` aborts, the iteration rejects with `signal.reason` unchanged;
+ * the steps yielded before are the partial result, and the `step-end` event
+ * carries what the interrupted step had done.
+ *
+ * @param options Job kind, parameters, worker counts, job count, repeat, signal, events.
+ * @returns The steps, in the order run: each one's timings, speed-up and per-job results.
  * @throws {TypeError} If the job kind is unknown.
+ * @throws {RangeError} If a count is out of range.
  * @throws {WorkerStartError} (as a rejection) If a step's workers cannot start (e.g. a job
  *   module that fails to load); the sweep stops rather than respawning them.
- * @throws {RangeError} If a count is out of range.
  * @throws `signal.reason` (as a rejection) when the signal aborts; no worker is left running.
  *
  * @example Sleep jobs on 1 then 2 workers
  * ```ts ignore
  * import { runSweep } from "./sweep.ts";
  *
- * const sweep = await runSweep({ job: "sleep", params: { sleepMs: 100 }, maxWorkers: 2, jobCount: 4 });
- * console.log(sweep.steps.map((step) => step.speedup)); // [1, ~2]
+ * const steps = await Array.fromAsync(
+ *   runSweep({ job: "sleep", params: { sleepMs: 100 }, maxWorkers: 2, jobCount: 4 }),
+ * );
+ * console.log(steps.map((step) => step.speedup)); // [1, ~2]
  * ```
  */
-export async function runSweep(options: SweepOptions = {}): Promise<SweepResult> {
-  const jobName = options.job ?? DEFAULTS.job;
+export function runSweep(options: SweepOptions = {}): AsyncGenerator<SweepStep, void, undefined> {
+  const jobName = options.job ?? DEFAULT_JOB;
   const isModule = isJobModuleReference(jobName);
   const kind = isModule ? moduleJob : findJobKind(jobName);
   if (!kind) {
@@ -188,99 +201,119 @@ export async function runSweep(options: SweepOptions = {}): Promise<SweepResult>
       `Cannot start sweep: unknown job "${jobName}", expected one of ${known} or a module path`,
     );
   }
-  const params: JobParams = {
-    ...options.params,
-    sleepMs: options.params?.sleepMs ?? DEFAULTS.sleepMs,
-    digits: options.params?.digits ?? DEFAULTS.digits,
-  };
+  const params = resolveJobParams(kind, { ...options.params });
   if (isModule) params.moduleUrl = resolveModuleUrl(jobName);
+  const plan: SweepPlan = {
+    kind,
+    params,
+    counts: sweepWorkerCounts(options),
+    jobCount: boundedInteger(
+      "jobCount",
+      options.jobCount ?? 2 * navigator.hardwareConcurrency,
+      MAX_JOBS,
+    ),
+    repeat: boundedInteger("repeat", options.repeat ?? 1, MAX_REPEAT),
+    displayName: isModule ? jobName : kind.name,
+  };
+  return sweepSteps(plan, options);
+}
 
-  const counts = sweepWorkerCounts(options);
-  const jobCount = positiveInteger("jobCount", options.jobCount ?? DEFAULTS.jobCount());
-  const { signal } = options;
-  signal?.throwIfAborted();
+/** What `runSweep` checked and resolved before anything runs. */
+interface SweepPlan {
+  kind: JobKind;
+  params: JobParams;
+  counts: number[];
+  jobCount: number;
+  repeat: number;
+  displayName: string;
+}
 
+async function* sweepSteps(
+  plan: SweepPlan,
+  options: SweepOptions,
+): AsyncGenerator<SweepStep, void, undefined> {
+  const { kind, params } = plan;
+  options.signal?.throwIfAborted();
   // Setup is not raced against the signal: what it made (the io job's temp dir)
   // must exist before teardown can remove it.
   const setup = await kind.setup?.(params);
   try {
-    signal?.throwIfAborted();
-    return await runSteps(
-      kind,
-      params,
-      setup,
-      counts,
-      jobCount,
-      options,
-      isModule ? jobName : kind.name,
-    );
+    options.signal?.throwIfAborted();
+    for (let repeat = 1; repeat <= plan.repeat; repeat++) {
+      let baselineSeconds: number | undefined;
+      for (const [index, workers] of plan.counts.entries()) {
+        const step = await runOneStep(plan, options, setup, {
+          repeat,
+          index,
+          workers,
+          baselineSeconds,
+        });
+        baselineSeconds ??= step.seconds;
+        yield step;
+      }
+    }
   } finally {
     await kind.teardown?.(setup);
   }
 }
 
-async function runSteps(
-  kind: JobKind,
-  params: JobParams,
-  setup: unknown,
-  counts: number[],
-  jobCount: number,
+async function runOneStep(
+  plan: SweepPlan,
   options: SweepOptions,
-  displayName: string,
-): Promise<SweepResult> {
+  setup: unknown,
+  at: { repeat: number; index: number; workers: number; baselineSeconds?: number },
+): Promise<SweepStep> {
+  const { kind, params, jobCount } = plan;
   const { signal, onEvent } = options;
-  const permissions = kind.permissions?.(params, setup);
-  const steps: SweepStep[] = [];
-  for (const [index, workers] of counts.entries()) {
-    onEvent?.({ type: "step-start", step: index + 1, stepCount: counts.length, workers, jobCount });
-    const spawnStart = performance.now();
-    await using pool = new WorkerPool({
-      size: workers,
-      jobKind: kind.name,
-      params,
-      setup,
-      permissions,
-      profile: options.profile,
-    });
-    pool.workers.forEach((worker, i) =>
-      onEvent?.({ type: "worker-allocated", workerNumber: i + 1, workerId: worker.id })
+  const { repeat, index, workers } = at;
+  const stepCount = plan.counts.length;
+  onEvent?.({ type: "step-start", step: index + 1, stepCount, repeat, workers, jobCount });
+  const spawnStart = performance.now();
+  await using pool = new WorkerPool({
+    size: workers,
+    jobKind: kind.name,
+    params,
+    setup,
+    permissions: kind.permissions?.(params, setup),
+    profile: options.profile,
+  });
+  pool.workers.forEach((worker, i) =>
+    onEvent?.({ type: "worker-allocated", workerNumber: i + 1, workerId: worker.id })
+  );
+  try {
+    await abortable(pool.ready(), signal);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new WorkerStartError(
+      `Cannot run the step with ${workers} worker${workers === 1 ? "" : "s"}: ${reason}`,
+      { cause: error },
     );
-    try {
-      await abortable(pool.ready(), signal);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new WorkerStartError(
-        `Cannot run the step with ${workers} worker${workers === 1 ? "" : "s"}: ${reason}`,
-        { cause: error },
-      );
-    }
-    const startupSeconds = (performance.now() - spawnStart) / 1000;
-    onEvent?.({ type: "workers-ready", workers, startupSeconds });
-
-    const mainProfiler = options.profile ? await startMainProfiler() : undefined;
-    const result = await runStep(pool, {
-      jobCount,
-      signal,
-      onEvent,
-      jobName: displayName,
-      jobTimeoutMs: options.jobTimeoutMs,
-    });
-    const mainProfile = mainProfiler ? await stopMainProfiler(mainProfiler) : undefined;
-    const stats = signal?.aborted ? [] : await pool.stats();
-    const baseline = steps[0]?.seconds ?? result.seconds;
-    const step: SweepStep = {
-      ...result,
-      startupSeconds,
-      speedup: baseline / result.seconds,
-      workerMemory: stats.map((s) => s && { ...s.memory, wasmMemoryBytes: s.wasmMemoryBytes }),
-    };
-    if (options.profile && mainProfile) {
-      step.profiles = { main: mainProfile, workers: stats.map((s) => s?.profile) };
-    }
-    onEvent?.({ type: "step-end", step: index + 1, stepCount: counts.length, result: step });
-    signal?.throwIfAborted();
-    steps.push(step);
   }
-  return { job: kind.name, params, steps };
+  const startupSeconds = (performance.now() - spawnStart) / 1000;
+  onEvent?.({ type: "workers-ready", workers, startupSeconds });
+
+  const mainProfiler = options.profile ? await startMainProfiler() : undefined;
+  const result = await runStep(pool, {
+    jobCount,
+    signal,
+    onEvent,
+    jobName: plan.displayName,
+    jobTimeoutMs: options.jobTimeoutMs,
+  });
+  const mainProfile = mainProfiler ? await stopMainProfiler(mainProfiler) : undefined;
+  const stats = signal?.aborted ? [] : await pool.stats();
+  const step: SweepStep = {
+    ...result,
+    repeat,
+    startupSeconds,
+    speedup: (at.baselineSeconds ?? result.seconds) / result.seconds,
+    workerMemory: stats.map((s) => s && { ...s.memory, wasmMemoryBytes: s.wasmMemoryBytes }),
+  };
+  if (options.profile && mainProfile) {
+    step.profiles = { main: mainProfile, workers: stats.map((s) => s?.profile) };
+  }
+  onEvent?.({ type: "step-end", step: index + 1, stepCount, result: step });
+  signal?.throwIfAborted();
+  return step;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, parseConfig } from "../mod.ts";
+import { parseConfig } from "../src/cli/settings.ts";
+import { ConfigError } from "../src/errors.ts";
 import { dirWithDotenv, runCli } from "./_cli.ts";
 
 Deno.test("parseConfig() uses the seed's defaults for a blank .env", () => {

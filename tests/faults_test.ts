@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { runSweep, type StepResult, type SweepEvent, WorkerStartError } from "../mod.ts";
+import { collectSteps } from "./_sweep.ts";
+import { type StepResult, type SweepEvent, type SweepOptions, WorkerStartError } from "../mod.ts";
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).href;
 
@@ -14,16 +15,16 @@ function assertAccounted(step: StepResult): void {
   assert.equal(new Set(step.jobs.map((job) => job.jobId)).size, step.jobCount);
 }
 
-async function oneStep(job: string, jobCount: number, extra: Parameters<typeof runSweep>[0] = {}) {
+async function oneStep(job: string, jobCount: number, extra: SweepOptions = {}) {
   const events: SweepEvent[] = [];
-  const sweep = await runSweep({
+  const steps = await collectSteps({
     job,
     workerCounts: [1],
     jobCount,
     onEvent: (event) => events.push(event),
     ...extra,
   });
-  const step = sweep.steps[0];
+  const step = steps[0];
   assertAccounted(step);
   return { step, events };
 }
@@ -76,7 +77,7 @@ Deno.test("a worker killed by an uncaught error fails its in-flight job and is r
 Deno.test("workers that fail at start-up stop the sweep with a clear error and no respawn", async () => {
   let allocated = 0;
   await assert.rejects(
-    runSweep({
+    collectSteps({
       job: fixture("startup_fail_job.ts"),
       workerCounts: [2],
       jobCount: 4,
@@ -94,7 +95,7 @@ Deno.test("workers that fail at start-up stop the sweep with a clear error and n
 
 Deno.test("a job module without a default function export is refused at start-up", async () => {
   await assert.rejects(
-    runSweep({ job: fixture("no_default_job.ts"), workerCounts: [1], jobCount: 1 }),
+    collectSteps({ job: fixture("no_default_job.ts"), workerCounts: [1], jobCount: 1 }),
     /its default export must be a function \(input\) => result, found no default export/,
   );
 });
@@ -131,7 +132,7 @@ Deno.test("aborting mid-step cancels every job and leaves the counts whole", asy
   const controller = new AbortController();
   let partial: StepResult | undefined;
   await assert.rejects(
-    runSweep({
+    collectSteps({
       job: fixture("wait_for_cancel_job.ts"),
       workerCounts: [2],
       jobCount: 5,

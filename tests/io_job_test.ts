@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ioJob } from "../mod.ts";
+import { ioJob } from "../src/jobs/io.ts";
 import { interruptCliWhen, runCli } from "./_cli.ts";
 
 async function entries(dir: string): Promise<string[]> {
@@ -24,7 +24,7 @@ Deno.test("the io job writes its files in a temp dir under TMPDIR and removes it
 });
 
 Deno.test("the io job asks for its temp dir and nothing else", () => {
-  const params = { sleepMs: 1, digits: 1 };
+  const params = { ioLines: 100 };
   assert.deepEqual(ioJob.permissions?.(params, { dir: "/tmp/run-1" }), {
     read: ["/tmp/run-1"],
     write: ["/tmp/run-1"],

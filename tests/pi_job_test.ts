@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { fnv1a32, piDigits, runSweep } from "../mod.ts";
+import { collectSteps } from "./_sweep.ts";
+import { piDigits } from "../mod.ts";
+import { fnv1a32 } from "../src/jobs/pi.ts";
 import { interruptCliWhen, runCli } from "./_cli.ts";
 
 Deno.test("the pi job returns the checksum of piDigits() from every worker", async () => {
-  const sweep = await runSweep({
+  const steps = await collectSteps({
     job: "PiJob",
     params: { digits: 2_000 },
     maxWorkers: 2,
@@ -14,20 +16,20 @@ Deno.test("the pi job returns the checksum of piDigits() from every worker", asy
     checksum: fnv1a32(piDigits(2_000)),
     tail: piDigits(2_000).slice(-10),
   };
-  for (const step of sweep.steps) {
+  for (const step of steps) {
     assert.equal(step.completed, 3);
     for (const job of step.jobs) assert.deepEqual(job.output, expected);
   }
 });
 
 Deno.test("the pi-bigint job computes the same digits as the WASM pi job", async () => {
-  const sweep = await runSweep({
+  const steps = await collectSteps({
     job: "pi-bigint",
     params: { digits: 3_001 },
     workerCounts: [1],
     jobCount: 1,
   });
-  assert.deepEqual(sweep.steps[0].jobs[0].output, {
+  assert.deepEqual(steps[0].jobs[0].output, {
     digits: 3_001,
     checksum: fnv1a32(piDigits(3_001)),
     tail: piDigits(3_001).slice(-10),
@@ -38,7 +40,7 @@ Deno.test("aborting a running pi job stops the WASM kernel through its cancel fl
   // 1,000,000 digits take about a minute here; the abort lands within a chunk (~5 ms).
   const controller = new AbortController();
   let startedAt = 0;
-  const sweep = runSweep({
+  const sweep = collectSteps({
     job: "pi",
     params: { digits: 1_000_000 },
     workerCounts: [1],

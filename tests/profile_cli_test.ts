@@ -4,28 +4,35 @@ import { runCli } from "./_cli.ts";
 
 const PI_ARGS = ["--job", "pi", "--digits", "20000", "--jobs", "4", "--workers", "1,2"];
 
+/** A temporary directory, removed at the end of the `await using` block. */
+async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir();
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
+
 async function readProfile(path: string) {
   return validateCpuProfile(JSON.parse(await Deno.readTextFile(path)));
 }
 
 Deno.test("--profile DIR writes a CPU profile of the main thread and of every worker per step", async () => {
-  const dir = await Deno.makeTempDir();
+  await using tmp = await tempDir();
+  const dir = tmp.path;
   const run = await runCli([...PI_ARGS, "--profile", dir]);
   assert.equal(run.code, 0, run.stderr);
   const files = (await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name).sort();
   assert.deepEqual(files, [
-    "cpuprofile-1-workers-main.cpuprofile",
-    "cpuprofile-1-workers-worker-1.cpuprofile",
-    "cpuprofile-2-workers-main.cpuprofile",
-    "cpuprofile-2-workers-worker-1.cpuprofile",
-    "cpuprofile-2-workers-worker-2.cpuprofile",
+    "cpuprofile-1-workers-run-1-main.cpuprofile",
+    "cpuprofile-1-workers-run-1-worker-1.cpuprofile",
+    "cpuprofile-2-workers-run-1-main.cpuprofile",
+    "cpuprofile-2-workers-run-1-worker-1.cpuprofile",
+    "cpuprofile-2-workers-run-1-worker-2.cpuprofile",
   ]);
   for (const file of files) {
     const profile = await readProfile(`${dir}/${file}`);
     assert.ok(profile.samples.length > 0, `${file} has samples`);
   }
   // Each worker's profile shows the WebAssembly kernel at work.
-  const worker = await readProfile(`${dir}/cpuprofile-2-workers-worker-2.cpuprofile`);
+  const worker = await readProfile(`${dir}/cpuprofile-2-workers-run-1-worker-2.cpuprofile`);
   assert.ok(worker.nodes.some((node) => node.callFrame.url.startsWith("wasm://")));
   // The top tables name the exported kernel function, per worker count.
   assert.match(run.stdout, /^CPU profile top, 1 worker \(summed across workers;/m);
@@ -41,7 +48,8 @@ Deno.test("--profile DIR writes a CPU profile of the main thread and of every wo
 });
 
 Deno.test("PPROF=true profiles into ./profiles and PPROFIP/PPROFPORT shape the --inspect command", async () => {
-  const cwd = await Deno.makeTempDir();
+  await using tmp = await tempDir();
+  const cwd = tmp.path;
   const run = await runCli(["--job", "noop", "--jobs", "2", "--max-workers", "1"], {
     cwd,
     env: { PPROF: "true", PPROFIP: "0.0.0.0", PPROFPORT: "9229" },
@@ -50,9 +58,26 @@ Deno.test("PPROF=true profiles into ./profiles and PPROFIP/PPROFPORT shape the -
   assert.match(run.stderr, /deno run --inspect=0\.0\.0\.0:9229 -A mod\.ts/);
   const files = (await Array.fromAsync(Deno.readDir(`${cwd}/profiles`))).map((e) => e.name);
   assert.deepEqual(files.sort(), [
-    "cpuprofile-1-workers-main.cpuprofile",
-    "cpuprofile-1-workers-worker-1.cpuprofile",
+    "cpuprofile-1-workers-run-1-main.cpuprofile",
+    "cpuprofile-1-workers-run-1-worker-1.cpuprofile",
   ]);
+});
+
+Deno.test("--repeat 2 --profile writes each run's profiles under their own names", async () => {
+  await using tmp = await tempDir();
+  const run = await runCli([
+    ..."--job noop --jobs 2 --workers 1 --repeat 2 --quiet --profile".split(" "),
+    tmp.path,
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const files = (await Array.fromAsync(Deno.readDir(tmp.path))).map((e) => e.name);
+  assert.deepEqual(files.sort(), [
+    "cpuprofile-1-workers-run-1-main.cpuprofile",
+    "cpuprofile-1-workers-run-1-worker-1.cpuprofile",
+    "cpuprofile-1-workers-run-2-main.cpuprofile",
+    "cpuprofile-1-workers-run-2-worker-1.cpuprofile",
+  ]);
+  assert.match(run.stdout, /^CPU profile top, 1 worker, run 2 \(summed across workers;/m);
 });
 
 Deno.test("the CLI rejects a PPROFPORT outside 1..65535", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { SweepStep } from "../src/sweep.ts";
+import type { SweepStep } from "../src/types.ts";
 import { amdahlSpeedup, uslSpeedup } from "../src/report/fit.ts";
 import { analyzeSweep, type SweepAnalysis } from "../src/report/stats.ts";
 import { renderChartSvg } from "../src/report/chart.ts";
@@ -9,6 +9,7 @@ function step(workers: number, seconds: number): SweepStep {
     workers,
     jobCount: 16,
     seconds,
+    repeat: 1,
     startupSeconds: 0,
     completed: 16,
     failed: 0,

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import type { JobResult } from "../src/dispatcher.ts";
-import type { SweepStep } from "../src/sweep.ts";
+import type { JobResult, SweepStep } from "../src/types.ts";
 import { analyzeSweep, combineRepeats } from "../src/report/stats.ts";
 import {
   buildJsonReport,
@@ -34,6 +33,7 @@ function step(
     workers,
     jobCount: jobs.length,
     seconds,
+    repeat: 1,
     startupSeconds: 0.05,
     completed: jobs.length,
     failed: 0,

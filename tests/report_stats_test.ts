@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import type { JobResult } from "../src/dispatcher.ts";
-import type { SweepStep } from "../src/sweep.ts";
+import type { JobResult, SweepStep } from "../src/types.ts";
 import {
   analyzeStep,
   analyzeSweep,
@@ -31,6 +30,7 @@ function step(workers: number, seconds: number, overrides: Partial<SweepStep> = 
     workers,
     jobCount: jobs.length || 4,
     seconds,
+    repeat: 1,
     startupSeconds: 0.01,
     completed: jobs.filter((j) => j.status === "done").length,
     failed: jobs.filter((j) => j.status === "failed").length,

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
+import { collectSteps } from "./_sweep.ts";
 import { runStep, runSweep, type SweepEvent, sweepWorkerCounts, WorkerPool } from "../mod.ts";
 
 Deno.test("runStep() completes each job exactly once when jobs do not divide evenly", async () => {
   await using pool = new WorkerPool({
     size: 3,
     jobKind: "sleep",
-    params: { sleepMs: 5, digits: 1 },
+    params: { sleepMs: 5 },
   });
   await pool.ready();
   const started: string[] = [];
@@ -26,16 +27,15 @@ Deno.test("runStep() completes each job exactly once when jobs do not divide eve
 });
 
 Deno.test("runSweep() with 4 sleep jobs of 200 ms runs about twice as fast on 2 workers", async () => {
-  const sweep = await runSweep({
+  const steps = await collectSteps({
     job: "sleep",
     params: { sleepMs: 200 },
     startWorkers: 1,
     maxWorkers: 2,
     jobCount: 4,
   });
-  assert.equal(sweep.job, "sleep");
-  assert.deepEqual(sweep.steps.map((step) => step.workers), [1, 2]);
-  const [one, two] = sweep.steps;
+  assert.deepEqual(steps.map((step) => step.workers), [1, 2]);
+  const [one, two] = steps;
   assert.equal(one.speedup, 1);
   const ratio = one.seconds / two.seconds;
   assert.ok(ratio > 1.8 && ratio < 2.2, `speed-up ${ratio}`);
@@ -50,7 +50,7 @@ Deno.test("runSweep() with 4 sleep jobs of 200 ms runs about twice as fast on 2 
 
 Deno.test("runSweep() reports events in the seed's order for every step", async () => {
   const events: SweepEvent["type"][] = [];
-  await runSweep({
+  await collectSteps({
     job: "noop",
     workerCounts: [2],
     jobCount: 3,
@@ -68,17 +68,20 @@ Deno.test("runSweep() reports events in the seed's order for every step", async 
   assert.equal(events.at(-1), "step-end");
 });
 
-Deno.test("runSweep() rejects an unknown job and bad counts before starting workers", async () => {
-  await assert.rejects(runSweep({ job: "nope" }), TypeError);
-  await assert.rejects(runSweep({ job: "noop", startWorkers: 3, maxWorkers: 2 }), RangeError);
-  await assert.rejects(runSweep({ job: "noop", jobCount: 0 }), RangeError);
+Deno.test("runSweep() throws for an unknown job and bad counts before starting workers", () => {
+  // Checked at the call, before the first step is asked for.
+  assert.throws(() => runSweep({ job: "nope" }), TypeError);
+  assert.throws(() => runSweep({ job: "noop", startWorkers: 3, maxWorkers: 2 }), RangeError);
+  assert.throws(() => runSweep({ job: "noop", jobCount: 0 }), RangeError);
+  assert.throws(() => runSweep({ job: "noop", workerCounts: [1e9] }), RangeError);
+  assert.throws(() => runSweep({ job: "noop", repeat: 0 }), RangeError);
 });
 
 Deno.test("runSweep() rejects with signal.reason when aborted mid-step", async () => {
   const controller = new AbortController();
   const reason = new Error("stop now");
   let cancelled = 0;
-  const sweep = runSweep({
+  const sweep = collectSteps({
     job: "sleep",
     params: { sleepMs: 10_000 },
     workerCounts: [2],

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { formatSpeedup, renderPiTable, renderSummaryTable, type SummaryRow } from "../mod.ts";
+import {
+  formatSpeedup,
+  renderPiTable,
+  renderSummaryTable,
+  type SummaryRow,
+} from "../src/report/table.ts";
 
 const row = (workers: number, seconds: number, speedup: number): SummaryRow => ({
   workers,

@@ -45,6 +45,12 @@ export const DEFAULT_IO_LINES = 100_000;
 
 const LINES_PER_CHUNK = 4096;
 
+/** The io job's parameters. */
+export interface IoParams {
+  /** Lines written to each file. */
+  ioLines: number;
+}
+
 /**
  * Writes a file of `ioLines` lines {@linkcode IO_FILES_PER_JOB} times, then
  * removes it. Every run gets its own temporary directory (under `TMPDIR` when
@@ -60,10 +66,13 @@ const LINES_PER_CHUNK = 4096;
  * assert.ok(ioJob.aliases.includes("IoJob"));
  * ```
  */
-export const ioJob: JobKind = defineJob<{ dir: string }, IoOutput>({
+export const ioJob: JobKind = defineJob<{ dir: string }, IoOutput, IoParams>({
   name: "io",
   aliases: ["IoJob"],
   description: "writes a file of IOLINES lines 11 times per job in a per-run temp dir (disk-bound)",
+  defaultParams: { ioLines: DEFAULT_IO_LINES },
+  describeParams: (params) =>
+    `${params.ioLines.toLocaleString("en-US")} lines × ${IO_FILES_PER_JOB} files`,
   setup: async () => ({ dir: await Deno.makeTempDir({ prefix: "deno-channels-io-" }) }),
   permissions: (_params, setup) => ({ read: [setup.dir], write: [setup.dir] }),
   teardown: async (setup) => {
@@ -72,7 +81,7 @@ export const ioJob: JobKind = defineJob<{ dir: string }, IoOutput>({
     });
   },
   createRunner: (params, setup) => async ({ shouldStop }) => {
-    const lines = params.ioLines ?? DEFAULT_IO_LINES;
+    const lines = params.ioLines;
     const encoder = new TextEncoder();
     const path = `${setup.dir}/${crypto.randomUUID()}.txt`;
     let bytes = 0;

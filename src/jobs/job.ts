@@ -4,16 +4,23 @@
  *
  * @module
  */
+import type { SummaryRow } from "../report/table.ts";
+import type { StepResult } from "../types.ts";
 
-/** The parameters of a sweep's jobs; each kind reads the ones it needs. */
+/**
+ * The parameters a sweep can pass to its jobs: the union of what the built-in
+ * kinds read. Each kind declares its own params type and defaults
+ * (`JobKind.defaultParams`) and reads only its own keys; a caller passes only
+ * the keys of the kind it runs, e.g. `{ sleepMs: 50 }` for `sleep`.
+ */
 export interface JobParams {
-  /** How long each sleep job sleeps, in milliseconds. */
-  sleepMs: number;
-  /** How many decimals of pi each Pi job computes. */
-  digits: number;
-  /** How many lines each IO job writes per file (for the `io` kind). */
+  /** How long each sleep job sleeps, in milliseconds (the `sleep` kind). */
+  sleepMs?: number;
+  /** How many decimals of pi each Pi job computes (the `pi` kinds). */
+  digits?: number;
+  /** How many lines each IO job writes per file (the `io` kind). */
   ioLines?: number;
-  /** The URL of a custom job module (for the `module` kind). */
+  /** The URL of a custom job module (the `module` kind). */
   moduleUrl?: string;
   /** Values passed to a custom job module as its input (`--job-arg key=value`). */
   jobArgs?: Record<string, string>;
@@ -59,24 +66,33 @@ export type JobRunner<Output> = ((context: JobContext) => Output | Promise<Outpu
  * @typeParam Setup Data prepared once on the main thread and posted to every
  *   worker (must survive structured clone, e.g. a compiled `WebAssembly.Module`).
  * @typeParam Output What one job returns.
+ * @typeParam Params The kind's own parameters (a subset of {@linkcode JobParams}).
  */
-export interface JobKind<Setup = unknown, Output = unknown> {
+export interface JobKind<Setup = unknown, Output = unknown, Params = JobParams> {
   /** The canonical name, as given to `--job`. */
   readonly name: string;
   /** Other accepted names, such as the Go seed's (`EmptySleepJob`); matched case-insensitively. */
   readonly aliases: readonly string[];
   /** One line for `--help` and the README. */
   readonly description: string;
+  /** The kind's parameters with their defaults; a sweep fills in what its caller left out. */
+  readonly defaultParams?: Readonly<Params>;
+  /** Describes one job's parameters for table titles and bench names ("1,000 ms"). */
+  describeParams?(params: Params): string;
+  /** Renders the summary table when the kind has its own (the Pi kinds add a digits column). */
+  renderSummaryTable?(rows: readonly SummaryRow[]): string;
+  /** Lines the kind adds under the summary table (the sleep kind's overhead over the ideal). */
+  summaryNotes?(steps: readonly StepResult[], params: Params): string[];
   /** Main thread, once per sweep: prepares what every worker receives. */
-  setup?(params: JobParams): Setup | Promise<Setup>;
+  setup?(params: Params): Setup | Promise<Setup>;
   /** Worker side, once per worker: builds the function that runs each job. */
-  createRunner(params: JobParams, setup: Setup): JobRunner<Output> | Promise<JobRunner<Output>>;
+  createRunner(params: Params, setup: Setup): JobRunner<Output> | Promise<JobRunner<Output>>;
   /** Main thread: the permissions this kind's workers need (default: none at all). */
-  permissions?(params: JobParams, setup: Setup): JobPermissions;
+  permissions?(params: Params, setup: Setup): JobPermissions;
   /** Main thread, once the sweep ends (also on failure or abort): undo what `setup` made. */
   teardown?(setup: Setup): void | Promise<void>;
   /** Worker side: a short phrase about one output for DEBUG lines ("50000 digits, sha …"). */
-  describeOutput?(output: Output, params: JobParams): string;
+  describeOutput?(output: Output, params: Params): string;
 }
 
 /**
@@ -100,6 +116,41 @@ export interface JobKind<Setup = unknown, Output = unknown> {
  * assert.equal(answer.name, "answer");
  * ```
  */
-export function defineJob<Setup, Output>(kind: JobKind<Setup, Output>): JobKind {
+export function defineJob<Setup, Output, Params = JobParams>(
+  kind: JobKind<Setup, Output, Params>,
+): JobKind {
   return kind as unknown as JobKind;
+}
+
+/**
+ * A kind's parameters: its defaults, overridden by the keys of `params` that
+ * are set (`undefined` counts as not set). Keys the kind does not declare pass
+ * through unchanged, so a custom module still gets its URL and arguments.
+ *
+ * @param kind The job kind.
+ * @param params What the caller passed.
+ * @returns The parameters the kind's workers receive.
+ *
+ * @example Fill in the sleep job's default
+ * ```ts
+ * import { defineJob, resolveJobParams } from "./job.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const wait = defineJob<undefined, number, { waitMs: number }>({
+ *   name: "wait",
+ *   aliases: [],
+ *   description: "Waits",
+ *   defaultParams: { waitMs: 10 },
+ *   createRunner: (params) => () => params.waitMs,
+ * });
+ * assert.deepEqual(resolveJobParams(wait, {}), { waitMs: 10 });
+ * assert.deepEqual(resolveJobParams(wait, { waitMs: 5, digits: undefined }), { waitMs: 5 });
+ * ```
+ */
+export function resolveJobParams(
+  kind: JobKind,
+  params: Readonly<Record<string, unknown>> = {},
+): JobParams {
+  const set = Object.entries(params).filter(([, value]) => value !== undefined);
+  return { ...kind.defaultParams, ...Object.fromEntries(set) } as JobParams;
 }

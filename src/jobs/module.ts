@@ -49,6 +49,16 @@ function merge(a: JobPermissions, b: JobPermissions = {}): JobPermissions {
   return merged;
 }
 
+/** A custom module job's parameters. */
+export interface ModuleParams {
+  /** The module's URL. */
+  moduleUrl?: string;
+  /** The input every job receives (`--job-arg key=value`). */
+  jobArgs?: Record<string, string>;
+  /** What its workers may touch beyond reading the module. */
+  permissions?: JobPermissions;
+}
+
 /**
  * The custom job kind. Each worker imports `params.moduleUrl`; every job calls
  * its default export with `params.jobArgs` (and a context with `shouldStop()`
@@ -63,7 +73,7 @@ function merge(a: JobPermissions, b: JobPermissions = {}): JobPermissions {
  * assert.equal(moduleJob.name, "module");
  * ```
  */
-export const moduleJob: JobKind = defineJob<undefined, unknown>({
+export const moduleJob: JobKind = defineJob<undefined, unknown, ModuleParams>({
   name: "module",
   aliases: [],
   description: "your own job: --job ./my_job.ts (its default export runs each job)",

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { PiKernel } from "../pi/kernel.ts";
+import { DEFAULT_PI_DIGITS, PiKernel } from "../pi/kernel.ts";
+import { renderPiTable } from "../report/table.ts";
 import { defineJob, type JobKind, type JobRunner } from "./job.ts";
 
 /** What one Pi job reports (the digits themselves stay in the worker). */
@@ -67,6 +68,19 @@ function describe(output: PiOutput): string {
   return `${output.digits} digits, ...${output.tail}, fnv1a ${output.checksum}`;
 }
 
+/** The Pi jobs' parameters. */
+export interface PiParams {
+  /** How many decimals each job computes. */
+  digits: number;
+}
+
+/** What the Pi kinds share: their parameter, its label and the table with a digits column. */
+export const PI_KIND_EXTRAS = {
+  defaultParams: { digits: DEFAULT_PI_DIGITS },
+  describeParams: (params: PiParams): string => `${params.digits.toLocaleString("en-US")} digits`,
+  renderSummaryTable: renderPiTable,
+} as const;
+
 /**
  * The Pi job. The main thread compiles the kernel once and posts the
  * `WebAssembly.Module` to every worker; each worker instantiates its own
@@ -82,10 +96,11 @@ function describe(output: PiOutput): string {
  * assert.ok(piJob.aliases.includes("PiJob"));
  * ```
  */
-export const piJob: JobKind = defineJob<{ module: WebAssembly.Module }, PiOutput>({
+export const piJob: JobKind = defineJob<{ module: WebAssembly.Module }, PiOutput, PiParams>({
   name: "pi",
   aliases: ["PiJob"],
   description: "PIDIGITS decimals of pi per job, WebAssembly kernel (CPU-bound, no allocation)",
+  ...PI_KIND_EXTRAS,
   setup: async () => {
     // Imported here, not at the top: workers import this file too and must not
     // compile the kernel again.

@@ -7,7 +7,7 @@
  */
 import { piDigitsBigInt } from "../pi/bigint_reference.ts";
 import { defineJob, type JobKind } from "./job.ts";
-import { type PiOutput, summarisePi } from "./pi.ts";
+import { PI_KIND_EXTRAS, type PiOutput, type PiParams, summarisePi } from "./pi.ts";
 
 /**
  * The BigInt Pi job; its digits match {@linkcode piDigits} exactly.
@@ -20,10 +20,11 @@ import { type PiOutput, summarisePi } from "./pi.ts";
  * assert.equal(piBigIntJob.name, "pi-bigint");
  * ```
  */
-export const piBigIntJob: JobKind = defineJob<undefined, PiOutput>({
+export const piBigIntJob: JobKind = defineJob<undefined, PiOutput, PiParams>({
   name: "pi-bigint",
   aliases: ["PiBigIntJob"],
   description: "PIDIGITS decimals of pi per job, V8 BigInt Chudnovsky (allocates, GC-bound)",
+  ...PI_KIND_EXTRAS,
   createRunner: (params) => ({ shouldStop }) =>
     summarisePi(piDigitsBigInt(params.digits, { shouldStop })),
   describeOutput: (output) =>

@@ -7,7 +7,13 @@
 /// <reference lib="deno.worker" />
 import { Session } from "node:inspector/promises";
 import { JobCancelledError } from "../errors.ts";
-import type { JobContext, JobKind, JobParams, JobRunner } from "../jobs/job.ts";
+import {
+  type JobContext,
+  type JobKind,
+  type JobParams,
+  type JobRunner,
+  resolveJobParams,
+} from "../jobs/job.ts";
 import { findJobKind } from "../jobs/registry.ts";
 import {
   type MainToWorker,
@@ -37,7 +43,7 @@ async function init(message: Extract<MainToWorker, { type: "init" }>): Promise<v
   try {
     kind = findJobKind(message.jobKind);
     if (!kind) throw new TypeError(`Cannot start worker: unknown job kind "${message.jobKind}"`);
-    params = message.params;
+    params = resolveJobParams(kind, { ...message.params });
     const cancelFlag = new Int32Array(message.cancelBuffer);
     context = { cancelFlag, shouldStop: () => Atomics.load(cancelFlag, 0) !== 0 };
     runner = await kind.createRunner(params, message.setup);

@@ -91,7 +91,7 @@ function spawnWorker(permissions: JobPermissions | undefined, profile: boolean):
  * ```ts ignore
  * import { PoolWorker } from "./worker_pool.ts";
  *
- * const worker = new PoolWorker({ size: 1, jobKind: "noop", params: { sleepMs: 1, digits: 1 } });
+ * const worker = new PoolWorker({ size: 1, jobKind: "noop", params: {} });
  * await worker.ready();
  * console.log((await worker.run(crypto.randomUUID())).status); // "done"
  * worker.close();
@@ -324,7 +324,7 @@ export class PoolWorker {
  * ```ts ignore
  * import { WorkerPool } from "./worker_pool.ts";
  *
- * await using pool = new WorkerPool({ size: 2, jobKind: "sleep", params: { sleepMs: 10, digits: 1 } });
+ * await using pool = new WorkerPool({ size: 2, jobKind: "sleep", params: { sleepMs: 10 } });
  * await pool.ready();
  * const outcome = await pool.workers[0].run(crypto.randomUUID());
  * console.log(outcome.status); // "done"

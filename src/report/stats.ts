@@ -13,8 +13,7 @@
  *
  * @module
  */
-import type { StepResult } from "../dispatcher.ts";
-import type { SweepStep } from "../sweep.ts";
+import type { StepResult, SweepStep } from "../types.ts";
 import {
   type AmdahlFit,
   fitAmdahl,
@@ -238,7 +237,7 @@ export function karpFlatt(speedup: number, workerRatio: number): number | null {
  * import assert from "node:assert/strict";
  *
  * const step = (workers: number, seconds: number) => ({
- *   workers, seconds, speedup: 1, jobCount: 4, startupSeconds: 0, completed: 4, failed: 0,
+ *   workers, seconds, speedup: 1, repeat: 1, jobCount: 4, startupSeconds: 0, completed: 4, failed: 0,
  *   cancelled: 0, averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
  * });
  * const combined = combineRepeats([

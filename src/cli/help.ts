@@ -1,0 +1,52 @@
+/**
+ * The `--help` text, built from the settings table and the job kinds.
+ *
+ * @module
+ */
+import { JOB_KINDS } from "../jobs/registry.ts";
+import { LIST_FLAGS, SETTINGS } from "./settings.ts";
+
+/**
+ * The `--help` text: usage, every flag with its key and default, and the job kinds.
+ *
+ * @returns The help text, ending in a newline.
+ *
+ * @example Help names every key
+ * ```ts
+ * import { helpText } from "./help.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.match(helpText(), /--max-workers N +MAXWORKERCOUNT/);
+ * assert.match(helpText(), /^  pi, PiJob +/m);
+ * ```
+ */
+export function helpText(): string {
+  const rows = Object.values(SETTINGS).map((s) => {
+    const flag = "placeholder" in s && s.placeholder ? `${s.flag} ${s.placeholder}` : s.flag;
+    return `  ${flag.padEnd(22)} ${s.key.padEnd(20)} ${s.description} (default: ${s.defaultText})`;
+  });
+  const jobs = JOB_KINDS.map((kind) => {
+    const names = [kind.name, ...kind.aliases].join(", ");
+    return `  ${names.padEnd(30)} ${kind.description}`;
+  });
+  return [
+    "deno-channels: run the same batch of jobs with 1, 2, … N workers and show the speed-up",
+    "",
+    "Usage: deno run -A mod.ts [flags]",
+    "",
+    "Flags (each also read from the environment and from ./.env by its key;",
+    "precedence: flag > environment > .env > default; a blank value means the default):",
+    ...rows,
+    `  ${"--help, -h".padEnd(22)} ${"".padEnd(20)} print this help`,
+    "",
+    "Custom job modules (--job ./my_job.ts; flags only, no keys):",
+    ...Object.entries(LIST_FLAGS).map(([flag, text]) => `  ${`${flag} X`.padEnd(22)} ${text}`),
+    "",
+    "Job kinds:",
+    ...jobs,
+    "",
+    "Exit codes: 0 all jobs done, 1 a job failed, 2 bad settings or a job module that cannot",
+    "start, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,51 @@
+/**
+ * What the CLI records about the machine in JSON output, and the Pi kernel's
+ * bytes for the build hash and for naming WASM frames in profiles.
+ *
+ * @module
+ */
+import type { MachineInfo } from "../report/formats.ts";
+
+const PI_WASM_URL = new URL("../../wasm/build/pi.wasm", import.meta.url);
+
+/**
+ * The committed Pi kernel's bytes.
+ *
+ * @returns The bytes of `wasm/build/pi.wasm`, fetched from a file or a remote URL.
+ */
+export async function piWasmBytes(): Promise<Uint8Array<ArrayBuffer>> {
+  return await (await fetch(PI_WASM_URL)).bytes();
+}
+
+/**
+ * The machine the sweep ran on, for the JSON report.
+ *
+ * @returns CPU model and count, Deno/V8/TypeScript versions, OS, architecture, WASM build hash.
+ */
+export async function machineInfo(): Promise<MachineInfo> {
+  let cpuModel: string | null = null;
+  try {
+    const cpuinfo = await Deno.readTextFile("/proc/cpuinfo");
+    cpuModel = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? null;
+  } catch {
+    // Not Linux, or not allowed: the model stays unknown.
+  }
+  let wasmBuildHash: string | null = null;
+  try {
+    const bytes = await piWasmBytes();
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    wasmBuildHash = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  } catch {
+    // Unreadable build: the hash stays unknown.
+  }
+  return {
+    cpuModel,
+    cpuCount: navigator.hardwareConcurrency,
+    denoVersion: Deno.version.deno,
+    v8Version: Deno.version.v8,
+    typescriptVersion: Deno.version.typescript,
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+    wasmBuildHash,
+  };
+}

@@ -1,0 +1,202 @@
+// deno-lint-ignore-file no-console
+/**
+ * The command-line entry: the only place that reads `Deno.args`, `Deno.env`
+ * and `.env`, prints, handles signals or sets the exit code. It parses the
+ * settings, runs the library's sweep, renders what the sweep returned, and
+ * turns the outcome into an exit code.
+ *
+ * @module
+ */
+import { ConfigError, WorkerStartError } from "../errors.ts";
+import { type JobParams, resolveJobParams } from "../jobs/job.ts";
+import { isJobModuleReference, moduleJob } from "../jobs/module.ts";
+import { findJobKind } from "../jobs/registry.ts";
+import { runSweep } from "../sweep.ts";
+import type { SweepEvent, SweepStep } from "../types.ts";
+import { debugLogger } from "./debug_log.ts";
+import { helpText } from "./help.ts";
+import { reportProfiles } from "./profiles.ts";
+import { progressLine } from "./progress.ts";
+import { renderSummary, reportedSteps, type RunJob, writeResults } from "./render.ts";
+import { type Config, parseConfig, SETTINGS } from "./settings.ts";
+
+const EXIT_JOB_FAILED = 1;
+const EXIT_BAD_SETTINGS = 2;
+const MAX_FAILURES_SHOWN = 5;
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;
+/** After a signal, the most time the CLI takes before it exits regardless. */
+const SIGNAL_EXIT_DEADLINE_MS = 800;
+
+async function readDotenv(): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(".env");
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`Cannot read settings: .env is not readable: ${message}`);
+  }
+}
+
+function readEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.values(SETTINGS).map((s) => [s.key, Deno.env.get(s.key)]));
+}
+
+/** The job parameters the settings name, for whichever kind runs. */
+function jobParams(config: Config): JobParams {
+  return {
+    sleepMs: config.sleepMs,
+    digits: config.digits,
+    ioLines: config.ioLines,
+    jobArgs: config.jobArgs,
+    permissions: config.jobPermissions,
+  };
+}
+
+function runJob(config: Config): RunJob {
+  const kind = isJobModuleReference(config.job) ? moduleJob : findJobKind(config.job)!;
+  return { kind, params: resolveJobParams(kind, { ...jobParams(config) }) };
+}
+
+function printProfilingHint(config: Config): void {
+  const args = Deno.args.map((arg) => /^[\w.,=\/:-]+$/.test(arg) ? arg : `'${arg}'`).join(" ");
+  console.error(
+    `deno-channels: profiling into ${config.profileDir}. To watch live in Chrome DevTools instead, run\n` +
+      `  deno run --inspect=${config.pprofIp}:${config.pprofPort} -A mod.ts ${args}\n` +
+      `and open chrome://inspect (Configure: ${config.pprofIp}:${config.pprofPort}).`,
+  );
+}
+
+function reportFailures(steps: readonly SweepStep[]): boolean {
+  const failures = steps.flatMap((step) =>
+    step.jobs.filter((job) => job.status === "failed").map((job) =>
+      `${step.workers} worker${step.workers === 1 ? "" : "s"}: ${job.error?.message}`
+    )
+  );
+  if (failures.length === 0) return false;
+  const shown = failures.slice(0, MAX_FAILURES_SHOWN);
+  const more = failures.length - shown.length;
+  console.error(
+    `deno-channels: ${failures.length} job${failures.length === 1 ? "" : "s"} failed:\n${
+      shown.map((line) => `  ${line}`).join("\n")
+    }${more > 0 ? `\n  … and ${more} more (run with --debug to see every job)` : ""}`,
+  );
+  return true;
+}
+
+/** Ctrl-C and SIGTERM abort the sweep; a second signal, or the deadline, exits at once. */
+function listenForSignals(controller: AbortController): {
+  signalled: () => HandledSignal | undefined;
+  remove: () => void;
+} {
+  let signalled: HandledSignal | undefined;
+  const onSignal = (signal: HandledSignal) => () => {
+    if (signalled) Deno.exit(SIGNAL_EXIT_CODES[signalled]);
+    signalled = signal;
+    controller.abort(new Error(`Interrupted by ${signal}`));
+    // A job that ignores its cancel flag keeps its worker busy, and terminate()
+    // cannot stop it: exit on time regardless.
+    const deadline = setTimeout(
+      () => Deno.exit(SIGNAL_EXIT_CODES[signal]),
+      SIGNAL_EXIT_DEADLINE_MS,
+    );
+    Deno.unrefTimer(deadline);
+  };
+  const listeners = (Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[]).map((signal) =>
+    [signal, onSignal(signal)] as const
+  );
+  for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
+  return {
+    signalled: () => signalled,
+    remove: () => {
+      for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+    },
+  };
+}
+
+/**
+ * Runs the CLI: reads settings, runs the sweep, prints the results, and sets
+ * `Deno.exitCode` (0 all done, 1 a job failed, 2 bad settings, 130 SIGINT,
+ * 143 SIGTERM).
+ *
+ * @example Run the CLI from a script
+ * ```ts ignore
+ * import { runCli } from "./main.ts";
+ *
+ * await runCli();
+ * ```
+ */
+export async function runCli(): Promise<void> {
+  let config: Config;
+  try {
+    config = parseConfig({ args: Deno.args, env: readEnv(), dotenv: await readDotenv() });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`deno-channels: ${error.message}`);
+    Deno.exitCode = EXIT_BAD_SETTINGS;
+    return;
+  }
+  if (config.help) {
+    console.log(helpText());
+    return;
+  }
+  if (config.profileDir !== undefined && !config.quiet) printProfilingHint(config);
+
+  const job = runJob(config);
+  const controller = new AbortController();
+  const signals = listenForSignals(controller);
+  const toStdout = config.format === "table" && !config.out;
+  const debug = config.debug
+    ? debugLogger(config.job, toStdout ? console.log : console.error)
+    : undefined;
+  const live = !config.quiet && Deno.stderr.isTerminal() && !Deno.env.get("NO_COLOR")
+    ? progressLine(config.repeat)
+    : undefined;
+  let interrupted: SweepStep | undefined;
+  const onEvent = (event: SweepEvent) => {
+    debug?.(event);
+    live?.onEvent(event);
+    if (event.type === "step-end" && controller.signal.aborted) interrupted = event.result;
+  };
+
+  // Every step the sweep yields, in order (all repeats): the partial result if it stops early.
+  const steps: SweepStep[] = [];
+  try {
+    const sweep = runSweep({
+      job: config.job,
+      params: jobParams(config),
+      jobTimeoutMs: config.jobTimeoutMs,
+      profile: config.profileDir !== undefined,
+      startWorkers: config.startWorkers,
+      maxWorkers: config.maxWorkers,
+      workerCounts: config.workerCounts,
+      jobCount: config.jobCount,
+      repeat: config.repeat,
+      signal: controller.signal,
+      onEvent,
+    });
+    for await (const step of sweep) steps.push(step);
+    live?.clear();
+    await writeResults(config, job, reportedSteps(config, steps));
+    if (config.profileDir !== undefined) await reportProfiles(config, steps);
+    if (reportFailures(steps)) Deno.exitCode = EXIT_JOB_FAILED;
+  } catch (error) {
+    live?.clear();
+    const signalled = signals.signalled();
+    if (!signalled && error instanceof WorkerStartError) {
+      if (steps.length > 0) console.log(renderSummary(job, reportedSteps(config, steps)));
+      console.error(`deno-channels: ${error.message}`);
+      Deno.exitCode = EXIT_BAD_SETTINGS;
+      return;
+    }
+    if (!signalled) throw error;
+    console.log(renderSummary(job, reportedSteps(config, steps)));
+    const partial = interrupted
+      ? `; the step with ${interrupted.workers} workers stopped with ${interrupted.completed} done, ${interrupted.failed} failed, ${interrupted.cancelled} cancelled of ${interrupted.jobCount}`
+      : "";
+    console.error(`deno-channels: interrupted by ${signalled}${partial}`);
+    Deno.exit(SIGNAL_EXIT_CODES[signalled]);
+  } finally {
+    signals.remove();
+  }
+}

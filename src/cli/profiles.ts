@@ -1,0 +1,106 @@
+// deno-lint-ignore-file no-console
+/**
+ * Writes each step's CPU profiles and prints the top tables and worker memory.
+ *
+ * @module
+ */
+import { analyzeProfiles, renderProfileTop, validateCpuProfile } from "../report/profile.ts";
+import { renderAsciiTable } from "../report/table.ts";
+import { nameWasmFunction, wasmExportNames } from "../report/wasm_names.ts";
+import type { SweepStep } from "../types.ts";
+import { piWasmBytes } from "./machine.ts";
+import type { Config } from "./settings.ts";
+
+const PROFILE_TOP_LIMIT = 15;
+
+/**
+ * The one naming scheme of profile files: worker count and run, then the thread.
+ *
+ * @param step The step the profile belongs to.
+ * @param thread `main`, `worker-<k>`, or `*` for a glob of all of the step's files.
+ * @returns The file name, e.g. `cpuprofile-2-workers-run-1-worker-1.cpuprofile`.
+ */
+export function profileFileName(
+  step: Pick<SweepStep, "workers" | "repeat">,
+  thread: string,
+): string {
+  return `cpuprofile-${step.workers}-workers-run-${step.repeat}-${thread}.cpuprofile`;
+}
+
+async function piWasmExportNames(): Promise<Map<number, string>> {
+  try {
+    return wasmExportNames(await piWasmBytes());
+  } catch {
+    return new Map();
+  }
+}
+
+/** Writes each step's CPU profiles as `.cpuprofile` files; returns the paths written. */
+async function writeProfiles(dir: string, steps: readonly SweepStep[]): Promise<string[]> {
+  await Deno.mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  const write = async (name: string, profile: unknown) => {
+    if (profile === undefined) return;
+    const path = `${dir}/${name}`;
+    await Deno.writeTextFile(path, JSON.stringify(profile));
+    written.push(path);
+  };
+  for (const step of steps) {
+    if (!step.profiles) continue;
+    await write(profileFileName(step, "main"), step.profiles.main);
+    for (const [index, profile] of step.profiles.workers.entries()) {
+      await write(profileFileName(step, `worker-${index + 1}`), profile);
+    }
+  }
+  return written;
+}
+
+/**
+ * Writes the profiles and prints the top table per step and the workers' memory.
+ *
+ * @param config The run's settings (`profileDir` is set).
+ * @param steps Every step run, each repeat's apart.
+ */
+export async function reportProfiles(config: Config, steps: readonly SweepStep[]): Promise<void> {
+  const dir = config.profileDir!;
+  const written = await writeProfiles(dir, steps);
+  const print = config.format === "table" && !config.out ? console.log : console.error;
+  const wasmNames = await piWasmExportNames();
+  for (const step of steps) {
+    if (!step.profiles) continue;
+    const profiles = step.profiles.workers.filter((p) => p !== undefined).map(validateCpuProfile);
+    const top = analyzeProfiles(profiles, { limit: PROFILE_TOP_LIMIT });
+    const entries = top.entries.map((entry) => ({
+      ...entry,
+      label: nameWasmFunction(entry.label, wasmNames),
+    }));
+    const run = config.repeat > 1 ? `, run ${step.repeat}` : "";
+    const title = `CPU profile top, ${step.workers} worker${
+      step.workers === 1 ? "" : "s"
+    }${run} (summed across workers; ${dir}/${profileFileName(step, "*")})`;
+    print("");
+    print(renderProfileTop(entries, { ...top, title }).trimEnd());
+  }
+  print(`\nWorker memory at the end of each step:\n${renderWorkerMemory(steps).trimEnd()}`);
+  if (!config.quiet) console.error(`deno-channels: wrote ${written.length} CPU profiles to ${dir}`);
+}
+
+/** Heap, external and WebAssembly memory of every worker at the end of each step. */
+function renderWorkerMemory(steps: readonly SweepStep[]): string {
+  const mib = (bytes: number | undefined) =>
+    bytes === undefined ? "-" : (bytes / (1024 * 1024)).toFixed(2);
+  const rows = steps.flatMap((step) =>
+    (step.workerMemory ?? []).map((memory, index) => [
+      String(step.workers),
+      String(index + 1),
+      mib(memory?.heapUsed),
+      mib(memory?.heapTotal),
+      mib(memory?.external),
+      mib(memory?.wasmMemoryBytes),
+    ])
+  );
+  return renderAsciiTable(
+    ["WORKERS", "WORKER", "HEAP USED MIB", "HEAP TOTAL MIB", "EXTERNAL MIB", "WASM MEMORY MIB"],
+    rows,
+  );
+}

@@ -1,0 +1,114 @@
+// deno-lint-ignore-file no-console
+/**
+ * Turns a sweep's steps into the chosen output (the seed's tables and the
+ * analysis, Markdown, JSON or CSV) and writes it, and the chart, where asked.
+ *
+ * @module
+ */
+import type { JobKind, JobParams } from "../jobs/job.ts";
+import { renderChartSvg } from "../report/chart.ts";
+import { renderAnalysisTable, renderCsv, renderJson, renderMarkdown } from "../report/formats.ts";
+import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../report/stats.ts";
+import { renderSummaryTable } from "../report/table.ts";
+import type { SweepStep } from "../types.ts";
+import { machineInfo } from "./machine.ts";
+import type { Config } from "./settings.ts";
+
+/** The job kind the run uses, with the parameters its workers get. */
+export interface RunJob {
+  /** The job kind. */
+  kind: JobKind;
+  /** Its resolved parameters. */
+  params: JobParams;
+}
+
+/**
+ * The steps to report: one run's steps as they are, or several runs combined by worker count.
+ *
+ * @param config The run's settings (`repeat`).
+ * @param steps Every step yielded, in order.
+ * @returns The steps the tables show.
+ */
+export function reportedSteps(config: Config, steps: readonly SweepStep[]): SweepStep[] {
+  // combineRepeats groups by worker count, so every run's steps go in as one list.
+  return config.repeat === 1 || steps.length === 0 ? [...steps] : combineRepeats([steps]);
+}
+
+/**
+ * The seed's summary table with the kind's own notes and the workers' start-up times.
+ *
+ * @param job The job kind and its parameters.
+ * @param steps The steps to show.
+ * @returns The text, without a final newline.
+ */
+export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string {
+  const table = (job.kind.renderSummaryTable ?? renderSummaryTable)(steps);
+  const lines = ["Summary:", table.trimEnd()];
+  if (steps.length > 0) {
+    lines.push(
+      `Worker start-up (spawn until ready; not in EXECUTION TIME): ${
+        steps.map((s) => `${s.workers} w ${s.startupSeconds.toFixed(3)} s`).join(", ")
+      }`,
+    );
+  }
+  lines.push(...job.kind.summaryNotes?.(steps, job.params) ?? []);
+  return lines.join("\n");
+}
+
+async function renderResults(
+  config: Config,
+  job: RunJob,
+  steps: readonly SweepStep[],
+  analysis: SweepAnalysis,
+): Promise<string> {
+  const cpuCount = navigator.hardwareConcurrency;
+  switch (config.format) {
+    case "table":
+      return `${renderSummary(job, steps)}\n\nScaling analysis:\n${
+        renderAnalysisTable(analysis, { cpuCount }).trimEnd()
+      }\n`;
+    case "markdown":
+      return renderMarkdown(analysis, { cpuCount });
+    case "csv":
+      return renderCsv(analysis);
+    case "json": {
+      const { help: _help, ...settings } = config;
+      return renderJson({
+        config: settings,
+        machine: await machineInfo(),
+        analysis,
+        generatedAt: new Date().toISOString(),
+      });
+    }
+  }
+}
+
+/**
+ * Writes the results (stdout or `--out`) and the chart (`--chart`).
+ *
+ * @param config The run's settings.
+ * @param job The job kind and its parameters.
+ * @param steps The steps to report.
+ */
+export async function writeResults(
+  config: Config,
+  job: RunJob,
+  steps: readonly SweepStep[],
+): Promise<void> {
+  const analysis = analyzeSweep({ steps });
+  const text = await renderResults(config, job, steps, analysis);
+  if (config.out) {
+    await Deno.writeTextFile(config.out, text.endsWith("\n") ? text : `${text}\n`);
+    if (!config.quiet) console.error(`deno-channels: wrote ${config.format} to ${config.out}`);
+  } else {
+    console.log(text.trimEnd());
+  }
+  if (config.chart && steps.length > 0) {
+    const title = `deno-channels: ${config.job} on ${navigator.hardwareConcurrency} CPUs`;
+    await Deno.writeTextFile(
+      config.chart,
+      renderChartSvg(analysis, { cpuCount: navigator.hardwareConcurrency, title }),
+    );
+    if (!config.quiet) console.error(`deno-channels: wrote chart to ${config.chart}`);
+  }
+}
