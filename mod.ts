@@ -72,25 +72,18 @@ export {
   type WorkerState,
 } from "./src/pool/worker_pool.ts";
 export { type ChartOptions, renderChartSvg } from "./src/report/chart.ts";
+export { type ExplainOptions, explainScaling, formatParameter } from "./src/report/explain.ts";
 export {
   type AmdahlFit,
-  amdahlSpeedup,
-  type ExplainOptions,
-  explainScaling,
   fitAmdahl,
   type FitFailure,
   type FitOptions,
   fitUsl,
-  formatParameter,
   type Prediction,
-  RECOMMEND_SHARE,
-  type Recommendation,
-  recommendWorkers,
-  rSquared,
-  type ScalingPoint,
   type UslFit,
-  uslSpeedup,
 } from "./src/report/fit.ts";
+export { amdahlSpeedup, rSquared, type ScalingPoint, uslSpeedup } from "./src/report/models.ts";
+export { RECOMMEND_SHARE, type Recommendation, recommendWorkers } from "./src/report/recommend.ts";
 export {
   buildJsonReport,
   describeFits,

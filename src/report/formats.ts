@@ -39,7 +39,7 @@
  *
  * @module
  */
-import { type ExplainOptions, explainScaling, formatParameter } from "./fit.ts";
+import { type ExplainOptions, explainScaling, formatParameter } from "./explain.ts";
 import type { Percentiles, StepAnalysis, SweepAnalysis } from "./stats.ts";
 import { type Align, formatSeconds, formatSpeedup, renderAsciiTable } from "./table.ts";
 

@@ -15,15 +15,8 @@
  */
 import type { StepResult } from "../dispatcher.ts";
 import type { SweepStep } from "../sweep.ts";
-import {
-  type AmdahlFit,
-  fitAmdahl,
-  type FitFailure,
-  fitUsl,
-  type Recommendation,
-  recommendWorkers,
-  type UslFit,
-} from "./fit.ts";
+import { type AmdahlFit, fitAmdahl, type FitFailure, fitUsl, type UslFit } from "./fit.ts";
+import { type Recommendation, recommendWorkers } from "./recommend.ts";
 
 const BYTES_PER_MIB = 1024 * 1024;
 
