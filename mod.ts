@@ -72,7 +72,14 @@ export {
   type WorkerState,
 } from "./src/pool/worker_pool.ts";
 export { type ChartOptions, renderChartSvg } from "./src/report/chart.ts";
-export { type ExplainOptions, explainScaling, formatParameter } from "./src/report/explain.ts";
+export { renderAnalysisTable, type RenderOptions } from "./src/report/analysis_table.ts";
+export { renderCsv } from "./src/report/csv.ts";
+export {
+  describeFits,
+  type ExplainOptions,
+  explainScaling,
+  formatParameter,
+} from "./src/report/explain.ts";
 export {
   type AmdahlFit,
   fitAmdahl,
@@ -86,7 +93,6 @@ export { amdahlSpeedup, rSquared, type ScalingPoint, uslSpeedup } from "./src/re
 export { RECOMMEND_SHARE, type Recommendation, recommendWorkers } from "./src/report/recommend.ts";
 export {
   buildJsonReport,
-  describeFits,
   JSON_SCHEMA_VERSION,
   type JsonAmdahl,
   type JsonFitFailure,
@@ -96,13 +102,10 @@ export {
   type JsonStep,
   type JsonUsl,
   type MachineInfo,
-  renderAnalysisTable,
-  renderCsv,
   renderJson,
-  renderMarkdown,
-  type RenderOptions,
   type ScalingReport,
-} from "./src/report/formats.ts";
+} from "./src/report/json.ts";
+export { renderMarkdown } from "./src/report/markdown.ts";
 export {
   analyzeProfiles,
   type CpuProfile,

@@ -10,13 +10,10 @@ import type { StepResult } from "./dispatcher.ts";
 import { WorkerStartError } from "./errors.ts";
 import type { SweepEvent } from "./events.ts";
 import { renderChartSvg } from "./report/chart.ts";
-import {
-  type MachineInfo,
-  renderAnalysisTable,
-  renderCsv,
-  renderJson,
-  renderMarkdown,
-} from "./report/formats.ts";
+import { renderAnalysisTable } from "./report/analysis_table.ts";
+import { renderCsv } from "./report/csv.ts";
+import { type MachineInfo, renderJson } from "./report/json.ts";
+import { renderMarkdown } from "./report/markdown.ts";
 import { analyzeProfiles, renderProfileTop, validateCpuProfile } from "./report/profile.ts";
 import { analyzeSweep, combineRepeats, type SweepAnalysis } from "./report/stats.ts";
 import {

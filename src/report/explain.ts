@@ -8,7 +8,8 @@
 import { measured } from "./_measured.ts";
 import type { AmdahlFit, FitFailure, UslFit } from "./fit.ts";
 import { RECOMMEND_SHARE } from "./recommend.ts";
-import type { StepAnalysis } from "./stats.ts";
+import type { StepAnalysis, SweepAnalysis } from "./stats.ts";
+import { formatSpeedup } from "./table.ts";
 
 /** Options for {@linkcode explainScaling}. */
 export interface ExplainOptions {
@@ -141,4 +142,54 @@ export function explainScaling(
 export function formatParameter(value: number): string {
   if (value === 0 || !Number.isFinite(value)) return String(value);
   return String(Number(value.toPrecision(2)));
+}
+
+function speedupText(speedup: number): string {
+  return Number.isFinite(speedup) && speedup > 0 ? formatSpeedup(speedup) : "n/a";
+}
+
+/**
+ * The fit and recommendation lines shared by the table and Markdown outputs.
+ *
+ * @param analysis The sweep's analysis.
+ * @returns Three lines: Amdahl, USL, recommendation (no bullets, no newline).
+ *
+ * @example A fit that could not be made says why
+ * ```ts
+ * import { analyzeSweep } from "./stats.ts";
+ * import { describeFits } from "./explain.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const step = {
+ *   workers: 1, seconds: 2, jobCount: 2, startupSeconds: 0, completed: 2, failed: 0, cancelled: 0,
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ * };
+ * const [amdahl] = describeFits(analyzeSweep({ steps: [step] }));
+ * assert.equal(amdahl, "Amdahl: not fitted (needs speed-ups at 2 or more worker counts, received 1)");
+ * ```
+ */
+export function describeFits(analysis: SweepAnalysis): [string, string, string] {
+  const { amdahl, usl, recommendation } = analysis;
+  const amdahlLine = amdahl.ok
+    ? `Amdahl: s=${formatParameter(amdahl.serialFraction)} (R² ${
+      amdahl.rSquared.toFixed(3)
+    }), speed-up limit ${
+      amdahl.speedupLimit === null ? "none" : speedupText(amdahl.speedupLimit)
+    }, predicted ${speedupText(amdahl.predicted.speedup)} at ${amdahl.predicted.workers} workers`
+    : `Amdahl: not fitted (${amdahl.reason})`;
+  const uslLine = usl.ok
+    ? `USL: σ=${formatParameter(usl.sigma)} κ=${formatParameter(usl.kappa)} (R² ${
+      usl.rSquared.toFixed(3)
+    }), ${
+      usl.peakWorkers === null
+        ? "no peak"
+        : `peak near ${
+          usl.peakWorkers < 100 ? usl.peakWorkers.toFixed(1) : Math.round(usl.peakWorkers)
+        } workers`
+    }, predicted ${speedupText(usl.predicted.speedup)} at ${usl.predicted.workers} workers`
+    : `USL: not fitted (${usl.reason})`;
+  const recommendationLine = `Recommendation: ${recommendation.workers} ${
+    recommendation.workers === 1 ? "worker" : "workers"
+  } (${recommendation.reason})`;
+  return [amdahlLine, uslLine, recommendationLine];
 }
