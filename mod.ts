@@ -71,8 +71,8 @@ export {
   type WorkerPoolOptions,
   type WorkerState,
 } from "./src/pool/worker_pool.ts";
-export { type ChartOptions, renderChartSvg } from "./src/report/chart.ts";
 export { renderAnalysisTable, type RenderOptions } from "./src/report/analysis_table.ts";
+export { type ChartOptions, renderChartSvg } from "./src/report/chart.ts";
 export { renderCsv } from "./src/report/csv.ts";
 export {
   describeFits,
@@ -89,8 +89,6 @@ export {
   type Prediction,
   type UslFit,
 } from "./src/report/fit.ts";
-export { amdahlSpeedup, rSquared, type ScalingPoint, uslSpeedup } from "./src/report/models.ts";
-export { RECOMMEND_SHARE, type Recommendation, recommendWorkers } from "./src/report/recommend.ts";
 export {
   buildJsonReport,
   JSON_SCHEMA_VERSION,
@@ -106,23 +104,25 @@ export {
   type ScalingReport,
 } from "./src/report/json.ts";
 export { renderMarkdown } from "./src/report/markdown.ts";
+export { amdahlSpeedup, rSquared, type ScalingPoint, uslSpeedup } from "./src/report/models.ts";
+export { renderProfileTop, type RenderProfileTopOptions } from "./src/report/profile_render.ts";
 export {
   analyzeProfiles,
-  type CpuProfile,
-  type CpuProfileCallFrame,
-  type CpuProfileNode,
   type ProfileFunction,
   type ProfileSummary,
   profileSummary,
   type ProfileTop,
   profileTop,
   type ProfileTopOptions,
-  renderProfileTop,
-  type RenderProfileTopOptions,
   type TopEntry,
+} from "./src/report/profile_top.ts";
+export {
+  type CpuProfile,
+  type CpuProfileCallFrame,
+  type CpuProfileNode,
   validateCpuProfile,
-} from "./src/report/profile.ts";
-export { nameWasmFunction, wasmExportNames } from "./src/report/wasm_names.ts";
+} from "./src/report/profile_validate.ts";
+export { RECOMMEND_SHARE, type Recommendation, recommendWorkers } from "./src/report/recommend.ts";
 export {
   analyzeStep,
   analyzeSweep,
@@ -148,6 +148,7 @@ export {
   renderSummaryTable,
   type SummaryRow,
 } from "./src/report/table.ts";
+export { nameWasmFunction, wasmExportNames } from "./src/report/wasm_names.ts";
 export {
   runSweep,
   type StepProfiles,

@@ -14,7 +14,9 @@ import { renderAnalysisTable } from "./report/analysis_table.ts";
 import { renderCsv } from "./report/csv.ts";
 import { type MachineInfo, renderJson } from "./report/json.ts";
 import { renderMarkdown } from "./report/markdown.ts";
-import { analyzeProfiles, renderProfileTop, validateCpuProfile } from "./report/profile.ts";
+import { renderProfileTop } from "./report/profile_render.ts";
+import { analyzeProfiles } from "./report/profile_top.ts";
+import { validateCpuProfile } from "./report/profile_validate.ts";
 import { analyzeSweep, combineRepeats, type SweepAnalysis } from "./report/stats.ts";
 import {
   renderAsciiTable,
