@@ -14,9 +14,13 @@ export function finite(value: number | null | undefined): number | null {
 
 /** One step column: its ASCII and Markdown headers, alignment and cell text. */
 export interface Column {
+  /** The ASCII table's header. */
   ascii: string;
+  /** The Markdown table's header. */
   markdown: string;
+  /** How the column's cells line up. */
   align: Align;
+  /** The cell text for a step and its index (0 is the baseline). */
   cell: (step: StepAnalysis, index: number) => string;
 }
 
