@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { validateCpuProfile } from "../src/report/profile.ts";
+import { validateCpuProfile } from "../src/report/profile_validate.ts";
 import { runCli } from "./_cli.ts";
 
 const PI_ARGS = ["--job", "pi", "--digits", "20000", "--jobs", "4", "--workers", "1,2"];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { SweepStep } from "../src/types.ts";
-import { amdahlSpeedup, uslSpeedup } from "../src/report/fit.ts";
+import { amdahlSpeedup, uslSpeedup } from "../src/report/models.ts";
 import { analyzeSweep, type SweepAnalysis } from "../src/report/stats.ts";
 import { renderChartSvg } from "../src/report/chart.ts";
 

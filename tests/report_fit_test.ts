@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  amdahlSpeedup,
-  explainScaling,
-  fitAmdahl,
-  fitUsl,
-  recommendWorkers,
-  rSquared,
-  type ScalingPoint,
-  uslSpeedup,
-} from "../src/report/fit.ts";
+import { explainScaling } from "../src/report/explain.ts";
+import { fitAmdahl, fitUsl } from "../src/report/fit.ts";
+import { amdahlSpeedup, rSquared, type ScalingPoint, uslSpeedup } from "../src/report/models.ts";
+import { recommendWorkers } from "../src/report/recommend.ts";
 import type { StepAnalysis } from "../src/report/stats.ts";
 
 function points(counts: number[], model: (workers: number) => number): ScalingPoint[] {

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import type { JobResult, SweepStep } from "../src/types.ts";
 import { analyzeSweep, combineRepeats } from "../src/report/stats.ts";
+import { renderAnalysisTable } from "../src/report/analysis_table.ts";
+import { renderCsv } from "../src/report/csv.ts";
+import { describeFits } from "../src/report/explain.ts";
 import {
   buildJsonReport,
-  describeFits,
   JSON_SCHEMA_VERSION,
   type MachineInfo,
-  renderAnalysisTable,
-  renderCsv,
   renderJson,
-  renderMarkdown,
-} from "../src/report/formats.ts";
+} from "../src/report/json.ts";
+import { renderMarkdown } from "../src/report/markdown.ts";
 
 const MIB = 1024 * 1024;
 

@@ -1,15 +1,17 @@
 import assert from "node:assert/strict";
 import { Session } from "node:inspector/promises";
+import { renderProfileTop } from "../src/report/profile_render.ts";
 import {
   analyzeProfiles,
-  type CpuProfile,
-  type CpuProfileCallFrame,
   profileSummary,
   profileTop,
-  renderProfileTop,
   type TopEntry,
+} from "../src/report/profile_top.ts";
+import {
+  type CpuProfile,
+  type CpuProfileCallFrame,
   validateCpuProfile,
-} from "../src/report/profile.ts";
+} from "../src/report/profile_validate.ts";
 
 const meta = (functionName: string): CpuProfileCallFrame => ({
   functionName,

@@ -4,7 +4,8 @@
  * @module
  */
 import { JOB_KINDS } from "../jobs/registry.ts";
-import { LIST_FLAGS, SETTINGS } from "./settings.ts";
+import { LIST_FLAGS } from "./job_flags.ts";
+import { SETTINGS } from "./settings.ts";
 
 /**
  * The `--help` text: usage, every flag with its key and default, and the job kinds.

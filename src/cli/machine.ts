@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { MachineInfo } from "../report/formats.ts";
+import type { MachineInfo } from "../report/json.ts";
 
 const PI_WASM_URL = new URL("../../wasm/build/pi.wasm", import.meta.url);
 

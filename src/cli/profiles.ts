@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { analyzeProfiles, renderProfileTop, validateCpuProfile } from "../report/profile.ts";
+import { renderProfileTop } from "../report/profile_render.ts";
+import { analyzeProfiles } from "../report/profile_top.ts";
+import { validateCpuProfile } from "../report/profile_validate.ts";
 import { renderAsciiTable } from "../report/table.ts";
 import { nameWasmFunction, wasmExportNames } from "../report/wasm_names.ts";
 import type { SweepStep } from "../types.ts";

@@ -7,7 +7,10 @@
  */
 import type { JobKind, JobParams } from "../jobs/job.ts";
 import { renderChartSvg } from "../report/chart.ts";
-import { renderAnalysisTable, renderCsv, renderJson, renderMarkdown } from "../report/formats.ts";
+import { renderAnalysisTable } from "../report/analysis_table.ts";
+import { renderCsv } from "../report/csv.ts";
+import { renderJson } from "../report/json.ts";
+import { renderMarkdown } from "../report/markdown.ts";
 import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../report/stats.ts";
 import { renderSummaryTable } from "../report/table.ts";
 import type { SweepStep } from "../types.ts";

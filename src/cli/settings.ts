@@ -10,6 +10,7 @@ import { parseEnv } from "node:util";
 import { ConfigError } from "../errors.ts";
 import { DEFAULT_IO_LINES } from "../jobs/io.ts";
 import type { JobPermissions } from "../jobs/job.ts";
+import { LIST_FLAGS, type ListFlag, parseJobArgs, parseJobPermissions } from "./job_flags.ts";
 import { isJobModuleReference } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
 import { DEFAULT_SLEEP_MS } from "../jobs/sleep.ts";
@@ -287,16 +288,6 @@ export interface ConfigSources {
   hardwareConcurrency?: number;
 }
 
-/** Flags that may repeat and have no key: input and permissions for custom job modules. */
-export const LIST_FLAGS = {
-  "--job-arg": "key=value passed to a custom job module's default export (repeatable)",
-  "--job-allow-read": "a path a custom job may read (repeatable; default none)",
-  "--job-allow-write": "a path a custom job may write (repeatable; default none)",
-  "--job-allow-net": "a host a custom job may reach (repeatable; default none)",
-  "--job-allow-env": "an environment variable a custom job may read (repeatable; default none)",
-} as const;
-type ListFlag = keyof typeof LIST_FLAGS;
-
 const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
 /** Splits `args` into flag values; a boolean flag alone means true. */
@@ -348,36 +339,6 @@ function splitArgs(
     values.set(name, value);
   }
   return { values, lists, help };
-}
-
-function parseJobArgs(pairs: readonly string[]): Record<string, string> {
-  const args: Record<string, string> = {};
-  for (const pair of pairs) {
-    const equals = pair.indexOf("=");
-    if (equals < 1) {
-      throw new ConfigError(
-        `Cannot read settings: --job-arg must be key=value, received "${pair}"`,
-      );
-    }
-    args[pair.slice(0, equals)] = pair.slice(equals + 1);
-  }
-  return args;
-}
-
-function parseJobPermissions(lists: Map<ListFlag, string[]>): JobPermissions {
-  const split = (flag: ListFlag) =>
-    (lists.get(flag) ?? []).flatMap((value) => value.split(",")).map((v) => v.trim())
-      .filter(Boolean);
-  const permissions: JobPermissions = {};
-  const read = split("--job-allow-read");
-  const write = split("--job-allow-write");
-  const net = split("--job-allow-net");
-  const env = split("--job-allow-env");
-  if (read.length) permissions.read = read;
-  if (write.length) permissions.write = write;
-  if (net.length) permissions.net = net;
-  if (env.length) permissions.env = env;
-  return permissions;
 }
 
 /**

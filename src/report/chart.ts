@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { amdahlSpeedup, explainScaling, formatParameter, uslSpeedup } from "./fit.ts";
+import { explainScaling, formatParameter } from "./explain.ts";
+import { amdahlSpeedup, uslSpeedup } from "./models.ts";
 import type { SweepAnalysis } from "./stats.ts";
 
 /** Options for {@linkcode renderChartSvg}. */

@@ -14,15 +14,8 @@
  * @module
  */
 import type { StepResult, SweepStep } from "../types.ts";
-import {
-  type AmdahlFit,
-  fitAmdahl,
-  type FitFailure,
-  fitUsl,
-  type Recommendation,
-  recommendWorkers,
-  type UslFit,
-} from "./fit.ts";
+import { type AmdahlFit, fitAmdahl, type FitFailure, fitUsl, type UslFit } from "./fit.ts";
+import { type Recommendation, recommendWorkers } from "./recommend.ts";
 
 const BYTES_PER_MIB = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 /**
- * Renderers for a {@linkcode SweepAnalysis}: an ASCII table, Markdown, CSV and
- * JSON. Data in, string out; the CLI writes the files.
+ * The JSON report of a {@linkcode SweepAnalysis}, with the run's configuration
+ * and machine. Data in, string out; the CLI writes the file.
  *
  * ## JSON report keys (schema version 1)
  *
@@ -39,19 +39,26 @@
  *
  * @module
  */
-import { type ExplainOptions, explainScaling, formatParameter } from "./fit.ts";
+import { finite } from "./_format_common.ts";
+import { explainScaling } from "./explain.ts";
 import type { Percentiles, StepAnalysis, SweepAnalysis } from "./stats.ts";
-import { type Align, formatSeconds, formatSpeedup, renderAsciiTable } from "./table.ts";
 
 /**
  * The JSON report's `schemaVersion`.
  *
- * @example The current version
+ * @example Every report carries it
  * ```ts
- * import { JSON_SCHEMA_VERSION } from "./formats.ts";
+ * import { analyzeSweep } from "./stats.ts";
+ * import { JSON_SCHEMA_VERSION, renderJson } from "./json.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(JSON_SCHEMA_VERSION, 1);
+ * const step = {
+ *   workers: 1, seconds: 2, jobCount: 2, startupSeconds: 0, completed: 2, failed: 0, cancelled: 0,
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ * };
+ * const machine = { cpuModel: null, cpuCount: 1, denoVersion: "2.9.6", v8Version: "15", wasmBuildHash: null };
+ * const text = renderJson({ config: {}, machine, analysis: analyzeSweep({ steps: [step] }) });
+ * assert.equal(JSON.parse(text).schemaVersion, JSON_SCHEMA_VERSION);
  * ```
  */
 export const JSON_SCHEMA_VERSION = 1;
@@ -87,9 +94,6 @@ export interface ScalingReport {
   /** When the report was made (ISO 8601); the caller supplies it so rendering stays pure. */
   generatedAt?: string;
 }
-
-/** Options for {@linkcode renderAnalysisTable} and {@linkcode renderMarkdown}. */
-export interface RenderOptions extends ExplainOptions {}
 
 /** Percentiles as written to JSON, in seconds. */
 export interface JsonPercentiles {
@@ -234,10 +238,6 @@ export interface JsonReport {
   explanation: string;
 }
 
-function finite(value: number | null | undefined): number | null {
-  return value === null || value === undefined || !Number.isFinite(value) ? null : value;
-}
-
 function jsonPercentiles(value: Percentiles | null): JsonPercentiles | null {
   return value && { p50: finite(value.p50), p95: finite(value.p95), max: finite(value.max) };
 }
@@ -310,7 +310,7 @@ function jsonFits(analysis: SweepAnalysis): { amdahl: JsonAmdahl; usl: JsonUsl }
  * @example The schema version and the steps
  * ```ts
  * import { analyzeSweep } from "./stats.ts";
- * import { buildJsonReport } from "./formats.ts";
+ * import { buildJsonReport } from "./json.ts";
  * import assert from "node:assert/strict";
  *
  * const step = (workers: number, seconds: number) => ({
@@ -354,7 +354,7 @@ export function buildJsonReport(report: ScalingReport): JsonReport {
  * @example Parse it back
  * ```ts
  * import { analyzeSweep } from "./stats.ts";
- * import { renderJson } from "./formats.ts";
+ * import { renderJson } from "./json.ts";
  * import assert from "node:assert/strict";
  *
  * const step = (workers: number, seconds: number) => ({
@@ -371,307 +371,4 @@ export function buildJsonReport(report: ScalingReport): JsonReport {
  */
 export function renderJson(report: ScalingReport): string {
   return `${JSON.stringify(buildJsonReport(report), null, 2)}\n`;
-}
-
-/** The CSV header, in column order; each name matches a JSON step key. */
-const CSV_COLUMNS = [
-  "workers",
-  "jobCount",
-  "repeats",
-  "seconds",
-  "secondsMin",
-  "secondsMax",
-  "workerRatio",
-  "speedup",
-  "efficiency",
-  "karpFlatt",
-  "waitSecondsP50",
-  "waitSecondsP95",
-  "waitSecondsMax",
-  "runSecondsP50",
-  "runSecondsP95",
-  "runSecondsMax",
-  "utilization",
-  "peakRssMiB",
-  "completed",
-  "failed",
-  "cancelled",
-] as const;
-
-function fixed(value: number | null | undefined, digits: number): string {
-  const number = finite(value);
-  return number === null ? "" : number.toFixed(digits);
-}
-
-/**
- * Renders one CSV row per step under a header whose names match the JSON step
- * keys (`waitSecondsP50` for `waitSeconds.p50`). Seconds and ratios have six
- * decimals, MiB three; an undefined figure is an empty cell; lines end in `\n`.
- *
- * @param analysis The sweep's analysis.
- * @returns The CSV text.
- *
- * @example The header and the baseline row
- * ```ts
- * import { analyzeSweep } from "./stats.ts";
- * import { renderCsv } from "./formats.ts";
- * import assert from "node:assert/strict";
- *
- * const step = {
- *   workers: 1, seconds: 2, jobCount: 2, startupSeconds: 0, completed: 2, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
- * };
- * const [header, row] = renderCsv(analyzeSweep({ steps: [step] })).split("\n");
- * assert.ok(header.startsWith("workers,jobCount,repeats,seconds,"));
- * // No Karp–Flatt for the baseline, no wait or run times without jobs: 7 empty cells.
- * assert.equal(row, `1,2,1,2.000000,2.000000,2.000000,1.000000,1.000000,1.000000${",".repeat(8)}` +
- *   "0.000000,0.000,2,0,0");
- * ```
- */
-export function renderCsv(analysis: SweepAnalysis): string {
-  const rows = analysis.steps.map((step) =>
-    [
-      String(step.workers),
-      String(step.jobCount),
-      String(step.repeats),
-      fixed(step.seconds, 6),
-      fixed(step.secondsMin, 6),
-      fixed(step.secondsMax, 6),
-      fixed(step.workerRatio, 6),
-      fixed(step.speedup, 6),
-      fixed(step.efficiency, 6),
-      fixed(step.karpFlatt, 6),
-      fixed(step.waitSeconds?.p50, 6),
-      fixed(step.waitSeconds?.p95, 6),
-      fixed(step.waitSeconds?.max, 6),
-      fixed(step.runSeconds?.p50, 6),
-      fixed(step.runSeconds?.p95, 6),
-      fixed(step.runSeconds?.max, 6),
-      fixed(step.utilization, 6),
-      fixed(step.peakRssMiB, 3),
-      String(step.completed),
-      String(step.failed),
-      String(step.cancelled),
-    ].join(",")
-  );
-  return [CSV_COLUMNS.join(","), ...rows, ""].join("\n");
-}
-
-interface Column {
-  ascii: string;
-  markdown: string;
-  align: Align;
-  cell: (step: StepAnalysis, index: number) => string;
-}
-
-function percentCell(ratio: number | null): string {
-  return ratio === null ? "n/a" : `${(ratio * 100).toFixed(1)}%`;
-}
-
-function pairCell(value: Percentiles | null): string {
-  return value === null ? "n/a" : `${value.p50.toFixed(3)}/${value.p95.toFixed(3)}`;
-}
-
-function columns(analysis: SweepAnalysis): Column[] {
-  const { steps } = analysis;
-  const repeated = steps.some((step) => step.repeats > 1);
-  const notDone = steps.some((step) => step.failed > 0 || step.cancelled > 0);
-  const all: (Column | false)[] = [
-    { ascii: "WORKERS", markdown: "Workers", align: "right", cell: (s) => String(s.workers) },
-    {
-      ascii: "SECONDS",
-      markdown: "Seconds",
-      align: "right",
-      cell: (s) => formatSeconds(s.seconds),
-    },
-    repeated && {
-      ascii: "SECONDS MIN-MAX",
-      markdown: "Min–max (s)",
-      align: "right",
-      cell: (s) => `${formatSeconds(s.secondsMin)}-${formatSeconds(s.secondsMax)}`,
-    },
-    repeated && {
-      ascii: "RUNS",
-      markdown: "Runs",
-      align: "right",
-      cell: (s) => String(s.repeats),
-    },
-    {
-      ascii: "SPEED-UP",
-      markdown: "Speed-up",
-      align: "left",
-      cell: (s, i) =>
-        i === 0 ? "(baseline)" : s.speedup === null ? "n/a" : formatSpeedup(s.speedup),
-    },
-    {
-      ascii: "EFFICIENCY",
-      markdown: "Efficiency",
-      align: "right",
-      cell: (s) => percentCell(s.efficiency),
-    },
-    {
-      ascii: "KARP-FLATT",
-      markdown: "Karp–Flatt",
-      align: "right",
-      cell: (s) => s.karpFlatt === null ? "-" : s.karpFlatt.toFixed(3),
-    },
-    {
-      ascii: "UTILISATION",
-      markdown: "Utilisation",
-      align: "right",
-      cell: (s) => percentCell(s.utilization),
-    },
-    {
-      ascii: "WAIT P50/P95",
-      markdown: "Wait p50/p95 (s)",
-      align: "right",
-      cell: (s) => pairCell(s.waitSeconds),
-    },
-    {
-      ascii: "RUN P50/P95",
-      markdown: "Run p50/p95 (s)",
-      align: "right",
-      cell: (s) => pairCell(s.runSeconds),
-    },
-    {
-      ascii: "PEAK RSS MIB",
-      markdown: "Peak RSS (MiB)",
-      align: "right",
-      cell: (s) => s.peakRssMiB.toFixed(1),
-    },
-    notDone &&
-    { ascii: "FAILED", markdown: "Failed", align: "right", cell: (s) => String(s.failed) },
-    notDone && {
-      ascii: "CANCELLED",
-      markdown: "Cancelled",
-      align: "right",
-      cell: (s) => String(s.cancelled),
-    },
-  ];
-  return all.filter((column): column is Column => column !== false);
-}
-
-function speedupText(speedup: number): string {
-  return Number.isFinite(speedup) && speedup > 0 ? formatSpeedup(speedup) : "n/a";
-}
-
-/**
- * The fit and recommendation lines shared by the table and Markdown outputs.
- *
- * @param analysis The sweep's analysis.
- * @returns Three lines: Amdahl, USL, recommendation (no bullets, no newline).
- *
- * @example A fit that could not be made says why
- * ```ts
- * import { analyzeSweep } from "./stats.ts";
- * import { describeFits } from "./formats.ts";
- * import assert from "node:assert/strict";
- *
- * const step = {
- *   workers: 1, seconds: 2, jobCount: 2, startupSeconds: 0, completed: 2, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
- * };
- * const [amdahl] = describeFits(analyzeSweep({ steps: [step] }));
- * assert.equal(amdahl, "Amdahl: not fitted (needs speed-ups at 2 or more worker counts, received 1)");
- * ```
- */
-export function describeFits(analysis: SweepAnalysis): [string, string, string] {
-  const { amdahl, usl, recommendation } = analysis;
-  const amdahlLine = amdahl.ok
-    ? `Amdahl: s=${formatParameter(amdahl.serialFraction)} (R² ${
-      amdahl.rSquared.toFixed(3)
-    }), speed-up limit ${
-      amdahl.speedupLimit === null ? "none" : speedupText(amdahl.speedupLimit)
-    }, predicted ${speedupText(amdahl.predicted.speedup)} at ${amdahl.predicted.workers} workers`
-    : `Amdahl: not fitted (${amdahl.reason})`;
-  const uslLine = usl.ok
-    ? `USL: σ=${formatParameter(usl.sigma)} κ=${formatParameter(usl.kappa)} (R² ${
-      usl.rSquared.toFixed(3)
-    }), ${
-      usl.peakWorkers === null
-        ? "no peak"
-        : `peak near ${
-          usl.peakWorkers < 100 ? usl.peakWorkers.toFixed(1) : Math.round(usl.peakWorkers)
-        } workers`
-    }, predicted ${speedupText(usl.predicted.speedup)} at ${usl.predicted.workers} workers`
-    : `USL: not fitted (${usl.reason})`;
-  const recommendationLine = `Recommendation: ${recommendation.workers} ${
-    recommendation.workers === 1 ? "worker" : "workers"
-  } (${recommendation.reason})`;
-  return [amdahlLine, uslLine, recommendationLine];
-}
-
-/**
- * Renders the analysis as an ASCII table (WORKERS | SECONDS | SPEED-UP |
- * EFFICIENCY | KARP-FLATT | UTILISATION | WAIT P50/P95 | RUN P50/P95 | PEAK RSS
- * MIB; SECONDS MIN-MAX and RUNS with repeats; FAILED and CANCELLED when any
- * job did not finish), then the fit lines, the recommendation and the sentence
- * from {@linkcode explainScaling}.
- *
- * @param analysis The sweep's analysis.
- * @param options The machine's logical CPU count, for the sentence.
- * @returns The text, ending in a newline.
- *
- * @example Near-linear scaling
- * ```ts
- * import { analyzeSweep } from "./stats.ts";
- * import { renderAnalysisTable } from "./formats.ts";
- * import assert from "node:assert/strict";
- *
- * const step = (workers: number, seconds: number) => ({
- *   workers, seconds, jobCount: 8, startupSeconds: 0, completed: 8, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
- * });
- * const text = renderAnalysisTable(analyzeSweep({ steps: [step(1, 8), step(2, 4), step(4, 2)] }));
- * assert.match(text, /^\| WORKERS \| SECONDS +\| SPEED-UP +\| EFFICIENCY \|/m);
- * assert.match(text, /Scaling is near-linear up to 4 workers \(efficiency 100%\)\.\n$/);
- * ```
- */
-export function renderAnalysisTable(analysis: SweepAnalysis, options: RenderOptions = {}): string {
-  const cols = columns(analysis);
-  const table = renderAsciiTable(
-    cols.map((column) => column.ascii),
-    analysis.steps.map((step, i) => cols.map((column) => column.cell(step, i))),
-    cols.map((column) => column.align),
-  );
-  return `${table}${describeFits(analysis).join("\n")}\n${explainScaling(analysis, options)}\n`;
-}
-
-/**
- * Renders the analysis as Markdown: a table with the same columns as
- * {@linkcode renderAnalysisTable}, a bullet list of the fits and the
- * recommendation, then the sentence from {@linkcode explainScaling}.
- *
- * @param analysis The sweep's analysis.
- * @param options The machine's logical CPU count, for the sentence.
- * @returns The Markdown text, ending in a newline.
- *
- * @example The table header
- * ```ts
- * import { analyzeSweep } from "./stats.ts";
- * import { renderMarkdown } from "./formats.ts";
- * import assert from "node:assert/strict";
- *
- * const step = (workers: number, seconds: number) => ({
- *   workers, seconds, jobCount: 8, startupSeconds: 0, completed: 8, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
- * });
- * const markdown = renderMarkdown(analyzeSweep({ steps: [step(1, 8), step(2, 4)] }));
- * assert.ok(markdown.startsWith("| Workers | Seconds | Speed-up |"));
- * assert.match(markdown, /^- Recommendation: 2 workers/m);
- * ```
- */
-export function renderMarkdown(analysis: SweepAnalysis, options: RenderOptions = {}): string {
-  const cols = columns(analysis);
-  const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
-  return [
-    row(cols.map((column) => column.markdown)),
-    row(cols.map((column) => column.align === "left" ? ":---" : "---:")),
-    ...analysis.steps.map((step, i) => row(cols.map((column) => column.cell(step, i)))),
-    "",
-    ...describeFits(analysis).map((line) => `- ${line}`),
-    "",
-    explainScaling(analysis, options),
-    "",
-  ].join("\n");
 }

@@ -1,15 +1,10 @@
 /**
  * A "top" view of V8 CPU profiles, like `go tool pprof top`: flat and
  * cumulative time per function, summed over several profiles (one per worker,
- * and the main thread if the caller passes it). Data in, string out; the
- * CLI captures the profiles and writes the files.
- *
- * The input is the Chrome DevTools Protocol `Profiler.Profile` object that
- * `Profiler.stop` returns and that `.cpuprofile` files hold: `nodes` (a call
- * tree, each node a `callFrame` and the ids of its `children`), `samples` (the
- * node id on top of the stack at each sample), `timeDeltas` (microseconds from
- * the previous sample, the first from `startTime`), `startTime` and `endTime`
- * (microseconds).
+ * and the main thread if the caller passes it). Data in, figures out;
+ * `profile_render.ts` draws the table, the CLI captures the profiles and
+ * writes the files. The input is a {@linkcode CpuProfile} (see
+ * `profile_validate.ts`).
  *
  * Definitions:
  * - **Sample time.** A sample lasts until the next sample is taken, so sample
@@ -39,50 +34,7 @@
  *
  * @module
  */
-import { renderAsciiTable } from "./table.ts";
-
-/** Where a profiled function lives, as V8 reports it (`Runtime.CallFrame`). */
-export interface CpuProfileCallFrame {
-  /** The function's name; empty for anonymous functions and top-level code. */
-  functionName: string;
-  /** The script's id in the profiled isolate; unused, ids differ between workers. */
-  scriptId?: string;
-  /** The script's URL; `wasm://wasm/<hash>` for WASM, empty for native and meta frames. */
-  url: string;
-  /** The function's start line, 0-based; -1 when unknown (0 for WASM). */
-  lineNumber: number;
-  /** The function's start column, 0-based; -1 when unknown (the byte offset for WASM). */
-  columnNumber: number;
-}
-
-/** One node of the profile's call tree (`Profiler.ProfileNode`). */
-export interface CpuProfileNode {
-  /** The node's id, unique in its profile. */
-  id: number;
-  /** The function of this stack frame. */
-  callFrame: CpuProfileCallFrame;
-  /** V8's own sample count for the node; unused, the `samples` array is the truth. */
-  hitCount?: number;
-  /** The ids of the nodes this function called. */
-  children?: number[];
-}
-
-/**
- * The part of a V8 CPU profile (`Profiler.Profile`, a `.cpuprofile` file)
- * that this module reads. Other keys are allowed and ignored.
- */
-export interface CpuProfile {
-  /** The call tree, `(root)` first in V8's output. */
-  nodes: CpuProfileNode[];
-  /** When profiling started, in microseconds on V8's monotonic clock. */
-  startTime: number;
-  /** When profiling stopped, in microseconds on the same clock. */
-  endTime: number;
-  /** The id of the node on top of the stack at each sample. */
-  samples: number[];
-  /** Microseconds from the previous sample to each sample, the first from `startTime`. */
-  timeDeltas: number[];
-}
+import type { CpuProfile, CpuProfileCallFrame } from "./profile_validate.ts";
 
 /** A function as the top table groups it. */
 export interface ProfileFunction {
@@ -152,170 +104,9 @@ export interface ProfileSummary {
   gcMicros: number;
 }
 
-/** Options for {@linkcode renderProfileTop}. */
-export interface RenderProfileTopOptions {
-  /** A line printed above the header, e.g. `CPU profile, 4 workers`; none when omitted. */
-  title?: string;
-  /**
-   * The total sampled time the percentages are relative to, in microseconds;
-   * when omitted, worked back from an entry's `cumMicros` and `cumPercent`.
-   */
-  totalMicros?: number;
-  /** How many functions there were before `limit`; default `entries.length`. */
-  functionCount?: number;
-  /** How many profiles were summed; the header names it when given. */
-  profileCount?: number;
-}
-
 const ROOT = "(root)";
 const IDLE = "(idle)";
 const GC = "(garbage collector)";
-const MICROS_PER_MS = 1000;
-
-function fail(detail: string): never {
-  throw new TypeError(`Cannot read CPU profile: ${detail}`);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return `"${value}"`;
-  if (typeof value === "object") return "an object";
-  return String(value);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function checkNumber(value: unknown, where: string, integer = false): void {
-  const ok = typeof value === "number" && Number.isFinite(value) &&
-    (!integer || Number.isInteger(value));
-  if (!ok) {
-    fail(
-      `${where} must be ${integer ? "an integer" : "a finite number"}, received ${describe(value)}`,
-    );
-  }
-}
-
-function checkString(value: unknown, where: string): void {
-  if (typeof value !== "string") fail(`${where} must be a string, received ${describe(value)}`);
-}
-
-function checkArray(value: unknown, where: string): unknown[] {
-  if (!Array.isArray(value)) {
-    fail(
-      value === undefined
-        ? `"${where}" is missing`
-        : `"${where}" must be an array, received ${describe(value)}`,
-    );
-  }
-  return value;
-}
-
-function checkNode(node: unknown, i: number): void {
-  const where = `nodes[${i}]`;
-  if (!isRecord(node)) fail(`${where} must be an object, received ${describe(node)}`);
-  checkNumber(node.id, `${where}.id`, true);
-  const frame = node.callFrame;
-  if (!isRecord(frame)) fail(`${where}.callFrame must be an object, received ${describe(frame)}`);
-  checkString(frame.functionName, `${where}.callFrame.functionName`);
-  checkString(frame.url, `${where}.callFrame.url`);
-  checkNumber(frame.lineNumber, `${where}.callFrame.lineNumber`, true);
-  checkNumber(frame.columnNumber, `${where}.callFrame.columnNumber`, true);
-  if (frame.scriptId !== undefined) checkString(frame.scriptId, `${where}.callFrame.scriptId`);
-  if (node.hitCount !== undefined) checkNumber(node.hitCount, `${where}.hitCount`, true);
-  if (node.children !== undefined) {
-    checkArray(node.children, `${where}.children`).forEach((child, j) =>
-      checkNumber(child, `${where}.children[${j}]`, true)
-    );
-  }
-}
-
-/** Checks that the nodes form a forest: children exist, one parent each, no cycles. */
-function checkTree(nodes: readonly CpuProfileNode[]): void {
-  const ids = new Set<number>();
-  for (const node of nodes) {
-    if (ids.has(node.id)) fail(`node id ${node.id} is used more than once`);
-    ids.add(node.id);
-  }
-  const parentOf = new Map<number, number>();
-  for (const node of nodes) {
-    for (const child of node.children ?? []) {
-      if (!ids.has(child)) fail(`node ${node.id} lists unknown child id ${child}`);
-      if (parentOf.has(child)) fail(`node ${child} has more than one parent`);
-      parentOf.set(child, node.id);
-    }
-  }
-  const byId = new Map(nodes.map((node) => [node.id, node]));
-  const pending = nodes.filter((node) => !parentOf.has(node.id));
-  let reached = 0;
-  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
-    reached++;
-    for (const child of node.children ?? []) pending.push(byId.get(child)!);
-  }
-  if (reached !== nodes.length) fail("the call tree has a cycle");
-}
-
-/**
- * Checks that a value has the shape of a V8 CPU profile (a `.cpuprofile`
- * file's JSON, or what `Profiler.stop` returns) and returns it typed. Only
- * the keys {@linkcode CpuProfile} names are checked; others pass through.
- *
- * @param value Parsed JSON, or the `profile` that `Profiler.stop` returned.
- * @returns The same value, typed as a {@linkcode CpuProfile}.
- * @throws {TypeError} `Cannot read CPU profile: …` when a key is missing or
- * of the wrong type, node ids repeat, a child or a sample names an unknown
- * node, the nodes do not form a tree, `samples` and `timeDeltas` differ in
- * length, or `endTime` is not after `startTime`.
- *
- * @example Accept a profile, reject a sample of an unknown node
- * ```ts
- * import { validateCpuProfile } from "./profile.ts";
- * import assert from "node:assert/strict";
- *
- * const frame = { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 };
- * const profile = {
- *   nodes: [{ id: 1, callFrame: frame }],
- *   startTime: 0,
- *   endTime: 100,
- *   samples: [1],
- *   timeDeltas: [10],
- * };
- * assert.equal(validateCpuProfile(profile), profile);
- * assert.throws(
- *   () => validateCpuProfile({ ...profile, samples: [7] }),
- *   new TypeError("Cannot read CPU profile: samples[0] references unknown node id 7"),
- * );
- * ```
- */
-export function validateCpuProfile(value: unknown): CpuProfile {
-  if (!isRecord(value)) fail(`expected an object, received ${describe(value)}`);
-  const nodes = checkArray(value.nodes, "nodes");
-  if (nodes.length === 0) fail(`"nodes" is empty: a profile has at least its (root) node`);
-  nodes.forEach(checkNode);
-  checkTree(nodes as CpuProfileNode[]);
-  const samples = checkArray(value.samples, "samples");
-  const timeDeltas = checkArray(value.timeDeltas, "timeDeltas");
-  if (samples.length !== timeDeltas.length) {
-    fail(
-      `"samples" and "timeDeltas" must have the same length, received ${samples.length} and ${timeDeltas.length}`,
-    );
-  }
-  const ids = new Set((nodes as CpuProfileNode[]).map((node) => node.id));
-  samples.forEach((sample, i) => {
-    checkNumber(sample, `samples[${i}]`, true);
-    if (!ids.has(sample as number)) fail(`samples[${i}] references unknown node id ${sample}`);
-  });
-  timeDeltas.forEach((delta, i) => checkNumber(delta, `timeDeltas[${i}]`));
-  checkNumber(value.startTime, "startTime");
-  checkNumber(value.endTime, "endTime");
-  const durationMicros = (value.endTime as number) - (value.startTime as number);
-  if (durationMicros <= 0) {
-    fail(`the duration must be positive, received endTime − startTime = ${durationMicros} µs`);
-  }
-  return value as unknown as CpuProfile;
-}
 
 /**
  * Each sample's time in microseconds: until the next sample by timestamp, the
@@ -393,7 +184,8 @@ function percentOf(micros: number, totalMicros: number): number {
  *
  * @example Two workers, each mostly in `piStep`
  * ```ts
- * import { analyzeProfiles, type CpuProfile } from "./profile.ts";
+ * import { analyzeProfiles } from "./profile_top.ts";
+ * import type { CpuProfile } from "./profile_validate.ts";
  * import assert from "node:assert/strict";
  *
  * const frame = (functionName: string, url = "") => ({
@@ -515,7 +307,8 @@ export function analyzeProfiles(
  *
  * @example Recursion counts once in cum
  * ```ts
- * import { type CpuProfile, profileTop } from "./profile.ts";
+ * import { profileTop } from "./profile_top.ts";
+ * import type { CpuProfile } from "./profile_validate.ts";
  * import assert from "node:assert/strict";
  *
  * const fib = { functionName: "fib", url: "file:///fib.ts", lineNumber: 2, columnNumber: 0 };
@@ -544,85 +337,6 @@ export function profileTop(
   return analyzeProfiles(profiles, options).entries;
 }
 
-function formatMs(micros: number): string {
-  return `${(micros / MICROS_PER_MS).toFixed(2)}ms`;
-}
-
-function formatPercent(percent: number): string {
-  return `${percent.toFixed(2)}%`;
-}
-
-/** The total an entry's percentages imply: cum is > 0 for every entry of a non-empty total. */
-function totalFromEntries(entries: readonly TopEntry[]): number {
-  const entry = entries.find((e) => e.cumPercent > 0);
-  return entry === undefined ? 0 : (100 * entry.cumMicros) / entry.cumPercent;
-}
-
-/**
- * Renders top entries as pprof's `flat flat% sum% cum cum%` table: FLAT |
- * FLAT% | SUM% | CUM | CUM% | FUNCTION, times in milliseconds with two
- * decimals, after a line `Showing top N of M functions, total sampled T ms
- * across K profiles` (and the title, when given, above it).
- *
- * @param entries Entries from {@linkcode profileTop} or {@linkcode analyzeProfiles}.
- * @param options The title, the total, and the counts for the header line;
- * an {@linkcode analyzeProfiles} result can be spread in. Options may be
- * `{}` (the total is then worked back from the entries' percentages), but
- * only {@linkcode analyzeProfiles} knows M, the functions before the limit.
- * @returns The lines, ending in a newline.
- *
- * @example One function
- * ```ts
- * import { renderProfileTop } from "./profile.ts";
- * import assert from "node:assert/strict";
- *
- * const entry = {
- *   functionName: "piStep", url: "wasm://wasm/ab12", lineNumber: 0, columnNumber: 40,
- *   label: "piStep wasm://wasm/ab12:1:41",
- *   flatMicros: 600, flatPercent: 75, sumPercent: 75, cumMicros: 600, cumPercent: 75,
- * };
- * assert.equal(
- *   renderProfileTop([entry], { title: "2 workers", totalMicros: 800, functionCount: 2, profileCount: 2 }),
- *   [
- *     "2 workers",
- *     "Showing top 1 of 2 functions, total sampled 0.80 ms across 2 profiles",
- *     "+--------+--------+--------+--------+--------+------------------------------+",
- *     "| FLAT   | FLAT%  | SUM%   | CUM    | CUM%   | FUNCTION                     |",
- *     "+--------+--------+--------+--------+--------+------------------------------+",
- *     "| 0.60ms | 75.00% | 75.00% | 0.60ms | 75.00% | piStep wasm://wasm/ab12:1:41 |",
- *     "+--------+--------+--------+--------+--------+------------------------------+",
- *     "",
- *   ].join("\n"),
- * );
- * ```
- */
-export function renderProfileTop(
-  entries: readonly TopEntry[],
-  options: RenderProfileTopOptions = {},
-): string {
-  const { title, functionCount = entries.length, profileCount } = options;
-  const totalMicros = options.totalMicros ?? totalFromEntries(entries);
-  const across = profileCount === undefined
-    ? ""
-    : ` across ${profileCount} profile${profileCount === 1 ? "" : "s"}`;
-  const header = `Showing top ${entries.length} of ${functionCount} functions, total sampled ${
-    (totalMicros / MICROS_PER_MS).toFixed(2)
-  } ms${across}`;
-  const table = renderAsciiTable(
-    ["FLAT", "FLAT%", "SUM%", "CUM", "CUM%", "FUNCTION"],
-    entries.map((entry) => [
-      formatMs(entry.flatMicros),
-      formatPercent(entry.flatPercent),
-      formatPercent(entry.sumPercent),
-      formatMs(entry.cumMicros),
-      formatPercent(entry.cumPercent),
-      entry.label,
-    ]),
-    ["right", "right", "right", "right", "right", "left"],
-  );
-  return `${title === undefined ? "" : `${title}\n`}${header}\n${table}`;
-}
-
 /**
  * Quick figures for one profile: its duration, sample count, the time the
  * samples cover, and how much of it was idle or garbage collection.
@@ -632,7 +346,7 @@ export function renderProfileTop(
  *
  * @example A worker that was idle half the time
  * ```ts
- * import { profileSummary } from "./profile.ts";
+ * import { profileSummary } from "./profile_top.ts";
  * import assert from "node:assert/strict";
  *
  * const meta = (functionName: string) => ({ functionName, url: "", lineNumber: -1, columnNumber: -1 });

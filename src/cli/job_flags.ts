@@ -1,0 +1,61 @@
+/**
+ * The custom job module's flags: repeatable, with no keys in the environment or
+ * `.env`: its input (`--job-arg`) and what its workers may touch (`--job-allow-*`).
+ *
+ * @module
+ */
+import { ConfigError } from "../errors.ts";
+import type { JobPermissions } from "../jobs/job.ts";
+
+/** Flags that may repeat and have no key: input and permissions for custom job modules. */
+export const LIST_FLAGS = {
+  "--job-arg": "key=value passed to a custom job module's default export (repeatable)",
+  "--job-allow-read": "a path a custom job may read (repeatable; default none)",
+  "--job-allow-write": "a path a custom job may write (repeatable; default none)",
+  "--job-allow-net": "a host a custom job may reach (repeatable; default none)",
+  "--job-allow-env": "an environment variable a custom job may read (repeatable; default none)",
+} as const;
+export type ListFlag = keyof typeof LIST_FLAGS;
+
+/**
+ * Parses the `--job-arg key=value` pairs into a custom module's input.
+ *
+ * @param pairs The flag values, in order; a later key wins.
+ * @returns The input object.
+ * @throws {ConfigError} For a pair without a key or `=`.
+ */
+export function parseJobArgs(pairs: readonly string[]): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf("=");
+    if (equals < 1) {
+      throw new ConfigError(
+        `Cannot read settings: --job-arg must be key=value, received "${pair}"`,
+      );
+    }
+    args[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return args;
+}
+
+/**
+ * Collects the `--job-allow-*` values (repeatable, comma-separated) into permissions.
+ *
+ * @param lists The values of each flag.
+ * @returns Only the kinds of access that were granted.
+ */
+export function parseJobPermissions(lists: Map<ListFlag, string[]>): JobPermissions {
+  const split = (flag: ListFlag) =>
+    (lists.get(flag) ?? []).flatMap((value) => value.split(",")).map((v) => v.trim())
+      .filter(Boolean);
+  const permissions: JobPermissions = {};
+  const read = split("--job-allow-read");
+  const write = split("--job-allow-write");
+  const net = split("--job-allow-net");
+  const env = split("--job-allow-env");
+  if (read.length) permissions.read = read;
+  if (write.length) permissions.write = write;
+  if (net.length) permissions.net = net;
+  if (env.length) permissions.env = env;
+  return permissions;
+}

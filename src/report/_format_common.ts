@@ -1,0 +1,116 @@
+/**
+ * What the text formats share: non-finite numbers as `null`, and the step
+ * columns of the ASCII table and the Markdown table.
+ *
+ * @module
+ */
+import type { Percentiles, StepAnalysis, SweepAnalysis } from "./stats.ts";
+import { type Align, formatSeconds, formatSpeedup } from "./table.ts";
+
+/** `value`, or `null` when it is missing or not finite (JSON has no NaN or Infinity). */
+export function finite(value: number | null | undefined): number | null {
+  return value === null || value === undefined || !Number.isFinite(value) ? null : value;
+}
+
+/** One step column: its ASCII and Markdown headers, alignment and cell text. */
+export interface Column {
+  /** The ASCII table's header. */
+  ascii: string;
+  /** The Markdown table's header. */
+  markdown: string;
+  /** How the column's cells line up. */
+  align: Align;
+  /** The cell text for a step and its index (0 is the baseline). */
+  cell: (step: StepAnalysis, index: number) => string;
+}
+
+function percentCell(ratio: number | null): string {
+  return ratio === null ? "n/a" : `${(ratio * 100).toFixed(1)}%`;
+}
+
+function pairCell(value: Percentiles | null): string {
+  return value === null ? "n/a" : `${value.p50.toFixed(3)}/${value.p95.toFixed(3)}`;
+}
+
+/**
+ * The step columns for this analysis: min–max and runs only with repeats,
+ * failed and cancelled only when some job did not finish.
+ */
+export function columns(analysis: SweepAnalysis): Column[] {
+  const { steps } = analysis;
+  const repeated = steps.some((step) => step.repeats > 1);
+  const notDone = steps.some((step) => step.failed > 0 || step.cancelled > 0);
+  const all: (Column | false)[] = [
+    { ascii: "WORKERS", markdown: "Workers", align: "right", cell: (s) => String(s.workers) },
+    {
+      ascii: "SECONDS",
+      markdown: "Seconds",
+      align: "right",
+      cell: (s) => formatSeconds(s.seconds),
+    },
+    repeated && {
+      ascii: "SECONDS MIN-MAX",
+      markdown: "Min–max (s)",
+      align: "right",
+      cell: (s) => `${formatSeconds(s.secondsMin)}-${formatSeconds(s.secondsMax)}`,
+    },
+    repeated && {
+      ascii: "RUNS",
+      markdown: "Runs",
+      align: "right",
+      cell: (s) => String(s.repeats),
+    },
+    {
+      ascii: "SPEED-UP",
+      markdown: "Speed-up",
+      align: "left",
+      cell: (s, i) =>
+        i === 0 ? "(baseline)" : s.speedup === null ? "n/a" : formatSpeedup(s.speedup),
+    },
+    {
+      ascii: "EFFICIENCY",
+      markdown: "Efficiency",
+      align: "right",
+      cell: (s) => percentCell(s.efficiency),
+    },
+    {
+      ascii: "KARP-FLATT",
+      markdown: "Karp–Flatt",
+      align: "right",
+      cell: (s) => s.karpFlatt === null ? "-" : s.karpFlatt.toFixed(3),
+    },
+    {
+      ascii: "UTILISATION",
+      markdown: "Utilisation",
+      align: "right",
+      cell: (s) => percentCell(s.utilization),
+    },
+    {
+      ascii: "WAIT P50/P95",
+      markdown: "Wait p50/p95 (s)",
+      align: "right",
+      cell: (s) => pairCell(s.waitSeconds),
+    },
+    {
+      ascii: "RUN P50/P95",
+      markdown: "Run p50/p95 (s)",
+      align: "right",
+      cell: (s) => pairCell(s.runSeconds),
+    },
+    {
+      ascii: "PEAK RSS MIB",
+      markdown: "Peak RSS (MiB)",
+      align: "right",
+      cell: (s) => s.peakRssMiB.toFixed(1),
+    },
+    notDone &&
+    { ascii: "FAILED", markdown: "Failed", align: "right", cell: (s) => String(s.failed) },
+    notDone && {
+      ascii: "CANCELLED",
+      markdown: "Cancelled",
+      align: "right",
+      cell: (s) => String(s.cancelled),
+    },
+  ];
+  return all.filter((column): column is Column => column !== false);
+}

@@ -1,0 +1,78 @@
+/**
+ * The analysis and rendering of a sweep's steps, published as
+ * `@deno-channels/core/report`: statistics per step, Amdahl and USL fits, a
+ * recommendation in words, and one renderer per output format. Everything here
+ * is pure: it takes steps and returns values or strings.
+ *
+ * ```ts
+ * import { analyzeSweep, renderAnalysisTable } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const step = (workers: number, seconds: number) => ({
+ *   workers, seconds, jobCount: 4, completed: 4, failed: 0, cancelled: 0,
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ * });
+ * const analysis = analyzeSweep({ steps: [step(1, 4), step(2, 2)] });
+ * assert.equal(analysis.steps[1].speedup, 2);
+ * assert.match(renderAnalysisTable(analysis), /EFFICIENCY/);
+ * ```
+ *
+ * @module
+ */
+export { renderAnalysisTable, type RenderOptions } from "./analysis_table.ts";
+export { type ChartOptions, renderChartSvg } from "./chart.ts";
+export { renderCsv } from "./csv.ts";
+export { type ExplainOptions, explainScaling } from "./explain.ts";
+export {
+  type AmdahlFit,
+  fitAmdahl,
+  type FitFailure,
+  type FitOptions,
+  fitUsl,
+  type Prediction,
+  type UslFit,
+} from "./fit.ts";
+export {
+  buildJsonReport,
+  JSON_SCHEMA_VERSION,
+  type JsonAmdahl,
+  type JsonFitFailure,
+  type JsonPercentiles,
+  type JsonPrediction,
+  type JsonReport,
+  type JsonStep,
+  type JsonUsl,
+  type MachineInfo,
+  renderJson,
+  type ScalingReport,
+} from "./json.ts";
+export { renderMarkdown } from "./markdown.ts";
+export { amdahlSpeedup, type ScalingPoint, uslSpeedup } from "./models.ts";
+export { renderProfileTop, type RenderProfileTopOptions } from "./profile_render.ts";
+export {
+  analyzeProfiles,
+  type ProfileFunction,
+  type ProfileSummary,
+  type ProfileTop,
+  type ProfileTopOptions,
+  type TopEntry,
+} from "./profile_top.ts";
+export {
+  type CpuProfile,
+  type CpuProfileCallFrame,
+  type CpuProfileNode,
+  validateCpuProfile,
+} from "./profile_validate.ts";
+export { RECOMMEND_SHARE, type Recommendation, recommendWorkers } from "./recommend.ts";
+export {
+  analyzeSweep,
+  combineRepeats,
+  type Percentiles,
+  type RepeatedStep,
+  type RepeatInfo,
+  type Spread,
+  type StepAnalysis,
+  type StepInput,
+  type SweepAnalysis,
+} from "./stats.ts";
+export { renderPiTable, renderSummaryTable, type SummaryRow } from "./table.ts";

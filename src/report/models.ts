@@ -1,0 +1,130 @@
+/**
+ * The scaling models as functions: Amdahl's law and the Universal Scalability
+ * Law (USL) speed-ups, and the least-squares and R² measures a fit is judged by.
+ *
+ * Every speed-up here is relative to a baseline step with `baselineWorkers`
+ * workers (the sweep's first step), so a sweep that starts at 2 workers is
+ * modelled as such rather than pretending its first step had 1 worker.
+ *
+ * @module
+ */
+
+/** A measured point: a worker count and its speed-up over the baseline step. */
+export interface ScalingPoint {
+  /** Workers in the step. */
+  workers: number;
+  /** Baseline seconds divided by this step's seconds. */
+  speedup: number;
+}
+
+/**
+ * Amdahl's law: the speed-up at `workers` relative to `baselineWorkers`.
+ *
+ * @param workers Workers in the step.
+ * @param serialFraction `s`, the serial share of the baseline step's time.
+ * @param baselineWorkers Workers in the baseline step; default 1.
+ * @returns `1 / (s + (1 − s) / p)` with `p = workers / baselineWorkers`.
+ *
+ * @example A tenth serial caps the speed-up below 10
+ * ```ts
+ * import { amdahlSpeedup } from "./models.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(amdahlSpeedup(4, 0), 4);
+ * assert.ok(Math.abs(amdahlSpeedup(10, 0.1) - 1 / 0.19) < 1e-12);
+ * ```
+ */
+export function amdahlSpeedup(
+  workers: number,
+  serialFraction: number,
+  baselineWorkers = 1,
+): number {
+  const ratio = workers / baselineWorkers;
+  return 1 / (serialFraction + (1 - serialFraction) / ratio);
+}
+
+function uslCapacity(workers: number, sigma: number, kappa: number): number {
+  return workers / (1 + sigma * (workers - 1) + kappa * workers * (workers - 1));
+}
+
+/**
+ * The Universal Scalability Law: the speed-up at `workers` relative to
+ * `baselineWorkers`, `C(N) / C(baselineWorkers)`.
+ *
+ * @param workers Workers in the step.
+ * @param sigma `σ`, contention.
+ * @param kappa `κ`, coherency.
+ * @param baselineWorkers Workers in the baseline step; default 1.
+ * @returns The modelled speed-up.
+ *
+ * @example Linear without costs, slower than linear with them
+ * ```ts
+ * import { uslSpeedup } from "./models.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(uslSpeedup(8, 0, 0), 8);
+ * assert.equal(uslSpeedup(2, 0.5, 0), 2 / 1.5);
+ * ```
+ */
+export function uslSpeedup(
+  workers: number,
+  sigma: number,
+  kappa: number,
+  baselineWorkers = 1,
+): number {
+  return uslCapacity(workers, sigma, kappa) / uslCapacity(baselineWorkers, sigma, kappa);
+}
+
+/**
+ * The coefficient of determination, `1 − SSres / SStot`. When every observed
+ * value is the same (SStot = 0) it is 1 for an exact fit and 0 otherwise, so
+ * it is never NaN.
+ *
+ * @param observed Measured values.
+ * @param predicted The model's values at the same points.
+ * @returns R², at most 1 (negative when the model is worse than the mean).
+ *
+ * @example A perfect and an imperfect fit
+ * ```ts
+ * import { rSquared } from "./models.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(rSquared([1, 2, 3], [1, 2, 3]), 1);
+ * assert.equal(rSquared([1, 2, 3], [2, 2, 2]), 0);
+ * ```
+ */
+export function rSquared(observed: readonly number[], predicted: readonly number[]): number {
+  const mean = observed.reduce((sum, y) => sum + y, 0) / observed.length;
+  let residual = 0;
+  let total = 0;
+  observed.forEach((y, i) => {
+    residual += (y - predicted[i]) ** 2;
+    total += (y - mean) ** 2;
+  });
+  if (total === 0) return residual === 0 ? 1 : 0;
+  return 1 - residual / total;
+}
+
+/**
+ * The sum of squared differences between measured speed-ups and a model's,
+ * the loss every fit here minimises.
+ *
+ * @param points Measured (workers, speed-up) pairs.
+ * @param model The model's speed-up at a worker count.
+ * @returns `Σ (speedup − model(workers))²`, 0 for a perfect fit.
+ *
+ * @example Amdahl with no serial part against linear points
+ * ```ts
+ * import { amdahlSpeedup, sumOfSquares } from "./models.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const points = [{ workers: 1, speedup: 1 }, { workers: 2, speedup: 1.5 }];
+ * assert.equal(sumOfSquares(points, (workers) => amdahlSpeedup(workers, 0)), 0.25);
+ * ```
+ */
+export function sumOfSquares(
+  points: readonly ScalingPoint[],
+  model: (workers: number) => number,
+): number {
+  return points.reduce((sum, point) => sum + (point.speedup - model(point.workers)) ** 2, 0);
+}

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url);
+const SRC = new URL("src/", ROOT);
+const MAX_SRC_LINES = 450;
+// The entry points every module is reachable from: the library, the CLI and the worker.
+const ENTRIES = ["mod.ts", "src/report/mod.ts", "src/cli/main.ts", "src/pool/worker_entry.ts"];
+
+/** Local module URL -> the local modules it imports (type-only imports included). */
+async function importGraph(): Promise<Map<string, string[]>> {
+  const graph = new Map<string, string[]>();
+  for (const entry of ENTRIES) {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", new URL(entry, ROOT).href],
+      stderr: "inherit",
+    }).output();
+    const info: {
+      modules: {
+        specifier: string;
+        dependencies?: { code?: { specifier?: string }; type?: { specifier?: string } }[];
+      }[];
+    } = JSON.parse(new TextDecoder().decode(output.stdout));
+    for (const module of info.modules) {
+      if (!module.specifier.startsWith(ROOT.href)) continue;
+      const deps = (module.dependencies ?? []).flatMap((
+        d,
+      ) => [d.code?.specifier, d.type?.specifier])
+        .filter((s): s is string => s?.startsWith(ROOT.href) ?? false);
+      graph.set(module.specifier, [...new Set(deps)]);
+    }
+  }
+  return graph;
+}
+
+async function sourceFiles(dir: URL): Promise<URL[]> {
+  const files: URL[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
+    if (entry.isDirectory) files.push(...await sourceFiles(url));
+    else if (entry.name.endsWith(".ts")) files.push(url);
+  }
+  return files;
+}
+
+const relative = (specifier: string) => specifier.slice(ROOT.href.length);
+
+Deno.test("the source tree has no import cycle", async () => {
+  const graph = await importGraph();
+  const cycles: string[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const path: string[] = [];
+  const visit = (module: string) => {
+    state.set(module, "visiting");
+    path.push(module);
+    for (const dep of graph.get(module) ?? []) {
+      if (state.get(dep) === "visiting") {
+        cycles.push([...path.slice(path.indexOf(dep)), dep].map(relative).join(" -> "));
+      } else if (!state.has(dep)) visit(dep);
+    }
+    path.pop();
+    state.set(module, "done");
+  };
+  for (const module of graph.keys()) if (!state.has(module)) visit(module);
+  assert.ok(graph.size > 30, `the graph was read (${graph.size} modules)`);
+  assert.deepEqual(cycles, []);
+});
+
+Deno.test("no library file imports the CLI", async () => {
+  const graph = await importGraph();
+  const cli = new URL("cli/", SRC).href;
+  const offenders = [...graph].filter(([module]) => !module.startsWith(cli))
+    .flatMap(([module, deps]) =>
+      deps.filter((dep) => dep.startsWith(cli)).map((dep) =>
+        `${relative(module)} -> ${relative(dep)}`
+      )
+    )
+    // mod.ts starts the CLI only under import.meta.main, by a dynamic import.
+    .filter((edge) => edge !== "mod.ts -> src/cli/main.ts");
+  assert.deepEqual(offenders, []);
+});
+
+Deno.test(`no file in src/ is over ${MAX_SRC_LINES} lines`, async () => {
+  const files = await sourceFiles(SRC);
+  assert.ok(files.length > 30);
+  const long: string[] = [];
+  for (const file of files) {
+    const lines = (await Deno.readTextFile(file)).split("\n").length - 1;
+    if (lines > MAX_SRC_LINES) long.push(`${relative(file.href)} (${lines})`);
+  }
+  assert.deepEqual(long, []);
+});
