@@ -1,5 +1,5 @@
 /**
- * The seed's verbose DEBUG log: one line per worker and job event.
+ * The verbose DEBUG log (Golang-Channels' format): one line per worker and job event.
  *
  * @module
  */
@@ -9,7 +9,7 @@ const LABEL_WIDTH = 37;
 const label = (text: string) => text.padEnd(LABEL_WIDTH);
 
 /**
- * Prints the seed's verbose DEBUG log, line by line as events arrive.
+ * Prints the verbose DEBUG log, line by line as events arrive.
  *
  * @param jobName The job kind's name as the log shows it.
  * @param print Writes one line.

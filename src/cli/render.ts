@@ -1,7 +1,7 @@
 // deno-lint-ignore-file no-console
 /**
- * Turns a sweep's steps into the chosen output (the seed's tables and the
- * analysis, Markdown, JSON or CSV) and writes it, and the chart, where asked.
+ * Turns a sweep's steps into the chosen output (the summary and analysis
+ * tables, Markdown, JSON or CSV) and writes it, and the chart, where asked.
  *
  * @module
  */
@@ -38,7 +38,7 @@ export function reportedSteps(config: Config, steps: readonly SweepStep[]): Swee
 }
 
 /**
- * The seed's summary table with the kind's own notes and the workers' start-up times.
+ * The summary table with the kind's own notes and the workers' start-up times.
  *
  * @param job The job kind and its parameters.
  * @param steps The steps to show.

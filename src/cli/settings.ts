@@ -105,7 +105,7 @@ export const SETTINGS = {
   debug: booleanSetting(
     "DEBUG",
     "--debug",
-    "print the seed's verbose log (workers, jobs, timings)",
+    "print the verbose log of every worker and job, as Golang-Channels does",
   ),
   job: {
     key: "JOBNAME",
@@ -208,7 +208,7 @@ export const SETTINGS = {
       OUTPUT_FORMATS.find((format) => format === text.toLowerCase()),
     fallback: (): OutputFormat => "table",
     defaultText: "table",
-    description: "output: table (the seed's tables and the analysis), markdown, json or csv",
+    description: "output: table (summary and analysis tables), markdown, json or csv",
   },
   out: pathSetting("OUTFILE", "--out", "FILE", "stdout", "write the results to this file"),
   chart: pathSetting(

@@ -1,5 +1,5 @@
 /**
- * The IO job: the Go seed's `IoJob`, file writes that mostly wait on the disk.
+ * The IO job (Golang-Channels' `IoJob`): file writes that mostly wait on the disk.
  *
  * @module
  */
@@ -18,27 +18,39 @@ export interface IoOutput {
 }
 
 /**
- * How many times each job writes its file, as the seed does.
+ * How many times each job writes its file.
  *
- * @example As the seed
+ * @example One io job of 10 lines writes this many files
  * ```ts
- * import { IO_FILES_PER_JOB } from "./io.ts";
+ * import { IO_FILES_PER_JOB, ioJob } from "./io.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(IO_FILES_PER_JOB, 11);
+ * const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+ * const context = { cancelFlag, shouldStop: () => Atomics.load(cancelFlag, 0) !== 0 };
+ * const setup = await ioJob.setup!({ ioLines: 10 });
+ * try {
+ *   const run = await ioJob.createRunner({ ioLines: 10 }, setup);
+ *   const output = await run(context) as { files: number; lines: number };
+ *   assert.equal(output.files, IO_FILES_PER_JOB);
+ *   assert.equal(output.lines, 10);
+ * } finally {
+ *   await ioJob.teardown!(setup);
+ * }
  * ```
  */
 export const IO_FILES_PER_JOB = 11;
 
 /**
- * The default number of lines per file (the seed's).
+ * The default number of lines per file.
  *
- * @example The seed's file size
+ * @example A sweep that names no line count gets the default
  * ```ts
- * import { DEFAULT_IO_LINES } from "./io.ts";
+ * import { DEFAULT_IO_LINES, ioJob } from "./io.ts";
+ * import { resolveJobParams } from "./job.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(DEFAULT_IO_LINES, 100_000);
+ * assert.deepEqual(resolveJobParams(ioJob, {}), { ioLines: DEFAULT_IO_LINES });
+ * assert.deepEqual(resolveJobParams(ioJob, { ioLines: 7 }), { ioLines: 7 });
  * ```
  */
 export const DEFAULT_IO_LINES = 100_000;
@@ -57,13 +69,16 @@ export interface IoParams {
  * set), removed when the sweep ends, even on failure or Ctrl-C; the workers may
  * read and write that directory and nothing else.
  *
- * @example The IO job's names
+ * @example Its workers may touch the run's temp dir and nothing else
  * ```ts
  * import { ioJob } from "./io.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(ioJob.name, "io");
- * assert.ok(ioJob.aliases.includes("IoJob"));
+ * const setup = { dir: "/tmp/deno-channels-io-example" };
+ * assert.deepEqual(ioJob.permissions!({ ioLines: 1 }, setup), {
+ *   read: [setup.dir],
+ *   write: [setup.dir],
+ * });
  * ```
  */
 export const ioJob: JobKind = defineJob<{ dir: string }, IoOutput, IoParams>({

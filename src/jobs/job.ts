@@ -71,7 +71,7 @@ export type JobRunner<Output> = ((context: JobContext) => Output | Promise<Outpu
 export interface JobKind<Setup = unknown, Output = unknown, Params = JobParams> {
   /** The canonical name, as given to `--job`. */
   readonly name: string;
-  /** Other accepted names, such as the Go seed's (`EmptySleepJob`); matched case-insensitively. */
+  /** Other accepted names, such as Golang-Channels' (`EmptySleepJob`); matched case-insensitively. */
   readonly aliases: readonly string[];
   /** One line for `--help` and the README. */
   readonly description: string;

@@ -65,12 +65,16 @@ export interface ModuleParams {
  * for cooperative cancels). Workers may read the module file itself (to import
  * it) and only what `params.permissions` adds.
  *
- * @example The module job's name
+ * @example Its workers may read the module and what the caller granted
  * ```ts
  * import { moduleJob } from "./module.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(moduleJob.name, "module");
+ * const params = { moduleUrl: "https://example.com/job.ts", permissions: { env: ["HOME"] } };
+ * assert.deepEqual(moduleJob.permissions!(params, undefined), {
+ *   net: ["example.com"],
+ *   env: ["HOME"],
+ * });
  * ```
  */
 export const moduleJob: JobKind = defineJob<undefined, unknown, ModuleParams>({

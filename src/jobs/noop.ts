@@ -9,12 +9,15 @@ import { defineJob, type JobKind } from "./job.ts";
  * Does nothing; a sweep of these prices the dispatch of one job (channel,
  * `postMessage` both ways, bookkeeping).
  *
- * @example The no-op job's name
+ * @example Run one no-op job on this thread
  * ```ts
  * import { noopJob } from "./noop.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(noopJob.name, "noop");
+ * const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+ * const context = { cancelFlag, shouldStop: () => Atomics.load(cancelFlag, 0) !== 0 };
+ * const run = await noopJob.createRunner({}, undefined);
+ * assert.equal(await run(context), null);
  * ```
  */
 export const noopJob: JobKind = defineJob<undefined, null>({

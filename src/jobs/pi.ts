@@ -1,5 +1,5 @@
 /**
- * The Pi job: the Go seed's CPU-bound `PiJob`, done honestly: every job
+ * The Pi job (Golang-Channels' CPU-bound `PiJob`): every job
  * computes `digits` correct decimals of pi with the AssemblyScript WebAssembly
  * kernel, in its worker.
  *
@@ -87,13 +87,18 @@ export const PI_KIND_EXTRAS = {
  * instance, and the kernel polls the worker's cancel flag every few
  * milliseconds.
  *
- * @example The Pi job's names
+ * @example Run one Pi job on this thread
  * ```ts
  * import { piJob } from "./pi.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(piJob.name, "pi");
- * assert.ok(piJob.aliases.includes("PiJob"));
+ * const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+ * const context = { cancelFlag, shouldStop: () => Atomics.load(cancelFlag, 0) !== 0 };
+ * const setup = await piJob.setup!({ digits: 20 });
+ * const run = await piJob.createRunner({ digits: 20 }, setup);
+ * const output = await run(context) as { digits: number; tail: string };
+ * assert.equal(output.digits, 20);
+ * assert.equal(output.tail, "8979323846");
  * ```
  */
 export const piJob: JobKind = defineJob<{ module: WebAssembly.Module }, PiOutput, PiParams>({

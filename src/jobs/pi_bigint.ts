@@ -1,7 +1,7 @@
 /**
  * The `pi-bigint` job: the same digits as the Pi job, from V8 BigInt
  * arithmetic (Chudnovsky with binary splitting): allocation-heavy, like the Go
- * seed's math/big job, so a sweep shows how a garbage-collected kernel scales.
+ * Go original's math/big job, so a sweep shows how a garbage-collected kernel scales.
  *
  * @module
  */
@@ -12,12 +12,18 @@ import { PI_KIND_EXTRAS, type PiOutput, type PiParams, summarisePi } from "./pi.
 /**
  * The BigInt Pi job; its digits match {@linkcode piDigits} exactly.
  *
- * @example The BigInt job's name
+ * @example Run one BigInt Pi job on this thread
  * ```ts
  * import { piBigIntJob } from "./pi_bigint.ts";
+ * import { fnv1a32 } from "./pi.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(piBigIntJob.name, "pi-bigint");
+ * const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+ * const context = { cancelFlag, shouldStop: () => Atomics.load(cancelFlag, 0) !== 0 };
+ * const run = await piBigIntJob.createRunner({ digits: 20 }, undefined);
+ * const output = await run(context);
+ * const text = "3.14159265358979323846";
+ * assert.deepEqual(output, { digits: 20, checksum: fnv1a32(text), tail: "8979323846" });
  * ```
  */
 export const piBigIntJob: JobKind = defineJob<undefined, PiOutput, PiParams>({

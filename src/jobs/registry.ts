@@ -30,7 +30,7 @@ export const JOB_KINDS: readonly JobKind[] = [sleepJob, piJob, piBigIntJob, ioJo
  * @param name A name such as `sleep`, `EmptySleepJob` or `emptysleepjob`.
  * @returns The job kind, or `undefined` when none has that name.
  *
- * @example Find the sleep job by the seed's name
+ * @example Find the sleep job by its Go name
  * ```ts
  * import { findJobKind } from "./registry.ts";
  * import assert from "node:assert/strict";

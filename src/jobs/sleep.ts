@@ -1,5 +1,5 @@
 /**
- * The sleep job: the Go seed's `EmptySleepJob`, a fixed wait with no CPU work.
+ * The sleep job (Golang-Channels' `EmptySleepJob`): a fixed wait with no CPU work.
  *
  * @module
  */
@@ -19,7 +19,7 @@ export interface SleepParams {
   sleepMs: number;
 }
 
-/** How long a sleep job sleeps when the caller does not say, in milliseconds (the seed's 1 s). */
+/** How long a sleep job sleeps when the caller does not say, in milliseconds. */
 export const DEFAULT_SLEEP_MS = 1000;
 
 /** Milliseconds a step took beyond the ideal `ceil(jobs / workers) × sleepMs`. */
@@ -32,19 +32,24 @@ function overheadMs(step: StepResult, sleepMs: number): number {
  * rather than `setTimeout`: it overshoots by microseconds instead of ~1 ms,
  * and a cancel (`Atomics.notify`) wakes it at once.
  *
- * @example The sleep job's names
+ * @example Sleep 5 ms, then see a raised cancel flag stop the next sleep at once
  * ```ts
  * import { sleepJob } from "./sleep.ts";
+ * import { JobCancelledError } from "../errors.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(sleepJob.name, "sleep");
- * assert.ok(sleepJob.aliases.includes("EmptySleepJob"));
+ * const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+ * const context = { cancelFlag, shouldStop: () => Atomics.load(cancelFlag, 0) !== 0 };
+ * const run = await sleepJob.createRunner({ sleepMs: 5 }, undefined);
+ * assert.deepEqual(await run(context), { sleepMs: 5 });
+ * Atomics.store(cancelFlag, 0, 1);
+ * assert.throws(() => run(context), JobCancelledError);
  * ```
  */
 export const sleepJob: JobKind = defineJob<undefined, SleepOutput, SleepParams>({
   name: "sleep",
   aliases: ["EmptySleepJob"],
-  description: "waits SLEEPMS in each job (a timer: no CPU work, like the seed's EmptySleepJob)",
+  description: "waits SLEEPMS in each job (a timer: no CPU work)",
   defaultParams: { sleepMs: DEFAULT_SLEEP_MS },
   describeParams: (params) => `${params.sleepMs.toLocaleString("en-US")} ms`,
   summaryNotes: (steps, params) =>

@@ -1,5 +1,5 @@
 /**
- * Pure renderers for the seed's ASCII summary tables: data in, string out.
+ * Pure renderers for the ASCII summary tables: data in, string out.
  *
  * @module
  */
@@ -8,7 +8,7 @@
 export type Align = "left" | "right";
 
 /**
- * Renders rows as an ASCII table with `+---+` borders, as the Go seed prints.
+ * Renders rows as an ASCII table with `+---+` borders.
  *
  * @param headers Column titles.
  * @param rows Cell texts, one array per row.
@@ -53,7 +53,7 @@ export function renderAsciiTable(
 }
 
 /**
- * Formats a speed-up as the seed does: `+1.99x` when faster, `-1.25x` when
+ * Formats a speed-up: `+1.99x` when faster, `-1.25x` when
  * slower (the slowdown factor), trailing zeros dropped (`+16x`).
  *
  * @param speedup Baseline time divided by this time.
@@ -76,7 +76,7 @@ export function formatSpeedup(speedup: number): string {
 }
 
 /**
- * Formats seconds with six decimals, like the seed's tables.
+ * Formats seconds with six decimals.
  *
  * @param seconds A duration in seconds.
  * @returns The fixed-point text.
@@ -126,7 +126,7 @@ function notDoneColumns(rows: readonly SummaryRow[]) {
 }
 
 /**
- * The seed's sleep summary: NUMBER OF WORKERS | NUMBER OF JOBS | EXECUTION
+ * The sleep summary: NUMBER OF WORKERS | NUMBER OF JOBS | EXECUTION
  * TIME | SPEED INCREASE, plus FAILED and CANCELLED columns when any job did
  * not finish.
  *
@@ -162,9 +162,9 @@ export function renderSummaryTable(rows: readonly SummaryRow[]): string {
 }
 
 /**
- * The seed's Pi summary: NUMBER OF WORKERS | NUMBER OF JOBS | AVERAGE JOB
+ * The Pi summary: NUMBER OF WORKERS | NUMBER OF JOBS | AVERAGE JOB
  * EXECUTION TIME | TOTAL WORKER EXECUTION TIME | SPEED INCREASE, plus the
- * peak RSS of the process during the step (the seed's memory column measured
+ * peak RSS of the process during the step (the memory column measured
  * something else under a misleading name).
  *
  * @param rows One row per step; the first is the baseline.
