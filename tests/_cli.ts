@@ -4,6 +4,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { type TempDir, tempDir } from "./_temp.ts";
 
 /** The absolute path of mod.ts. */
 export const MOD_PATH: string = fileURLToPath(new URL("../mod.ts", import.meta.url));
@@ -24,7 +25,7 @@ export interface CliOptions {
 }
 
 /** Builds the command; the environment holds only what deno needs plus `env`. */
-export async function cliCommand(args: string[], options: CliOptions = {}): Promise<Deno.Command> {
+export function cliCommand(args: string[], options: CliOptions & { cwd: string }): Deno.Command {
   const keep = ["PATH", "HOME", "DENO_DIR", "TMPDIR", "XDG_CACHE_HOME", "NPM_CONFIG_REGISTRY"];
   const env: Record<string, string> = { NO_COLOR: "1" };
   for (const key of keep) {
@@ -33,7 +34,7 @@ export async function cliCommand(args: string[], options: CliOptions = {}): Prom
   }
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MOD_PATH, ...args],
-    cwd: options.cwd ?? await Deno.makeTempDir({ prefix: "deno-channels-cli-" }),
+    cwd: options.cwd,
     env: { ...env, ...options.env },
     clearEnv: true,
     stdin: "null",
@@ -44,7 +45,8 @@ export async function cliCommand(args: string[], options: CliOptions = {}): Prom
 
 /** Runs the CLI to the end. */
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
-  const output = await (await cliCommand(args, options)).output();
+  await using cwd = options.cwd ? undefined : await tempDir("deno-channels-cli-");
+  const output = await cliCommand(args, { ...options, cwd: options.cwd ?? cwd!.path }).output();
   const decoder = new TextDecoder();
   return {
     code: output.code,
@@ -53,10 +55,10 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   };
 }
 
-/** Makes a temp dir holding a `.env` with `text`. */
-export async function dirWithDotenv(text: string): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "deno-channels-env-" });
-  await Deno.writeTextFile(`${dir}/.env`, text);
+/** Makes a temp dir holding a `.env` with `text`; removed at the end of `await using`. */
+export async function dirWithDotenv(text: string): Promise<TempDir> {
+  const dir = await tempDir("deno-channels-env-");
+  await Deno.writeTextFile(`${dir.path}/.env`, text);
   return dir;
 }
 
@@ -77,7 +79,8 @@ export async function interruptCliWhen(
   options: CliOptions = {},
   onMarker?: () => void | Promise<void>,
 ): Promise<InterruptedRun> {
-  const child = (await cliCommand(args, options)).spawn();
+  await using cwd = options.cwd ? undefined : await tempDir("deno-channels-cli-");
+  const child = cliCommand(args, { ...options, cwd: options.cwd ?? cwd!.path }).spawn();
   const reader = child.stdout.getReader();
   const decoder = new TextDecoder();
   let stdout = "";

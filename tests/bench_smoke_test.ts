@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { SMOKE_ENV } from "../bench/_params.ts";
+import { tempDir } from "./_temp.ts";
 
 const CONFIG_PATH = fileURLToPath(new URL("../deno.json", import.meta.url));
 const benchPath = (file: string) => fileURLToPath(new URL(`../bench/${file}`, import.meta.url));
@@ -48,9 +49,10 @@ async function runBench(file: string, options: BenchRunOptions = {}): Promise<Be
   const args = ["bench", "-A", "--config", CONFIG_PATH, benchPath(file)];
   if (options.json ?? true) args.splice(2, 0, "--json");
   if (options.args) args.push("--", ...options.args);
+  await using benchDir = options.cwd ? undefined : await tempDir("deno-channels-bench-");
   const output = await new Deno.Command(Deno.execPath(), {
     args,
-    cwd: options.cwd ?? await Deno.makeTempDir({ prefix: "deno-channels-bench-" }),
+    cwd: options.cwd ?? benchDir!.path,
     env: { ...env, ...options.env },
     clearEnv: true,
     stdin: "null",
@@ -98,7 +100,8 @@ Deno.test("sweep_bench.ts benches sleep and pi on 1 and 2 workers, 1 worker the 
 });
 
 Deno.test("sweep_bench.ts reads the CLI's keys from flags, the environment and .env", async () => {
-  const cwd = await Deno.makeTempDir({ prefix: "deno-channels-bench-env-" });
+  await using cwdDir = await tempDir("deno-channels-bench-env-");
+  const cwd = cwdDir.path;
   await Deno.writeTextFile(`${cwd}/.env`, "PIDIGITS=300\nTOTALJOBCOUNT=\nMAXWORKERCOUNT=9\n");
   const report = await benchReport("sweep_bench.ts", {
     cwd,

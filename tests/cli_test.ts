@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { interruptCliWhen, runCli } from "./_cli.ts";
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -73,4 +74,19 @@ Deno.test("the CLI stops on Ctrl-C, prints what completed and exits 130", async 
     stderr,
     /interrupted by SIGINT; the step with 2 workers stopped with \d done, 0 failed, \d cancelled of 2/,
   );
+});
+
+Deno.test("a job denied a read is told the CLI flag that grants it", async () => {
+  const job = fileURLToPath(new URL("./fixtures/read_file_job.ts", import.meta.url));
+  const target = fileURLToPath(new URL("../deno.json", import.meta.url));
+  const args = ["--job", job, "--job-arg", `path=${target}`, "--jobs", "1", "--workers", "1"];
+  const denied = await runCli([...args, "--quiet"]);
+  assert.equal(denied.code, 1);
+  assert.ok(
+    denied.stderr.includes(`grant it with --job-allow-read "${target}"`),
+    denied.stderr,
+  );
+  assert.doesNotMatch(denied.stderr, /--allow-read flag/);
+  const granted = await runCli([...args, "--quiet", "--job-allow-read", target]);
+  assert.equal(granted.code, 0, granted.stderr);
 });

@@ -32,6 +32,7 @@ Deno.test("parseConfig() uses the seed's defaults for a blank .env", () => {
     pprofIp: "127.0.0.1",
     pprofPort: 6060,
     help: false,
+    version: false,
   });
 });
 
@@ -139,8 +140,8 @@ const invalid: [string, string[], Record<string, string>, RegExp][] = [
   [
     "a boolean that is not a boolean",
     [],
-    { DEBUG: "yes" },
-    /DEBUG in the environment must be true, false, 1 or 0, received "yes"/,
+    { DENO_CHANNELS_DEBUG: "yes" },
+    /DENO_CHANNELS_DEBUG in the environment must be true, false, 1 or 0, received "yes"/,
   ],
   [
     "an absurd worker count",
@@ -164,7 +165,8 @@ for (const [what, args, env, message] of invalid) {
 }
 
 Deno.test("the CLI rejects a bad value in .env, naming the file", async () => {
-  const run = await runCli([], { cwd: await dirWithDotenv("SLEEPMS=soon\n") });
+  await using dir = await dirWithDotenv("SLEEPMS=soon\n");
+  const run = await runCli([], { cwd: dir.path });
   assert.equal(run.code, 2);
   assert.match(
     run.stderr,
@@ -173,9 +175,10 @@ Deno.test("the CLI rejects a bad value in .env, naming the file", async () => {
 });
 
 Deno.test("the CLI applies flag > environment > .env when it runs", async () => {
-  const cwd = await dirWithDotenv(
+  await using dir = await dirWithDotenv(
     "JOBNAME=noop\nTOTALJOBCOUNT=3\nMAXWORKERCOUNT=1\nSTARTINGWORKERCOUNT=1\n",
   );
+  const cwd = dir.path;
   const fromDotenv = await runCli([], { cwd });
   assert.equal(fromDotenv.code, 0, fromDotenv.stderr);
   assert.match(fromDotenv.stdout, /^\|\s+1 \|\s+3 \|.*\(baseline\)/m);
@@ -212,4 +215,70 @@ Deno.test("the CLI prints --help with every flag, key and default", async () => 
   ) {
     assert.ok(run.stdout.includes(text), `help mentions ${text}`);
   }
+});
+
+Deno.test("parseConfig() reads DENO_CHANNELS_<KEY> over the bare key, from the environment and .env", () => {
+  const config = parseConfig({
+    args: [],
+    env: { DENO_CHANNELS_TOTALJOBCOUNT: "9", TOTALJOBCOUNT: "3", DENO_CHANNELS_FORMAT: "csv" },
+    dotenv: "DENO_CHANNELS_SLEEPMS=30\nSLEEPMS=20\n",
+  });
+  assert.equal(config.jobCount, 9);
+  assert.equal(config.format, "csv");
+  assert.equal(config.sleepMs, 30);
+});
+
+Deno.test("parseConfig() reads generic keys from the environment only with the prefix", () => {
+  const ambient = { FORMAT: "xml", QUIET: "maybe", REPEAT: "many", CHART: "c.png", OUTFILE: "o" };
+  const config = parseConfig({ args: [], env: ambient });
+  assert.equal(config.format, "table");
+  assert.equal(config.quiet, false);
+  assert.equal(config.repeat, 1);
+  assert.equal(config.chart, undefined);
+  assert.equal(config.out, undefined);
+  // The same bare keys still count from .env, strictly.
+  assert.equal(parseConfig({ args: [], dotenv: "FORMAT=json\n" }).format, "json");
+  assert.throws(() => parseConfig({ args: [], dotenv: "FORMAT=xml\n" }), /FORMAT in \.env/);
+});
+
+Deno.test("parseConfig() reads an ambient DEBUG as the npm debug convention does", () => {
+  const debug = (value: string) => parseConfig({ args: [], env: { DEBUG: value } }).debug;
+  for (const on of ["true", "1", "*", "deno-channels", "deno-channels:*", "express:*,deno-*"]) {
+    assert.equal(debug(on), true, on);
+  }
+  for (const off of ["express:*", "false", "0", "yes", "*,-deno-channels", "deno"]) {
+    assert.equal(debug(off), false, off);
+  }
+  // Meant for us, it stays strict.
+  assert.throws(
+    () => parseConfig({ args: [], dotenv: "DEBUG=express:*\n" }),
+    /DEBUG in \.env must be true, false, 1 or 0, received "express:\*"/,
+  );
+  assert.equal(parseConfig({ args: ["--debug=false"], env: { DEBUG: "1" } }).debug, false);
+});
+
+Deno.test("parseConfig() drops a leading -- and reads --version and -h", () => {
+  const config = parseConfig({ args: ["--", "--jobs", "3", "-h", "--version"] });
+  assert.equal(config.jobCount, 3);
+  assert.equal(config.help, true);
+  assert.equal(config.version, true);
+  assert.throws(
+    () => parseConfig({ args: ["--jobs", "3", "--", "x"] }),
+    /unexpected argument "--", accepted flags are --debug/,
+  );
+});
+
+Deno.test("the CLI prints its version from deno.json and runs with an ambient DEBUG='express:*'", async () => {
+  const { version } = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const printed = await runCli(["--version"]);
+  assert.equal(printed.code, 0, printed.stderr);
+  assert.match(
+    printed.stdout,
+    new RegExp(`^deno-channels ${version.replaceAll(".", "\\.")} \\(Deno `),
+  );
+  const run = await runCli(["--job", "noop", "--jobs", "2", "--max-workers", "1"], {
+    env: { DEBUG: "express:*" },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stdout, /Spawning workers/);
 });

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { runCli } from "./_cli.ts";
+import { tempDir } from "./_temp.ts";
 
 Deno.test("the CLI reports an unreadable .env in one line and exits 2", async () => {
-  const cwd = await Deno.makeTempDir();
+  await using cwdDir = await tempDir();
+  const cwd = cwdDir.path;
   await Deno.mkdir(`${cwd}/.env`);
   const run = await runCli(["--job", "noop"], { cwd });
   assert.equal(run.code, 2);
@@ -10,7 +12,8 @@ Deno.test("the CLI reports an unreadable .env in one line and exits 2", async ()
 });
 
 Deno.test("the CLI reads every key from .env, flags still winning", async () => {
-  const cwd = await Deno.makeTempDir();
+  await using cwdDir = await tempDir();
+  const cwd = cwdDir.path;
   await Deno.writeTextFile(
     `${cwd}/.env`,
     "JOBNAME=PiJob\nPIDIGITS=300\nTOTALJOBCOUNT=2\nMAXWORKERCOUNT=1\nDEBUG=1\nJOBTIMEOUTMS=60000\n",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { collectSteps } from "./_sweep.ts";
+import { tempDir } from "./_temp.ts";
 import { type StepResult, type SweepEvent, type SweepOptions, WorkerStartError } from "../mod.ts";
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).href;
@@ -110,7 +111,9 @@ Deno.test("a job over JOBTIMEOUTMS is cancelled and counted failed as timed out"
 });
 
 Deno.test("workers cannot read files or environment variables unless allowed", async () => {
-  const path = await Deno.makeTempFile();
+  await using dir = await tempDir();
+  const path = `${dir.path}/probe.txt`;
+  await Deno.writeTextFile(path, "probe");
   const input = { path, env: "HOME" };
   const denied = await oneStep(fixture("probe_job.ts"), 1, { params: { jobArgs: input } });
   assert.deepEqual(denied.step.jobs[0].output, { read: "NotCapable", env: "NotCapable" });

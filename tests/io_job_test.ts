@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { ioJob } from "../src/jobs/io.ts";
 import { interruptCliWhen, runCli } from "./_cli.ts";
+import { tempDir } from "./_temp.ts";
 
 async function entries(dir: string): Promise<string[]> {
   return (await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name);
 }
 
 Deno.test("the io job writes its files in a temp dir under TMPDIR and removes it", async () => {
-  const tmp = await Deno.makeTempDir();
+  await using tmpDir = await tempDir();
+  const tmp = tmpDir.path;
   const run = await runCli(
     ["--job", "IoJob", "--io-lines", "1000", "--jobs", "3", "--max-workers", "2", "--debug"],
     { env: { TMPDIR: tmp } },
@@ -32,7 +34,8 @@ Deno.test("the io job asks for its temp dir and nothing else", () => {
 });
 
 Deno.test("the io job's temp dir is removed when the run is interrupted", async () => {
-  const tmp = await Deno.makeTempDir();
+  await using tmpDir = await tempDir();
+  const tmp = tmpDir.path;
   let dirsWhileRunning = 0;
   const run = await interruptCliWhen(
     ["--job", "io", "--io-lines", "3000000", "--jobs", "4", "--max-workers", "1", "--debug"],

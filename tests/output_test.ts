@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { MOD_PATH, runCli } from "./_cli.ts";
+import { tempDir } from "./_temp.ts";
 
 const QUICK = ["--sleep-ms", "20", "--jobs", "4"];
 
@@ -58,7 +59,8 @@ Deno.test("--format csv and markdown print one row per step", async () => {
 });
 
 Deno.test("--out and --chart write files and keep stdout empty", async () => {
-  const dir = await Deno.makeTempDir();
+  await using dirDir = await tempDir();
+  const dir = dirDir.path;
   const run = await runCli([
     ...QUICK,
     "--workers",
@@ -94,11 +96,12 @@ Deno.test("the CLI rejects a bad --format and a bad --workers list", async () =>
 
 /** Runs the CLI under a pseudo-terminal (util-linux `script`), so stderr is a TTY. */
 async function runInTerminal(args: string[], env: Record<string, string> = {}): Promise<string> {
+  await using runDir = await tempDir();
   const command = [Deno.execPath(), "run", "-A", MOD_PATH, ...args].map((a) => `'${a}'`).join(" ");
   const output = await new Deno.Command("script", {
     args: ["-qec", `${command} >/dev/null`, "/dev/null"],
     env: { NO_COLOR: "", ...env },
-    cwd: await Deno.makeTempDir(),
+    cwd: runDir.path,
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
 import { validateCpuProfile } from "../src/report/profile_validate.ts";
 import { runCli } from "./_cli.ts";
+import { tempDir } from "./_temp.ts";
 
 const PI_ARGS = ["--job", "pi", "--digits", "20000", "--jobs", "4", "--workers", "1,2"];
-
-/** A temporary directory, removed at the end of the `await using` block. */
-async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
-  const path = await Deno.makeTempDir();
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}
 
 async function readProfile(path: string) {
   return validateCpuProfile(JSON.parse(await Deno.readTextFile(path)));

@@ -4,6 +4,7 @@
  * @module
  */
 import type { SweepEvent } from "../types.ts";
+import { withPermissionHint } from "./permission_hint.ts";
 
 const LABEL_WIDTH = 37;
 const label = (text: string) => text.padEnd(LABEL_WIDTH);
@@ -68,7 +69,7 @@ export function debugLogger(
           ? `Ran ${jobName} in ${job.elapsedSeconds.toFixed(9)} Seconds${
             job.summary ? `: ${job.summary}` : ""
           }`
-          : `${job.error?.name}: ${job.error?.message}`;
+          : `${job.error?.name}: ${withPermissionHint(job.error?.message ?? "")}`;
         print(
           `${
             label(`    -> JOB ${job.jobNumber}/${event.jobCount} ${verb}:`)

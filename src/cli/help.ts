@@ -3,9 +3,14 @@
  *
  * @module
  */
+import denoJson from "../../deno.json" with { type: "json" };
 import { JOB_KINDS } from "../jobs/registry.ts";
 import { LIST_FLAGS } from "./job_flags.ts";
+import { ENV_PREFIX, GENERIC_KEYS } from "./environment.ts";
 import { SETTINGS } from "./settings.ts";
+
+/** This package's version, from deno.json (what `--version` prints). */
+export const VERSION: string = denoJson.version;
 
 /**
  * The `--help` text: usage, every flag with its key and default, and the job kinds.
@@ -33,12 +38,19 @@ export function helpText(): string {
   return [
     "deno-channels: run the same batch of jobs with 1, 2, … N workers and show the speed-up",
     "",
-    "Usage: deno run -A mod.ts [flags]",
+    "Usage:",
+    "  deno run -A mod.ts [flags]                      from a checkout",
+    "  deno run -A jsr:@deno-channels/core [flags]     from JSR",
+    "  deno install -g -A -n deno-channels jsr:@deno-channels/core, then: deno-channels [flags]",
     "",
-    "Flags (each also read from the environment and from ./.env by its key;",
-    "precedence: flag > environment > .env > default; a blank value means the default):",
+    "Flags (each also read from ./.env and from the environment by its key, and as",
+    `${ENV_PREFIX}<KEY>, which wins over the bare key; precedence: flag > environment > .env >`,
+    "default; a blank value means the default). From the environment, the generic keys",
+    `${[...GENERIC_KEYS].join(", ")} are read only with the prefix, and a bare DEBUG follows`,
+    "the npm debug convention (on for true, 1, * or a list naming deno-channels, off otherwise):",
     ...rows,
     `  ${"--help, -h".padEnd(22)} ${"".padEnd(20)} print this help`,
+    `  ${"--version".padEnd(22)} ${"".padEnd(20)} print the version`,
     "",
     "Custom job modules (--job ./my_job.ts; flags only, no keys):",
     ...Object.entries(LIST_FLAGS).map(([flag, text]) => `  ${`${flag} X`.padEnd(22)} ${text}`),

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { cpus } from "node:os";
 import type { MachineInfo } from "../report/json.ts";
 
 const PI_WASM_URL = new URL("../../wasm/build/pi.wasm", import.meta.url);
@@ -23,12 +24,12 @@ export async function piWasmBytes(): Promise<Uint8Array<ArrayBuffer>> {
  * @returns CPU model and count, Deno/V8/TypeScript versions, OS, architecture, WASM build hash.
  */
 export async function machineInfo(): Promise<MachineInfo> {
+  // node:os reads the model on every OS Deno runs on; without the sys permission it is unknown.
   let cpuModel: string | null = null;
   try {
-    const cpuinfo = await Deno.readTextFile("/proc/cpuinfo");
-    cpuModel = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? null;
+    cpuModel = cpus()[0]?.model.trim() || null;
   } catch {
-    // Not Linux, or not allowed: the model stays unknown.
+    // Not allowed: the model stays unknown.
   }
   let wasmBuildHash: string | null = null;
   try {

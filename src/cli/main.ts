@@ -14,10 +14,12 @@ import { findJobKind } from "../jobs/registry.ts";
 import { runSweep } from "../sweep.ts";
 import type { SweepEvent, SweepStep } from "../types.ts";
 import { debugLogger } from "./debug_log.ts";
-import { helpText } from "./help.ts";
+import { helpText, VERSION } from "./help.ts";
 import { reportProfiles } from "./profiles.ts";
+import { withPermissionHint } from "./permission_hint.ts";
 import { progressLine } from "./progress.ts";
 import { renderSummary, reportedSteps, type RunJob, writeResults } from "./render.ts";
+import { ENV_PREFIX } from "./environment.ts";
 import { type Config, parseConfig, SETTINGS } from "./settings.ts";
 
 const EXIT_JOB_FAILED = 1;
@@ -39,7 +41,8 @@ async function readDotenv(): Promise<string | undefined> {
 }
 
 function readEnv(): Record<string, string | undefined> {
-  return Object.fromEntries(Object.values(SETTINGS).map((s) => [s.key, Deno.env.get(s.key)]));
+  const keys = Object.values(SETTINGS).flatMap((s) => [s.key, `${ENV_PREFIX}${s.key}`]);
+  return Object.fromEntries(keys.map((key) => [key, Deno.env.get(key)]));
 }
 
 /** The job parameters the settings name, for whichever kind runs. */
@@ -70,7 +73,9 @@ function printProfilingHint(config: Config): void {
 function reportFailures(steps: readonly SweepStep[]): boolean {
   const failures = steps.flatMap((step) =>
     step.jobs.filter((job) => job.status === "failed").map((job) =>
-      `${step.workers} worker${step.workers === 1 ? "" : "s"}: ${job.error?.message}`
+      `${step.workers} worker${step.workers === 1 ? "" : "s"}: ${
+        withPermissionHint(job.error?.message ?? "")
+      }`
     )
   );
   if (failures.length === 0) return false;
@@ -138,6 +143,10 @@ export async function runCli(): Promise<void> {
   }
   if (config.help) {
     console.log(helpText());
+    return;
+  }
+  if (config.version) {
+    console.log(`deno-channels ${VERSION} (Deno ${Deno.version.deno})`);
     return;
   }
   if (config.profileDir !== undefined && !config.quiet) printProfilingHint(config);

@@ -6,10 +6,17 @@
  *
  * @module
  */
-import { parseEnv } from "node:util";
+import {
+  parseArgs,
+  type ParseArgsOptionDescriptor,
+  type ParseArgsOptionsConfig,
+  parseEnv,
+} from "node:util";
 import { ConfigError } from "../errors.ts";
 import { DEFAULT_IO_LINES } from "../jobs/io.ts";
 import type { JobPermissions } from "../jobs/job.ts";
+import { booleanSetting, integerSetting, pathSetting, type Setting } from "./setting_kinds.ts";
+import { debugNamesUs, ENV_PREFIX, GENERIC_KEYS, isSet } from "./environment.ts";
 import { LIST_FLAGS, type ListFlag, parseJobArgs, parseJobPermissions } from "./job_flags.ts";
 import { isJobModuleReference } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
@@ -28,77 +35,6 @@ export const MAX_JOB_TIMEOUT_MS = 86_400_000;
 export const OUTPUT_FORMATS = ["table", "markdown", "json", "csv"] as const;
 /** One of {@linkcode OUTPUT_FORMATS}. */
 export type OutputFormat = typeof OUTPUT_FORMATS[number];
-
-/** One setting: where it is read from, how it parses, its default and its help line. */
-interface Setting<T> {
-  /** The key in the environment and `.env`. */
-  key: string;
-  /** The command-line flag. */
-  flag: string;
-  /** The flag's value in `--help` ("N", "FILE"); none for a boolean flag, which stands alone. */
-  placeholder?: string;
-  /** What is accepted, for error messages ("an integer from 1 to 1024"). */
-  accepted: string;
-  /** Parses a trimmed, non-blank value; `undefined` means it is not accepted. */
-  parse(text: string): T | undefined;
-  /** The value when no source sets it; `cpus` is the machine's CPU count. */
-  fallback(cpus: number): T;
-  /** The default as `--help` shows it. */
-  defaultText: string;
-  /** The `--help` line. */
-  description: string;
-}
-
-const BOOLEAN_VALUES: Record<string, boolean> = { true: true, "1": true, false: false, "0": false };
-
-function booleanSetting(key: string, flag: string, description: string): Setting<boolean> {
-  return {
-    key,
-    flag,
-    accepted: "true, false, 1 or 0",
-    parse: (text) => BOOLEAN_VALUES[text.toLowerCase()],
-    fallback: () => false,
-    defaultText: "false",
-    description,
-  };
-}
-
-function integerSetting<T extends number | undefined>(
-  spec: Pick<Setting<T>, "key" | "flag" | "fallback" | "defaultText" | "description"> & {
-    min: number;
-    max: number;
-  },
-): Setting<T> {
-  return {
-    ...spec,
-    placeholder: "N",
-    accepted: `an integer from ${spec.min} to ${spec.max}`,
-    parse: (text) => {
-      if (!/^[+-]?\d+$/.test(text)) return undefined;
-      const value = Number(text);
-      return value < spec.min || value > spec.max ? undefined : value as T;
-    },
-  };
-}
-
-function pathSetting(
-  key: string,
-  flag: string,
-  placeholder: string,
-  defaultText: string,
-  description: string,
-): Setting<string | undefined> {
-  return {
-    key,
-    flag,
-    placeholder,
-    accepted: placeholder === "DIR" ? "a directory path" : "a file path",
-    parse: (text) => text,
-    fallback: () => undefined,
-    defaultText,
-    description,
-  };
-}
 
 /** Every setting, in `--help` order. */
 export const SETTINGS = {
@@ -274,6 +210,8 @@ export interface Config extends Omit<SettingValues, "pprof"> {
   jobPermissions: JobPermissions;
   /** `--help` was given: print usage and run nothing. */
   help: boolean;
+  /** `--version` was given: print the version and run nothing. */
+  version: boolean;
 }
 
 /** Where the settings come from; the CLI reads them, `parseConfig` only parses. */
@@ -290,55 +228,82 @@ export interface ConfigSources {
 
 const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 
-/** Splits `args` into flag values; a boolean flag alone means true. */
-function splitArgs(
-  args: readonly string[],
-): { values: Map<SettingName, string>; lists: Map<ListFlag, string[]>; help: boolean } {
-  const values = new Map<SettingName, string>();
-  const lists = new Map<ListFlag, string[]>();
-  let help = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--help" || arg === "-h") {
-      help = true;
-      continue;
-    }
-    const match = /^(--[a-z-]+)(?:=(.*))?$/s.exec(arg);
-    if (match && match[1] in LIST_FLAGS) {
-      const flag = match[1] as ListFlag;
-      const value = match[2] ?? args[++i];
-      if (value === undefined || value.startsWith("--")) {
-        throw new ConfigError(`Cannot read settings: ${flag} needs a value, ${LIST_FLAGS[flag]}`);
-      }
-      lists.set(flag, [...(lists.get(flag) ?? []), value]);
-      continue;
-    }
-    const name = match && SETTING_NAMES.find((n) => SETTINGS[n].flag === match[1]);
-    if (!match || !name) {
-      const flags = [...SETTING_NAMES.map((n) => SETTINGS[n].flag), ...Object.keys(LIST_FLAGS)]
-        .join(", ");
-      const what = arg.startsWith("-") ? "unknown flag" : "unexpected argument";
+/** What the command line asked for: setting values by name, list flags, help, version. */
+interface SplitArgs {
+  values: Map<SettingName, string>;
+  lists: Map<ListFlag, string[]>;
+  help: boolean;
+  version: boolean;
+}
+
+/** `parseArgs` options: every setting's flag, the list flags, `--help`/`-h` and `--version`. */
+const PARSE_OPTIONS: ParseArgsOptionsConfig = Object.fromEntries([
+  ...SETTING_NAMES.map((name): [string, ParseArgsOptionDescriptor] => {
+    const setting: Setting<unknown> = SETTINGS[name];
+    return [setting.flag.slice(2), { type: setting.placeholder ? "string" : "boolean" }];
+  }),
+  ...Object.keys(LIST_FLAGS).map((flag): [string, ParseArgsOptionDescriptor] => [
+    flag.slice(2),
+    { type: "string", multiple: true },
+  ]),
+  ["help", { type: "boolean", short: "h" }],
+  ["version", { type: "boolean" }],
+]);
+
+/**
+ * Splits `args` with `node:util` `parseArgs` (non-strict, so our own one-line
+ * messages name the flag and what it accepts). A leading `--`, as `deno task
+ * start -- --help` passes it, is dropped; a boolean flag alone means true, and
+ * `--debug=false` sets it explicitly.
+ */
+function splitArgs(args: readonly string[]): SplitArgs {
+  const { tokens } = parseArgs({
+    args: args[0] === "--" ? args.slice(1) : [...args],
+    options: PARSE_OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const split: SplitArgs = { values: new Map(), lists: new Map(), help: false, version: false };
+  const flags = [
+    ...SETTING_NAMES.map((n) => SETTINGS[n].flag),
+    ...Object.keys(LIST_FLAGS),
+    "--help",
+    "--version",
+  ].join(", ");
+  for (const token of tokens) {
+    if (token.kind !== "option") {
+      const arg = token.kind === "positional" ? token.value : "--";
       throw new ConfigError(
-        `Cannot read settings: ${what} "${arg}", accepted flags are ${flags}, --help`,
+        `Cannot read settings: unexpected argument "${arg}", accepted flags are ${flags}`,
       );
     }
-    const setting: Setting<unknown> = SETTINGS[name];
-    let value = match[2];
-    if (value === undefined) {
-      if (setting.placeholder === undefined) {
-        value = "true";
-      } else {
-        value = args[++i];
-        if (value === undefined || value.startsWith("--")) {
-          throw new ConfigError(
-            `Cannot read settings: ${setting.flag} needs a value, ${setting.accepted}`,
-          );
-        }
-      }
+    if (token.name === "help" || token.name === "version") {
+      split[token.name] = true;
+      continue;
     }
-    values.set(name, value);
+    const flag = `--${token.name}`;
+    const name = SETTING_NAMES.find((n) => SETTINGS[n].flag === flag);
+    const isList = flag in LIST_FLAGS;
+    if (token.rawName !== flag || (!name && !isList)) {
+      throw new ConfigError(
+        `Cannot read settings: unknown flag "${token.rawName}", accepted flags are ${flags}`,
+      );
+    }
+    const takesValue = isList || SETTINGS[name!].placeholder !== undefined;
+    let value = token.value;
+    if (takesValue && (value === undefined || (!token.inlineValue && value.startsWith("--")))) {
+      const accepted = isList ? LIST_FLAGS[flag as ListFlag] : SETTINGS[name!].accepted;
+      throw new ConfigError(`Cannot read settings: ${flag} needs a value, ${accepted}`);
+    }
+    if (isList) {
+      split.lists.set(flag as ListFlag, [...(split.lists.get(flag as ListFlag) ?? []), value!]);
+    } else {
+      value ??= "true";
+      split.values.set(name!, value);
+    }
   }
-  return { values, lists, help };
+  return split;
 }
 
 /**
@@ -370,18 +335,26 @@ function splitArgs(
  */
 export function parseConfig(sources: ConfigSources): Config {
   const cpus = sources.hardwareConcurrency ?? navigator.hardwareConcurrency;
-  const { values: flags, lists, help } = splitArgs(sources.args);
+  const { values: flags, lists, help, version } = splitArgs(sources.args);
   const dotenv = sources.dotenv === undefined ? {} : parseEnv(sources.dotenv);
   const env = sources.env ?? {};
 
   const resolve = <K extends SettingName>(name: K): SettingValues[K] => {
     const setting: Setting<SettingValues[K]> = SETTINGS[name] as Setting<SettingValues[K]>;
+    const prefixed = `${ENV_PREFIX}${setting.key}`;
+    const bareEnv = env[setting.key];
+    if (name === "debug" && !isSet(flags.get(name)) && !isSet(env[prefixed]) && isSet(bareEnv)) {
+      // An ambient DEBUG follows the npm `debug` convention and never stops a run.
+      return debugNamesUs(bareEnv!) as SettingValues[K];
+    }
     const layers: [string | undefined, string][] = [
       [flags.get(name), setting.flag],
-      [env[setting.key], `${setting.key} in the environment`],
+      [env[prefixed], `${prefixed} in the environment`],
+      [GENERIC_KEYS.has(setting.key) ? undefined : bareEnv, `${setting.key} in the environment`],
+      [dotenv[prefixed], `${prefixed} in .env`],
       [dotenv[setting.key], `${setting.key} in .env`],
     ];
-    const layer = layers.find(([raw]) => raw !== undefined && raw.trim() !== "");
+    const layer = layers.find(([raw]) => isSet(raw));
     if (!layer) return setting.fallback(cpus);
     const [raw, where] = layer as [string, string];
     const value = setting.parse(raw.trim());
@@ -403,6 +376,7 @@ export function parseConfig(sources: ConfigSources): Config {
     jobArgs: parseJobArgs(lists.get("--job-arg") ?? []),
     jobPermissions: parseJobPermissions(lists),
     help,
+    version,
   };
   if (!config.workerCounts && config.startWorkers > config.maxWorkers) {
     throw new ConfigError(

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { defineJob, type JobKind, type JobPermissions } from "./job.ts";
 
 /** What a custom job module's default export receives and may return. */
@@ -34,7 +35,7 @@ export function isJobModuleReference(job: string): boolean {
 }
 
 function readPermissionFor(url: URL): JobPermissions {
-  if (url.protocol === "file:") return { read: [decodeURIComponent(url.pathname)] };
+  if (url.protocol === "file:") return { read: [fileURLToPath(url)] };
   if (url.protocol === "http:" || url.protocol === "https:") return { net: [url.host] };
   return {};
 }
