@@ -15,9 +15,11 @@
  *
  * Run as a program (`deno run -A mod.ts --help`) it prints the sweep's tables.
  *
- * Workers run with `deno: { permissions: "none" }`, so a program importing this
- * module needs `--unstable-worker-options` (or `"unstable": ["worker-options"]`
- * in its deno.json); imported by URL it needs `--allow-import` for the host.
+ * Imported by URL (as from JSR) it needs `--allow-import` for the host and no
+ * other flag: workers have the importing program's permissions, so a custom job
+ * module may do whatever the program may. `sandbox: true` runs each kind's
+ * workers with only what the kind needs (nothing for sleep, noop and pi); it
+ * needs `--unstable-worker-options`, without which Deno exits with code 70.
  *
  * @module
  */

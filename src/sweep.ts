@@ -83,6 +83,16 @@ export interface SweepOptions {
    * step (`SweepStep.profiles`). Needs the `inspector` sys permission.
    */
   profile?: boolean;
+  /**
+   * Run each job kind's workers in a permission sandbox with only what the kind
+   * asks for (`JobKind.permissions`: nothing for sleep, noop and pi; the run's
+   * temp dir for io; the module file and `params.permissions` for a custom
+   * module). Needs `--unstable-worker-options` (or `"unstable":
+   * ["worker-options"]` in the program's deno.json): without it Deno 2.9.6
+   * exits the process with code 70, uncatchably. Default `false`: workers, a
+   * custom module's included, have the importing program's permissions.
+   */
+  sandbox?: boolean;
 }
 
 function boundedInteger(name: string, value: number, max: number): number {
@@ -165,8 +175,9 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
  * Runs the same batch of jobs with each worker count (and, with `repeat`, the
  * whole sweep several times) and yields every step as it ends. Workers are
  * spawned fresh for each step; their start-up is timed apart from the step.
- * They run with no permissions, which needs Deno's worker options
- * (`--unstable-worker-options` or `"unstable": ["worker-options"]` in deno.json).
+ * With `sandbox` they run with only the permissions their kind needs, which
+ * needs Deno's worker options (`--unstable-worker-options`); without it they
+ * need no flag and have the program's permissions.
  *
  * The options are checked before anything runs, so bad ones throw at the call.
  * When `signal` aborts, the iteration rejects with `signal.reason` unchanged;
@@ -274,6 +285,7 @@ async function runOneStep(
     jobKind: kind.name,
     params,
     setup,
+    sandbox: options.sandbox,
     permissions: kind.permissions?.(params, setup),
     profile: options.profile,
   });

@@ -115,10 +115,14 @@ Deno.test("workers cannot read files or environment variables unless allowed", a
   const path = `${dir.path}/probe.txt`;
   await Deno.writeTextFile(path, "probe");
   const input = { path, env: "HOME" };
-  const denied = await oneStep(fixture("probe_job.ts"), 1, { params: { jobArgs: input } });
+  const denied = await oneStep(fixture("probe_job.ts"), 1, {
+    params: { jobArgs: input },
+    sandbox: true,
+  });
   assert.deepEqual(denied.step.jobs[0].output, { read: "NotCapable", env: "NotCapable" });
   const allowed = await oneStep(fixture("probe_job.ts"), 1, {
     params: { jobArgs: input, permissions: { read: [path], env: ["HOME"] } },
+    sandbox: true,
   });
   assert.deepEqual(allowed.step.jobs[0].output, { read: "allowed", env: "allowed" });
 });
@@ -127,6 +131,7 @@ Deno.test("the built-in sleep job's workers cannot read files either", async () 
   // The probe runs with no extra permissions: the same default every built-in kind gets.
   const { step } = await oneStep(fixture("probe_job.ts"), 1, {
     params: { jobArgs: { path: "/etc/hostname", env: "PATH" } },
+    sandbox: true,
   });
   assert.equal((step.jobs[0].output as { read: string }).read, "NotCapable");
 });

@@ -87,6 +87,7 @@ interface ConsumerRun {
 async function runConsumer(
   server: Deno.HttpServer<Deno.NetAddr>,
   flags: string[],
+  consumerArgs: string[] = [],
 ): Promise<ConsumerRun> {
   const host = `127.0.0.1:${server.addr.port}`;
   const dir = await Deno.makeTempDir({ prefix: "deno-channels-remote-" });
@@ -101,6 +102,7 @@ async function runConsumer(
         ...flags,
         consumer,
         `http://${host}/mod.ts`,
+        ...consumerArgs,
       ],
       cwd: dir,
       env: { NO_COLOR: "1" },
@@ -155,13 +157,7 @@ Deno.test("the loopback server serves the repository with module content types a
   assert.equal((await get("/src/..%2F..%2Fetc%2Fpasswd")).status, 403);
 });
 
-Deno.test("a consumer outside the repository imports mod.ts by URL and runs a Pi sweep on workers", async () => {
-  const log: string[] = [];
-  await using server = serveRepository(log);
-  // --unstable-worker-options: the pool creates least-privilege workers with
-  // `deno: { permissions: "none" }`. Nothing else: no read, net or -A — the worker entry and the
-  // WASM arrive through the module graph, which --allow-import already covers.
-  const run = await runConsumer(server, ["--unstable-worker-options"]);
+function assertPiSweep(run: ConsumerRun): void {
   assert.equal(run.code, 0, run.stderr);
   const report: ConsumerReport = JSON.parse(run.stdout);
   assert.equal(report.digits, "3." + PI_1000_DECIMALS.slice(0, 50));
@@ -177,20 +173,76 @@ Deno.test("a consumer outside the repository imports mod.ts by URL and runs a Pi
       ]);
     }
   }
+}
+
+Deno.test("a consumer outside the repository imports mod.ts by URL and runs a Pi sweep with no flag", async () => {
+  const log: string[] = [];
+  await using server = serveRepository(log);
+  // Nothing but --allow-import for the server: no --unstable-* flag, no read, net or -A. The
+  // worker entry and the WASM arrive through the module graph.
+  const run = await runConsumer(server, []);
+  assertPiSweep(run);
   // The worker script and the kernel came over HTTP, not from the disk next to the consumer.
   assert.ok(log.includes("200 /src/pool/worker_entry.ts"), log.join("\n"));
   assert.ok(log.includes("200 /wasm/build/pi.wasm"), log.join("\n"));
   assert.deepEqual(log.filter((line) => !line.startsWith("200 ")), []);
 });
 
-Deno.test("a consumer without --unstable-worker-options is told to add the flag", async () => {
+Deno.test("the sandbox option works with --unstable-worker-options and, as documented, only with it", async () => {
   await using server = serveRepository();
-  const run = await runConsumer(server, []);
-  // Deno 2.9.6 does not throw here: `new Worker(…, { deno: { permissions } })` without the flag
-  // prints "Unstable API 'Worker.deno.permissions'. The `--unstable-worker-options` flag must be
-  // provided." and exits the process with code 70, so the library's catch (which would rethrow
-  // a TypeError naming the flag) never runs. Either way the user is told which flag to add.
-  assert.notEqual(run.code, 0, run.stdout);
+  assertPiSweep(await runConsumer(server, ["--unstable-worker-options"], ["sandbox"]));
+  // Without the flag Deno 2.9.6 does not throw from `new Worker(…, { deno: { permissions } })`:
+  // it prints which flag is missing and exits the process with code 70 (why `sandbox` is opt-in).
+  const run = await runConsumer(server, [], ["sandbox"]);
+  assert.equal(run.code, 70, run.stderr);
   assert.equal(run.stdout, "");
   assert.match(run.stderr, /--unstable-worker-options/);
+});
+
+Deno.test("the CLI run by URL with no flag but -A keeps a custom job in its sandbox", async () => {
+  await using server = serveRepository();
+  const dir = await Deno.makeTempDir({ prefix: "deno-channels-remote-cli-" });
+  try {
+    const job = join(dir, "read_file_job.ts");
+    const secret = join(dir, "secret.txt");
+    await Deno.copyFile(
+      fileURLToPath(new URL("./fixtures/read_file_job.ts", import.meta.url)),
+      job,
+    );
+    await Deno.writeTextFile(secret, "not for the job");
+    const mod = `http://127.0.0.1:${server.addr.port}/mod.ts`;
+    const cli = (...extra: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          `--reload=${mod}`,
+          mod,
+          "--job",
+          job,
+          "--job-arg",
+          `path=${secret}`,
+          "--jobs",
+          "1",
+          "--workers",
+          "1",
+          "--quiet",
+          ...extra,
+        ],
+        cwd: dir,
+        env: { NO_COLOR: "1" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const denied = await cli();
+    const deniedErr = new TextDecoder().decode(denied.stderr);
+    assert.equal(denied.code, 1, deniedErr);
+    assert.ok(deniedErr.includes(`grant it with --job-allow-read "${secret}"`), deniedErr);
+    const granted = await cli("--job-allow-read", secret);
+    assert.equal(granted.code, 0, new TextDecoder().decode(granted.stderr));
+    assert.match(new TextDecoder().decode(granted.stdout), /^Summary:/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -19,6 +19,7 @@ import { reportProfiles } from "./profiles.ts";
 import { withPermissionHint } from "./permission_hint.ts";
 import { progressLine } from "./progress.ts";
 import { renderSummary, reportedSteps, type RunJob, writeResults } from "./render.ts";
+import { isSweepChild, runSweepChild } from "./supervise.ts";
 import { ENV_PREFIX } from "./environment.ts";
 import { type Config, parseConfig, SETTINGS } from "./settings.ts";
 
@@ -29,6 +30,8 @@ const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;
 /** After a signal, the most time the CLI takes before it exits regardless. */
 const SIGNAL_EXIT_DEADLINE_MS = 800;
+/** A second signal within this time of the first is the same interrupt, delivered twice. */
+const REPEATED_SIGNAL_MS = 300;
 
 async function readDotenv(): Promise<string | undefined> {
   try {
@@ -95,9 +98,16 @@ function listenForSignals(controller: AbortController): {
   remove: () => void;
 } {
   let signalled: HandledSignal | undefined;
+  let signalledAt = 0;
   const onSignal = (signal: HandledSignal) => () => {
-    if (signalled) Deno.exit(SIGNAL_EXIT_CODES[signalled]);
+    if (signalled) {
+      // Ctrl-C reaches this child from the terminal and again from the parent, which forwards
+      // it: only a signal well after the first means "exit now".
+      if (performance.now() - signalledAt < REPEATED_SIGNAL_MS) return;
+      Deno.exit(SIGNAL_EXIT_CODES[signalled]);
+    }
     signalled = signal;
+    signalledAt = performance.now();
     controller.abort(new Error(`Interrupted by ${signal}`));
     // A job that ignores its cancel flag keeps its worker busy, and terminate()
     // cannot stop it: exit on time regardless.
@@ -149,6 +159,17 @@ export async function runCli(): Promise<void> {
     console.log(`deno-channels ${VERSION} (Deno ${Deno.version.deno})`);
     return;
   }
+  if (!isSweepChild()) {
+    if (Deno.permissions.querySync({ name: "run" }).state !== "granted") {
+      console.error(
+        "deno-channels: Cannot start the sweep: it runs in a child Deno process, which needs --allow-run (run with -A)",
+      );
+      Deno.exitCode = EXIT_BAD_SETTINGS;
+      return;
+    }
+    Deno.exitCode = await runSweepChild(Deno.args);
+    return;
+  }
   if (config.profileDir !== undefined && !config.quiet) printProfilingHint(config);
 
   const job = runJob(config);
@@ -181,6 +202,7 @@ export async function runCli(): Promise<void> {
       workerCounts: config.workerCounts,
       jobCount: config.jobCount,
       repeat: config.repeat,
+      sandbox: true,
       signal: controller.signal,
       onEvent,
     });

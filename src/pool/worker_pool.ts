@@ -49,7 +49,17 @@ export interface WorkerPoolOptions {
    * on and the job is reported cancelled anyway, in milliseconds.
    */
   cancelGraceMs?: number;
-  /** What the workers may touch; default nothing at all. */
+  /**
+   * Run the workers in a permission sandbox: they may touch only what
+   * `permissions` lists (default nothing at all). Needs Deno's worker options
+   * (`--unstable-worker-options`, or `"unstable": ["worker-options"]` in the
+   * program's deno.json): without them Deno 2.9.6 exits the process with code
+   * 70, and forbids probing for the flag, so nothing can warn first. Default
+   * `false`: the workers have the importing program's permissions, as any
+   * Deno worker does.
+   */
+  sandbox?: boolean;
+  /** With `sandbox`, what the workers may touch; default nothing at all. */
   permissions?: JobPermissions;
   /** Record a CPU profile in every worker (grants them the `inspector` sys permission only). */
   profile?: boolean;
@@ -74,13 +84,15 @@ function workerPermissions(
 
 const WORKER_URL = new URL("./worker_entry.ts", import.meta.url);
 
-function spawnWorker(permissions: JobPermissions | undefined, profile: boolean): Worker {
-  // `deno.permissions` needs the worker-options unstable feature (deno.json
-  // "unstable": ["worker-options"] or --unstable-worker-options). Without it,
-  // Deno 2.9.6 does not throw here: it prints why and exits with code 70.
+function spawnWorker(options: WorkerPoolOptions): Worker {
+  // Without the sandbox, no `deno` option at all: the worker inherits the
+  // program's permissions and needs no unstable flag. `deno.permissions` needs
+  // the worker-options unstable feature; without it Deno 2.9.6 does not throw
+  // here: it prints why and exits with code 70.
+  if (!options.sandbox) return new Worker(WORKER_URL, { type: "module" });
   return new Worker(WORKER_URL, {
     type: "module",
-    deno: { permissions: workerPermissions(permissions, profile) },
+    deno: { permissions: workerPermissions(options.permissions, options.profile ?? false) },
   });
 }
 
@@ -116,8 +128,8 @@ export class PoolWorker {
    */
   constructor(options: WorkerPoolOptions) {
     this.#cancelGraceMs = options.cancelGraceMs ?? 250;
-    // Least privilege: jobs get no permissions unless a kind asks for them.
-    this.#worker = spawnWorker(options.permissions, options.profile ?? false);
+    // Least privilege in the sandbox: jobs get no permissions unless a kind asks for them.
+    this.#worker = spawnWorker(options);
     this.#ready = new Promise((resolve, reject) => {
       this.#worker.onmessage = (event: MessageEvent<WorkerToMain>) => {
         const message = event.data;

@@ -1,0 +1,72 @@
+/**
+ * The CLI runs its measured sweep in a child Deno process that it launches
+ * itself with `--unstable-worker-options`, so the job sandbox works however
+ * the CLI was started (from a checkout, by URL, from JSR, installed with
+ * `deno install -g`): Deno exits with code 70 when a worker asks for
+ * permissions without that flag, and a program cannot probe for it. The child
+ * gets the permissions the parent was granted, no more; the parent forwards
+ * SIGINT/SIGTERM and exits with the child's code.
+ *
+ * @module
+ */
+
+/** Set by the parent to its own pid; a child whose `Deno.ppid` matches runs the sweep itself. */
+const SUPERVISOR_PID = "DENO_CHANNELS_SUPERVISOR_PID";
+
+/** Permissions passed on to the child when the parent holds them in full. */
+const PERMISSIONS = ["read", "write", "net", "env", "run", "sys", "ffi", "import"] as const;
+
+/** How long the child may take to exit after a forwarded signal before it is killed. */
+const CHILD_EXIT_DEADLINE_MS = 3_000;
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+/**
+ * Whether this process is the sweep child its parent CLI launched.
+ *
+ * @returns `true` in the child, `false` in a CLI started by a user.
+ */
+export function isSweepChild(): boolean {
+  return Deno.env.get(SUPERVISOR_PID) === String(Deno.ppid);
+}
+
+function grantedFlags(): string[] {
+  return PERMISSIONS.filter((name) =>
+    Deno.permissions.querySync({ name } as Deno.PermissionDescriptor).state === "granted"
+  ).map((name) => `--allow-${name}`);
+}
+
+/**
+ * Runs the same command line in a child Deno process with worker options on,
+ * forwarding SIGINT and SIGTERM to it.
+ *
+ * @param args The CLI's arguments, passed on unchanged.
+ * @returns The child's exit code (128 + the signal number when a signal ended it).
+ * @throws {Error} When this process may not start subprocesses (`--allow-run`).
+ */
+export async function runSweepChild(args: readonly string[]): Promise<number> {
+  const entry = new URL("../../mod.ts", import.meta.url).href;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--unstable-worker-options", ...grantedFlags(), entry, ...args],
+    env: { [SUPERVISOR_PID]: String(Deno.pid) },
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  let forwarded = false;
+  const forward = (signal: "SIGINT" | "SIGTERM") => () => {
+    if (forwarded) return;
+    forwarded = true;
+    child.kill(signal);
+    const deadline = setTimeout(() => child.kill("SIGKILL"), CHILD_EXIT_DEADLINE_MS);
+    Deno.unrefTimer(deadline);
+  };
+  const listeners = [["SIGINT", forward("SIGINT")], ["SIGTERM", forward("SIGTERM")]] as const;
+  for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
+  try {
+    const status = await child.status;
+    return status.signal ? 128 + (SIGNAL_NUMBERS[status.signal] ?? 0) : status.code;
+  } finally {
+    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+  }
+}
