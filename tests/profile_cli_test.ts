@@ -12,17 +12,22 @@ async function readProfile(path: string) {
 Deno.test("--profile DIR writes a CPU profile of the main thread and of every worker per step", async () => {
   await using tmp = await tempDir();
   const dir = tmp.path;
-  const run = await runCli([...PI_ARGS, "--profile", dir]);
+  const run = await runCli([...PI_ARGS, "--profile", dir], { cwd: dir });
   assert.equal(run.code, 0, run.stderr);
   const files = (await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name).sort();
   assert.deepEqual(files, [
     "cpuprofile-1-workers-run-1-main.cpuprofile",
+    "cpuprofile-1-workers-run-1-main.pb.gz",
     "cpuprofile-1-workers-run-1-worker-1.cpuprofile",
+    "cpuprofile-1-workers-run-1-worker-1.pb.gz",
     "cpuprofile-2-workers-run-1-main.cpuprofile",
+    "cpuprofile-2-workers-run-1-main.pb.gz",
     "cpuprofile-2-workers-run-1-worker-1.cpuprofile",
+    "cpuprofile-2-workers-run-1-worker-1.pb.gz",
     "cpuprofile-2-workers-run-1-worker-2.cpuprofile",
+    "cpuprofile-2-workers-run-1-worker-2.pb.gz",
   ]);
-  for (const file of files) {
+  for (const file of files.filter((name) => name.endsWith(".cpuprofile"))) {
     const profile = await readProfile(`${dir}/${file}`);
     assert.ok(profile.samples.length > 0, `${file} has samples`);
   }
@@ -54,7 +59,9 @@ Deno.test("PPROF=true profiles into ./profiles and PPROFIP/PPROFPORT shape the -
   const files = (await Array.fromAsync(Deno.readDir(`${cwd}/profiles`))).map((e) => e.name);
   assert.deepEqual(files.sort(), [
     "cpuprofile-1-workers-run-1-main.cpuprofile",
+    "cpuprofile-1-workers-run-1-main.pb.gz",
     "cpuprofile-1-workers-run-1-worker-1.cpuprofile",
+    "cpuprofile-1-workers-run-1-worker-1.pb.gz",
   ]);
 });
 
@@ -63,20 +70,25 @@ Deno.test("--repeat 2 --profile writes each run's profiles under their own names
   const run = await runCli([
     ..."--job noop --jobs 2 --workers 1 --repeat 2 --quiet --profile".split(" "),
     tmp.path,
-  ]);
+  ], { cwd: tmp.path });
   assert.equal(run.code, 0, run.stderr);
   const files = (await Array.fromAsync(Deno.readDir(tmp.path))).map((e) => e.name);
   assert.deepEqual(files.sort(), [
     "cpuprofile-1-workers-run-1-main.cpuprofile",
+    "cpuprofile-1-workers-run-1-main.pb.gz",
     "cpuprofile-1-workers-run-1-worker-1.cpuprofile",
+    "cpuprofile-1-workers-run-1-worker-1.pb.gz",
     "cpuprofile-1-workers-run-2-main.cpuprofile",
+    "cpuprofile-1-workers-run-2-main.pb.gz",
     "cpuprofile-1-workers-run-2-worker-1.cpuprofile",
+    "cpuprofile-1-workers-run-2-worker-1.pb.gz",
   ]);
   assert.match(run.stdout, /^CPU profile top, 1 worker, run 2 \(summed across workers;/m);
 });
 
 Deno.test("the CLI rejects a PPROFPORT outside 1..65535", async () => {
-  const run = await runCli(["--pprof-port", "70000"]);
+  await using tmp = await tempDir();
+  const run = await runCli(["--pprof-port", "70000"], { cwd: tmp.path });
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--pprof-port must be an integer from 1 to 65535, received "70000"/);
 });

@@ -6,11 +6,12 @@
  */
 import { renderProfileTop } from "../report/profile_render.ts";
 import { analyzeProfiles } from "../report/profile_top.ts";
-import { validateCpuProfile } from "../report/profile_validate.ts";
+import { type CpuProfile, validateCpuProfile } from "../report/profile_validate.ts";
 import { renderAsciiTable } from "../report/table.ts";
 import { nameWasmFunction, wasmExportNames } from "../report/wasm_names.ts";
 import type { SweepStep } from "../types.ts";
 import { piWasmBytes } from "./machine.ts";
+import { writePprofFiles } from "./pprof.ts";
 import type { Config } from "./settings.ts";
 
 const PROFILE_TOP_LIMIT = 15;
@@ -37,15 +38,22 @@ async function piWasmExportNames(): Promise<Map<number, string>> {
   }
 }
 
-/** Writes each step's CPU profiles as `.cpuprofile` files; returns the paths written. */
-async function writeProfiles(dir: string, steps: readonly SweepStep[]): Promise<string[]> {
+/**
+ * Writes each step's CPU profiles as `.cpuprofile` files, and a pprof `.pb.gz`
+ * next to each; returns the `.cpuprofile` paths written.
+ */
+async function writeProfiles(
+  dir: string,
+  steps: readonly SweepStep[],
+  wasmNames: ReadonlyMap<number, string>,
+): Promise<string[]> {
   await Deno.mkdir(dir, { recursive: true });
-  const written: string[] = [];
+  const written: { path: string; profile: CpuProfile }[] = [];
   const write = async (name: string, profile: unknown) => {
     if (profile === undefined) return;
     const path = `${dir}/${name}`;
     await Deno.writeTextFile(path, JSON.stringify(profile));
-    written.push(path);
+    written.push({ path, profile: validateCpuProfile(profile) });
   };
   for (const step of steps) {
     if (!step.profiles) continue;
@@ -54,7 +62,8 @@ async function writeProfiles(dir: string, steps: readonly SweepStep[]): Promise<
       await write(profileFileName(step, `worker-${index + 1}`), profile);
     }
   }
-  return written;
+  await writePprofFiles(written, wasmNames);
+  return written.map((file) => file.path);
 }
 
 /**
@@ -65,9 +74,9 @@ async function writeProfiles(dir: string, steps: readonly SweepStep[]): Promise<
  */
 export async function reportProfiles(config: Config, steps: readonly SweepStep[]): Promise<void> {
   const dir = config.profileDir!;
-  const written = await writeProfiles(dir, steps);
-  const print = config.format === "table" && !config.out ? console.log : console.error;
   const wasmNames = await piWasmExportNames();
+  const written = await writeProfiles(dir, steps, wasmNames);
+  const print = config.format === "table" && !config.out ? console.log : console.error;
   for (const step of steps) {
     if (!step.profiles) continue;
     const profiles = step.profiles.workers.filter((p) => p !== undefined).map(validateCpuProfile);
@@ -84,7 +93,11 @@ export async function reportProfiles(config: Config, steps: readonly SweepStep[]
     print(renderProfileTop(entries, { ...top, title }).trimEnd());
   }
   print(`\nWorker memory at the end of each step:\n${renderWorkerMemory(steps).trimEnd()}`);
-  if (!config.quiet) console.error(`deno-channels: wrote ${written.length} CPU profiles to ${dir}`);
+  if (!config.quiet) {
+    console.error(
+      `deno-channels: wrote ${written.length} CPU profiles to ${dir} (.cpuprofile and pprof .pb.gz)`,
+    );
+  }
 }
 
 /** Heap, external and WebAssembly memory of every worker at the end of each step. */

@@ -110,9 +110,13 @@ const GC = "(garbage collector)";
 
 /**
  * Each sample's time in microseconds: until the next sample by timestamp, the
- * last until `endTime` (never negative).
+ * last until `endTime` (never negative). The pprof writer charges samples by
+ * the same rule, so its totals equal the top table's.
+ *
+ * @param profile A validated profile.
+ * @returns One duration per entry of `profile.samples`.
  */
-function sampleMicros(profile: CpuProfile): number[] {
+export function sampleMicros(profile: CpuProfile): number[] {
   const { samples, timeDeltas } = profile;
   const timestamps: number[] = [];
   let time = profile.startTime;
@@ -158,6 +162,16 @@ function labelOf(fn: ProfileFunction): string {
   if (fn.lineNumber < 0) return `${fn.functionName} ${file}`;
   const column = fn.columnNumber < 0 ? "" : `:${fn.columnNumber + 1}`;
   return `${fn.functionName} ${file}:${fn.lineNumber + 1}${column}`;
+}
+
+/**
+ * The top table's FUNCTION label of a call frame (`name file:line:column`).
+ *
+ * @param frame A V8 call frame.
+ * @returns The label, as the top table and the pprof files name the function.
+ */
+export function frameLabel(frame: CpuProfileCallFrame): string {
+  return labelOf(toFunction(frame));
 }
 
 /** The kept functions on a node's stack: each once, and the innermost. */
