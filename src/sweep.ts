@@ -278,6 +278,7 @@ async function runOneStep(
   const { signal, onEvent } = options;
   const { repeat, index, workers } = at;
   const stepCount = plan.counts.length;
+  signal?.throwIfAborted();
   onEvent?.({ type: "step-start", step: index + 1, stepCount, repeat, workers, jobCount });
   const spawnStart = performance.now();
   await using pool = new WorkerPool({
@@ -313,6 +314,9 @@ async function runOneStep(
     jobName: plan.displayName,
     jobTimeoutMs: options.jobTimeoutMs,
   });
+  // Only an abort that cut the step short drops it: a step whose jobs all ran
+  // before the signal is yielded, and the sweep stops before the next one.
+  const cutShort = (signal?.aborted ?? false) && result.cancelled > 0;
   const mainProfile = mainProfiler ? await stopMainProfiler(mainProfiler) : undefined;
   const stats = signal?.aborted ? [] : await pool.stats();
   const step: SweepStep = {
@@ -326,6 +330,6 @@ async function runOneStep(
     step.profiles = { main: mainProfile, workers: stats.map((s) => s?.profile) };
   }
   onEvent?.({ type: "step-end", step: index + 1, stepCount, result: step });
-  signal?.throwIfAborted();
+  if (cutShort) throw signal!.reason;
   return step;
 }

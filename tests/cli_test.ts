@@ -90,3 +90,18 @@ Deno.test("a job denied a read is told the CLI flag that grants it", async () =>
   const granted = await runCli([...args, "--quiet", "--job-allow-read", target]);
   assert.equal(granted.code, 0, granted.stderr);
 });
+
+Deno.test("deno task start -- --help prints the help (the task passes a leading --)", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "--quiet", "start", "--", "--help"],
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  assert.match(stdout, /^Usage:$/m);
+  assert.match(stdout, /deno run -A jsr:@deno-channels\/core \[flags\]/);
+});

@@ -103,3 +103,25 @@ Deno.test("sweepWorkerCounts() counts from start to max", () => {
   assert.deepEqual(sweepWorkerCounts({ startWorkers: 1, maxWorkers: 3 }), [1, 2, 3]);
   assert.throws(() => sweepWorkerCounts({ startWorkers: 0, maxWorkers: 3 }), RangeError);
 });
+
+Deno.test("runSweep() keeps a step that finished before the abort, then rejects before the next", async () => {
+  const controller = new AbortController();
+  const reason = new Error("stop after the first step");
+  const steps: number[] = [];
+  const started: number[] = [];
+  const sweep = runSweep({
+    job: "noop",
+    workerCounts: [1, 2],
+    jobCount: 3,
+    signal: controller.signal,
+    onEvent: (event) => {
+      if (event.type === "step-start") started.push(event.workers);
+      if (event.type === "step-end") controller.abort(reason);
+    },
+  });
+  await assert.rejects(async () => {
+    for await (const step of sweep) steps.push(step.workers);
+  }, (error) => error === reason);
+  assert.deepEqual(steps, [1]);
+  assert.deepEqual(started, [1]);
+});

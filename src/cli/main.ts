@@ -186,7 +186,9 @@ export async function runCli(): Promise<void> {
   const onEvent = (event: SweepEvent) => {
     debug?.(event);
     live?.onEvent(event);
-    if (event.type === "step-end" && controller.signal.aborted) interrupted = event.result;
+    if (event.type === "step-end" && controller.signal.aborted && event.result.cancelled > 0) {
+      interrupted = event.result;
+    }
   };
 
   // Every step the sweep yields, in order (all repeats): the partial result if it stops early.
