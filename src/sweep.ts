@@ -53,6 +53,9 @@ export const MAX_JOBS = 10_000_000;
  */
 export const MAX_REPEAT = 100;
 
+/** The longest per-job timeout, in milliseconds (one day). */
+export const MAX_JOB_TIMEOUT_MS = 86_400_000;
+
 /** The job kind a sweep runs when its caller names none. */
 const DEFAULT_JOB = "sleep";
 
@@ -187,7 +190,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
  * @param options Job kind, parameters, worker counts, job count, repeat, signal, events.
  * @returns The steps, in the order run: each one's timings, speed-up and per-job results.
  * @throws {TypeError} If the job kind is unknown.
- * @throws {RangeError} If a count is out of range.
+ * @throws {RangeError} If a count, the timeout or a numeric job parameter is out of range.
  * @throws {WorkerStartError} (as a rejection) If a step's workers cannot start (e.g. a job
  *   module that fails to load); the sweep stops rather than respawning them.
  * @throws `signal.reason` (as a rejection) when the signal aborts; no worker is left running.
@@ -213,6 +216,9 @@ export function runSweep(options: SweepOptions = {}): AsyncGenerator<SweepStep, 
     );
   }
   const params = resolveJobParams(kind, { ...options.params });
+  if (options.jobTimeoutMs !== undefined) {
+    boundedInteger("jobTimeoutMs", options.jobTimeoutMs, MAX_JOB_TIMEOUT_MS);
+  }
   if (isModule) params.moduleUrl = resolveModuleUrl(jobName);
   const plan: SweepPlan = {
     kind,

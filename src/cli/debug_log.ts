@@ -5,6 +5,7 @@
  */
 import type { SweepEvent } from "../types.ts";
 import { withPermissionHint } from "./permission_hint.ts";
+import { terminalSafe } from "./terminal_text.ts";
 
 const LABEL_WIDTH = 37;
 const label = (text: string) => text.padEnd(LABEL_WIDTH);
@@ -67,9 +68,9 @@ export function debugLogger(
         const verb = job.status === "done" ? "COMPLETED" : job.status.toUpperCase();
         const detail = job.status === "done"
           ? `Ran ${jobName} in ${job.elapsedSeconds.toFixed(9)} Seconds${
-            job.summary ? `: ${job.summary}` : ""
+            job.summary ? `: ${terminalSafe(job.summary)}` : ""
           }`
-          : `${job.error?.name}: ${withPermissionHint(job.error?.message ?? "")}`;
+          : terminalSafe(`${job.error?.name}: ${withPermissionHint(job.error?.message ?? "")}`);
         print(
           `${
             label(`    -> JOB ${job.jobNumber}/${event.jobCount} ${verb}:`)

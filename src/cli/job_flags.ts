@@ -15,6 +15,11 @@ export const LIST_FLAGS = {
   "--job-allow-net": "a host a custom job may reach (repeatable; default none)",
   "--job-allow-env": "an environment variable a custom job may read (repeatable; default none)",
 } as const;
+/** `host`, `host:port`, `[v6]` or `[v6]:port`. */
+const NET_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+/** A variable name as shells write them. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 export type ListFlag = keyof typeof LIST_FLAGS;
 
 /**
@@ -40,9 +45,12 @@ export function parseJobArgs(pairs: readonly string[]): Record<string, string> {
 
 /**
  * Collects the `--job-allow-*` values (repeatable, comma-separated) into permissions.
+ * Net values are `host` or `host:port` (IPv6 in brackets); env values are plain
+ * names: Deno would read a `*` as a wildcard, which the flag's help does not promise.
  *
  * @param lists The values of each flag.
  * @returns Only the kinds of access that were granted.
+ * @throws {ConfigError} For a net value that is not host[:port], or an env value that is not a name.
  */
 export function parseJobPermissions(lists: Map<ListFlag, string[]>): JobPermissions {
   const split = (flag: ListFlag) =>
@@ -53,6 +61,20 @@ export function parseJobPermissions(lists: Map<ListFlag, string[]>): JobPermissi
   const write = split("--job-allow-write");
   const net = split("--job-allow-net");
   const env = split("--job-allow-env");
+  for (const host of net) {
+    if (!NET_VALUE.test(host)) {
+      throw new ConfigError(
+        `Cannot read settings: --job-allow-net must be a host or host:port, received "${host}"`,
+      );
+    }
+  }
+  for (const name of env) {
+    if (!ENV_NAME.test(name)) {
+      throw new ConfigError(
+        `Cannot read settings: --job-allow-env must be an environment variable's name (no wildcards), received "${name}"`,
+      );
+    }
+  }
   if (read.length) permissions.read = read;
   if (write.length) permissions.write = write;
   if (net.length) permissions.net = net;

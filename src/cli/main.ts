@@ -14,10 +14,12 @@ import { findJobKind } from "../jobs/registry.ts";
 import { runSweep } from "../sweep.ts";
 import type { SweepEvent, SweepStep } from "../types.ts";
 import { debugLogger } from "./debug_log.ts";
+import { checkDestinations } from "./destinations.ts";
 import { helpText, VERSION } from "./help.ts";
 import { reportProfiles } from "./profiles.ts";
 import { withPermissionHint } from "./permission_hint.ts";
 import { progressLine } from "./progress.ts";
+import { terminalSafe } from "./terminal_text.ts";
 import { renderSummary, reportedSteps, type RunJob, writeResults } from "./render.ts";
 import { isSweepChild, runSweepChild } from "./supervise.ts";
 import { ENV_PREFIX } from "./environment.ts";
@@ -35,9 +37,15 @@ const REPEATED_SIGNAL_MS = 300;
 
 async function readDotenv(): Promise<string | undefined> {
   try {
-    return await Deno.readTextFile(".env");
+    // A FIFO or device would block the read (or never end): only a regular file is read.
+    if (!(await Deno.stat(".env")).isFile) {
+      throw new ConfigError("Cannot read settings: .env is not readable: it is not a regular file");
+    }
+    // An editor's UTF-8 byte order mark would otherwise become part of the first key.
+    return (await Deno.readTextFile(".env")).replace(/^\uFEFF/, "");
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
+    if (error instanceof ConfigError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new ConfigError(`Cannot read settings: .env is not readable: ${message}`);
   }
@@ -73,11 +81,15 @@ function printProfilingHint(config: Config): void {
   );
 }
 
+function errorText(error: unknown): string {
+  return terminalSafe(error instanceof Error ? error.message : String(error));
+}
+
 function reportFailures(steps: readonly SweepStep[]): boolean {
   const failures = steps.flatMap((step) =>
     step.jobs.filter((job) => job.status === "failed").map((job) =>
       `${step.workers} worker${step.workers === 1 ? "" : "s"}: ${
-        withPermissionHint(job.error?.message ?? "")
+        terminalSafe(withPermissionHint(job.error?.message ?? ""))
       }`
     )
   );
@@ -159,6 +171,14 @@ export async function runCli(): Promise<void> {
     console.log(`deno-channels ${VERSION} (Deno ${Deno.version.deno})`);
     return;
   }
+  try {
+    await checkDestinations(config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`deno-channels: ${error.message}`);
+    Deno.exitCode = EXIT_BAD_SETTINGS;
+    return;
+  }
   if (!isSweepChild()) {
     if (Deno.permissions.querySync({ name: "run" }).state !== "granted") {
       console.error(
@@ -210,8 +230,14 @@ export async function runCli(): Promise<void> {
     });
     for await (const step of sweep) steps.push(step);
     live?.clear();
-    await writeResults(config, job, reportedSteps(config, steps));
-    if (config.profileDir !== undefined) await reportProfiles(config, steps);
+    try {
+      await writeResults(config, job, reportedSteps(config, steps));
+      if (config.profileDir !== undefined) await reportProfiles(config, steps);
+    } catch (error) {
+      // The destinations were checked before the run; a disk that fills up fails here.
+      console.error(`deno-channels: Cannot write results: ${errorText(error)}`);
+      Deno.exitCode = EXIT_JOB_FAILED;
+    }
     if (reportFailures(steps)) Deno.exitCode = EXIT_JOB_FAILED;
   } catch (error) {
     live?.clear();
@@ -222,7 +248,13 @@ export async function runCli(): Promise<void> {
       Deno.exitCode = EXIT_BAD_SETTINGS;
       return;
     }
-    if (!signalled) throw error;
+    if (!signalled) {
+      // Whatever else stopped the sweep (e.g. the io job's setup): one line, the summary so far.
+      if (steps.length > 0) console.log(renderSummary(job, reportedSteps(config, steps)));
+      console.error(`deno-channels: ${errorText(error)}`);
+      Deno.exitCode = EXIT_JOB_FAILED;
+      return;
+    }
     console.log(renderSummary(job, reportedSteps(config, steps)));
     const partial = interrupted
       ? `; the step with ${interrupted.workers} workers stopped with ${interrupted.completed} done, ${interrupted.failed} failed, ${interrupted.cancelled} cancelled of ${interrupted.jobCount}`

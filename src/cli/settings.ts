@@ -22,14 +22,12 @@ import { isJobModuleReference } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
 import { DEFAULT_SLEEP_MS } from "../jobs/sleep.ts";
 import { DEFAULT_PI_DIGITS, PI_DIGITS_MAX, PI_DIGITS_MIN } from "../pi/kernel.ts";
-import { MAX_JOBS, MAX_REPEAT, MAX_WORKERS } from "../sweep.ts";
+import { MAX_JOB_TIMEOUT_MS, MAX_JOBS, MAX_REPEAT, MAX_WORKERS } from "../sweep.ts";
 
 /** The longest sleep job, in milliseconds (one hour). */
 export const MAX_SLEEP_MS = 3_600_000;
 /** The most lines one IO job writes per file. */
 export const MAX_IO_LINES = 10_000_000;
-/** The longest per-job timeout, in milliseconds (one day). */
-export const MAX_JOB_TIMEOUT_MS = 86_400_000;
 
 /** The output formats of `--format`. */
 export const OUTPUT_FORMATS = ["table", "markdown", "json", "csv"] as const;

@@ -125,11 +125,13 @@ export function defineJob<Setup, Output, Params = JobParams>(
 /**
  * A kind's parameters: its defaults, overridden by the keys of `params` that
  * are set (`undefined` counts as not set). Keys the kind does not declare pass
- * through unchanged, so a custom module still gets its URL and arguments.
+ * through unchanged, so a custom module still gets its URL and arguments. A
+ * parameter whose default is a number must be a positive safe integer.
  *
  * @param kind The job kind.
  * @param params What the caller passed.
  * @returns The parameters the kind's workers receive.
+ * @throws {RangeError} For a numeric parameter that is not a positive safe integer (NaN, 1.5, 0).
  *
  * @example Fill in the sleep job's default
  * ```ts
@@ -145,6 +147,7 @@ export function defineJob<Setup, Output, Params = JobParams>(
  * });
  * assert.deepEqual(resolveJobParams(wait, {}), { waitMs: 10 });
  * assert.deepEqual(resolveJobParams(wait, { waitMs: 5, digits: undefined }), { waitMs: 5 });
+ * assert.throws(() => resolveJobParams(wait, { waitMs: NaN }), RangeError);
  * ```
  */
 export function resolveJobParams(
@@ -152,5 +155,16 @@ export function resolveJobParams(
   params: Readonly<Record<string, unknown>> = {},
 ): JobParams {
   const set = Object.entries(params).filter(([, value]) => value !== undefined);
-  return { ...kind.defaultParams, ...Object.fromEntries(set) } as JobParams;
+  const resolved: Record<string, unknown> = { ...kind.defaultParams, ...Object.fromEntries(set) };
+  for (const [key, fallback] of Object.entries(kind.defaultParams ?? {})) {
+    const value = resolved[key];
+    if (typeof fallback === "number" && !(Number.isSafeInteger(value) && (value as number) > 0)) {
+      throw new RangeError(
+        `Cannot run ${kind.name} jobs: params.${key} must be a positive integer, received ${
+          String(value)
+        }`,
+      );
+    }
+  }
+  return resolved as JobParams;
 }

@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { runSweep } from "../mod.ts";
+import { dirWithDotenv, runCli } from "./_cli.ts";
+import { tempDir } from "./_temp.ts";
+
+const QUICK = ["--job", "noop", "--jobs", "2", "--workers", "1", "--quiet"];
+
+/** One line on stderr, exit code 2, nothing run (no summary on stdout). */
+function assertRefused(run: { code: number; stdout: string; stderr: string }, message: RegExp) {
+  assert.equal(run.code, 2, run.stderr);
+  assert.equal(run.stdout, "");
+  assert.match(run.stderr, message);
+  assert.equal(run.stderr.trimEnd().split("\n").length, 1, run.stderr);
+}
+
+Deno.test("the CLI refuses destinations it could not write, before anything runs", async () => {
+  await using dir = await tempDir();
+  assertRefused(
+    await runCli([...QUICK, "--out", `${dir.path}/missing/results.json`]),
+    /--out ".*missing\/results\.json" is in a directory that does not exist$/m,
+  );
+  assertRefused(
+    await runCli([...QUICK, "--chart", dir.path]),
+    /--chart ".*" is a directory, expected a file path$/m,
+  );
+  await Deno.writeTextFile(`${dir.path}/file`, "");
+  assertRefused(
+    await runCli([...QUICK, "--profile", `${dir.path}/file`]),
+    /--profile ".*file" is a file, expected a directory$/m,
+  );
+  // Nothing was left behind by the checks.
+  assert.deepEqual((await Array.fromAsync(Deno.readDir(dir.path))).map((e) => e.name), ["file"]);
+});
+
+Deno.test("a write that fails after the run is one line and exit 1, with the summary kept", {
+  ignore: Deno.build.os !== "linux",
+}, async () => {
+  const run = await runCli([...QUICK, "--chart", "/dev/full"]);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stdout, /^Summary:/m);
+  assert.match(run.stderr, /^deno-channels: Cannot write results: No space left on device/m);
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+});
+
+Deno.test("--job-allow-net takes host[:port] and --job-allow-env takes names, no wildcards", async () => {
+  assertRefused(
+    await runCli([...QUICK, "--job-allow-net", "https://example.com/"]),
+    /--job-allow-net must be a host or host:port, received "https:\/\/example\.com\/"$/m,
+  );
+  assertRefused(
+    await runCli([...QUICK, "--job-allow-env", "AWS_*"]),
+    /--job-allow-env must be an environment variable's name \(no wildcards\), received "AWS_\*"$/m,
+  );
+  const ok = await runCli([
+    ...QUICK,
+    "--job-allow-net",
+    "127.0.0.1:8080,[::1]",
+    "--job-allow-env",
+    "HOME",
+  ]);
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
+Deno.test("a .env with a byte order mark keeps its first key", async () => {
+  await using dir = await dirWithDotenv("\uFEFFTOTALJOBCOUNT=3\nJOBNAME=noop\n");
+  const run = await runCli(["--workers", "1", "--quiet"], { cwd: dir.path });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^\|\s+1 \|\s+3 \|/m);
+});
+
+Deno.test("a .env that is not a regular file is refused instead of read", {
+  ignore: Deno.build.os === "windows",
+}, async () => {
+  await using dir = await tempDir();
+  const mkfifo = await new Deno.Command("mkfifo", { args: [`${dir.path}/.env`] }).output();
+  assert.equal(mkfifo.code, 0);
+  assertRefused(
+    await runCli(QUICK, { cwd: dir.path }),
+    /Cannot read settings: \.env is not readable: it is not a regular file$/m,
+  );
+});
+
+Deno.test("the io job with an unusable TMPDIR is refused in one line", async () => {
+  await using dir = await tempDir();
+  const run = await runCli(["--job", "io", "--jobs", "1", "--workers", "1", "--quiet"], {
+    env: { TMPDIR: `${dir.path}/missing` },
+  });
+  assertRefused(run, /^deno-channels: Cannot run io jobs: no temp directory can be made/m);
+});
+
+Deno.test("job error text is printed with control characters escaped", async () => {
+  const job = fileURLToPath(new URL("./fixtures/escape_job.ts", import.meta.url));
+  for (const extra of [[], ["--debug"]]) {
+    const run = await runCli(["--job", job, "--jobs", "1", "--workers", "1", "--quiet", ...extra]);
+    assert.equal(run.code, 1);
+    const printed = run.stdout + run.stderr;
+    assert.ok(!printed.includes("\x1b"), "no raw ESC reaches the terminal");
+    assert.ok(printed.includes("\\x1b]0;owned\\x07\\x1b[2J\\nfake line"), printed);
+  }
+});
+
+Deno.test("the library refuses non-finite or fractional numeric options before anything runs", () => {
+  assert.throws(() => runSweep({ job: "sleep", params: { sleepMs: NaN } }), /params\.sleepMs/);
+  assert.throws(() => runSweep({ job: "sleep", params: { sleepMs: Infinity } }), RangeError);
+  assert.throws(() => runSweep({ job: "io", params: { ioLines: 1.5 } }), /params\.ioLines/);
+  assert.throws(() => runSweep({ job: "pi", params: { digits: 0 } }), /params\.digits/);
+  assert.throws(() => runSweep({ job: "noop", jobTimeoutMs: NaN }), /jobTimeoutMs/);
+  assert.throws(() => runSweep({ job: "noop", jobCount: Infinity }), /jobCount/);
+});
