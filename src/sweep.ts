@@ -56,6 +56,9 @@ export const MAX_REPEAT = 100;
 /** The longest per-job timeout, in milliseconds (one day). */
 export const MAX_JOB_TIMEOUT_MS = 86_400_000;
 
+/** How long a step's workers may take to start by default, in milliseconds: 512 workers took 10 s on 2 cores. */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
+
 /** The job kind a sweep runs when its caller names none. */
 const DEFAULT_JOB = "sleep";
 
@@ -81,6 +84,13 @@ export interface SweepOptions {
   onEvent?: SweepEventHandler;
   /** Cancel a job that runs longer than this and count it failed, in milliseconds. */
   jobTimeoutMs?: number;
+  /**
+   * Fail the sweep with a {@linkcode WorkerStartError} when a step's workers are
+   * not all ready this long after they were spawned (a job module stuck at
+   * load, a remote import that never answers), in milliseconds. Default
+   * {@linkcode DEFAULT_STARTUP_TIMEOUT_MS}.
+   */
+  startupTimeoutMs?: number;
   /**
    * Record a V8 CPU profile of the main thread and of every worker during each
    * step (`SweepStep.profiles`). Needs the `inspector` sys permission.
@@ -164,6 +174,15 @@ async function stopMainProfiler(session: Session): Promise<unknown> {
   return profile;
 }
 
+/** `promise`, or a rejection naming `what` once `ms` milliseconds have passed. */
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   return new Promise((resolve, reject) => {
@@ -218,6 +237,9 @@ export function runSweep(options: SweepOptions = {}): AsyncGenerator<SweepStep, 
   const params = resolveJobParams(kind, { ...options.params });
   if (options.jobTimeoutMs !== undefined) {
     boundedInteger("jobTimeoutMs", options.jobTimeoutMs, MAX_JOB_TIMEOUT_MS);
+  }
+  if (options.startupTimeoutMs !== undefined) {
+    boundedInteger("startupTimeoutMs", options.startupTimeoutMs, MAX_JOB_TIMEOUT_MS);
   }
   if (isModule) params.moduleUrl = resolveModuleUrl(jobName);
   const plan: SweepPlan = {
@@ -300,7 +322,14 @@ async function runOneStep(
     onEvent?.({ type: "worker-allocated", workerNumber: i + 1, workerId: worker.id })
   );
   try {
-    await abortable(pool.ready(), signal);
+    await abortable(
+      withDeadline(
+        pool.ready(),
+        options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS,
+        `the ${plan.displayName} workers were not ready`,
+      ),
+      signal,
+    );
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { runCli } from "./_cli.ts";
 import { collectSteps } from "./_sweep.ts";
 import { tempDir } from "./_temp.ts";
 import { type StepResult, type SweepEvent, type SweepOptions, WorkerStartError } from "../mod.ts";
@@ -157,4 +159,30 @@ Deno.test("aborting mid-step cancels every job and leaves the counts whole", asy
   assert.ok(partial);
   assertAccounted(partial);
   assert.equal(partial.cancelled, 5);
+});
+
+Deno.test("a job that ignores its cancel flag after a timeout is reported and the CLI exits", async () => {
+  const start = performance.now();
+  const run = await runCli([
+    ..."--jobs 2 --workers 1 --job-timeout-ms 100 --quiet --job".split(" "),
+    fileURLToPath(new URL("./fixtures/busy_loop_job.ts", import.meta.url)),
+  ]);
+  assert.ok(performance.now() - start < 10_000, "exits, not spins");
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stdout, /^Summary:/m);
+  assert.match(run.stderr, /timed out after 100 ms/);
+});
+
+Deno.test("a module stuck at load fails the run at the start-up deadline in one line, exit 2", async () => {
+  const start = performance.now();
+  const run = await runCli([
+    ..."--jobs 1 --workers 1 --startup-timeout-ms 500 --quiet --job".split(" "),
+    fileURLToPath(new URL("./fixtures/stuck_at_load_job.ts", import.meta.url)),
+  ]);
+  assert.ok(performance.now() - start < 10_000, "exits, not hangs");
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(
+    run.stderr,
+    /^deno-channels: Cannot run the step with 1 worker: the .*stuck_at_load_job\.ts workers were not ready within 500 ms$/m,
+  );
 });

@@ -154,6 +154,13 @@ function listenForSignals(controller: AbortController): {
  * ```
  */
 export async function runCli(): Promise<void> {
+  await parseRunRender();
+  // A job that ignores its cancel flag, or a module stuck at load, keeps its worker thread busy
+  // and terminate() cannot stop it: the sweep child ends the process itself once it has reported.
+  if (isSweepChild()) Deno.exit(Deno.exitCode);
+}
+
+async function parseRunRender(): Promise<void> {
   let config: Config;
   try {
     config = parseConfig({ args: Deno.args, env: readEnv(), dotenv: await readDotenv() });
@@ -218,6 +225,7 @@ export async function runCli(): Promise<void> {
       job: config.job,
       params: jobParams(config),
       jobTimeoutMs: config.jobTimeoutMs,
+      startupTimeoutMs: config.startupTimeoutMs,
       profile: config.profileDir !== undefined,
       startWorkers: config.startWorkers,
       maxWorkers: config.maxWorkers,

@@ -22,7 +22,13 @@ import { isJobModuleReference } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
 import { DEFAULT_SLEEP_MS } from "../jobs/sleep.ts";
 import { DEFAULT_PI_DIGITS, PI_DIGITS_MAX, PI_DIGITS_MIN } from "../pi/kernel.ts";
-import { MAX_JOB_TIMEOUT_MS, MAX_JOBS, MAX_REPEAT, MAX_WORKERS } from "../sweep.ts";
+import {
+  DEFAULT_STARTUP_TIMEOUT_MS,
+  MAX_JOB_TIMEOUT_MS,
+  MAX_JOBS,
+  MAX_REPEAT,
+  MAX_WORKERS,
+} from "../sweep.ts";
 
 /** The longest sleep job, in milliseconds (one hour). */
 export const MAX_SLEEP_MS = 3_600_000;
@@ -184,6 +190,15 @@ export const SETTINGS = {
     fallback: () => 6060,
     defaultText: "6060",
     description: "port for that command",
+  }),
+  startupTimeoutMs: integerSetting<number>({
+    key: "STARTUPTIMEOUTMS",
+    flag: "--startup-timeout-ms",
+    min: 1,
+    max: MAX_JOB_TIMEOUT_MS,
+    fallback: () => DEFAULT_STARTUP_TIMEOUT_MS,
+    defaultText: String(DEFAULT_STARTUP_TIMEOUT_MS),
+    description: "fail the run (exit 2) when a step's workers are not ready in time",
   }),
   jobTimeoutMs: integerSetting<number | undefined>({
     key: "JOBTIMEOUTMS",
