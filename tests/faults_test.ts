@@ -186,3 +186,28 @@ Deno.test("a module stuck at load fails the run at the start-up deadline in one 
     /^deno-channels: Cannot run the step with 1 worker: the .*stuck_at_load_job\.ts workers were not ready within 500 ms$/m,
   );
 });
+
+Deno.test("a job that runs the sweep out of memory: the completed steps, where it died, exit 1", async () => {
+  await using dir = await tempDir();
+  const marker = `${dir.path}/marker`;
+  const start = performance.now();
+  const run = await runCli([
+    ..."--jobs 1 --workers 1,2 --quiet --job-arg".split(" "),
+    `marker=${marker}`,
+    "--job-allow-read",
+    dir.path,
+    "--job-allow-write",
+    dir.path,
+    "--job",
+    fileURLToPath(new URL("./fixtures/oom_job.ts", import.meta.url)),
+  ], { env: { DENO_V8_FLAGS: "--max-old-space-size=96" } });
+  assert.ok(performance.now() - start < 10_000, "exits, not hangs");
+  assert.equal(run.code, 1, run.stderr);
+  // The 1-worker step completed (its job made the marker); the 2-worker step died.
+  assert.match(run.stdout, /^\|\s+1 \|\s+1 \|\s+\d+\.\d+ \| \(baseline\)/m);
+  assert.doesNotMatch(run.stdout, /^\|\s+2 \|/m);
+  assert.match(
+    run.stderr,
+    /^deno-channels: the sweep process was killed by SIG\w+ during the step with 2 workers; the last job seen starting was 1 of 1 \(out of memory, or a crash outside JavaScript\); the steps above had completed$/m,
+  );
+});

@@ -21,6 +21,7 @@ import { withPermissionHint } from "./permission_hint.ts";
 import { progressLine } from "./progress.ts";
 import { terminalSafe } from "./terminal_text.ts";
 import { renderSummary, reportedSteps, type RunJob, writeResults } from "./render.ts";
+import { openStepLog, readStepLog, STEP_LOG_VARIABLE } from "./step_log.ts";
 import { isSweepChild, runSweepChild } from "./supervise.ts";
 import { ENV_PREFIX } from "./environment.ts";
 import { type Config, parseConfig, SETTINGS } from "./settings.ts";
@@ -79,6 +80,57 @@ function printProfilingHint(config: Config): void {
       `  deno run --inspect=${config.pprofIp}:${config.pprofPort} -A mod.ts ${args}\n` +
       `and open chrome://inspect (Configure: ${config.pprofIp}:${config.pprofPort}).`,
   );
+}
+
+/** The exit codes the sweep child gives on its own; anything else means it died. */
+const CHILD_REPORTED = new Set([0, EXIT_JOB_FAILED, EXIT_BAD_SETTINGS, 130, 143]);
+
+/**
+ * Runs the sweep in a child process and returns the exit code. When the child
+ * dies without reporting (out of memory, a crash in native code, killed after
+ * ignoring a signal), prints the steps it had completed, from its step log,
+ * and where it stopped.
+ */
+async function superviseSweep(config: Config, job: RunJob): Promise<number> {
+  let logPath: string | undefined;
+  try {
+    logPath = await Deno.makeTempFile({ prefix: "deno-channels-steps-" });
+  } catch {
+    // No temp dir: the sweep still runs; a crash is then reported without its summary.
+  }
+  try {
+    const exit = await runSweepChild(Deno.args, logPath ? { [STEP_LOG_VARIABLE]: logPath } : {});
+    if (CHILD_REPORTED.has(exit.code)) return exit.code;
+    const reading = readStepLog(logPath ? await Deno.readTextFile(logPath) : "");
+    if (reading.steps.length > 0) {
+      console.log(renderSummary(job, reportedSteps(config, reading.steps)));
+    }
+    const completed = reading.steps.length > 0
+      ? "the steps above had completed"
+      : "no step had completed";
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    const where = reading.running
+      ? ` during the step with ${reading.running.workers} worker${
+        reading.running.workers === 1 ? "" : "s"
+      }${config.repeat > 1 ? ` (run ${reading.running.repeat})` : ""}${
+        reading.running.lastJobStarted === undefined
+          ? ""
+          : `; the last job seen starting was ${reading.running.lastJobStarted} of ${reading.running.jobCount}`
+      }`
+      : "";
+    if (exit.forwarded) {
+      console.error(
+        `deno-channels: interrupted by ${exit.forwarded}; the sweep process ${how}${where}`,
+      );
+      return SIGNAL_EXIT_CODES[exit.forwarded];
+    }
+    console.error(
+      `deno-channels: the sweep process ${how}${where} (out of memory, or a crash outside JavaScript); ${completed}`,
+    );
+    return EXIT_JOB_FAILED;
+  } finally {
+    if (logPath) await Deno.remove(logPath).catch(() => {});
+  }
 }
 
 function errorText(error: unknown): string {
@@ -194,7 +246,7 @@ async function parseRunRender(): Promise<void> {
       Deno.exitCode = EXIT_BAD_SETTINGS;
       return;
     }
-    Deno.exitCode = await runSweepChild(Deno.args);
+    Deno.exitCode = await superviseSweep(config, runJob(config));
     return;
   }
   if (config.profileDir !== undefined && !config.quiet) printProfilingHint(config);
@@ -210,7 +262,10 @@ async function parseRunRender(): Promise<void> {
     ? progressLine(config.repeat)
     : undefined;
   let interrupted: SweepStep | undefined;
+  const logPath = Deno.env.get(STEP_LOG_VARIABLE);
+  const stepLog = logPath ? openStepLog(logPath) : undefined;
   const onEvent = (event: SweepEvent) => {
+    stepLog?.onEvent(event);
     debug?.(event);
     live?.onEvent(event);
     if (event.type === "step-end" && controller.signal.aborted && event.result.cancelled > 0) {
@@ -236,7 +291,10 @@ async function parseRunRender(): Promise<void> {
       signal: controller.signal,
       onEvent,
     });
-    for await (const step of sweep) steps.push(step);
+    for await (const step of sweep) {
+      stepLog?.step(step);
+      steps.push(step);
+    }
     live?.clear();
     try {
       await writeResults(config, job, reportedSteps(config, steps));
@@ -270,6 +328,7 @@ async function parseRunRender(): Promise<void> {
     console.error(`deno-channels: interrupted by ${signalled}${partial}`);
     Deno.exit(SIGNAL_EXIT_CODES[signalled]);
   } finally {
+    stepLog?.close();
     signals.remove();
   }
 }

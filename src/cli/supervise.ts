@@ -19,7 +19,30 @@ const PERMISSIONS = ["read", "write", "net", "env", "run", "sys", "ffi", "import
 /** How long the child may take to exit after a forwarded signal before it is killed. */
 const CHILD_EXIT_DEADLINE_MS = 3_000;
 
-const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+const SIGNAL_NUMBERS: Record<string, number> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+  SIGTERM: 15,
+};
+
+/** How the sweep child ended. */
+export interface ChildExit {
+  /** Its exit code (128 + the signal number when a signal ended it). */
+  code: number;
+  /** The signal that ended it, if one did. */
+  signal?: string;
+  /** The signal the parent forwarded to it, if any (Ctrl-C, SIGTERM). */
+  forwarded?: "SIGINT" | "SIGTERM";
+}
 
 /**
  * Whether this process is the sweep child its parent CLI launched.
@@ -41,22 +64,26 @@ function grantedFlags(): string[] {
  * forwarding SIGINT and SIGTERM to it.
  *
  * @param args The CLI's arguments, passed on unchanged.
- * @returns The child's exit code (128 + the signal number when a signal ended it).
+ * @param env Extra environment variables for the child.
+ * @returns How the child ended.
  * @throws {Error} When this process may not start subprocesses (`--allow-run`).
  */
-export async function runSweepChild(args: readonly string[]): Promise<number> {
+export async function runSweepChild(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<ChildExit> {
   const entry = new URL("../../mod.ts", import.meta.url).href;
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--unstable-worker-options", ...grantedFlags(), entry, ...args],
-    env: { [SUPERVISOR_PID]: String(Deno.pid) },
+    env: { ...env, [SUPERVISOR_PID]: String(Deno.pid) },
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
-  let forwarded = false;
+  let forwarded: "SIGINT" | "SIGTERM" | undefined;
   const forward = (signal: "SIGINT" | "SIGTERM") => () => {
     if (forwarded) return;
-    forwarded = true;
+    forwarded = signal;
     child.kill(signal);
     const deadline = setTimeout(() => child.kill("SIGKILL"), CHILD_EXIT_DEADLINE_MS);
     Deno.unrefTimer(deadline);
@@ -65,7 +92,8 @@ export async function runSweepChild(args: readonly string[]): Promise<number> {
   for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
   try {
     const status = await child.status;
-    return status.signal ? 128 + (SIGNAL_NUMBERS[status.signal] ?? 0) : status.code;
+    const code = status.signal ? 128 + (SIGNAL_NUMBERS[status.signal] ?? 0) : status.code;
+    return { code, signal: status.signal ?? undefined, forwarded };
   } finally {
     for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
   }

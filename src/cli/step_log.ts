@@ -1,0 +1,95 @@
+/**
+ * The sweep child's record of its progress, for the parent CLI: an NDJSON file
+ * in which the child appends each step as it starts and as it completes, and
+ * the job it saw start last (each step's first, then at most every {@linkcode JOB_MARK_MS}). A child
+ * that dies (out of memory, a crash in native code) cannot report; its parent
+ * reads this file to print the completed summary and say where it stopped.
+ * A file rather than stdout: job code may print.
+ *
+ * @module
+ */
+import type { SweepEvent, SweepStep } from "../types.ts";
+
+/** The environment variable that carries the log's path from the parent to the child. */
+export const STEP_LOG_VARIABLE = "DENO_CHANNELS_STEP_LOG";
+
+/** The least time between two "job started" marks, in milliseconds. */
+export const JOB_MARK_MS = 50;
+
+type LogLine =
+  | { type: "step-start"; workers: number; repeat: number; jobCount: number }
+  | { type: "job"; jobNumber: number; jobCount: number }
+  | { type: "step"; step: SweepStep };
+
+/** Where the sweep was when its process stopped. */
+export interface StepLogReading {
+  /** The steps that completed, without their per-job records. */
+  steps: SweepStep[];
+  /** The step that had started and not completed, if any, with the last job seen starting. */
+  running?: { workers: number; repeat: number; jobCount: number; lastJobStarted?: number };
+}
+
+/**
+ * Appends the sweep's progress to the log at `path`, synchronously, so that
+ * what was written survives the process dying on the next instruction.
+ *
+ * @param path The log file (made by the parent).
+ * @returns An event handler, a function that records a completed step, and `close`.
+ */
+export function openStepLog(path: string): {
+  onEvent: (event: SweepEvent) => void;
+  step: (step: SweepStep) => void;
+  close: () => void;
+} {
+  const file = Deno.openSync(path, { append: true });
+  const encoder = new TextEncoder();
+  const write = (line: LogLine) => file.writeSync(encoder.encode(`${JSON.stringify(line)}\n`));
+  let lastMark = -Infinity;
+  return {
+    onEvent: (event) => {
+      if (event.type === "step-start") {
+        const { workers, repeat, jobCount } = event;
+        write({ type: "step-start", workers, repeat, jobCount });
+        lastMark = -Infinity; // A step's first job is always marked.
+      } else if (event.type === "job-started") {
+        const now = performance.now();
+        if (now - lastMark < JOB_MARK_MS) return;
+        lastMark = now;
+        write({ type: "job", jobNumber: event.jobNumber, jobCount: event.jobCount });
+      }
+    },
+    // Per-job records and profiles stay out: outputs need not be JSON, and the summary needs neither.
+    step: (step) =>
+      write({ type: "step", step: { ...step, jobs: [], profiles: undefined, workerMemory: [] } }),
+    close: () => file.close(),
+  };
+}
+
+/**
+ * Reads what a sweep child logged.
+ *
+ * @param text The log file's text.
+ * @returns The completed steps and the step that was running.
+ */
+export function readStepLog(text: string): StepLogReading {
+  const reading: StepLogReading = { steps: [] };
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    let entry: LogLine;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      break; // The child died mid-line: what came before is all there is.
+    }
+    if (entry.type === "step-start") {
+      const { workers, repeat, jobCount } = entry;
+      reading.running = { workers, repeat, jobCount };
+    } else if (entry.type === "job" && reading.running) {
+      reading.running.lastJobStarted = entry.jobNumber;
+    } else if (entry.type === "step") {
+      reading.steps.push(entry.step);
+      reading.running = undefined;
+    }
+  }
+  return reading;
+}

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { openStepLog, readStepLog } from "../src/cli/step_log.ts";
+import type { SweepStep } from "../mod.ts";
+import { tempDir } from "./_temp.ts";
+
+const STEP: SweepStep = {
+  workers: 1,
+  jobCount: 2,
+  seconds: 0.5,
+  completed: 2,
+  failed: 0,
+  cancelled: 0,
+  averageJobSeconds: 0.25,
+  peakRssBytes: 1024,
+  jobs: [{
+    jobId: "a",
+    jobNumber: 1,
+    workerId: "w",
+    status: "done",
+    elapsedSeconds: 0.25,
+    waitSeconds: 0,
+    output: 1n,
+  }],
+  repeat: 1,
+  startupSeconds: 0.01,
+  speedup: 1,
+};
+
+Deno.test("the step log gives back completed steps and where a dead sweep stopped, even mid-line", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/steps.ndjson`;
+  await Deno.writeTextFile(path, "");
+  const log = openStepLog(path);
+  log.onEvent({ type: "step-start", step: 1, stepCount: 2, repeat: 1, workers: 1, jobCount: 2 });
+  log.onEvent({ type: "job-started", jobNumber: 1, jobCount: 2, jobId: "a", workerId: "w" });
+  // A BigInt output cannot be JSON: the log leaves per-job records out.
+  log.step(STEP);
+  log.onEvent({ type: "step-start", step: 2, stepCount: 2, repeat: 1, workers: 2, jobCount: 2 });
+  log.onEvent({ type: "job-started", jobNumber: 2, jobCount: 2, jobId: "b", workerId: "w" });
+  log.close();
+  await Deno.writeTextFile(path, '{"type":"job","jobNu', { append: true });
+  const reading = readStepLog(await Deno.readTextFile(path));
+  assert.deepEqual(reading.steps, [{ ...STEP, jobs: [], workerMemory: [] }]);
+  assert.deepEqual(reading.running, { workers: 2, repeat: 1, jobCount: 2, lastJobStarted: 2 });
+});
