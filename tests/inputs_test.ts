@@ -108,3 +108,40 @@ Deno.test("the library refuses non-finite or fractional numeric options before a
   assert.throws(() => runSweep({ job: "noop", jobTimeoutMs: NaN }), /jobTimeoutMs/);
   assert.throws(() => runSweep({ job: "noop", jobCount: Infinity }), /jobCount/);
 });
+
+Deno.test(
+  "a granted directory holding a symlink that leads out of it is refused, for read and write",
+  {
+    ignore: Deno.build.os === "windows",
+  },
+  async () => {
+    await using outside = await tempDir();
+    await using granted = await tempDir();
+    await Deno.writeTextFile(`${outside.path}/secret.txt`, "secret");
+    await Deno.mkdir(`${granted.path}/sub`);
+    await Deno.symlink(`${outside.path}/secret.txt`, `${granted.path}/sub/link.txt`);
+    for (const flag of ["--job-allow-read", "--job-allow-write"]) {
+      assertRefused(
+        await runCli([...QUICK, flag, granted.path]),
+        new RegExp(
+          `Cannot grant ${flag} ".*": the symlink ".*sub/link\\.txt" inside it leads out of it`,
+        ),
+      );
+    }
+    // Granting the target as well makes the link mean what it says.
+    const run = await runCli([...QUICK, "--job-allow-read", `${granted.path},${outside.path}`]);
+    assert.equal(run.code, 0, run.stderr);
+  },
+);
+
+Deno.test("a job without a net grant cannot make the runtime fetch an npm package", async () => {
+  await using dir = await tempDir();
+  const job = `${dir.path}/npm_job.ts`;
+  await Deno.writeTextFile(
+    job,
+    'export default async () => typeof (await import("npm:is-number@7.0.0")).default;\n',
+  );
+  const run = await runCli(["--job", job, "--jobs", "1", "--workers", "1", "--quiet"]);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /--no-npm/);
+});

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { extname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PI_1000_DECIMALS } from "./fixtures/pi_1000_digits.ts";
+import { tempDir } from "./_temp.ts";
 
 /** The folder holding mod.ts: the root of what the server may serve. */
 const REPO_ROOT: string = await Deno.realPath(fileURLToPath(new URL("..", import.meta.url)));
@@ -245,4 +246,33 @@ Deno.test("the CLI run by URL with no flag but -A keeps a custom job in its sand
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a remote job module run by the CLI may import from its host but not fetch from it", async () => {
+  await using server = serveRepository();
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  await using dir = await tempDir();
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `--reload=${base}`,
+      `${base}/mod.ts`,
+      "--job",
+      `${base}/tests/fixtures/fetch_job.ts`,
+      "--jobs",
+      "1",
+      "--workers",
+      "1",
+      "--quiet",
+    ],
+    cwd: dir.path,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 1, stderr);
+  assert.ok(stderr.includes(`Requires net access to "127.0.0.1:${server.addr.port}"`), stderr);
 });

@@ -1,12 +1,13 @@
 /**
  * Checks, before the first job runs, that what the run will write can be
  * written: `--out` and `--chart` files, the `--profile` directory, and the io
- * job's temp directory under TMPDIR. A sweep that cannot save its results
- * should not run at all.
+ * job's temp directory under TMPDIR (a sweep that cannot save its results
+ * should not run at all); and that a `--job-allow-read`/`--job-allow-write`
+ * directory holds no symlink that leads out of what was granted.
  *
  * @module
  */
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve, sep as SEP } from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { Config } from "./settings.ts";
 
@@ -49,13 +50,66 @@ async function checkDirectory(flag: string, path: string): Promise<void> {
   }
 }
 
+/** The most entries a granted directory is scanned for symlinks. */
+const MAX_SCANNED_ENTRIES = 100_000;
+
+const inside = (path: string, dir: string) => path === dir || path.startsWith(`${dir}${SEP}`);
+
+/**
+ * Finds a symlink under `dir` that leads outside every path in `granted`:
+ * Deno checks a link's own path against a grant, so such a link would let a
+ * job read or write outside what was granted.
+ */
+async function escapingLink(
+  dir: string,
+  granted: readonly string[],
+): Promise<{ link: string; target: string } | undefined> {
+  const pending = [dir];
+  let scanned = 0;
+  while (pending.length > 0 && scanned < MAX_SCANNED_ENTRIES) {
+    const current = pending.pop()!;
+    for await (const entry of Deno.readDir(current)) {
+      if (++scanned > MAX_SCANNED_ENTRIES) break;
+      const path = join(current, entry.name);
+      if (entry.isSymlink) {
+        const target = await Deno.realPath(path).catch(() =>
+          resolve(current, Deno.readLinkSync(path))
+        );
+        if (!granted.some((root) => inside(target, root))) return { link: path, target };
+      } else if (entry.isDirectory) {
+        pending.push(path);
+      }
+    }
+  }
+  return undefined;
+}
+
+async function checkGrants(flag: string, paths: readonly string[] | undefined): Promise<void> {
+  if (!paths?.length) return;
+  const roots = await Promise.all(
+    paths.map((path) => Deno.realPath(path).catch(() => resolve(path))),
+  );
+  for (const root of roots) {
+    const info = await statOrUndefined(root);
+    if (!info?.isDirectory) continue;
+    const escape = await escapingLink(root, roots);
+    if (escape) {
+      throw new ConfigError(
+        `Cannot grant ${flag} "${root}": the symlink "${escape.link}" inside it leads out of it, to "${escape.target}"; grant the target too, or remove the link`,
+      );
+    }
+  }
+}
+
 /**
  * Checks every destination the run will write to.
  *
  * @param config The run's settings.
- * @throws {ConfigError} Naming the setting and why it cannot be written.
+ * @throws {ConfigError} Naming the setting and why it cannot be written or granted.
  */
 export async function checkDestinations(config: Config): Promise<void> {
+  await checkGrants("--job-allow-read", config.jobPermissions.read);
+  await checkGrants("--job-allow-write", config.jobPermissions.write);
   if (config.out) await checkFile("--out", config.out);
   if (config.chart) await checkFile("--chart", config.chart);
   if (config.profileDir !== undefined) await checkDirectory("--profile", config.profileDir);

@@ -99,7 +99,14 @@ async function superviseSweep(config: Config, job: RunJob): Promise<number> {
     // No temp dir: the sweep still runs; a crash is then reported without its summary.
   }
   try {
-    const exit = await runSweepChild(Deno.args, logPath ? { [STEP_LOG_VARIABLE]: logPath } : {});
+    // npm packages are fetched by the runtime, not under the worker's import permission: turn npm
+    // off for the whole sweep process unless a job may reach the network (or profiles need it).
+    const noNpm = !config.jobPermissions.net?.length && config.profileDir === undefined;
+    const exit = await runSweepChild(
+      Deno.args,
+      logPath ? { [STEP_LOG_VARIABLE]: logPath } : {},
+      noNpm ? ["--no-npm"] : [],
+    );
     if (CHILD_REPORTED.has(exit.code)) return exit.code;
     const reading = readStepLog(logPath ? await Deno.readTextFile(logPath) : "");
     if (reading.steps.length > 0) {

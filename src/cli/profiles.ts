@@ -11,7 +11,6 @@ import { renderAsciiTable } from "../report/table.ts";
 import { nameWasmFunction, wasmExportNames } from "../report/wasm_names.ts";
 import type { SweepStep } from "../types.ts";
 import { piWasmBytes } from "./machine.ts";
-import { writePprofFiles } from "./pprof.ts";
 import type { Config } from "./settings.ts";
 
 const PROFILE_TOP_LIMIT = 15;
@@ -62,7 +61,9 @@ async function writeProfiles(
       await write(profileFileName(step, `worker-${index + 1}`), profile);
     }
   }
-  await writePprofFiles(written, wasmNames);
+  // Loaded only when profiling: pprof.ts imports an npm package, and the sweep child of a run
+  // that is not profiling has npm turned off (a job without a net grant must not fetch packages).
+  await (await import("./pprof.ts")).writePprofFiles(written, wasmNames);
   return written.map((file) => file.path);
 }
 

@@ -65,16 +65,18 @@ function grantedFlags(): string[] {
  *
  * @param args The CLI's arguments, passed on unchanged.
  * @param env Extra environment variables for the child.
+ * @param flags Extra Deno flags for the child (e.g. `--no-npm`).
  * @returns How the child ended.
  * @throws {Error} When this process may not start subprocesses (`--allow-run`).
  */
 export async function runSweepChild(
   args: readonly string[],
   env: Record<string, string> = {},
+  flags: readonly string[] = [],
 ): Promise<ChildExit> {
   const entry = new URL("../../mod.ts", import.meta.url).href;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--unstable-worker-options", ...grantedFlags(), entry, ...args],
+    args: ["run", "--unstable-worker-options", ...grantedFlags(), ...flags, entry, ...args],
     env: { ...env, [SUPERVISOR_PID]: String(Deno.pid) },
     stdin: "inherit",
     stdout: "inherit",

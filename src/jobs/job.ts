@@ -36,6 +36,8 @@ export interface JobPermissions {
   write?: string[];
   /** Hosts the job may reach (and import from). */
   net?: string[];
+  /** Hosts the job may import modules from, without network access to them. */
+  import?: string[];
   /** Environment variables the job may read. */
   env?: string[];
 }

@@ -36,12 +36,13 @@ export function isJobModuleReference(job: string): boolean {
 
 function readPermissionFor(url: URL): JobPermissions {
   if (url.protocol === "file:") return { read: [fileURLToPath(url)] };
-  if (url.protocol === "http:" || url.protocol === "https:") return { net: [url.host] };
+  // A remote module may import from its own host (its own imports), not fetch from it.
+  if (url.protocol === "http:" || url.protocol === "https:") return { import: [url.host] };
   return {};
 }
 
 function merge(a: JobPermissions, b: JobPermissions = {}): JobPermissions {
-  const keys = ["read", "write", "net", "env"] as const;
+  const keys = ["read", "write", "net", "env", "import"] as const;
   const merged: JobPermissions = {};
   for (const key of keys) {
     const list = [...(a[key] ?? []), ...(b[key] ?? [])];
@@ -73,8 +74,8 @@ export interface ModuleParams {
  *
  * const params = { moduleUrl: "https://example.com/job.ts", permissions: { env: ["HOME"] } };
  * assert.deepEqual(moduleJob.permissions!(params, undefined), {
- *   net: ["example.com"],
  *   env: ["HOME"],
+ *   import: ["example.com"],
  * });
  * ```
  */

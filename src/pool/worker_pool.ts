@@ -75,7 +75,9 @@ function workerPermissions(
     write: permissions?.write ?? false,
     net: permissions?.net ?? false,
     env: permissions?.env ?? false,
-    import: permissions?.net ?? false,
+    import: permissions?.net || permissions?.import
+      ? [...(permissions.net ?? []), ...(permissions.import ?? [])]
+      : false,
     run: false,
     ffi: false,
     sys: profile ? ["inspector"] : false,
