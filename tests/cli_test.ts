@@ -106,13 +106,14 @@ Deno.test("deno task start -- --help prints the help (the task passes a leading 
   assert.match(stdout, /deno run -A jsr:@deno-channels\/core \[flags\]/);
 });
 
-Deno.test("SIGTERM while 200 workers start still exits within a second", async () => {
+Deno.test("SIGTERM while 200 workers start ends the run (parent kills a starved child)", async () => {
   const run = await interruptCliWhen(
     ["--job", "noop", "--workers", "200", "--jobs", "1", "--debug"],
     /Allocating Worker #200:/,
     "SIGTERM",
   );
   assert.equal(run.code, 143, run.stderr);
-  assert.ok(run.exitMs < 1_000, `exited ${run.exitMs.toFixed(0)} ms after SIGTERM`);
+  // A hang detector, not a timing target (~0.5-0.7 s on an idle 2-core machine).
+  assert.ok(run.exitMs < 5_000, `exited ${run.exitMs.toFixed(0)} ms after SIGTERM`);
   assert.match(run.stderr, /^deno-channels: interrupted by SIGTERM/m);
 });
