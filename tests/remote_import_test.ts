@@ -79,6 +79,24 @@ interface ConsumerRun {
   stderr: string;
 }
 
+/** Runs `deno ARGS` in `cwd` with only NO_COLOR added to the environment, and collects its output. */
+async function runDeno(args: string[], cwd: string): Promise<ConsumerRun> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
 /**
  * Copies the consumer into a new temp directory and runs it against the served `mod.ts`.
  * Always given: `--allow-import` for exactly the server's host and port (remote imports are
@@ -95,28 +113,15 @@ async function runConsumer(
   try {
     const consumer = join(dir, "consumer.ts");
     await Deno.copyFile(CONSUMER_FIXTURE, consumer);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        `--allow-import=${host}`,
-        `--reload=http://${host}`,
-        ...flags,
-        consumer,
-        `http://${host}/mod.ts`,
-        ...consumerArgs,
-      ],
-      cwd: dir,
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
+    return await runDeno([
+      "run",
+      `--allow-import=${host}`,
+      `--reload=http://${host}`,
+      ...flags,
+      consumer,
+      `http://${host}/mod.ts`,
+      ...consumerArgs,
+    ], dir);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -213,36 +218,22 @@ Deno.test("the CLI run by URL with no flag but -A keeps a custom job in its sand
     await Deno.writeTextFile(secret, "not for the job");
     const mod = `http://127.0.0.1:${server.addr.port}/mod.ts`;
     const cli = (...extra: string[]) =>
-      new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          `--reload=${mod}`,
-          mod,
-          "--job",
-          job,
-          "--job-arg",
-          `path=${secret}`,
-          "--jobs",
-          "1",
-          "--workers",
-          "1",
-          "--quiet",
-          ...extra,
-        ],
-        cwd: dir,
-        env: { NO_COLOR: "1" },
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+      runDeno([
+        ..."run -A".split(" "),
+        `--reload=${mod}`,
+        mod,
+        ..."--jobs 1 --workers 1 --quiet --job".split(" "),
+        job,
+        "--job-arg",
+        `path=${secret}`,
+        ...extra,
+      ], dir);
     const denied = await cli();
-    const deniedErr = new TextDecoder().decode(denied.stderr);
-    assert.equal(denied.code, 1, deniedErr);
-    assert.ok(deniedErr.includes(`grant it with --job-allow-read "${secret}"`), deniedErr);
+    assert.equal(denied.code, 1, denied.stderr);
+    assert.ok(denied.stderr.includes(`grant it with --job-allow-read "${secret}"`), denied.stderr);
     const granted = await cli("--job-allow-read", secret);
-    assert.equal(granted.code, 0, new TextDecoder().decode(granted.stderr));
-    assert.match(new TextDecoder().decode(granted.stdout), /^Summary:/m);
+    assert.equal(granted.code, 0, granted.stderr);
+    assert.match(granted.stdout, /^Summary:/m);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -252,27 +243,14 @@ Deno.test("a remote job module run by the CLI may import from its host but not f
   await using server = serveRepository();
   const base = `http://127.0.0.1:${server.addr.port}`;
   await using dir = await tempDir();
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `--reload=${base}`,
-      `${base}/mod.ts`,
-      "--job",
-      `${base}/tests/fixtures/fetch_job.ts`,
-      "--jobs",
-      "1",
-      "--workers",
-      "1",
-      "--quiet",
-    ],
-    cwd: dir.path,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(output.stderr);
+  const output = await runDeno([
+    ..."run -A".split(" "),
+    `--reload=${base}`,
+    `${base}/mod.ts`,
+    ..."--jobs 1 --workers 1 --quiet --job".split(" "),
+    `${base}/tests/fixtures/fetch_job.ts`,
+  ], dir.path);
+  const stderr = output.stderr;
   assert.equal(output.code, 1, stderr);
   assert.ok(stderr.includes(`Requires net access to "127.0.0.1:${server.addr.port}"`), stderr);
 });
