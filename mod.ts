@@ -71,6 +71,7 @@ export {
   type WorkerPoolOptions,
   type WorkerState,
 } from "./src/pool/worker_pool.ts";
+export type { DrainEnd, JobReport, SerializedError } from "./src/pool/worker_pool.ts";
 export { type ChartOptions, renderChartSvg } from "./src/report/chart.ts";
 export {
   type AmdahlFit,
