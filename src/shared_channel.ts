@@ -365,7 +365,7 @@ export class ChannelClaimer {
   }
 
   /**
-   * Marks a claimed job running and writes its start time and slot.
+   * Marks a claimed job running and writes its slot; {@linkcode recordStart} writes its start.
    *
    * @param index The job, from {@linkcode next}.
    * @returns `false` if the job is no longer this worker's (skip it).
@@ -389,12 +389,24 @@ export class ChannelClaimer {
       return false;
     }
     this.#probe?.("began");
-    const now = epochMs();
-    view.startMs[index] = now;
     view.slot[index] = this.#slot;
-    this.#probe?.("start-written");
-    if (now - this.#lastNotifyMs >= CLAIM_POLICY.NOTIFY_INTERVAL_MS) this.#notify(now);
     return true;
+  }
+
+  /**
+   * Writes a running job's start time (the caller reads the clock once, right
+   * after {@linkcode begin}, and times the job from the same reading), and
+   * wakes the main thread if it has not been woken for a while, so that long
+   * jobs show as started.
+   *
+   * @param index The job, begun by this worker.
+   * @param startMs When it started, epoch milliseconds.
+   */
+  recordStart(index: number, startMs: number): void {
+    if (this.retired) return;
+    this.#view.startMs[index] = startMs;
+    this.#probe?.("start-written");
+    if (startMs - this.#lastNotifyMs >= CLAIM_POLICY.NOTIFY_INTERVAL_MS) this.#notify(startMs);
   }
 
   /**
