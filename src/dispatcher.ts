@@ -18,8 +18,8 @@ import {
   JOB_STATE,
   type JobChannelView,
   lowerScanFrom,
+  reclaimOrphan,
   reclaimSlot,
-  requeueJob,
   retireSlot,
   settleJob,
   slotState,
@@ -122,6 +122,7 @@ interface Slot {
 // The per-job event flags the main thread keeps (one byte per job).
 const STARTED_SEEN = 1;
 const QUEUED_SEEN = 2;
+const ORPHAN_SEEN = 4;
 
 /**
  * Runs a batch of `jobCount` jobs through a ready pool and collects the results.
@@ -399,18 +400,20 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
       seen[index] |= QUEUED_SEEN;
       return;
     }
-    if (tag !== JOB_STATE.CLAIMED_TAG && tag !== JOB_STATE.RUNNING_TAG) return;
-    const slot = stateSlot(state);
-    if (slots[slot]?.ended) {
-      // A retired thread that claimed or started after its retirement, then stopped.
-      if (tag === JOB_STATE.CLAIMED_TAG) offer = requeueJob(channel, index, state) || offer;
-      else {
-        settleByMain(index, state, "failed", {
-          name: "WorkerError",
-          message: `${label(index)} failed: its worker was retired`,
-        });
+    // A retired thread that claimed or started a job after its retirement, then stopped.
+    const orphan = reclaimOrphan(channel, index, state, (index, state) => {
+      if (stateTag(state) === JOB_STATE.REPORTED_TAG && !(seen[index] & ORPHAN_SEEN)) {
+        seen[index] |= ORPHAN_SEEN; // Its report may still be on its way: look once more.
+        return;
       }
-    } else if (
+      settleByMain(index, state, "failed", {
+        name: "WorkerError",
+        message: `${label(index)} failed: its worker was retired`,
+      });
+    });
+    if (orphan) return;
+    const slot = stateSlot(state);
+    if (
       tag === JOB_STATE.RUNNING_TAG && options.jobTimeoutMs !== undefined &&
       channel.startMs[index] >= startMs && now - channel.startMs[index] > options.jobTimeoutMs
     ) {

@@ -549,7 +549,16 @@ export class ChannelClaimer {
         this.#probe?.("claimed-one");
       }
     }
+    return this.#settleClaim();
+  }
+
+  /** After a claim: a slot retired meanwhile hands the block straight back. */
+  #settleClaim(): boolean {
     this.#blockStartMs = epochMs();
+    if (this.#block.length > 0 && this.retired) {
+      this.release();
+      return false;
+    }
     return this.#block.length > 0;
   }
 
@@ -578,8 +587,7 @@ export class ChannelClaimer {
       // More may be left: look again at once rather than waiting for the next epoch.
       this.#scannedEpoch = -1;
     }
-    this.#blockStartMs = epochMs();
-    return this.#block.length > 0;
+    return this.#settleClaim();
   }
 }
 
@@ -764,4 +772,30 @@ export function reclaimSlot(
   }
   if (requeued > 0 || offered) bumpEpoch(view);
   return requeued;
+}
+
+/**
+ * Main thread, for an open job seen on a later look: if the slot holding it
+ * was retired (its thread claimed or started it after the retirement, then
+ * died before handing it back), requeues a claimed job or hands a started one
+ * to `settleStarted`.
+ *
+ * @param view The channel.
+ * @param index The job.
+ * @param state Its state word, as just read.
+ * @param settleStarted Called with a `RUNNING`, `CANCELLING` or `REPORTED` job of a retired slot.
+ * @returns Whether the job was held by a retired slot.
+ */
+export function reclaimOrphan(
+  view: JobChannelView,
+  index: number,
+  state: number,
+  settleStarted: (index: number, state: number) => void,
+): boolean {
+  const tag = stateTag(state);
+  if (tag === 0 || Atomics.load(view.retired, stateSlot(state)) === 0) return false;
+  if (tag === JOB_STATE.CLAIMED_TAG) {
+    if (requeueJob(view, index, state)) bumpEpoch(view);
+  } else settleStarted(index, state);
+  return true;
 }

@@ -12,6 +12,7 @@ import {
   isFinal,
   JOB_STATE,
   type JobChannelView,
+  reclaimOrphan,
   reclaimSlot,
   settleJob,
 } from "../src/shared_channel.ts";
@@ -300,7 +301,15 @@ Deno.test("killing and retiring workers at random points loses, repeats and misr
     const watcher = new ChannelWatcher(view);
     for (;;) {
       const progress = Atomics.load(view.header, HEADER.PROGRESS_I32);
-      const done = watcher.poll();
+      // A retired thread may claim or start a job after its retirement and then die: the
+      // dispatcher's later looks find such jobs.
+      const done = watcher.poll(
+        undefined,
+        (index, state) =>
+          reclaimOrphan(view, index, state, (index, state) => {
+            if (settleJob(view, index, state)) settledByMain.add(index);
+          }),
+      );
       if (done >= jobCount) break;
       if (performance.now() > deadline) {
         const stuck = [...view.state.entries()].filter(([, state]) => !isFinal(state));
