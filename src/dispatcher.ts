@@ -13,6 +13,7 @@ import {
   ChannelWatcher,
   closeJobChannel,
   createJobChannel,
+  dealFirstJobs,
   HEADER,
   isFinal,
   JOB_STATE,
@@ -95,6 +96,8 @@ function nowMs(): number {
 
 /** How long the main thread waits for a wake-up before it looks anyway, in milliseconds. */
 const TICK_MS = 20;
+/** The longest the main thread spends on job events per look while the step runs, in ms. */
+const EVENT_BUDGET_MS = 2;
 /** How long a job that was asked to stop (a timeout) may take before its worker is closed, in ms. */
 const CANCEL_GRACE_MS = 250;
 
@@ -381,12 +384,28 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
       workerId: workerIdOf(slot),
     });
   };
-  const onFinal = (index: number, state: number) => {
+  // Finished jobs wait here for their events, which each look spends at most
+  // EVENT_BUDGET_MS on (the rest after the step): the main thread must not take
+  // the workers' CPU while the step is timed, and a DEBUG log of millions of
+  // jobs is written after the fact anyway.
+  let finishedQueue: number[] = [];
+  let finishedHead = 0;
+  const onFinal = (index: number) => {
+    if (onEvent) finishedQueue.push(index);
+  };
+  const emitFinished = (budgetMs: number) => {
     if (!onEvent) return;
-    started(index, state);
-    const job = resultOf(index);
-    results[index] = job;
-    onEvent({ type: "job-finished", jobCount, job });
+    const until = performance.now() + budgetMs;
+    while (finishedHead < finishedQueue.length) {
+      const index = finishedQueue[finishedHead++];
+      started(index, channel.state[index]);
+      const job = resultOf(index);
+      results[index] = job;
+      onEvent({ type: "job-finished", jobCount, job });
+      if ((finishedHead & 127) === 0 && performance.now() > until) return;
+    }
+    finishedQueue = [];
+    finishedHead = 0;
   };
   const onOpen = (index: number, state: number) => {
     started(index, state);
@@ -434,6 +453,7 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
     offer = false;
     const finished = allFinal();
     if (offer) bumpEpoch(channel);
+    emitFinished(EVENT_BUDGET_MS);
     return finished;
   };
 
@@ -450,6 +470,7 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
   const startMs = nowMs();
   let endMs = 0;
   Atomics.store(channel.header, HEADER.LIVE_WORKERS_I32, pool.size);
+  dealFirstJobs(channel, pool.size);
   signal?.addEventListener("abort", onAbort, { once: true });
   for (const worker of pool.workers) startSlot(worker);
   if (signal?.aborted) onAbort();
@@ -465,6 +486,7 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
   }
   endMs = nowMs();
   closeJobChannel(channel);
+  emitFinished(Infinity);
   // Every drain (and any replacement under way) ends now that the channel is closed.
   for (let settledCount = 0; settledCount < endings.length;) {
     const batch = endings.slice(settledCount);

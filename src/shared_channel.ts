@@ -70,6 +70,8 @@ export const HEADER = {
   EPOCH_I32: 4,
   /** Lowest index a worker should scan from for requeued jobs. */
   SCAN_FROM_INDEX_I32: 5,
+  /** How many first jobs were dealt one per slot before the start ({@linkcode dealFirstJobs}). */
+  DEALT_JOBS_I32: 6,
   /** The next index no block has claimed yet (may run past the job count). */
   CLAIM_CURSOR_I32: 16,
   /**
@@ -329,6 +331,11 @@ export class ChannelClaimer {
     this.#probe = probe;
     this.#claimed = slotState(JOB_STATE.CLAIMED_TAG, slot);
     this.#running = slotState(JOB_STATE.RUNNING_TAG, slot);
+    if (slot < Atomics.load(view.header, HEADER.DEALT_JOBS_I32)) {
+      // Job `slot` was dealt to this slot before the start.
+      this.#block = [slot];
+      this.#blockStartMs = epochMs();
+    }
   }
 
   /** Whether this slot was retired by the main thread. */
@@ -589,6 +596,26 @@ export class ChannelClaimer {
     }
     return this.#settleClaim();
   }
+}
+
+/**
+ * Main thread, before any worker starts: deals job `i` to slot `i` for each of
+ * the first `slots` slots, so that every worker of a step runs at least one
+ * job even when one of them is slow to start (under load, the first to start
+ * could otherwise take a short batch alone). Claims then go on from there.
+ *
+ * @param view A channel no worker has claimed from yet.
+ * @param slots How many slots (workers) start the step.
+ * @returns How many jobs were dealt.
+ */
+export function dealFirstJobs(view: JobChannelView, slots: number): number {
+  const dealt = Math.min(slots, view.jobCount, view.slotCapacity);
+  for (let slot = 0; slot < dealt; slot++) {
+    Atomics.store(view.state, slot, slotState(JOB_STATE.CLAIMED_TAG, slot));
+  }
+  Atomics.store(view.header, HEADER.CLAIM_CURSOR_I32, dealt);
+  Atomics.store(view.header, HEADER.DEALT_JOBS_I32, dealt);
+  return dealt;
 }
 
 /** Lowers the requeue scan's starting index to `index` (never raises it). */

@@ -8,6 +8,7 @@ import {
   CLAIM_POLICY,
   closeJobChannel,
   createJobChannel,
+  dealFirstJobs,
   HEADER,
   isFinal,
   JOB_STATE,
@@ -126,6 +127,26 @@ Deno.test("a claim never takes more than a share of what is left (the tail rule)
     claimer.begin(index);
     claimer.commit(index, JOB_STATE.DONE, 0);
   }
+});
+
+Deno.test("dealFirstJobs() keeps one job for each starting slot, however fast the others are", () => {
+  const view = createJobChannel(10, 3);
+  Atomics.store(view.header, HEADER.LIVE_WORKERS_I32, 3);
+  assert.equal(dealFirstJobs(view, 3), 3);
+  const run = (slot: number) => {
+    const claimer = new ChannelClaimer(view, slot);
+    const ran: number[] = [];
+    for (let index = claimer.next(); index >= 0; index = claimer.next()) {
+      if (!claimer.begin(index)) continue;
+      ran.push(index);
+      claimer.commit(index, JOB_STATE.DONE, 0);
+    }
+    return ran;
+  };
+  // Slot 2 starts first and takes everything it can: its own job, then the undealt rest.
+  assert.deepEqual(run(2), [2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(run(0), [0]);
+  assert.deepEqual(run(1), [1]);
 });
 
 Deno.test("one worker of the channel begins jobs in index order", async () => {
