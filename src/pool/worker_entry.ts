@@ -43,8 +43,21 @@ const REPORT_BATCH_MS = 5;
 
 function flushReports(): void {
   if (pending.length === 0) return;
-  post({ type: "reports", reports: pending });
+  const reports = pending;
   pending = [];
+  try {
+    post({ type: "reports", reports });
+  } catch {
+    // An output that cannot be cloned (a function, a socket): send the batch one
+    // report at a time, failing each job whose output will not cross.
+    for (const report of reports) {
+      try {
+        post({ type: "reports", reports: [report] });
+      } catch (error) {
+        post({ type: "reports", reports: [{ index: report.index, error: serializeError(error) }] });
+      }
+    }
+  }
 }
 
 // A job that calls self.close() would otherwise leave its job in flight with
@@ -147,6 +160,8 @@ async function drain(message: Extract<MainToWorker, { type: "drain" }>): Promise
       let output: unknown;
       let error: unknown;
       let failed = false;
+      let runMs = 0;
+      let summary: string | undefined;
       try {
         output = runner(context);
         if (isThenable(output)) {
@@ -154,12 +169,13 @@ async function drain(message: Extract<MainToWorker, { type: "drain" }>): Promise
           claimer.flushCompleted();
           output = await output;
         }
+        runMs = performance.now() - start;
+        summary = kind.describeOutput?.(output, params);
       } catch (thrown) {
+        if (runMs === 0) runMs = performance.now() - start;
         failed = true;
         error = thrown;
       }
-      const runMs = performance.now() - start;
-      const summary = failed ? undefined : kind.describeOutput?.(output, params);
       if (!failed && output === null && summary === undefined) {
         // The fast path: nothing to report, the shared columns say it all.
         const found = claimer.commit(index, JOB_STATE.DONE, runMs);
