@@ -49,3 +49,29 @@ Deno.test("a large batch of no-op jobs sends no message per job and reports ever
   assert.ok(step.jobs.every((job) => job.output === null && job.elapsedSeconds >= 0));
   assert.equal(new Set(step.jobs.map((job) => job.workerId)).size, 2, "both workers took jobs");
 });
+
+Deno.test("a job whose output cannot be cloned fails alone; the jobs batched with it keep theirs", async () => {
+  const sweep = await runSweep({
+    job: fixture("function_output_job.ts"),
+    workerCounts: [1],
+    jobCount: 6,
+  });
+  const step = sweep.steps[0];
+  assert.deepEqual(step.jobs.map((job) => job.status), [
+    "done",
+    "failed",
+    "done",
+    "failed",
+    "done",
+    "failed",
+  ]);
+  assert.deepEqual(step.jobs.filter((job) => job.status === "done").map((job) => job.output), [
+    { call: 1 },
+    { call: 3 },
+    { call: 5 },
+  ]);
+  assert.match(
+    step.jobs[1].error!.message,
+    /^Job 2 \(.*function_output_job\.ts\) failed: .*could not be cloned/,
+  );
+});
