@@ -207,19 +207,33 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
     return true;
   };
 
-  /** Settles every job not yet final that nobody is running: cancelled (abort) or failed. */
-  const settleUnstarted = (status: "failed" | "cancelled", message: string) => {
-    const name = status === "cancelled" ? "JobCancelledError" : "NoWorkerError";
+  /**
+   * Settles every job not yet final that nobody is running: cancelled (abort) or failed. One
+   * state word each and no record (millions may be queued when Ctrl-C comes).
+   */
+  const settleUnstarted = (status: "failed" | "cancelled") => {
+    const final = status === "cancelled"
+      ? JOB_STATE.UNSTARTED_CANCELLED
+      : JOB_STATE.UNSTARTED_FAILED;
+    if (status === "failed") unstartedFailedAtMs ||= nowMs();
+    else unstartedCancelledAtMs ||= nowMs();
     for (let index = 0; index < jobCount; index++) {
       for (;;) {
         const state = Atomics.load(channel.state, index);
         const tag = stateTag(state);
         if (state !== JOB_STATE.QUEUED && tag !== JOB_STATE.CLAIMED_TAG) break;
-        if (settleByMain(index, state, status, { name, message })) break;
+        if (settleJob(channel, index, state, final)) break;
       }
     }
     watcher.includeAll();
   };
+  let unstartedFailedAtMs = 0;
+  let unstartedCancelledAtMs = 0;
+  const UNSTARTED_CANCELLED_ERROR = {
+    name: "JobCancelledError",
+    message: "The sweep was cancelled before it started",
+  };
+  const UNSTARTED_FAILED_ERROR = { name: "NoWorkerError", message: "No worker was left to run it" };
 
   const onReports = (reports: JobReport[]) => {
     for (const report of reports) {
@@ -253,6 +267,19 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
 
   const resultOf = (index: number): JobResult => {
     const state = channel.state[index];
+    if (state === JOB_STATE.UNSTARTED_CANCELLED || state === JOB_STATE.UNSTARTED_FAILED) {
+      const cancelled = state === JOB_STATE.UNSTARTED_CANCELLED;
+      const settledAtMs = cancelled ? unstartedCancelledAtMs : unstartedFailedAtMs;
+      return {
+        jobId: jobIds[index],
+        jobNumber: index + 1,
+        workerId: "",
+        status: cancelled ? "cancelled" : "failed",
+        elapsedSeconds: 0,
+        waitSeconds: Math.max(0, settledAtMs - startMs) / 1000,
+        error: { ...(cancelled ? UNSTARTED_CANCELLED_ERROR : UNSTARTED_FAILED_ERROR) },
+      };
+    }
     const record = settled.get(index);
     if (state === JOB_STATE.SETTLED && record) {
       return {
@@ -337,18 +364,14 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
           onEvent?.({ type: "worker-lost", workerId: dead.id, reason });
         }).finally(() => {
           if (live === 0 && !allFinal()) {
-            if (aborted) settleUnstarted("cancelled", "The sweep was cancelled before it started");
-            else settleUnstarted("failed", "No worker was left to run it");
+            settleUnstarted(aborted ? "cancelled" : "failed");
           }
           wake();
         }),
       );
     }
     if (live === 0 && !replace && !allFinal()) {
-      settleUnstarted(
-        aborted ? "cancelled" : "failed",
-        aborted ? "The sweep was cancelled before it started" : "No worker was left to run it",
-      );
+      settleUnstarted(aborted ? "cancelled" : "failed");
     }
     wake();
   };
@@ -369,6 +392,7 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
   let now = 0;
   const started = (index: number, state: number) => {
     if (!onEvent || seen[index] & STARTED_SEEN) return;
+    if (state === JOB_STATE.UNSTARTED_CANCELLED || state === JOB_STATE.UNSTARTED_FAILED) return;
     const record = state === JOB_STATE.SETTLED ? settled.get(index) : undefined;
     // While open, the state word names the slot (its column may not be written yet).
     const slot = record ? record.slot : isFinal(state) ? channel.slot[index] : stateSlot(state);
@@ -462,7 +486,7 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
     aborted = true;
     closeJobChannel(channel);
     pool.cancel();
-    settleUnstarted("cancelled", "The sweep was cancelled before it started");
+    settleUnstarted("cancelled");
     wake();
   };
 

@@ -13,7 +13,8 @@
  *                                          -> REPORTED(slot) -> settled      (main commits a report)
  *                         RUNNING(slot) -> CANCELLING(slot)                  (main: timeout)
  * CLAIMED(slot of a retired worker) -> QUEUED                                (main: requeue)
- * any non-terminal -> SETTLED                                                (main: death, abort)
+ * any non-terminal -> SETTLED                                                (main: death, timeout)
+ * QUEUED | CLAIMED(slot) -> UNSTARTED_CANCELLED | UNSTARTED_FAILED           (main: abort, no worker)
  * ```
  *
  * A worker is known by its slot (one per worker incarnation in a step). Only
@@ -111,6 +112,10 @@ export const JOB_STATE = {
   CANCELLED: 3,
   /** Settled by the main thread, which holds the record (status, times, error). */
   SETTLED: 4,
+  /** Never started, cancelled by the main thread (an abort): no record beyond the state. */
+  UNSTARTED_CANCELLED: 5,
+  /** Never started, failed by the main thread (no worker was left): no record beyond the state. */
+  UNSTARTED_FAILED: 6,
   CLAIMED_TAG: 1,
   RUNNING_TAG: 2,
   /** The main thread asked the job to stop (a timeout); its worker acknowledges. */
@@ -138,7 +143,7 @@ export function stateSlot(state: number): number {
 
 /** Whether a state word is final. */
 export function isFinal(state: number): boolean {
-  return state >= JOB_STATE.DONE && state <= JOB_STATE.SETTLED;
+  return state >= JOB_STATE.DONE && state <= JOB_STATE.UNSTARTED_FAILED;
 }
 
 /** Byte offsets of each section, for a job count and slot capacity. */
