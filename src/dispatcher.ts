@@ -496,8 +496,8 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
   Atomics.store(channel.header, HEADER.LIVE_WORKERS_I32, pool.size);
   dealFirstJobs(channel, pool.size);
   signal?.addEventListener("abort", onAbort, { once: true });
-  for (const worker of pool.workers) startSlot(worker);
   if (signal?.aborted) onAbort();
+  for (const worker of pool.workers) startSlot(worker);
 
   // Wait on the progress word; workers notify it in batches, and the timeout
   // keeps timeouts, DEBUG lines and the retired-slot rules going.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runSweep, type SweepEvent } from "../mod.ts";
+import { runStep, runSweep, type SweepEvent, WorkerPool } from "../mod.ts";
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).href;
 
@@ -74,4 +74,28 @@ Deno.test("a job whose output cannot be cloned fails alone; the jobs batched wit
     step.jobs[1].error!.message,
     /^Job 2 \(.*function_output_job\.ts\) failed: .*could not be cloned/,
   );
+});
+
+Deno.test("runStep() with a signal already aborted starts no job and cancels every one", async () => {
+  await using pool = new WorkerPool({
+    size: 2,
+    jobKind: "sleep",
+    params: { sleepMs: 1, digits: 1 },
+  });
+  await pool.ready();
+  const controller = new AbortController();
+  controller.abort(new Error("before the start"));
+  const events: SweepEvent["type"][] = [];
+  const step = await runStep(pool, {
+    jobCount: 5,
+    signal: controller.signal,
+    onEvent: (event) => events.push(event.type),
+  });
+  assert.equal(step.cancelled, 5);
+  assert.deepEqual(
+    step.jobs.map((job) => [job.workerId, job.error?.message]),
+    step.jobs.map(() => ["", "The sweep was cancelled before it started"]),
+  );
+  assert.equal(events.filter((type) => type === "job-started").length, 0);
+  assert.equal(events.filter((type) => type === "job-finished").length, 5);
 });
