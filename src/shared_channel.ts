@@ -34,7 +34,10 @@
  * claim cursor, then marks each `CLAIMED(slot)`. The block size is chosen per
  * claim, by the worker, from what it measured:
  *
- * - the first claim takes 1 job (nothing is known yet);
+ * - before the start, the main thread deals job `i` to slot `i` for each
+ *   starting worker ({@linkcode dealFirstJobs}), so every worker runs one even
+ *   if it starts late; a worker's first claim then takes 1 job (nothing is
+ *   measured yet);
  * - then `TARGET_CLAIM_MS / meanJobMs` jobs, so a claim holds about 1 ms of
  *   work: a 1 µs job is claimed ~1,000 at a time (one contended `Atomics.add`
  *   per 1,000 jobs) and a 1 s job one at a time (no worker sits on a second
@@ -47,12 +50,16 @@
  *
  * ## Wake-ups
  *
- * The main thread only ever waits with `Atomics.waitAsync` on the progress
- * counter. Workers add to the counter once per block (not per job) and notify
- * it when the batch is complete, or when `NOTIFY_INTERVAL_MS` has passed since
- * their last notification (so progress and DEBUG lines stay live); never once
- * per job. Idle workers wait on the requeue epoch with a timeout; the main
- * thread bumps and notifies it when it requeues jobs or closes the channel.
+ * The main thread only ever waits with `Atomics.waitAsync` (with a timeout)
+ * on the progress word. Workers add to it once per block (not per job) and
+ * notify it when their add reaches the job count, or when `NOTIFY_INTERVAL_MS`
+ * has passed since their last notification (so progress and DEBUG lines stay
+ * live, including a long job's start); never once per job. The word is only a
+ * wake-up: the main thread counts final state words itself
+ * ({@linkcode ChannelWatcher}), since a worker that dies between a commit and
+ * its add takes the add with it. Idle workers wait on the epoch word with a
+ * timeout; the main thread bumps and notifies it when it requeues jobs or
+ * closes the channel. Every `Atomics.wait` here has a timeout.
  *
  * @module
  */
@@ -289,7 +296,7 @@ function epochMs(): number {
 
 /**
  * A worker's side of the channel: claims blocks, starts and commits jobs,
- * counts completions and notifies the main thread in batches.
+ * counts its commits on the progress word and notifies the main thread in batches.
  *
  * @example One claimer drains a channel on one thread
  * ```ts
@@ -455,7 +462,7 @@ export class ChannelClaimer {
     return Atomics.compareExchange(this.#view.state, index, from, reported) === from;
   }
 
-  /** Adds this worker's committed jobs to the completion counter and notifies when due. */
+  /** Adds this worker's committed jobs to the progress word and notifies when due. */
   flushCompleted(): void {
     const view = this.#view;
     if (this.#uncounted > 0) {
