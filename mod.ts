@@ -51,6 +51,7 @@ export {
   type WorkerPoolOptions,
   type WorkerState,
 } from "./src/pool/worker_pool.ts";
+export type { DrainEnd, JobReport, SerializedError } from "./src/pool/worker_pool.ts";
 export { JobCancelledError, WorkerStartError } from "./src/errors.ts";
 export {
   defineJob,

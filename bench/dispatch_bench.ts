@@ -1,7 +1,8 @@
-// The dispatcher's price: a batch of no-op jobs through runStep (channel, one job in flight per
-// worker, postMessage both ways, bookkeeping) on 1 and 2 workers, next to a bare postMessage
-// ping-pong with the same number of round trips. Per iteration: jobs/s = jobs / time, and the
-// overhead per job = (noop time - ping-pong time) / jobs, at the same worker count.
+// The dispatcher's price: a batch of no-op jobs through runStep (workers claim them from the
+// shared-memory channel, src/shared_channel.ts; no message per job) on 1 and 2 workers, next to a
+// bare postMessage ping-pong with the same number of round trips (what the dispatcher paid per job
+// before the shared channel). Per iteration: jobs/s = jobs / time. At this size the step's fixed
+// costs (channel, UUIDs, wake-ups) weigh; bench/dispatch_throughput.ts runs a million jobs.
 // Run: deno bench -A bench/dispatch_bench.ts
 import { findJobKind, type JobParams, runStep, WorkerPool } from "../mod.ts";
 import { settle, SIZES } from "./_params.ts";

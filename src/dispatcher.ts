@@ -1,11 +1,31 @@
 /**
- * One sweep step: a buffered channel of jobs, one loop per worker pulling from
- * it, and a results channel collected into a {@linkcode StepResult}.
+ * One sweep step: a shared-memory channel of jobs (`shared_channel.ts`) that
+ * every worker claims from itself, as goroutines range over a channel; the
+ * records it leaves are turned into a {@linkcode StepResult} after the step.
  *
  * @module
  */
-import { Channel } from "./channel.ts";
-import type { PoolWorker, WorkerPool } from "./pool/worker_pool.ts";
+import type { JobReport } from "./pool/protocol.ts";
+import type { DrainEnd, PoolWorker, WorkerPool } from "./pool/worker_pool.ts";
+import {
+  bumpEpoch,
+  ChannelWatcher,
+  closeJobChannel,
+  createJobChannel,
+  dealFirstJobs,
+  HEADER,
+  isFinal,
+  JOB_STATE,
+  type JobChannelView,
+  lowerScanFrom,
+  reclaimOrphan,
+  reclaimSlot,
+  retireSlot,
+  settleJob,
+  slotState,
+  stateSlot,
+  stateTag,
+} from "./shared_channel.ts";
 import type { JobResult, StepResult, SweepEventHandler } from "./types.ts";
 
 /** Options for {@linkcode runStep}. */
@@ -24,15 +44,42 @@ export interface RunStepOptions {
   jobName?: string;
 }
 
-interface QueuedJob {
-  jobId: string;
-  jobNumber: number;
-  queuedAtMs: number;
-}
-
 function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/** How long the main thread waits for a wake-up before it looks anyway, in milliseconds. */
+const TICK_MS = 20;
+/** The longest the main thread spends on job events per look while the step runs, in ms. */
+const EVENT_BUDGET_MS = 2;
+/** How long a job that was asked to stop (a timeout) may take before its worker is closed, in ms. */
+const CANCEL_GRACE_MS = 250;
+
+/** A job the main thread settled itself: its record is kept here, not in the shared columns. */
+interface SettledRecord {
+  status: JobResult["status"];
+  slot: number;
+  startMs: number;
+  runMs: number;
+  error: { name: string; message: string };
+}
+
+/** What a worker's report added to a job: its output, or its error. */
+interface ReportDetail {
+  output?: unknown;
+  summary?: string;
+  error?: { name: string; message: string };
+}
+
+interface Slot {
+  worker: PoolWorker;
+  ended: boolean;
+}
+
+// The per-job event flags the main thread keeps (one byte per job).
+const STARTED_SEEN = 1;
+const QUEUED_SEEN = 2;
+const ORPHAN_SEEN = 4;
 
 /**
  * Runs a batch of `jobCount` jobs through a ready pool and collects the results.
@@ -61,142 +108,396 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
       `Cannot run step: jobCount must be a positive integer, received ${jobCount}`,
     );
   }
-  const jobs = new Channel<QueuedJob>(jobCount);
-  const results = new Channel<JobResult>(jobCount);
+  const jobName = options.jobName ?? "job";
+  // One slot per worker incarnation: the first workers, then room for replacements.
+  const channel: JobChannelView = createJobChannel(jobCount, pool.size * 2 + 64);
 
   let peakRssBytes = Deno.memoryUsage().rss;
   const sampleRss = () => {
     peakRssBytes = Math.max(peakRssBytes, Deno.memoryUsage().rss);
   };
+  // Also keeps the event loop alive: a pending Atomics.waitAsync does not.
   const rssTimer = setInterval(sampleRss, options.rssSampleMs ?? 20);
 
-  const onAbort = () => pool.cancel();
-  signal?.addEventListener("abort", onAbort, { once: true });
-
-  const batch: QueuedJob[] = [];
-  for (let jobNumber = 1; jobNumber <= jobCount; jobNumber++) {
+  const jobIds: string[] = new Array(jobCount);
+  for (let index = 0; index < jobCount; index++) {
     const jobId = crypto.randomUUID();
-    onEvent?.({ type: "job-allocated", jobNumber, jobId });
-    batch.push({ jobId, jobNumber, queuedAtMs: 0 });
+    jobIds[index] = jobId;
+    onEvent?.({ type: "job-allocated", jobNumber: index + 1, jobId });
   }
-  // The step's clock starts as the first job is handed out, after allocation.
-  const startMs = nowMs();
-  for (const job of batch) {
-    job.queuedAtMs = startMs;
-    await jobs.send(job);
-  }
-  jobs.close();
 
-  const jobName = options.jobName ?? "job";
-  const notRun = (job: QueuedJob, status: "failed" | "cancelled", reason: string): JobResult => ({
-    jobId: job.jobId,
-    jobNumber: job.jobNumber,
-    workerId: "",
-    status,
-    elapsedSeconds: 0,
-    waitSeconds: (nowMs() - job.queuedAtMs) / 1000,
-    error: {
-      name: status === "cancelled" ? "JobCancelledError" : "NoWorkerError",
-      message: reason,
-    },
-  });
+  const settled = new Map<number, SettledRecord>();
+  const details = new Map<number, ReportDetail>();
+  const timedOut = new Set<number>();
+  const results: (JobResult | undefined)[] = onEvent ? new Array(jobCount) : [];
+  const seen = new Uint8Array(jobCount);
+  const slots: Slot[] = [];
+  const endings: Promise<void>[] = [];
+  let live = 0;
+  let aborted = false;
 
-  const runOne = async (worker: PoolWorker, job: QueuedJob): Promise<JobResult> => {
-    onEvent?.({
-      type: "job-started",
-      jobNumber: job.jobNumber,
-      jobCount,
-      jobId: job.jobId,
-      workerId: worker.id,
+  const label = (index: number) => `Job ${index + 1} (${jobName})`;
+  const workerIdOf = (slot: number) => slot >= 0 ? slots[slot]?.worker.id ?? "" : "";
+
+  const settleByMain = (
+    index: number,
+    from: number,
+    status: JobResult["status"],
+    error: { name: string; message: string },
+  ): boolean => {
+    const started = stateTag(from) >= JOB_STATE.RUNNING_TAG;
+    if (!settleJob(channel, index, from)) return false;
+    const settledAtMs = nowMs();
+    // A worker that died right after its start swap may not have written the start time.
+    const written = channel.startMs[index];
+    const startedAtMs = started && written >= startMs ? written : settledAtMs;
+    settled.set(index, {
+      status,
+      slot: started ? stateSlot(from) : -1,
+      startMs: startedAtMs,
+      runMs: started ? settledAtMs - startedAtMs : 0,
+      error,
     });
-    let timedOut = false;
-    const timer = options.jobTimeoutMs === undefined ? undefined : setTimeout(() => {
-      timedOut = true;
-      worker.cancelJob();
-    }, options.jobTimeoutMs);
-    const outcome = await worker.run(job.jobId);
-    clearTimeout(timer);
-    const result: JobResult = {
-      jobId: job.jobId,
-      jobNumber: job.jobNumber,
-      workerId: worker.id,
-      status: outcome.status,
-      elapsedSeconds: outcome.elapsedMs / 1000,
-      waitSeconds: Math.max(0, outcome.startedAtMs - job.queuedAtMs) / 1000,
-      output: outcome.output,
-      summary: outcome.summary,
-    };
-    if (timedOut) {
-      result.status = "failed";
-      result.error = {
-        name: "JobTimeoutError",
-        message: `Job ${job.jobNumber} (${jobName}) timed out after ${options.jobTimeoutMs} ms`,
-      };
-    } else if (outcome.error) {
-      const what = outcome.trapped ? "trapped in WebAssembly" : outcome.status;
-      result.error = {
-        name: outcome.error.name,
-        message: `Job ${job.jobNumber} (${jobName}) ${what}: ${outcome.error.message}`,
+    return true;
+  };
+
+  /**
+   * Settles every job not yet final that nobody is running: cancelled (abort) or failed. One
+   * state word each and no record (millions may be queued when Ctrl-C comes).
+   */
+  const settleUnstarted = (status: "failed" | "cancelled") => {
+    const final = status === "cancelled"
+      ? JOB_STATE.UNSTARTED_CANCELLED
+      : JOB_STATE.UNSTARTED_FAILED;
+    if (status === "failed") unstartedFailedAtMs ||= nowMs();
+    else unstartedCancelledAtMs ||= nowMs();
+    for (let index = 0; index < jobCount; index++) {
+      for (;;) {
+        const state = Atomics.load(channel.state, index);
+        const tag = stateTag(state);
+        if (state !== JOB_STATE.QUEUED && tag !== JOB_STATE.CLAIMED_TAG) break;
+        if (settleJob(channel, index, state, final)) break;
+      }
+    }
+    watcher.includeAll();
+  };
+  let unstartedFailedAtMs = 0;
+  let unstartedCancelledAtMs = 0;
+  const UNSTARTED_CANCELLED_ERROR = {
+    name: "JobCancelledError",
+    message: "The sweep was cancelled before it started",
+  };
+  const UNSTARTED_FAILED_ERROR = { name: "NoWorkerError", message: "No worker was left to run it" };
+
+  const onReports = (reports: JobReport[]) => {
+    for (const report of reports) {
+      const index = report.index;
+      const state = Atomics.load(channel.state, index);
+      if (stateTag(state) !== JOB_STATE.REPORTED_TAG) continue;
+      let final: number = JOB_STATE.DONE;
+      const detail: ReportDetail = {};
+      if (timedOut.has(index)) {
+        final = JOB_STATE.FAILED;
+        detail.error = {
+          name: "JobTimeoutError",
+          message: `${label(index)} timed out after ${options.jobTimeoutMs} ms`,
+        };
+      } else if (report.error || report.cancelled) {
+        final = report.cancelled ? JOB_STATE.CANCELLED : JOB_STATE.FAILED;
+        const status = report.cancelled ? "cancelled" : "failed";
+        const what = report.trapped ? "trapped in WebAssembly" : status;
+        detail.error = {
+          name: report.error?.name ?? "JobCancelledError",
+          message: `${label(index)} ${what}: ${report.error?.message ?? "it was cancelled"}`,
+        };
+      } else {
+        detail.output = report.output;
+        detail.summary = report.summary;
+      }
+      if (settleJob(channel, index, state, final)) details.set(index, detail);
+    }
+    wake();
+  };
+
+  const resultOf = (index: number): JobResult => {
+    const state = channel.state[index];
+    if (state === JOB_STATE.UNSTARTED_CANCELLED || state === JOB_STATE.UNSTARTED_FAILED) {
+      const cancelled = state === JOB_STATE.UNSTARTED_CANCELLED;
+      const settledAtMs = cancelled ? unstartedCancelledAtMs : unstartedFailedAtMs;
+      return {
+        jobId: jobIds[index],
+        jobNumber: index + 1,
+        workerId: "",
+        status: cancelled ? "cancelled" : "failed",
+        elapsedSeconds: 0,
+        waitSeconds: Math.max(0, settledAtMs - startMs) / 1000,
+        error: { ...(cancelled ? UNSTARTED_CANCELLED_ERROR : UNSTARTED_FAILED_ERROR) },
       };
     }
+    const record = settled.get(index);
+    if (state === JOB_STATE.SETTLED && record) {
+      return {
+        jobId: jobIds[index],
+        jobNumber: index + 1,
+        workerId: workerIdOf(record.slot),
+        status: record.status,
+        elapsedSeconds: record.runMs / 1000,
+        waitSeconds: record.slot < 0
+          ? Math.max(0, (endMs || nowMs()) - startMs) / 1000
+          : Math.max(0, record.startMs - startMs) / 1000,
+        error: record.error,
+      };
+    }
+    const detail = details.get(index);
+    const status = state === JOB_STATE.DONE
+      ? "done"
+      : state === JOB_STATE.FAILED
+      ? "failed"
+      : "cancelled";
+    const result: JobResult = {
+      jobId: jobIds[index],
+      jobNumber: index + 1,
+      workerId: workerIdOf(channel.slot[index]),
+      status,
+      elapsedSeconds: channel.runMs[index] / 1000,
+      waitSeconds: Math.max(0, channel.startMs[index] - startMs) / 1000,
+      output: detail ? detail.output : null,
+      summary: detail?.summary,
+    };
+    if (detail?.error) result.error = detail.error;
     return result;
   };
 
-  // One loop per worker, like a goroutine ranging over the jobs channel. A
-  // worker that dies (crash, trap, self.close(), a job that ignored its
-  // cancel) is replaced once per death; if the replacement cannot start, the
-  // loop ends and the other workers take the remaining jobs.
-  const workerLoops = pool.workers.map(async (first) => {
-    let worker: PoolWorker | undefined = first;
-    for await (const job of jobs) {
-      if (signal?.aborted) {
-        await results.send(notRun(job, "cancelled", "The sweep was cancelled before it started"));
-        continue;
-      }
-      if (!worker) {
-        await results.send(notRun(job, "failed", "No worker was left to run it"));
-        continue;
-      }
-      await results.send(await runOne(worker, job));
-      if (worker.state === "closed" && !signal?.aborted) {
-        const dead: PoolWorker = worker;
-        try {
-          worker = await pool.replace(dead);
+  const wake = () => Atomics.notify(channel.header, HEADER.PROGRESS_I32);
+
+  /** A slot's worker died or stopped: retire it, requeue its claims, fail what it ran. */
+  const endSlot = (slot: number, end: DrainEnd) => {
+    const entry = slots[slot];
+    entry.ended = true;
+    live--;
+    Atomics.store(channel.header, HEADER.LIVE_WORKERS_I32, Math.max(1, live));
+    if (end.type === "drained" && !end.trapped && channel.header[HEADER.CLOSED_I32] === 1) {
+      // It left because the channel closed, after handing back its claims itself.
+      retireSlot(channel, slot);
+    } else {
+      reclaimSlot(channel, slot, (index, state) => {
+        const reported = stateTag(state) === JOB_STATE.REPORTED_TAG;
+        if (end.type === "drained" && !reported) return;
+        const timeout = timedOut.has(index);
+        const cancelled = !timeout &&
+          (aborted || (end.type === "died" && end.status === "cancelled"));
+        const status = cancelled ? "cancelled" : "failed";
+        const message = end.type === "died" && !reported
+          ? end.error.message
+          : "its worker stopped before its report arrived";
+        settleByMain(
+          index,
+          state,
+          status,
+          timeout
+            ? {
+              name: "JobTimeoutError",
+              message: `${label(index)} timed out after ${options.jobTimeoutMs} ms`,
+            }
+            : {
+              name: end.type === "died" ? end.error.name : "WorkerError",
+              message: `${label(index)} ${status}: ${message}`,
+            },
+        );
+      });
+    }
+    const replace = end.type === "died" || end.trapped;
+    if (replace && !aborted) {
+      const dead = entry.worker;
+      endings.push(
+        pool.replace(dead).then((worker) => {
           onEvent?.({ type: "worker-replaced", oldWorkerId: dead.id, workerId: worker.id });
-        } catch (error) {
-          worker = undefined;
+          if (slots.length < channel.slotCapacity && !aborted) startSlot(worker);
+        }, (error) => {
           const reason = error instanceof Error ? error.message : String(error);
           onEvent?.({ type: "worker-lost", workerId: dead.id, reason });
-        }
+        }).finally(() => {
+          if (live === 0 && !allFinal()) {
+            settleUnstarted(aborted ? "cancelled" : "failed");
+          }
+          wake();
+        }),
+      );
+    }
+    if (live === 0 && !replace && !allFinal()) {
+      settleUnstarted(aborted ? "cancelled" : "failed");
+    }
+    wake();
+  };
+
+  const startSlot = (worker: PoolWorker) => {
+    const slot = slots.length;
+    slots.push({ worker, ended: false });
+    live++;
+    Atomics.store(channel.header, HEADER.LIVE_WORKERS_I32, live);
+    endings.push(worker.drain(channel.buffer, slot, onReports).then((end) => endSlot(slot, end)));
+  };
+
+  // Counts final states itself (the progress word is only a wake-up hint) and
+  // looks at each open job: DEBUG events, timeouts, jobs of retired slots.
+  const watcher = new ChannelWatcher(channel);
+  const allFinal = () => watcher.poll(onFinal, onOpen) >= jobCount;
+  let offer = false;
+  let now = 0;
+  const started = (index: number, state: number) => {
+    if (!onEvent || seen[index] & STARTED_SEEN) return;
+    if (state === JOB_STATE.UNSTARTED_CANCELLED || state === JOB_STATE.UNSTARTED_FAILED) return;
+    const record = state === JOB_STATE.SETTLED ? settled.get(index) : undefined;
+    // While open, the state word names the slot (its column may not be written yet).
+    const slot = record ? record.slot : isFinal(state) ? channel.slot[index] : stateSlot(state);
+    if (slot < 0 || (!record && !isFinal(state) && stateTag(state) < JOB_STATE.RUNNING_TAG)) {
+      return;
+    }
+    seen[index] |= STARTED_SEEN;
+    onEvent({
+      type: "job-started",
+      jobNumber: index + 1,
+      jobCount,
+      jobId: jobIds[index],
+      workerId: workerIdOf(slot),
+    });
+  };
+  // Finished jobs wait here for their events, which each look spends at most
+  // EVENT_BUDGET_MS on (the rest after the step): the main thread must not take
+  // the workers' CPU while the step is timed, and a DEBUG log of millions of
+  // jobs is written after the fact anyway.
+  let finishedQueue: number[] = [];
+  let finishedHead = 0;
+  const onFinal = (index: number) => {
+    if (onEvent) finishedQueue.push(index);
+  };
+  const emitFinished = (budgetMs: number) => {
+    if (!onEvent) return;
+    const until = performance.now() + budgetMs;
+    while (finishedHead < finishedQueue.length) {
+      const index = finishedQueue[finishedHead++];
+      started(index, channel.state[index]);
+      const job = resultOf(index);
+      results[index] = job;
+      onEvent({ type: "job-finished", jobCount, job });
+      if ((finishedHead & 127) === 0 && performance.now() > until) return;
+    }
+    finishedQueue = [];
+    finishedHead = 0;
+  };
+  const onOpen = (index: number, state: number) => {
+    started(index, state);
+    const tag = stateTag(state);
+    if (state === JOB_STATE.QUEUED) {
+      // Queued below the cursor on two looks: its claimer died mid-claim. Offer it.
+      if (seen[index] & QUEUED_SEEN) {
+        lowerScanFrom(channel, index);
+        offer = true;
+      }
+      seen[index] |= QUEUED_SEEN;
+      return;
+    }
+    // A retired thread that claimed or started a job after its retirement, then stopped.
+    const orphan = reclaimOrphan(channel, index, state, (index, state) => {
+      if (stateTag(state) === JOB_STATE.REPORTED_TAG && !(seen[index] & ORPHAN_SEEN)) {
+        seen[index] |= ORPHAN_SEEN; // Its report may still be on its way: look once more.
+        return;
+      }
+      settleByMain(index, state, "failed", {
+        name: "WorkerError",
+        message: `${label(index)} failed: its worker was retired`,
+      });
+    });
+    if (orphan) return;
+    const slot = stateSlot(state);
+    if (
+      tag === JOB_STATE.RUNNING_TAG && options.jobTimeoutMs !== undefined &&
+      channel.startMs[index] >= startMs && now - channel.startMs[index] > options.jobTimeoutMs
+    ) {
+      const cancelling = slotState(JOB_STATE.CANCELLING_TAG, slot);
+      if (Atomics.compareExchange(channel.state, index, state, cancelling) === state) {
+        timedOut.add(index);
+        const worker = slots[slot].worker;
+        worker.raiseCancel();
+        const timer = setTimeout(() => {
+          if (Atomics.load(channel.state, index) === cancelling) worker.close();
+        }, CANCEL_GRACE_MS);
+        Deno.unrefTimer(timer);
       }
     }
-  });
-  Promise.all(workerLoops).finally(() => results.close());
+  };
+  const tick = (): boolean => {
+    now = nowMs();
+    offer = false;
+    const finished = allFinal();
+    if (offer) bumpEpoch(channel);
+    emitFinished(EVENT_BUDGET_MS);
+    return finished;
+  };
 
-  const collected: JobResult[] = [];
-  let endMs = startMs;
-  for await (const result of results) {
-    endMs = nowMs();
-    collected.push(result);
-    onEvent?.({ type: "job-finished", jobCount, job: result });
+  const onAbort = () => {
+    if (aborted) return;
+    aborted = true;
+    closeJobChannel(channel);
+    pool.cancel();
+    settleUnstarted("cancelled");
+    wake();
+  };
+
+  // The step's clock starts as the first job is handed out, after allocation.
+  const startMs = nowMs();
+  let endMs = 0;
+  Atomics.store(channel.header, HEADER.LIVE_WORKERS_I32, pool.size);
+  dealFirstJobs(channel, pool.size);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  for (const worker of pool.workers) startSlot(worker);
+
+  // Wait on the progress word; workers notify it in batches, and the timeout
+  // keeps timeouts, DEBUG lines and the retired-slot rules going.
+  for (;;) {
+    const progress = Atomics.load(channel.header, HEADER.PROGRESS_I32);
+    if (tick()) break;
+    const waiting = Atomics.waitAsync(channel.header, HEADER.PROGRESS_I32, progress, TICK_MS);
+    if (waiting.async) await waiting.value;
+    else await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  endMs = nowMs();
+  closeJobChannel(channel);
+  emitFinished(Infinity);
+  // Every drain (and any replacement under way) ends now that the channel is closed.
+  for (let settledCount = 0; settledCount < endings.length;) {
+    const batch = endings.slice(settledCount);
+    settledCount = endings.length;
+    await Promise.all(batch);
   }
   clearInterval(rssTimer);
   sampleRss();
   signal?.removeEventListener("abort", onAbort);
 
-  collected.sort((a, b) => a.jobNumber - b.jobNumber);
-  const done = collected.filter((job) => job.status === "done");
+  const jobs: JobResult[] = new Array(jobCount);
+  let completed = 0;
+  let failed = 0;
+  let cancelled = 0;
+  let doneSeconds = 0;
+  for (let index = 0; index < jobCount; index++) {
+    const job = results[index] ?? resultOf(index);
+    jobs[index] = job;
+    if (job.status === "done") {
+      completed++;
+      doneSeconds += job.elapsedSeconds;
+    } else if (job.status === "failed") failed++;
+    else cancelled++;
+  }
   return {
     workers: pool.size,
     jobCount,
     seconds: (endMs - startMs) / 1000,
-    completed: done.length,
-    failed: collected.filter((job) => job.status === "failed").length,
-    cancelled: collected.filter((job) => job.status === "cancelled").length,
-    averageJobSeconds: done.length === 0
-      ? 0
-      : done.reduce((sum, job) => sum + job.elapsedSeconds, 0) / done.length,
+    completed,
+    failed,
+    cancelled,
+    averageJobSeconds: completed === 0 ? 0 : doneSeconds / completed,
     peakRssBytes,
-    jobs: collected,
+    jobs,
   };
 }

@@ -6,8 +6,9 @@
 import { defineJob, type JobKind } from "./job.ts";
 
 /**
- * Does nothing; a sweep of these prices the dispatch of one job (channel,
- * `postMessage` both ways, bookkeeping).
+ * Does nothing; a sweep of these prices the dispatch of one job (its claim
+ * from the shared job channel, its records, and the bookkeeping after the step).
+ * It returns `null`, so it is recorded in the shared columns only: no message per job.
  *
  * @example Run one no-op job on this thread
  * ```ts

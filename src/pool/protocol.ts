@@ -32,6 +32,11 @@ export type MainToWorker =
     profile?: boolean;
   }
   | { type: "run"; jobId: string }
+  /**
+   * Claim jobs from a shared job channel (`shared_channel.ts`) as `slot` until it closes
+   * or the slot is retired; answered by `reports` batches and one `drained`.
+   */
+  | { type: "drain"; channel: SharedArrayBuffer; slot: number }
   /** Ask for the worker's memory figures and, when profiling, its CPU profile (stops it). */
   | { type: "stats" };
 
@@ -45,6 +50,22 @@ export interface WorkerStats {
   profile?: unknown;
 }
 
+/** What a worker reports about one job claimed from a shared channel, when columns are not enough. */
+export interface JobReport {
+  /** The job's index in the channel. */
+  index: number;
+  /** What the job returned, when done. */
+  output?: unknown;
+  /** A short phrase about the output, from the job kind. */
+  summary?: string;
+  /** Why it failed or was cancelled. */
+  error?: SerializedError;
+  /** It stopped because its cancel flag was raised. */
+  cancelled?: boolean;
+  /** A WebAssembly trap: the worker stops claiming and should be replaced. */
+  trapped?: boolean;
+}
+
 /** Worker → main thread. */
 export type WorkerToMain =
   | { type: "ready" }
@@ -52,6 +73,10 @@ export type WorkerToMain =
   /** The job called `self.close()`: the worker is about to stop. */
   | { type: "closing" }
   | { type: "init-error"; error: SerializedError }
+  /** Jobs of a `drain` that have outputs or errors, batched (never one message per job). */
+  | { type: "reports"; reports: JobReport[] }
+  /** The `drain` loop ended (channel closed, slot retired, or a trap). */
+  | { type: "drained"; trapped: boolean }
   | {
     type: "result";
     jobId: string;

@@ -7,6 +7,7 @@ import { JobCancelledError } from "../errors.ts";
 import type { JobParams, JobPermissions } from "../jobs/job.ts";
 import {
   deserializeError,
+  type JobReport,
   type MainToWorker,
   type SerializedError,
   type WorkerStats,
@@ -33,6 +34,15 @@ export interface JobOutcome {
   /** How long the job ran inside the worker, in milliseconds. */
   elapsedMs: number;
 }
+
+export type { JobReport, SerializedError } from "./protocol.ts";
+
+/** How a worker's {@linkcode PoolWorker.drain} of a shared job channel ended. */
+export type DrainEnd =
+  /** The loop ended: the channel closed, the slot was retired, or a job trapped (`trapped`). */
+  | { type: "drained"; trapped: boolean }
+  /** The worker died or was closed; `status` says how its running job should be counted. */
+  | { type: "died"; error: Error; status: "failed" | "cancelled" };
 
 /** Options for {@linkcode WorkerPool}. */
 export interface WorkerPoolOptions {
@@ -122,6 +132,7 @@ export class PoolWorker {
   #cancelGraceMs: number;
   #stopping = false;
   #pendingStats?: (stats: WorkerStats | undefined) => void;
+  #drain?: { end: (end: DrainEnd) => void; onReports: (reports: JobReport[]) => void };
 
   /**
    * Spawns the worker and sends it `init`.
@@ -144,6 +155,13 @@ export class PoolWorker {
         } else if (message.type === "stats") {
           this.#pendingStats?.(message.stats);
           this.#pendingStats = undefined;
+        } else if (message.type === "reports") {
+          this.#drain?.onReports(message.reports);
+        } else if (message.type === "drained") {
+          const drain = this.#drain;
+          this.#drain = undefined;
+          if (this.#state === "busy") this.#state = "ready";
+          drain?.end({ type: "drained", trapped: message.trapped });
         } else if (message.type === "closing") {
           const wasStarting = this.#state === "starting";
           this.#fail({ name: "WorkerClosedError", message: "The job called self.close()" });
@@ -223,6 +241,54 @@ export class PoolWorker {
   }
 
   /**
+   * Claims jobs from a shared job channel (`shared_channel.ts`) as `slot`
+   * until the channel closes or the slot is retired. No message per job: the
+   * worker records jobs in the channel and sends only batches of reports.
+   *
+   * @param channel The channel's buffer.
+   * @param slot This worker's slot in the channel.
+   * @param onReports Receives each batch of reports (outputs, errors).
+   * @returns How the drain ended; never rejects.
+   * @throws {Error} If a job is already in flight on this worker.
+   */
+  drain(
+    channel: SharedArrayBuffer,
+    slot: number,
+    onReports: (reports: JobReport[]) => void,
+  ): Promise<DrainEnd> {
+    if (this.#state === "closed") {
+      return Promise.resolve({
+        type: "died",
+        error: new Error(`Cannot drain jobs: worker ${this.id} is closed`),
+        status: "failed",
+      });
+    }
+    if (this.#inFlight || this.#drain) {
+      throw new Error(`Cannot drain jobs: worker ${this.id} is busy`);
+    }
+    this.#state = "busy";
+    return new Promise((end) => {
+      this.#drain = { end, onReports };
+      const message: MainToWorker = { type: "drain", channel, slot };
+      this.#worker.postMessage(message);
+    });
+  }
+
+  /** Whether a {@linkcode drain} is under way. */
+  get draining(): boolean {
+    return this.#drain !== undefined;
+  }
+
+  /**
+   * Raises the cancel flag and wakes any `Atomics.wait`, with no grace timer:
+   * for a job of a drain, whose worker acknowledges the cancel itself.
+   */
+  raiseCancel(): void {
+    Atomics.store(this.#cancelFlag, 0, 1);
+    Atomics.notify(this.#cancelFlag, 0);
+  }
+
+  /**
    * Stops the worker taking jobs and cancels the one running: later `run()`
    * calls come back cancelled at once.
    */
@@ -240,6 +306,17 @@ export class PoolWorker {
   cancelJob(): void {
     Atomics.store(this.#cancelFlag, 0, 1);
     Atomics.notify(this.#cancelFlag, 0);
+    const drain = this.#drain;
+    if (drain) {
+      const timer = setTimeout(() => {
+        if (this.#drain !== drain) return;
+        this.#fail({
+          name: "JobCancelledError",
+          message: `The worker did not stop within ${this.#cancelGraceMs} ms of its cancel`,
+        }, "cancelled");
+      }, this.#cancelGraceMs);
+      Deno.unrefTimer(timer);
+    }
     const inFlight = this.#inFlight;
     if (!inFlight) return;
     const timer = setTimeout(() => {
@@ -317,6 +394,9 @@ export class PoolWorker {
     this.#pendingStats?.(undefined);
     this.#pendingStats = undefined;
     this.#worker.terminate();
+    const drain = this.#drain;
+    this.#drain = undefined;
+    drain?.end({ type: "died", error: deserializeError(error), status });
     const inFlight = this.#inFlight;
     this.#inFlight = undefined;
     if (inFlight) {
