@@ -52,11 +52,14 @@ export { DEFAULT_IO_LINES, IO_FILES_PER_JOB, ioJob, type IoOutput } from "./src/
 export { noopJob } from "./src/jobs/noop.ts";
 export { fnv1a32, piJob, type PiOutput, summarisePi } from "./src/jobs/pi.ts";
 export { piBigIntJob } from "./src/jobs/pi_bigint.ts";
+export { piMachinJob } from "./src/jobs/pi_machin.ts";
 export { type PiBigIntOptions, piDigitsBigInt } from "./src/pi/bigint_reference.ts";
 export { loadPiModule, piDigits } from "./src/pi/loader.ts";
 export {
   assertPiDigits,
   DEFAULT_PI_DIGITS,
+  MACHIN_DIGITS_MAX,
+  MachinKernel,
   PI_DIGITS_MAX,
   PI_DIGITS_MIN,
   type PiComputeOptions,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { validateCpuProfile } from "../src/report/profile.ts";
 import { runCli } from "./_cli.ts";
 
-const PI_ARGS = ["--job", "pi", "--digits", "20000", "--jobs", "4", "--workers", "1,2"];
+const PI_ARGS = ["--job", "pi-machin", "--digits", "20000", "--jobs", "4", "--workers", "1,2"];
 
 async function readProfile(path: string) {
   return validateCpuProfile(JSON.parse(await Deno.readTextFile(path)));

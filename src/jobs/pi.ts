@@ -1,7 +1,7 @@
 /**
  * The Pi job: the Go seed's CPU-bound `PiJob`, done honestly: every job
  * computes `digits` correct decimals of pi with the AssemblyScript WebAssembly
- * kernel, in its worker.
+ * Chudnovsky kernel (binary splitting over NTT multiplication), in its worker.
  *
  * @module
  */
@@ -68,10 +68,10 @@ function describe(output: PiOutput): string {
 }
 
 /**
- * The Pi job. The main thread compiles the kernel once and posts the
- * `WebAssembly.Module` to every worker; each worker instantiates its own
- * instance, and the kernel polls the worker's cancel flag every few
- * milliseconds.
+ * The Pi job, on the fastest kernel ({@linkcode PiKernel}, Chudnovsky). The
+ * main thread compiles the kernel once and posts the `WebAssembly.Module` to
+ * every worker; each worker instantiates its own instance, and the kernel
+ * polls the worker's cancel flag every few milliseconds.
  *
  * @example The Pi job's names
  * ```ts
@@ -85,7 +85,8 @@ function describe(output: PiOutput): string {
 export const piJob: JobKind = defineJob<{ module: WebAssembly.Module }, PiOutput>({
   name: "pi",
   aliases: ["PiJob"],
-  description: "PIDIGITS decimals of pi per job, WebAssembly kernel (CPU-bound, no allocation)",
+  description:
+    "PIDIGITS decimals of pi per job, WebAssembly Chudnovsky kernel (CPU- and memory-bound)",
   setup: async () => {
     // Imported here, not at the top: workers import this file too and must not
     // compile the kernel again.
