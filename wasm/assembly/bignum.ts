@@ -16,7 +16,7 @@ export const BASE: u32 = 1_000_000_000;
 export const BASE64: u64 = 1_000_000_000;
 
 /** Karatsuba below this many limbs in the smaller operand is slower than schoolbook. */
-export const KARATSUBA_MIN_LIMBS: i32 = 40;
+export const KARATSUBA_MIN_LIMBS: i32 = 56;
 
 /** Work units (limb products, butterflies) between two cancellation polls: about 1–3 ms. */
 const POLL_WORK: i64 = 2_000_000;
@@ -196,12 +196,20 @@ export function mulSchoolbook(out: usize, a: usize, na: i32, b: usize, nb: i32):
   for (let j0 = 0; j0 < nb; j0 += 16) {
     const jEnd = j0 + 16 < nb ? j0 + 16 : nb;
     for (let j = j0; j < jEnd; j++) {
-      const bj = <u64> limb(b, j);
+      const bj = limb(b, j);
       if (bj == 0) continue;
       const row = acc + (<usize> j << 3);
-      for (let i = 0; i < na; i++) {
+      // Two products per step: extmul multiplies two u32 lanes into two u64 lanes.
+      const bjV = i32x4.splat(bj);
+      let i = 0;
+      for (; i + 1 < na; i += 2) {
         const cell = row + (<usize> i << 3);
-        store<u64>(cell, load<u64>(cell) + <u64> limb(a, i) * bj);
+        const product = i64x2.extmul_low_i32x4_u(v128.load64_zero(a + (<usize> i << 2)), bjV);
+        v128.store(cell, i64x2.add(v128.load(cell), product));
+      }
+      if (i < na) {
+        const cell = row + (<usize> i << 3);
+        store<u64>(cell, load<u64>(cell) + <u64> limb(a, i) * <u64> bj);
       }
     }
     tick(na * (jEnd - j0));

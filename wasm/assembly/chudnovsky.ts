@@ -25,7 +25,7 @@ import {
   tick,
   zero,
 } from "./bignum";
-import { mul } from "./mul";
+import { mul, mulPair } from "./mul";
 import { forgetTwiddles, prepareTwiddles } from "./ntt";
 
 /** Decimal digits per limb. */
@@ -118,24 +118,25 @@ function split(first: i32, end: i32, wantP: bool): void {
   const rtn = resultTLen;
   const rNegative = resultTNegative;
 
-  let p: usize = 0;
-  let pn = 0;
-  if (wantP) {
-    p = alloc(lpn + rpn);
-    mul(p, lp, lpn, rp, rpn);
-    pn = norm(p, lpn + rpn);
-  }
+  // Q = Q_left·Q_right and T1 = T_left·Q_right share Q_right; P = P_left·P_right and
+  // T2 = P_left·T_right share P_left.
   const q = alloc(lqn + rqn);
-  mul(q, lq, lqn, rq, rqn);
-  const qn = norm(q, lqn + rqn);
-  // T = T_left·Q_right + P_left·T_right, with signs.
   const t1Size = ltn + rqn + 1;
   const t1 = alloc(t1Size);
   setLimb(t1, t1Size - 1, 0);
-  mul(t1, lt, ltn, rq, rqn);
+  mulPair(q, lq, lqn, t1, lt, ltn, rq, rqn);
+  const qn = norm(q, lqn + rqn);
   let t1n = norm(t1, t1Size);
+  let p: usize = 0;
+  let pn = 0;
   const t2 = alloc(lpn + rtn);
-  mul(t2, lp, lpn, rt, rtn);
+  if (wantP) {
+    p = alloc(lpn + rpn);
+    mulPair(p, rp, rpn, t2, rt, rtn, lp, lpn);
+    pn = norm(p, lpn + rpn);
+  } else {
+    mul(t2, lp, lpn, rt, rtn);
+  }
   const t2n = norm(t2, lpn + rtn);
   let t = t1;
   let tn = t1n;

@@ -255,28 +255,14 @@ function loadResidues(buf: usize, x: usize, nx: i32, n: i32, p: u32): void {
   memory.fill(buf + (<usize> nx << 2), 0, <usize> (n - nx) << 2);
 }
 
-/** The cyclic convolution of a and b modulo p into `into` (length n), using `other` as scratch. */
-function convolve(
-  into: usize,
-  other: usize,
-  tw: usize,
-  itw: usize,
-  a: usize,
-  na: i32,
-  b: usize,
-  nb: i32,
-  n: i32,
-  p: u32,
-): void {
-  const pn = negInverse(p);
-  loadResidues(into, a, na, n, p);
-  forward(into, n, tw, p, pn);
-  const square = a == b && na == nb;
-  if (!square) {
-    loadResidues(other, b, nb, n, p);
-    forward(other, n, tw, p, pn);
-  }
-  const source = square ? into : other;
+/** Loads x mod p into buf (length n) and transforms it. */
+function transformOf(buf: usize, x: usize, nx: i32, n: i32, tw: usize, p: u32, pn: u32): void {
+  loadResidues(buf, x, nx, n, p);
+  forward(buf, n, tw, p, pn);
+}
+
+/** into = inverse transform of into·source, the cyclic convolution modulo p. */
+function multiplyBack(into: usize, source: usize, n: i32, itw: usize, p: u32, pn: u32): void {
   // mont(mont(A, B), S) with S = 2^64·n⁻¹ mod p gives A·B·n⁻¹: the 1/n of the inverse transform.
   const r = (<u64> 1 << 32) % <u64> p;
   const s = <u32> ((((r * r) % <u64> p) * powMod(<u64> n, <u64> p - 2, <u64> p)) % <u64> p);
@@ -302,6 +288,26 @@ function convolve(
   }
   tick(n);
   backward(into, n, itw, p, pn);
+}
+
+/** The cyclic convolution of a and b modulo p into `into` (length n), using `other` as scratch. */
+function convolve(
+  into: usize,
+  other: usize,
+  tw: usize,
+  itw: usize,
+  a: usize,
+  na: i32,
+  b: usize,
+  nb: i32,
+  n: i32,
+  p: u32,
+): void {
+  const pn = negInverse(p);
+  transformOf(into, a, na, n, tw, p, pn);
+  const square = a == b && na == nb;
+  if (!square) transformOf(other, b, nb, n, tw, p, pn);
+  multiplyBack(into, square ? into : other, n, itw, p, pn);
 }
 
 /** Forward and inverse twiddles of `prime` (0, 1 or 2) for transforms up to length n. */
@@ -350,10 +356,28 @@ export function forgetTwiddles(): void {
   cachedLength = 0;
 }
 
-/** out[0..na+nb) = a · b through three NTTs; na + nb − 1 must not exceed NTT_MAX_LENGTH. */
-export function mulNtt(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
+/** The transform length for a product of na + nb limbs. */
+export function nttLength(na: i32, nb: i32): i32 {
   let n = 1;
   while (n < na + nb - 1) n <<= 1;
+  return n;
+}
+
+function primeOf(prime: i32): u32 {
+  return prime == 0 ? P0 : prime == 1 ? P1 : P2;
+}
+
+function cachedTwiddles(prime: i32): usize {
+  return prime == 0 ? cachedTw0 : prime == 1 ? cachedTw1 : cachedTw2;
+}
+
+function cachedInverseTwiddles(prime: i32): usize {
+  return prime == 0 ? cachedItw0 : prime == 1 ? cachedItw1 : cachedItw2;
+}
+
+/** out[0..na+nb) = a · b through three NTTs; na + nb − 1 must not exceed NTT_MAX_LENGTH. */
+export function mulNtt(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
+  const n = nttLength(na, nb);
   if (n > NTT_MAX_LENGTH) unreachable();
   const at = mark();
   const scratch = alloc(n);
@@ -364,20 +388,82 @@ export function mulNtt(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
   const ownTw = cached ? <usize> 0 : alloc(n);
   const ownItw = cached ? <usize> 0 : alloc(n);
   for (let prime = 0; prime < 3; prime++) {
-    const p = prime == 0 ? P0 : prime == 1 ? P1 : P2;
     const into = prime == 0 ? res0 : prime == 1 ? res1 : res2;
-    if (cached) {
-      const tw = prime == 0 ? cachedTw0 : prime == 1 ? cachedTw1 : cachedTw2;
-      const itw = prime == 0 ? cachedItw0 : prime == 1 ? cachedItw1 : cachedItw2;
-      convolve(into, scratch, tw, itw, a, na, b, nb, n, p);
-    } else {
-      buildTwiddlePair(ownTw, ownItw, n, prime);
-      convolve(into, scratch, ownTw, ownItw, a, na, b, nb, n, p);
-    }
+    if (!cached) buildTwiddlePair(ownTw, ownItw, n, prime);
+    const tw = cached ? cachedTwiddles(prime) : ownTw;
+    const itw = cached ? cachedInverseTwiddles(prime) : ownItw;
+    convolve(into, scratch, tw, itw, a, na, b, nb, n, primeOf(prime));
   }
+  crt(out, na + nb, res0, res1, res2, n);
+  release(at);
+}
 
-  // Garner: x = v0 + v1·P0 + v2·P0·P1 with v_i < P_i, then x plus the carry in base 1e9. The
-  // modular products are Montgomery products by constants premultiplied by 2^32.
+/**
+ * out1[0..na1+nb) = a1 · b and out2[0..na2+nb) = a2 · b with one transform of b per prime: for the
+ * products of a splitting node that share an operand. Both products must have the same
+ * nttLength.
+ */
+export function mulNttShared(
+  out1: usize,
+  a1: usize,
+  na1: i32,
+  out2: usize,
+  a2: usize,
+  na2: i32,
+  b: usize,
+  nb: i32,
+): void {
+  const n = nttLength(na1 > na2 ? na1 : na2, nb);
+  if (n > NTT_MAX_LENGTH) unreachable();
+  const at = mark();
+  const bBuf = alloc(n);
+  const first0 = alloc(n);
+  const first1 = alloc(n);
+  const first2 = alloc(n);
+  const second0 = alloc(n);
+  const second1 = alloc(n);
+  const second2 = alloc(n);
+  const cached = n <= cachedLength;
+  const ownTw = cached ? <usize> 0 : alloc(n);
+  const ownItw = cached ? <usize> 0 : alloc(n);
+  for (let prime = 0; prime < 3; prime++) {
+    const p = primeOf(prime);
+    const pn = negInverse(p);
+    if (!cached) buildTwiddlePair(ownTw, ownItw, n, prime);
+    const tw = cached ? cachedTwiddles(prime) : ownTw;
+    const itw = cached ? cachedInverseTwiddles(prime) : ownItw;
+    const first = prime == 0 ? first0 : prime == 1 ? first1 : first2;
+    const second = prime == 0 ? second0 : prime == 1 ? second1 : second2;
+    transformOf(bBuf, b, nb, n, tw, p, pn);
+    transformOf(first, a1, na1, n, tw, p, pn);
+    multiplyBack(first, bBuf, n, itw, p, pn);
+    transformOf(second, a2, na2, n, tw, p, pn);
+    multiplyBack(second, bBuf, n, itw, p, pn);
+  }
+  crt(out1, na1 + nb, first0, first1, first2, n);
+  crt(out2, na2 + nb, second0, second1, second2, n);
+  release(at);
+}
+
+/**
+ * floor(x / 1e9) for x < 2^62 without a 64-bit division: the f64 quotient is within one of the
+ * true one (x loses at most 2^9 in the conversion, far below 1e9), and one correction each way
+ * makes it exact.
+ */
+function divideByBase(x: u64): u64 {
+  let q = <i64> (<f64> <i64> x * 1e-9);
+  const r = <i64> x - q * 1_000_000_000;
+  q += <i64> (r >= 1_000_000_000) - <i64> (r < 0);
+  return <u64> q;
+}
+
+/** Joins the three residue convolutions (length n) into out[0..outLen) in base 1e9. */
+function crt(out: usize, outLen: i32, res0: usize, res1: usize, res2: usize, n: i32): void {
+  // Garner: x = v0 + v1·P0 + v2·P0·P1 with v_i < P_i. The modular products are Montgomery
+  // products by constants premultiplied by 2^32. P0 and P0·P1 (< 1e18) are split into base-1e9
+  // digits, so x adds into two output limbs: column 0 gets v0 + v1·(P0 mod B) + v2·(P0P1 mod B)
+  // < 7.8e17, column 1 gets v1·(P0 div B) + v2·(P0P1 div B) < 7.2e17; with the carry (< 1.6e9)
+  // every sum stays below 2^61.
   const p0 = <u64> P0;
   const p1 = <u64> P1;
   const p2 = <u64> P2;
@@ -386,46 +472,32 @@ export function mulNtt(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
   const r1 = (<u64> 1 << 32) % p1;
   const r2 = (<u64> 1 << 32) % p2;
   const inv01M = <u32> ((powMod(p0, p1 - 2, p1) * r1) % p1);
-  const p01 = p0 * p1; // < 2^61
+  const p01 = p0 * p1; // < 1e18
   const inv012M = <u32> ((powMod(p01 % p2, p2 - 2, p2) * r2) % p2);
   const p0ModP2M = <u32> (((p0 % p2) * r2) % p2);
-  const p01Low = p01 & 0xffff_ffff;
-  const p01High = p01 >> 32;
-  const mask: u64 = 0xffff_ffff;
-  let carry: u64 = 0; // below 2^61: the carry out of a value below 2^90 + 2^61
-  const outLen = na + nb;
+  const p0Low = p0 % BASE64;
+  const p0High = p0 / BASE64;
+  const p01Low = p01 % BASE64;
+  const p01High = p01 / BASE64;
+  let pending: u64 = 0; // column 1 of the previous coefficient
+  let carry: u64 = 0;
   for (let i = 0; i < outLen; i++) {
-    let value0: u64 = 0;
-    let value1: u64 = 0;
-    let value2: u64 = 0;
+    let total = pending + carry;
+    pending = 0;
     if (i < n) {
       const at = <usize> i << 2;
       const v0 = load<u32>(res0 + at);
-      const v1 = mont(subMod(load<u32>(res1 + at), v0 % P1, P1), inv01M, P1, pn1);
-      const lowModP2 = addMod(v0 % P2, mont(v1, p0ModP2M, P2, pn2), P2);
+      // v0 < P0 < 4.3·P1 < 2.7·P2: conditional subtractions instead of divisions.
+      const v0ModP1 = reduceOnce(reduceOnce(reduceOnce(v0, 4 * P1), 2 * P1), P1);
+      const v0ModP2 = reduceOnce(reduceOnce(v0, 2 * P2), P2);
+      const v1 = mont(subMod(load<u32>(res1 + at), v0ModP1, P1), inv01M, P1, pn1);
+      const lowModP2 = addMod(v0ModP2, mont(v1, p0ModP2M, P2, pn2), P2);
       const v2 = <u64> mont(subMod(load<u32>(res2 + at), lowModP2, P2), inv012M, P2, pn2);
-      const low = <u64> v0 + <u64> v1 * p0; // < 2^62
-      // x + carry = low + carry + v2·p01, as three 32-bit words.
-      const a0 = low + carry; // < 2^63
-      const bLow = v2 * p01Low; // < 2^62
-      const bHigh = v2 * p01High; // < 2^59
-      const s0 = (a0 & mask) + (bLow & mask);
-      const s1 = (a0 >> 32) + (bLow >> 32) + (bHigh & mask) + (s0 >> 32);
-      value0 = s0 & mask;
-      value1 = s1 & mask;
-      value2 = (bHigh >> 32) + (s1 >> 32);
-    } else {
-      value0 = carry & mask;
-      value1 = carry >> 32;
+      total += <u64> v0 + <u64> v1 * p0Low + v2 * p01Low;
+      pending = <u64> v1 * p0High + v2 * p01High;
     }
-    // Divide the 96-bit (value2, value1, value0) by 1e9: value2 < 2^27 < 1e9, so two steps.
-    const t1 = (value2 << 32) | value1;
-    const q1 = t1 / BASE64;
-    const t0 = ((t1 - q1 * BASE64) << 32) | value0;
-    const q0 = t0 / BASE64;
-    setLimb(out, i, <u32> (t0 - q0 * BASE64));
-    carry = (q1 << 32) + q0;
+    carry = divideByBase(total);
+    setLimb(out, i, <u32> (total - carry * BASE64));
   }
   tick(outLen * 8);
-  release(at);
 }
