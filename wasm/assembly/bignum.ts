@@ -184,11 +184,46 @@ export function divSmall(a: usize, n: i32, d: u32): i32 {
 }
 
 /**
+ * floor(x / 1e9) for x < 2^62 without a 64-bit division: the f64 quotient is within one of the
+ * true one (x loses at most 2^9 in the conversion, far below 1e9), and one correction each way
+ * makes it exact.
+ */
+export function divideByBase(x: u64): u64 {
+  let q = <i64> (<f64> <i64> x * 1e-9);
+  const r = <i64> x - q * 1_000_000_000;
+  q += <i64> (r >= 1_000_000_000) - <i64> (r < 0);
+  return <u64> q;
+}
+
+/**
+ * out[0..na+nb) = a · b when one operand has at most 4 limbs (the splitting tree's leaves and
+ * lowest levels): product scanning with no scratch memory. A column holds at most 4 products
+ * below 1e18 plus a carry below 4e9, so it stays below 2^62.
+ */
+function mulTiny(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
+  const n = na + nb;
+  let carry: u64 = 0;
+  for (let k = 0; k < n - 1; k++) {
+    const first = k < nb ? 0 : k - nb + 1;
+    const last = k < na ? k : na - 1;
+    let total = carry;
+    for (let i = first; i <= last; i++) total += <u64> limb(a, i) * <u64> limb(b, k - i);
+    carry = divideByBase(total);
+    setLimb(out, k, <u32> (total - carry * BASE64));
+  }
+  setLimb(out, n - 1, <u32> carry);
+}
+
+/**
  * out[0..na+nb) = a · b, schoolbook. The rows accumulate in u64 cells and are carried every 16 rows:
  * a carried cell is below 1e9 and each product below 1e18, so 16 products more stay below
  * 1.6e19 + 1e9 < 2^64 = 1.84e19.
  */
 export function mulSchoolbook(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
+  if (na <= 4 || nb <= 4) {
+    mulTiny(out, a, na, b, nb);
+    return;
+  }
   const n = na + nb;
   const at = mark();
   const acc = alloc(2 * n);

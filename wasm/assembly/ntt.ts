@@ -13,7 +13,7 @@
 // overflow). Butterflies are Gentleman–Sande (decimation in frequency) forward, natural order in and
 // bit-reversed order out, and Cooley–Tukey (decimation in time) backward, bit-reversed in and natural
 // out, so no bit-reversal pass is needed.
-import { alloc, BASE64, limb, mark, release, setLimb, tick } from "./bignum";
+import { alloc, BASE, BASE64, divideByBase, limb, mark, release, setLimb, tick } from "./bignum";
 
 const P0: u32 = 2_013_265_921; // 15·2^27 + 1
 const P1: u32 = 469_762_049; // 7·2^26 + 1
@@ -445,18 +445,6 @@ export function mulNttShared(
   release(at);
 }
 
-/**
- * floor(x / 1e9) for x < 2^62 without a 64-bit division: the f64 quotient is within one of the
- * true one (x loses at most 2^9 in the conversion, far below 1e9), and one correction each way
- * makes it exact.
- */
-function divideByBase(x: u64): u64 {
-  let q = <i64> (<f64> <i64> x * 1e-9);
-  const r = <i64> x - q * 1_000_000_000;
-  q += <i64> (r >= 1_000_000_000) - <i64> (r < 0);
-  return <u64> q;
-}
-
 /** Joins the three residue convolutions (length n) into out[0..outLen) in base 1e9. */
 function crt(out: usize, outLen: i32, res0: usize, res1: usize, res2: usize, n: i32): void {
   // Garner: x = v0 + v1·P0 + v2·P0·P1 with v_i < P_i. The modular products are Montgomery
@@ -479,10 +467,13 @@ function crt(out: usize, outLen: i32, res0: usize, res1: usize, res2: usize, n: 
   const p0High = p0 / BASE64;
   const p01Low = p01 % BASE64;
   const p01High = p01 / BASE64;
+  // Two passes, so that no long chain of dependent operations runs through the carries: the
+  // first splits each coefficient's column sum (< 1.5e18) into limb and quotient independently,
+  // the second adds each quotient (< 1.5e9) into the next limb with a carry of at most 2.
   let pending: u64 = 0; // column 1 of the previous coefficient
-  let carry: u64 = 0;
+  const quotients = res1; // reused: entry i is read before it is overwritten
   for (let i = 0; i < outLen; i++) {
-    let total = pending + carry;
+    let total = pending;
     pending = 0;
     if (i < n) {
       const at = <usize> i << 2;
@@ -496,8 +487,15 @@ function crt(out: usize, outLen: i32, res0: usize, res1: usize, res2: usize, n: 
       total += <u64> v0 + <u64> v1 * p0Low + v2 * p01Low;
       pending = <u64> v1 * p0High + v2 * p01High;
     }
-    carry = divideByBase(total);
-    setLimb(out, i, <u32> (total - carry * BASE64));
+    const q = divideByBase(total);
+    setLimb(out, i, <u32> (total - q * BASE64));
+    store<u32>(quotients + (<usize> i << 2), <u32> q);
+  }
+  let carry: u32 = 0;
+  for (let i = 1; i < outLen; i++) {
+    const sum = limb(out, i) + load<u32>(quotients + (<usize> (i - 1) << 2)) + carry;
+    carry = <u32> (sum >= BASE) + <u32> (sum >= 2 * BASE);
+    setLimb(out, i, sum - carry * BASE);
   }
   tick(outLen * 8);
 }
