@@ -33,8 +33,8 @@ export const PI_DIGITS_MIN = 1;
 /**
  * The most decimals {@linkcode PiKernel.compute} and {@linkcode piDigits} accept.
  *
- * Ten million decimals take about 20 s on a 2-core AMD EPYC test machine and about
- * 400 MiB of WebAssembly memory (one million: about 1 s and 15 MiB).
+ * Ten million decimals took 27 s on the 2-core AMD EPYC test machine (under load) and 277 MiB
+ * of WebAssembly memory; one million take about 0.6 s and 17 MiB.
  *
  * @example At most ten million decimals
  * ```ts
@@ -63,18 +63,21 @@ export const PI_DIGITS_MAX = 10_000_000;
 export const MACHIN_DIGITS_MAX = 1_000_000;
 
 /**
- * A digit count {@linkcode PiKernel} computes in about 0.5–1 s on the 2-core test machine: a job
- * size that is long enough to dwarf the worker-pool overhead and short enough for a sweep.
+ * A digit count {@linkcode PiKernel} computes in well under a second on the 2-core test machine
+ * (about 0.63 s measured in one process where the Machin kernel took 0.9 s for the previous
+ * default, 125,000): a job size that is long enough to dwarf the worker-pool overhead and short
+ * enough for a sweep. It is also the most the Machin and BigInt kernels accept (slowly: about
+ * 55 s and 3 s).
  *
  * @example The default job size
  * ```ts
  * import { DEFAULT_PI_DIGITS } from "./kernel.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(DEFAULT_PI_DIGITS, 750_000);
+ * assert.equal(DEFAULT_PI_DIGITS, 1_000_000);
  * ```
  */
-export const DEFAULT_PI_DIGITS = 750_000;
+export const DEFAULT_PI_DIGITS = 1_000_000;
 
 /**
  * Work units per `piStep` call of the Machin kernel: one unit is one limb of one f64x2 division

@@ -21,6 +21,13 @@ export const KARATSUBA_MIN_LIMBS: i32 = 56;
 /** Work units (limb products, butterflies) between two cancellation polls: about 1–3 ms. */
 const POLL_WORK: i64 = 2_000_000;
 
+/**
+ * Linear passes over long numbers (carries, residues, small multipliers) count their work every
+ * LINEAR_CHUNK limbs, so that at ten million digits no pass runs for long between two polls.
+ */
+export const LINEAR_CHUNK: i32 = 1 << 16;
+export const LINEAR_CHUNK_MASK: i32 = LINEAR_CHUNK - 1;
+
 let heapTop: usize = 0;
 let workSincePoll: i64 = 0;
 
@@ -162,6 +169,7 @@ export function mulSmall(out: usize, a: usize, n: i32, m: u32): i32 {
     const v = <u64> limb(a, i) * m + carry;
     carry = v / BASE64;
     setLimb(out, i, <u32> (v - carry * BASE64));
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 16);
   }
   let len = n;
   while (carry != 0) {
@@ -179,6 +187,7 @@ export function divSmall(a: usize, n: i32, d: u32): i32 {
     const q = v / d;
     rest = v - q * d;
     setLimb(a, i, <u32> q);
+    if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK * 16);
   }
   return norm(a, n);
 }

@@ -17,6 +17,8 @@ import {
   fromU64,
   keep,
   limb,
+  LINEAR_CHUNK,
+  LINEAR_CHUNK_MASK,
   mark,
   mulSmall,
   norm,
@@ -190,6 +192,7 @@ function recipStep(d: usize, n: i32, rs: usize, rsn: i32, s: i32): usize {
     // E' = B^m − DR: the limbwise complement to B − 1, plus one.
     e = alloc(m + 1);
     for (let i = 0; i < m; i++) setLimb(e, i, BASE - 1 - (i < drn ? limb(dr, i) : 0));
+    tick(m);
     setLimb(e, m, 0);
     const one = alloc(1);
     setLimb(one, 0, 1);
@@ -261,6 +264,7 @@ function invSqrtStep(ys: usize, ysn: i32, k: i32, s: i32): usize {
   if (sqn <= m) {
     e = alloc(m + 1);
     for (let i = 0; i < m; i++) setLimb(e, i, BASE - 1 - (i < sqn ? limb(sq, i) : 0));
+    tick(m);
     setLimb(e, m, 0);
     const one = alloc(1);
     setLimb(one, 0, 1);
@@ -360,6 +364,7 @@ export function compute(fractionLimbs: i32): usize {
   const text = alloc((1 + fractionLimbs * DIGITS_PER_LIMB + 3) >> 2);
   store<u8>(text, <u8> (0x30 + integerPart));
   for (let i = 0; i < fractionLimbs; i++) {
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 8);
     let value = limb(x, w - 1 - i);
     let at = text + 1 + <usize> (i + 1) * DIGITS_PER_LIMB;
     for (let d = 0; d < DIGITS_PER_LIMB; d++) {

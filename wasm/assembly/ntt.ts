@@ -13,7 +13,19 @@
 // overflow). Butterflies are Gentleman–Sande (decimation in frequency) forward, natural order in and
 // bit-reversed order out, and Cooley–Tukey (decimation in time) backward, bit-reversed in and natural
 // out, so no bit-reversal pass is needed.
-import { alloc, BASE, BASE64, divideByBase, limb, mark, release, setLimb, tick } from "./bignum";
+import {
+  alloc,
+  BASE,
+  BASE64,
+  divideByBase,
+  limb,
+  LINEAR_CHUNK,
+  LINEAR_CHUNK_MASK,
+  mark,
+  release,
+  setLimb,
+  tick,
+} from "./bignum";
 
 const P0: u32 = 2_013_265_921; // 15·2^27 + 1
 const P1: u32 = 469_762_049; // 7·2^26 + 1
@@ -86,13 +98,14 @@ function buildTwiddles(tw: usize, n: i32, p: u32, pn: u32, omega: u32): void {
   for (let j = 0; j < half; j++) {
     store<u32>(tw + (<usize> (half + j) << 2), w);
     w = mont(w, omegaM, p, pn);
+    if ((j & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 4);
   }
   for (let len = half >> 1; len >= 1; len >>= 1) {
     for (let j = 0; j < len; j++) {
       store<u32>(tw + (<usize> (len + j) << 2), load<u32>(tw + (<usize> (2 * len + 2 * j) << 2)));
     }
+    tick(len);
   }
-  tick(n);
 }
 
 // Four lanes at once with WebAssembly SIMD. x mod p for x < 2p is min_u(x, x − p): when x < p the
@@ -251,6 +264,7 @@ function loadResidues(buf: usize, x: usize, nx: i32, n: i32, p: u32): void {
   // A limb is below 1e9 < 3p for every prime here, so two conditional subtractions reduce it.
   for (let i = 0; i < nx; i++) {
     store<u32>(buf + (<usize> i << 2), reduceOnce(reduceOnce(limb(x, i), p), p));
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK);
   }
   memory.fill(buf + (<usize> nx << 2), 0, <usize> (n - nx) << 2);
 }
@@ -490,6 +504,7 @@ function crt(out: usize, outLen: i32, res0: usize, res1: usize, res2: usize, n: 
     const q = divideByBase(total);
     setLimb(out, i, <u32> (total - q * BASE64));
     store<u32>(quotients + (<usize> i << 2), <u32> q);
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 8);
   }
   let carry: u32 = 0;
   for (let i = 1; i < outLen; i++) {
@@ -497,5 +512,5 @@ function crt(out: usize, outLen: i32, res0: usize, res1: usize, res2: usize, n: 
     carry = <u32> (sum >= BASE) + <u32> (sum >= 2 * BASE);
     setLimb(out, i, sum - carry * BASE);
   }
-  tick(outLen * 8);
+  tick((outLen & LINEAR_CHUNK_MASK) * 8);
 }
