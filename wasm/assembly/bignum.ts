@@ -37,6 +37,12 @@ export function arenaReset(): void {
   workSincePoll = 0;
 }
 
+/** Restarts the arena at `at` (above data kept from the last computation) and the poll counter. */
+export function arenaResetTo(at: usize): void {
+  heapTop = at;
+  workSincePoll = 0;
+}
+
 /** The current top of the arena, to release everything allocated after it with `release`. */
 export function mark(): usize {
   return heapTop;

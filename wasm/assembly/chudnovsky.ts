@@ -11,6 +11,7 @@ import {
   addTo,
   alloc,
   arenaReset,
+  arenaResetTo,
   BASE,
   compare,
   divSmall,
@@ -28,7 +29,7 @@ import {
   zero,
 } from "./bignum";
 import { mul, mulPair } from "./mul";
-import { forgetTwiddles, prepareTwiddles } from "./ntt";
+import { forgetTwiddles, prepareTwiddles, twiddlesCover, twiddlesEnd } from "./ntt";
 
 /** Decimal digits per limb. */
 const DIGITS_PER_LIMB: i32 = 9;
@@ -319,15 +320,21 @@ function invSqrt(k: i32): usize {
  */
 export function compute(fractionLimbs: i32): usize {
   if (fractionLimbs < 1 || fractionLimbs > MAX_FRACTION_LIMBS) return 0;
-  arenaReset();
-  forgetTwiddles();
   const w = fractionLimbs + GUARD_LIMBS;
   const terms = <i32> (<f64> (w * DIGITS_PER_LIMB) / DIGITS_PER_TERM) + 2;
   // The longest products are those at the root of the splitting, about as long as Q:
   // log10 Q = Σ log10(k³·640320³/24) = 3·log10(terms!) + terms·log10(640320³/24) (Stirling).
   const n = <f64> terms;
   const log10Factorial = (n * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI * n)) / Math.LN10;
-  prepareTwiddles(<i32> ((3 * log10Factorial + n * 16.04) / 9) + 64);
+  const longestProduct = <i32> ((3 * log10Factorial + n * 16.04) / 9) + 64;
+  // The tables lie at the bottom of the arena: a computation no longer than the last keeps them.
+  if (twiddlesCover(longestProduct)) {
+    arenaResetTo(twiddlesEnd());
+  } else {
+    arenaReset();
+    forgetTwiddles();
+    prepareTwiddles(longestProduct);
+  }
   split(0, terms, false);
   if (resultTNegative) unreachable();
   // Only the top w + 2 limbs of Q and T matter to pi's w limbs.

@@ -344,6 +344,7 @@ let cachedTw2: usize = 0;
 let cachedItw0: usize = 0;
 let cachedItw1: usize = 0;
 let cachedItw2: usize = 0;
+let cachedEnd: usize = 0;
 
 /**
  * Builds twiddle tables for transforms up to the power of two at or above `limbs` (at most
@@ -351,8 +352,7 @@ let cachedItw2: usize = 0;
  * transforms build their own.
  */
 export function prepareTwiddles(limbs: i32): void {
-  let n = 8;
-  while (n < limbs && n < NTT_MAX_LENGTH) n <<= 1;
+  const n = tableLength(limbs);
   cachedTw0 = alloc(n);
   cachedItw0 = alloc(n);
   buildTwiddlePair(cachedTw0, cachedItw0, n, 0);
@@ -363,6 +363,26 @@ export function prepareTwiddles(limbs: i32): void {
   cachedItw2 = alloc(n);
   buildTwiddlePair(cachedTw2, cachedItw2, n, 2);
   cachedLength = n;
+  cachedEnd = mark();
+}
+
+function tableLength(limbs: i32): i32 {
+  let n = 8;
+  while (n < limbs && n < NTT_MAX_LENGTH) n <<= 1;
+  return n;
+}
+
+/**
+ * Whether the cached tables serve products up to `limbs` limbs: then the next computation keeps
+ * them at the bottom of the arena (above `twiddlesEnd()`) instead of building them again.
+ */
+export function twiddlesCover(limbs: i32): bool {
+  return cachedLength != 0 && tableLength(limbs) <= cachedLength;
+}
+
+/** The arena address just above the cached tables. */
+export function twiddlesEnd(): usize {
+  return cachedEnd;
 }
 
 /** Drops the cached tables (before the arena is restarted). */
