@@ -23,7 +23,8 @@ import { type PiOutput, summarisePi } from "./pi.ts";
 export const piBigIntJob: JobKind = defineJob<undefined, PiOutput>({
   name: "pi-bigint",
   aliases: ["PiBigIntJob"],
-  description: "PIDIGITS decimals of pi per job, V8 BigInt Chudnovsky (allocates, GC-bound)",
+  description:
+    "PIDIGITS (at most 1000000) decimals of pi per job, V8 BigInt Chudnovsky (allocates, GC-bound)",
   createRunner: (params) => ({ shouldStop }) =>
     summarisePi(piDigitsBigInt(params.digits, { shouldStop })),
   describeOutput: (output) =>

@@ -199,21 +199,17 @@ export function divSmall(a: usize, n: i32, d: u32): i32 {
 }
 
 /**
- * floor(x / 1e9) for x < 2^62 without a 64-bit division: the f64 quotient is within one of the
- * true one (x loses at most 2^9 in the conversion, far below 1e9), and one correction each way
- * makes it exact.
+ * floor(x / 1e9). A plain division: V8 turns division by a constant into a multiplication (an f64
+ * estimate with a correction measured slower).
  */
 export function divideByBase(x: u64): u64 {
-  let q = <i64> (<f64> <i64> x * 1e-9);
-  const r = <i64> x - q * 1_000_000_000;
-  q += <i64> (r >= 1_000_000_000) - <i64> (r < 0);
-  return <u64> q;
+  return x / BASE64;
 }
 
 /**
  * out[0..na+nb) = a · b when one operand has at most 4 limbs (the splitting tree's leaves and
  * lowest levels): product scanning with no scratch memory. A column holds at most 4 products
- * below 1e18 plus a carry below 4e9, so it stays below 2^62.
+ * below 1e18 plus a carry below 4e9, so it stays below 2^64.
  */
 function mulTiny(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
   const n = na + nb;
