@@ -33,8 +33,8 @@ export const PI_DIGITS_MIN = 1;
 /**
  * The most decimals {@linkcode PiKernel.compute} and {@linkcode piDigits} accept.
  *
- * Ten million decimals took 27 s on the 2-core AMD EPYC test machine (under load) and 277 MiB
- * of WebAssembly memory; one million take about 0.6 s and 17 MiB.
+ * Ten million decimals took 13–27 s on the shared 2-core AMD EPYC test machine and 277 MiB of
+ * WebAssembly memory; one million take 0.6–0.8 s and 17 MiB.
  *
  * @example At most ten million decimals
  * ```ts
