@@ -65,7 +65,14 @@ export { findJobKind, JOB_KINDS } from "./src/jobs/registry.ts";
 export type { CustomJobFunction } from "./src/jobs/module.ts";
 export { type PiBigIntOptions, piDigitsBigInt } from "./src/pi/bigint_reference.ts";
 export { loadPiModule, piDigits } from "./src/pi/loader.ts";
-export { PI_DIGITS_MAX, PI_DIGITS_MIN, type PiComputeOptions, PiKernel } from "./src/pi/kernel.ts";
+export { MachinKernel } from "./src/pi/machin_kernel.ts";
+export {
+  MACHIN_DIGITS_MAX,
+  PI_DIGITS_MAX,
+  PI_DIGITS_MIN,
+  type PiComputeOptions,
+  PiKernel,
+} from "./src/pi/kernel.ts";
 export { renderSummaryTable, type SummaryRow } from "./src/report/table.ts";
 
 if (import.meta.main) {

@@ -48,7 +48,7 @@ export const FULL_SIZES: BenchSizes = {
   dispatchJobCount: 2_000,
   dispatchWorkerCounts: [1, 2],
   dispatchIterations: { n: 50, warmup: 3 },
-  piBenchDigitCounts: [1_000, 10_000, 50_000],
+  piBenchDigitCounts: [10_000, 100_000],
 };
 
 /** Tiny sizes: every bench runs its fn about three times, on at most 2 workers. */

@@ -137,10 +137,11 @@ Deno.test("dispatch_bench.ts benches noop jobs against bare and pipelined postMe
   ]);
 });
 
-Deno.test("pi_bench.ts benches the WASM kernel against the BigInt reference at smoke size", async () => {
+Deno.test("pi_bench.ts benches the WASM kernels against the BigInt reference at smoke size", async () => {
   const report = await benchReport("pi_bench.ts");
   assert.deepEqual(listed(report), [
     ["pi 200 digits", "TypeScript BigInt Chudnovsky", true],
+    ["pi 200 digits", "WASM Chudnovsky (NTT)", false],
     ["pi 200 digits", "WASM f64x2 Machin", false],
     ["interop", "empty WASM export", false],
   ]);

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { JobCancelledError } from "../mod.ts";
 import { piDigitsBigInt } from "../mod.ts";
-import { loadPiModule, PI_DIGITS_MAX, PI_DIGITS_MIN, piDigits, PiKernel } from "../mod.ts";
+import {
+  loadPiModule,
+  MACHIN_DIGITS_MAX,
+  MachinKernel,
+  PI_DIGITS_MAX,
+  PI_DIGITS_MIN,
+  piDigits,
+  PiKernel,
+} from "../mod.ts";
 import { PI_1000_DECIMALS } from "./fixtures/pi_1000_digits.ts";
 
 /** A third, deliberately plain computation: Machin's formula on BigInt, one term at a time. */
@@ -59,33 +67,56 @@ Deno.test("piDigits() matches the BigInt Chudnovsky reference at 20,000 digits",
   }
 });
 
-Deno.test("piDigits() matches the reference where the kernel switches from paired to single terms", () => {
+Deno.test("MachinKernel.compute() matches the reference where the kernel switches from paired to single terms", () => {
   // The paired arctan(1/5) kernel hands over to the single-term kernel at term 320,000, once its
   // divisor 25·(2k+15) passes 16e6: that term lies about 447,330 decimals down. About 10 s.
   const digits = 450_000;
-  assert.equal(piDigits(digits), piDigitsBigInt(digits));
+  assert.equal(new MachinKernel(piModuleForTests).compute(digits), piDigitsBigInt(digits));
 });
 
-Deno.test("piDigits() rejects digit counts that are not integers from 1 to 1,000,000", () => {
+Deno.test("MachinKernel.compute() returns the same digits as piDigits()", () => {
+  const kernel = new MachinKernel(piModuleForTests);
+  assert.equal(kernel.compute(1000), `3.${PI_1000_DECIMALS}`);
+  assert.equal(kernel.compute(767).slice(-7), "4999999");
+  for (const digits of [1, 9, 10, 8_999, 20_000]) {
+    assert.equal(kernel.compute(digits), piDigits(digits), `${digits} digits`);
+  }
+});
+
+Deno.test("piDigits() rejects digit counts that are not integers from 1 to 10,000,000", () => {
   assert.equal(PI_DIGITS_MIN, 1);
-  assert.equal(PI_DIGITS_MAX, 1_000_000);
+  assert.equal(PI_DIGITS_MAX, 10_000_000);
   assert.throws(() => piDigits(0), {
     name: "RangeError",
-    message: "Cannot compute pi: digits must be an integer from 1 to 1000000, received 0",
+    message: "Cannot compute pi: digits must be an integer from 1 to 10000000, received 0",
   });
   const kernel = new PiKernel(piModuleForTests);
   for (const digits of [0, -1, 1.5, PI_DIGITS_MAX + 1, Number.NaN, Infinity]) {
     assert.throws(() => piDigits(digits), RangeError, `piDigits(${digits})`);
     assert.throws(() => kernel.compute(digits), RangeError, `compute(${digits})`);
+  }
+});
+
+Deno.test("MachinKernel.compute() and piDigitsBigInt() reject digit counts above 1,000,000", () => {
+  assert.equal(MACHIN_DIGITS_MAX, 1_000_000);
+  const machin = new MachinKernel(piModuleForTests);
+  assert.throws(() => machin.compute(MACHIN_DIGITS_MAX + 1), {
+    name: "RangeError",
+    message: "Cannot compute pi: digits must be an integer from 1 to 1000000, received 1000001",
+  });
+  for (const digits of [0, -1, 1.5, MACHIN_DIGITS_MAX + 1, Number.NaN, Infinity]) {
+    assert.throws(() => machin.compute(digits), RangeError, `compute(${digits})`);
     assert.throws(() => piDigitsBigInt(digits), RangeError, `piDigitsBigInt(${digits})`);
   }
 });
 
 const piModuleForTests = await loadPiModule();
 
-Deno.test("loadPiModule() returns one import-free module that kernels instantiate separately", async () => {
+Deno.test("loadPiModule() returns one module, importing only the cancel poll, that kernels instantiate separately", async () => {
   assert.equal(await loadPiModule(), piModuleForTests);
-  assert.equal(WebAssembly.Module.imports(piModuleForTests).length, 0);
+  assert.deepEqual(WebAssembly.Module.imports(piModuleForTests), [
+    { module: "host", name: "shouldStop", kind: "function" },
+  ]);
   const first = new PiKernel(piModuleForTests);
   const second = new PiKernel(piModuleForTests);
   // Interleave the two: each instance has its own memory, so neither disturbs the other.
@@ -94,7 +125,7 @@ Deno.test("loadPiModule() returns one import-free module that kernels instantiat
   assert.equal(first.noop(), 0);
 });
 
-Deno.test("new PiKernel() rejects a module without the kernel's exports", () => {
+Deno.test("new MachinKernel() and new PiKernel() reject a module without the kernel's exports", () => {
   // (module (func (export "piStart")))
   const bytes = new Uint8Array([
     0,
@@ -135,9 +166,13 @@ Deno.test("new PiKernel() rejects a module without the kernel's exports", () => 
     0,
     11,
   ]);
+  assert.throws(() => new MachinKernel(new WebAssembly.Module(bytes)), {
+    name: "TypeError",
+    message: "Cannot create MachinKernel: the module does not export function piStep",
+  });
   assert.throws(() => new PiKernel(new WebAssembly.Module(bytes)), {
     name: "TypeError",
-    message: "Cannot create PiKernel: the module does not export function piStep",
+    message: "Cannot create PiKernel: the module does not export function chudnovskyPi",
   });
 });
 
@@ -166,13 +201,34 @@ Deno.test("PiKernel.compute() with the flag already set throws before any work",
   assert.equal(calls, 1);
 });
 
-Deno.test("PiKernel.compute() polls shouldStop() in chunks much smaller than the job", () => {
-  const kernel = new PiKernel(piModuleForTests);
+Deno.test("MachinKernel.compute() polls shouldStop() in chunks much smaller than the job", () => {
+  const kernel = new MachinKernel(piModuleForTests);
   let calls = 0;
   const digits = kernel.compute(50_000, { shouldStop: () => ++calls < 0 });
   assert.equal(digits.length, 50_002);
   // About 26 chunks of ~5 ms on the test machine; the bound only has to show that it is chunked.
   assert.ok(calls >= 10, `shouldStop() was called ${calls} times`);
+});
+
+Deno.test("MachinKernel.compute() stops with JobCancelledError when shouldStop() turns true", () => {
+  const kernel = new MachinKernel(piModuleForTests);
+  let calls = 0;
+  assert.throws(() => kernel.compute(100_000, { shouldStop: () => ++calls === 3 }), {
+    name: "JobCancelledError",
+    message: "Cannot compute 100000 digits of pi: it was cancelled",
+  });
+  assert.equal(calls, 3);
+  assert.equal(kernel.compute(1_000), `3.${PI_1000_DECIMALS}`);
+});
+
+Deno.test("PiKernel.compute() polls shouldStop() from inside the kernel, every few milliseconds", () => {
+  const kernel = new PiKernel(piModuleForTests);
+  let calls = 0;
+  const digits = kernel.compute(300_000, { shouldStop: () => ++calls < 0 });
+  assert.equal(digits.length, 300_002);
+  // One poll per 2 million units of work (limb products, butterflies): about 70 here. The bound
+  // only has to show that the kernel polls while it works, not just before it starts.
+  assert.ok(calls >= 20, `shouldStop() was called ${calls} times`);
 });
 
 Deno.test("piDigitsBigInt() stops with JobCancelledError when shouldStop() turns true", () => {
@@ -184,7 +240,7 @@ Deno.test("piDigitsBigInt() stops with JobCancelledError when shouldStop() turns
   assert.equal(calls, 5);
   let presetCalls = 0;
   assert.throws(
-    () => piDigitsBigInt(PI_DIGITS_MAX, { shouldStop: () => ++presetCalls > 0 }),
+    () => piDigitsBigInt(1_000_000, { shouldStop: () => ++presetCalls > 0 }),
     JobCancelledError,
   );
   assert.equal(presetCalls, 1);

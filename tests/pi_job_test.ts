@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { collectSteps } from "./_sweep.ts";
 import { piDigits } from "../mod.ts";
 import { fnv1a32 } from "../src/jobs/pi.ts";
+import { collectSteps } from "./_sweep.ts";
 import { interruptCliWhen, runCli } from "./_cli.ts";
 
 Deno.test("the pi job returns the checksum of piDigits() from every worker", async () => {
@@ -36,27 +36,43 @@ Deno.test("the pi-bigint job computes the same digits as the WASM pi job", async
   });
 });
 
-Deno.test("aborting a running pi job stops the WASM kernel through its cancel flag", async () => {
-  // 1,000,000 digits take about a minute here; the abort lands within a chunk (~5 ms).
-  const controller = new AbortController();
-  let startedAt = 0;
-  const sweep = collectSteps({
-    job: "pi",
-    params: { digits: 1_000_000 },
+Deno.test("the pi-machin job computes the same digits as the pi job", async () => {
+  const steps = await collectSteps({
+    job: "PiMachinJob",
+    params: { digits: 2_001 },
     workerCounts: [1],
     jobCount: 1,
-    signal: controller.signal,
-    onEvent: (event) => {
-      if (event.type === "job-started") {
-        startedAt = performance.now();
-        setTimeout(() => controller.abort(new Error("enough")), 100);
-      }
-    },
   });
-  await assert.rejects(sweep, /enough/);
-  const ranMs = performance.now() - startedAt;
-  assert.ok(ranMs < 2_000, `ran ${ranMs.toFixed(0)} ms of a ~60 s job`);
+  assert.deepEqual(steps[0].jobs[0].output, {
+    digits: 2_001,
+    checksum: fnv1a32(piDigits(2_001)),
+    tail: piDigits(2_001).slice(-10),
+  });
 });
+
+for (const [job, digits] of [["pi", 10_000_000], ["pi-machin", 1_000_000]] as const) {
+  Deno.test(`aborting a running ${job} job stops the WASM kernel through its cancel flag`, async () => {
+    // Each size takes many seconds here; the abort lands within a poll (a few ms).
+    const controller = new AbortController();
+    let startedAt = 0;
+    const sweep = collectSteps({
+      job,
+      params: { digits },
+      workerCounts: [1],
+      jobCount: 1,
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === "job-started") {
+          startedAt = performance.now();
+          setTimeout(() => controller.abort(new Error("enough")), 100);
+        }
+      },
+    });
+    await assert.rejects(sweep, /enough/);
+    const ranMs = performance.now() - startedAt;
+    assert.ok(ranMs < 2_000, `ran ${ranMs.toFixed(0)} ms of a job of many seconds`);
+  });
+}
 
 Deno.test("the CLI prints the seed's Pi table for a pi sweep", async () => {
   const run = await runCli([
@@ -77,13 +93,13 @@ Deno.test("the CLI prints the seed's Pi table for a pi sweep", async () => {
   assert.match(run.stdout, /^\| {17}2 \| {14}4 \| +0\.\d{6} \| +0\.\d{6} \| [+-]\d/m);
 });
 
-Deno.test("the CLI rejects PIDIGITS outside 1..1000000", async () => {
-  for (const [args, env] of [[["--digits", "0"], {}], [[], { PIDIGITS: "1000001" }]] as const) {
+Deno.test("the CLI rejects PIDIGITS outside 1..10000000", async () => {
+  for (const [args, env] of [[["--digits", "0"], {}], [[], { PIDIGITS: "10000001" }]] as const) {
     const run = await runCli([...args, "--job", "pi"], { env });
     assert.equal(run.code, 2);
     assert.match(
       run.stderr,
-      /(--digits|PIDIGITS in the environment) must be an integer from 1 to 1000000/,
+      /(--digits|PIDIGITS in the environment) must be an integer from 1 to 10000000/,
     );
   }
 });
@@ -91,7 +107,7 @@ Deno.test("the CLI rejects PIDIGITS outside 1..1000000", async () => {
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   Deno.test(`the CLI stops a running pi job on ${signal} within a second and exits ${code}`, async () => {
     const run = await interruptCliWhen(
-      ["--debug", "--job", "pi", "--digits", "1000000", "--jobs", "1", "--max-workers", "1"],
+      ["--debug", "--job", "pi", "--digits", "10000000", "--jobs", "1", "--max-workers", "1"],
       /STARTED/,
       signal,
     );

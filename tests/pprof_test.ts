@@ -132,7 +132,18 @@ Deno.test("--profile DIR writes pprof files with the .cpuprofile's samples and t
   await using tmp = await tempDir();
   const dir = `${tmp.path}/profiles`;
   const run = await runCli(
-    ["--job", "pi", "--digits", "20000", "--jobs", "4", "--workers", "1,2", "--profile", dir],
+    [
+      "--job",
+      "pi-machin",
+      "--digits",
+      "20000",
+      "--jobs",
+      "4",
+      "--workers",
+      "1,2",
+      "--profile",
+      dir,
+    ],
     { cwd: tmp.path },
   );
   assert.equal(run.code, 0, run.stderr);
@@ -182,7 +193,18 @@ Deno.test({
     await using tmp = await tempDir();
     const dir = `${tmp.path}/profiles`;
     const run = await runCli(
-      ["--job", "pi", "--digits", "20000", "--jobs", "4", "--workers", "1", "--profile", dir],
+      [
+        "--job",
+        "pi-machin",
+        "--digits",
+        "20000",
+        "--jobs",
+        "4",
+        "--workers",
+        "1",
+        "--profile",
+        dir,
+      ],
       { cwd: tmp.path },
     );
     assert.equal(run.code, 0, run.stderr);

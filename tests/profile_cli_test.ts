@@ -3,7 +3,7 @@ import { validateCpuProfile } from "../src/report/profile_validate.ts";
 import { runCli } from "./_cli.ts";
 import { tempDir } from "./_temp.ts";
 
-const PI_ARGS = ["--job", "pi", "--digits", "20000", "--jobs", "4", "--workers", "1,2"];
+const PI_ARGS = ["--job", "pi-machin", "--digits", "20000", "--jobs", "4", "--workers", "1,2"];
 
 async function readProfile(path: string) {
   return validateCpuProfile(JSON.parse(await Deno.readTextFile(path)));

@@ -20,6 +20,7 @@ import { debugNamesUs, ENV_PREFIX, GENERIC_KEYS, isSet } from "./environment.ts"
 import { LIST_FLAGS, type ListFlag, parseJobArgs, parseJobPermissions } from "./job_flags.ts";
 import { isJobModuleReference } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
+import { DEFAULT_MACHIN_DIGITS } from "../jobs/pi_machin.ts";
 import { DEFAULT_SLEEP_MS } from "../jobs/sleep.ts";
 import { DEFAULT_PI_DIGITS, PI_DIGITS_MAX, PI_DIGITS_MIN } from "../pi/kernel.ts";
 import {
@@ -97,14 +98,16 @@ export const SETTINGS = {
     defaultText: String(DEFAULT_SLEEP_MS),
     description: "milliseconds each sleep job sleeps",
   }),
-  digits: integerSetting<number>({
+  digits: integerSetting<number | undefined>({
     key: "PIDIGITS",
     flag: "--digits",
     min: PI_DIGITS_MIN,
     max: PI_DIGITS_MAX,
-    fallback: () => DEFAULT_PI_DIGITS,
-    defaultText: String(DEFAULT_PI_DIGITS),
-    description: "decimals of pi each pi / pi-bigint job computes",
+    // Unset, each Pi kind takes its own default (Machin is O(n²)).
+    fallback: () => undefined,
+    defaultText:
+      `${DEFAULT_PI_DIGITS} for pi and pi-bigint, ${DEFAULT_MACHIN_DIGITS} for pi-machin`,
+    description: "decimals of pi each pi job computes (pi-bigint, pi-machin: at most 1000000)",
   }),
   ioLines: integerSetting<number>({
     key: "IOLINES",

@@ -1,7 +1,7 @@
 /**
  * The Pi job (Golang-Channels' CPU-bound `PiJob`): every job
  * computes `digits` correct decimals of pi with the AssemblyScript WebAssembly
- * kernel, in its worker.
+ * Chudnovsky kernel (binary splitting over NTT multiplication), in its worker.
  *
  * @module
  */
@@ -82,10 +82,10 @@ export const PI_KIND_EXTRAS = {
 } as const;
 
 /**
- * The Pi job. The main thread compiles the kernel once and posts the
- * `WebAssembly.Module` to every worker; each worker instantiates its own
- * instance, and the kernel polls the worker's cancel flag every few
- * milliseconds.
+ * The Pi job, on the fastest kernel ({@linkcode PiKernel}, Chudnovsky). The
+ * main thread compiles the kernel once and posts the `WebAssembly.Module` to
+ * every worker; each worker instantiates its own instance, and the kernel
+ * polls the worker's cancel flag every few milliseconds.
  *
  * @example Run one Pi job on this thread
  * ```ts
@@ -104,7 +104,8 @@ export const PI_KIND_EXTRAS = {
 export const piJob: JobKind = defineJob<{ module: WebAssembly.Module }, PiOutput, PiParams>({
   name: "pi",
   aliases: ["PiJob"],
-  description: "PIDIGITS decimals of pi per job, WebAssembly kernel (CPU-bound, no allocation)",
+  description:
+    "PIDIGITS decimals of pi per job, WebAssembly Chudnovsky kernel (CPU- and memory-bound)",
   ...PI_KIND_EXTRAS,
   setup: async () => {
     // Imported here, not at the top: workers import this file too and must not

@@ -29,7 +29,8 @@ import { PI_KIND_EXTRAS, type PiOutput, type PiParams, summarisePi } from "./pi.
 export const piBigIntJob: JobKind = defineJob<undefined, PiOutput, PiParams>({
   name: "pi-bigint",
   aliases: ["PiBigIntJob"],
-  description: "PIDIGITS decimals of pi per job, V8 BigInt Chudnovsky (allocates, GC-bound)",
+  description:
+    "PIDIGITS (at most 1000000) decimals of pi per job, V8 BigInt Chudnovsky (allocates, GC-bound)",
   ...PI_KIND_EXTRAS,
   createRunner: (params) => ({ shouldStop }) =>
     summarisePi(piDigitsBigInt(params.digits, { shouldStop })),

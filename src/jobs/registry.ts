@@ -9,6 +9,7 @@ import { moduleJob } from "./module.ts";
 import { noopJob } from "./noop.ts";
 import { piJob } from "./pi.ts";
 import { piBigIntJob } from "./pi_bigint.ts";
+import { piMachinJob } from "./pi_machin.ts";
 import { sleepJob } from "./sleep.ts";
 
 /**
@@ -22,7 +23,14 @@ import { sleepJob } from "./sleep.ts";
  * assert.ok(JOB_KINDS.some((kind) => kind.name === "sleep"));
  * ```
  */
-export const JOB_KINDS: readonly JobKind[] = [sleepJob, piJob, piBigIntJob, ioJob, noopJob];
+export const JOB_KINDS: readonly JobKind[] = [
+  sleepJob,
+  piJob,
+  piMachinJob,
+  piBigIntJob,
+  ioJob,
+  noopJob,
+];
 
 /**
  * Finds a job kind by its name or one of its aliases, ignoring case.

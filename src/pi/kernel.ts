@@ -1,9 +1,15 @@
 /**
- * The TypeScript facade of the WebAssembly pi kernel (`wasm/build/pi.wasm`, built from
- * `wasm/assembly/`). This is the only module that knows the kernel's numeric ABI: the export
- * names, the chunked calling protocol and where the digits lie in its memory. It does not load
- * the module itself (`loader.ts` does), so workers can import it without compiling the
- * kernel again: they instantiate the module the main thread compiled and posted.
+ * The TypeScript facade of the WebAssembly pi kernels (`wasm/build/pi.wasm`, built from
+ * `wasm/assembly/`). This is the only module that knows the kernels' numeric ABI: the export
+ * names, the calling protocols and where the digits lie in memory. It does not load the module
+ * itself (`loader.ts` does), so workers can import it without compiling the kernels again: they
+ * instantiate the module the main thread compiled and posted.
+ *
+ * Two kernels share the module: {@linkcode PiKernel}, the Chudnovsky series by binary splitting
+ * over a base-1e9 bignum core (schoolbook, Karatsuba and three-prime NTT multiplication, Newton
+ * reciprocal and inverse square root), which {@linkcode piDigits} and the `pi` job use; and
+ * {@linkcode MachinKernel}, the O(n²) f64x2 Machin formula, a steady allocation-free CPU load for
+ * the `pi-machin` job.
  *
  * @module
  */
@@ -11,7 +17,8 @@
 import { JobCancelledError } from "../errors.ts";
 
 /**
- * The fewest decimals {@linkcode PiKernel.compute} and {@linkcode piDigits} accept.
+ * The fewest decimals {@linkcode PiKernel.compute}, {@linkcode MachinKernel.compute} and
+ * {@linkcode piDigits} accept.
  *
  * @example At least one decimal
  * ```ts
@@ -26,70 +33,92 @@ export const PI_DIGITS_MIN = 1;
 /**
  * The most decimals {@linkcode PiKernel.compute} and {@linkcode piDigits} accept.
  *
- * The kernel is O(n²): one million decimals take about 50 s on a 2-core AMD EPYC test machine
- * (100,000 take about 0.5 s) and about 5 MiB of WebAssembly memory. The kernel's exactness bound
- * would allow about ten times more, but a job that long is not a benchmark anyone waits for.
+ * Ten million decimals took 13–27 s on the shared 2-core AMD EPYC test machine and 277 MiB of
+ * WebAssembly memory; one million take 0.6–0.8 s and 17 MiB.
  *
- * @example At most a million decimals
+ * @example At most ten million decimals
  * ```ts
  * import { PI_DIGITS_MAX } from "./kernel.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(PI_DIGITS_MAX, 1_000_000);
+ * assert.equal(PI_DIGITS_MAX, 10_000_000);
  * ```
  */
-export const PI_DIGITS_MAX = 1_000_000;
+export const PI_DIGITS_MAX = 10_000_000;
 
 /**
- * A digit count the kernel computes in about 0.5–1 s on the 2-core test machine (about 0.75 s
- * measured): a job size that is long enough to dwarf the worker-pool overhead and short enough
- * for a sweep.
+ * The most decimals {@linkcode MachinKernel.compute} accepts. The Machin kernel is O(n²): one
+ * million decimals take about 50 s on the 2-core test machine and about 5 MiB of WebAssembly
+ * memory; its exactness bound would allow about ten times more, but a job that long is not a
+ * benchmark anyone waits for.
+ *
+ * @example At most a million decimals
+ * ```ts
+ * import { MACHIN_DIGITS_MAX } from "./kernel.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(MACHIN_DIGITS_MAX, 1_000_000);
+ * ```
+ */
+export const MACHIN_DIGITS_MAX = 1_000_000;
+
+/**
+ * A digit count {@linkcode PiKernel} computes in well under a second on the 2-core test machine
+ * (about 0.63 s measured in one process where the Machin kernel took 0.9 s for the previous
+ * default, 125,000): a job size that is long enough to dwarf the worker-pool overhead and short
+ * enough for a sweep. It is also the most the Machin and BigInt kernels accept (slowly: about
+ * 55 s and 3 s).
  *
  * @example The default job size
  * ```ts
  * import { DEFAULT_PI_DIGITS } from "./kernel.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(DEFAULT_PI_DIGITS, 125_000);
+ * assert.equal(DEFAULT_PI_DIGITS, 1_000_000);
  * ```
  */
-export const DEFAULT_PI_DIGITS = 125_000;
+export const DEFAULT_PI_DIGITS = 1_000_000;
 
 /**
- * Work units per `piStep` call: one unit is one limb of one f64x2 division chain, about 1.2 ns
- * on the test machine, so a chunk takes about 5 ms and `shouldStop` is polled at least every few
- * milliseconds at any size (cooperative cancel: `Worker.terminate()` cannot stop a busy worker
- * in Deno 2.9).
+ * Work units per `piStep` call of the Machin kernel: one unit is one limb of one f64x2 division
+ * chain, about 1.2 ns on the test machine, so a chunk takes about 5 ms and `shouldStop` is polled
+ * at least every few milliseconds at any size (cooperative cancel: `Worker.terminate()` cannot
+ * stop a busy worker in Deno 2.9).
  */
-const CHUNK_WORK_UNITS = 4_000_000;
+export const CHUNK_WORK_UNITS = 4_000_000;
 
-/** Decimal digits per limb of the kernel (base 1e9). */
-const DIGITS_PER_LIMB = 9;
+/** Decimal digits per limb of both kernels (base 1e9). */
+export const DIGITS_PER_LIMB = 9;
 
 /**
- * Extra limbs beyond the requested digits. The kernel's accumulated rounding error is below
- * 1e7 units of its last digit, so 18 extra digits decide the truncation unless they start with a
- * long run of 0s or 9s; then the computation is repeated with more guard limbs.
+ * Extra limbs beyond the requested digits. The Machin kernel's accumulated rounding error is
+ * below 1e7 units of its last digit, the Chudnovsky kernel's below one unit, so 18 extra digits
+ * decide the truncation unless they start with a long run of 0s or 9s; then the computation is
+ * repeated with more guard limbs.
  */
-const GUARD_LIMBS = 2;
+export const GUARD_LIMBS = 2;
 
 /** Digits at the end of the guard region that the rounding error may have changed. */
 const UNTRUSTED_TAIL_DIGITS = 8;
 
-/** The kernel's exports, as the ABI in `wasm/assembly/index.ts` defines them. */
-interface PiExports {
+/** The kernels' exports, as the ABI in `wasm/assembly/index.ts` defines them. */
+export interface PiExports {
   memory: WebAssembly.Memory;
   piStart(fractionLimbs: number): number;
   piStep(workBudget: number): number;
   piFinish(): number;
+  chudnovskyPi(fractionLimbs: number): number;
+  bigReset(): void;
+  bigAlloc(limbs: number): number;
+  bigMul(a: number, aLimbs: number, b: number, bLimbs: number, method: number): number;
   noop(): number;
 }
 
-/** Options of {@linkcode PiKernel.compute}. */
+/** Options of {@linkcode PiKernel.compute} and {@linkcode MachinKernel.compute}. */
 export interface PiComputeOptions {
   /**
-   * Polled between chunks of work (every few milliseconds, and once before the first chunk);
-   * returning true stops the computation with a {@linkcode JobCancelledError}.
+   * Polled every few milliseconds of work, and once before the first; returning true stops the
+   * computation with a {@linkcode JobCancelledError}.
    */
   shouldStop?: () => boolean;
 }
@@ -111,36 +140,63 @@ export interface PiComputeOptions {
  * ```
  */
 export function assertPiDigits(digits: number): void {
-  if (!Number.isInteger(digits) || digits < PI_DIGITS_MIN || digits > PI_DIGITS_MAX) {
+  assertDigitsUpTo(digits, PI_DIGITS_MAX);
+}
+
+export function assertDigitsUpTo(digits: number, max: number): void {
+  if (!Number.isInteger(digits) || digits < PI_DIGITS_MIN || digits > max) {
     throw new RangeError(
-      `Cannot compute pi: digits must be an integer from ${PI_DIGITS_MIN} to ${PI_DIGITS_MAX}, received ${digits}`,
+      `Cannot compute pi: digits must be an integer from ${PI_DIGITS_MIN} to ${max}, received ${digits}`,
     );
   }
 }
 
 /** Whether the digits past position `digits` leave the truncation beyond doubt. */
-function isTruncationCertain(fraction: string, digits: number): boolean {
+export function isTruncationCertain(fraction: string, digits: number): boolean {
   const trusted = fraction.slice(digits, fraction.length - UNTRUSTED_TAIL_DIGITS);
   return !/^0*$/.test(trusted) && !/^9*$/.test(trusted);
 }
 
-/** Reads the instance's exports, checking they match the ABI this facade speaks. */
-function piExportsOf(instance: WebAssembly.Instance): PiExports {
+/** Reads the instance's exports, checking they include `names` and the memory. */
+export function piExportsOf(
+  instance: WebAssembly.Instance,
+  className: string,
+  names: readonly string[],
+): PiExports {
   const exports = instance.exports;
-  for (const name of ["piStart", "piStep", "piFinish", "noop"]) {
+  for (const name of names) {
     if (typeof exports[name] !== "function") {
-      throw new TypeError(`Cannot create PiKernel: the module does not export function ${name}`);
+      throw new TypeError(
+        `Cannot create ${className}: the module does not export function ${name}`,
+      );
     }
   }
   if (!(exports.memory instanceof WebAssembly.Memory)) {
-    throw new TypeError("Cannot create PiKernel: the module does not export its memory");
+    throw new TypeError(`Cannot create ${className}: the module does not export its memory`);
   }
   return exports as unknown as PiExports;
 }
 
+/** Reads `1 + 9·fractionLimbs` ASCII bytes at `address` and checks the integer part. */
+export function readPiText(exports: PiExports, address: number, fractionLimbs: number): string {
+  const bytes = new Uint8Array(exports.memory.buffer, address, 1 + fractionLimbs * DIGITS_PER_LIMB);
+  const text = new TextDecoder().decode(bytes);
+  if (text[0] !== "3") {
+    throw new Error(
+      `Cannot compute pi: the kernel returned the integer part ${JSON.stringify(text[0])}`,
+    );
+  }
+  return text.slice(1);
+}
+
+export function cancelled(digits: number): JobCancelledError {
+  return new JobCancelledError(`Cannot compute ${digits} digits of pi: it was cancelled`);
+}
+
 /**
- * One instance of the WebAssembly pi kernel, with its own memory. Not reentrant: do not start a
- * computation on the same kernel from inside `shouldStop`.
+ * One instance of the Chudnovsky pi kernel, with its own memory: the fastest kernel, used by
+ * {@linkcode piDigits} and the `pi` job. Not reentrant: do not start a computation on the same
+ * kernel from inside `shouldStop`.
  *
  * @example Compute digits of pi
  * ```ts
@@ -154,29 +210,42 @@ function piExportsOf(instance: WebAssembly.Instance): PiExports {
  */
 export class PiKernel {
   #exports: PiExports;
+  #shouldStop: (() => boolean) | undefined;
+  #digits = 0;
 
   /**
-   * Instantiates `module` synchronously (fine in workers and for a 3 KiB module).
+   * Instantiates `module` synchronously (fine in workers and for a small module), supplying its
+   * one import, the cancellation poll.
    *
    * @param module The compiled kernel, from {@linkcode loadPiModule}.
    * @throws {TypeError} When the module does not export the kernel's ABI.
-   * @throws {WebAssembly.LinkError} When the module needs imports (the real kernel has none).
+   * @throws {WebAssembly.LinkError} When the module needs other imports (the real kernel does not).
    */
   constructor(module: WebAssembly.Module) {
-    this.#exports = piExportsOf(new WebAssembly.Instance(module, {}));
+    const host = {
+      // The kernel calls this every few milliseconds of work; throwing unwinds the WebAssembly
+      // stack and abandons the computation (the next one restarts the kernel's arena).
+      shouldStop: () => {
+        if (this.#shouldStop?.()) throw cancelled(this.#digits);
+      },
+    };
+    this.#exports = piExportsOf(new WebAssembly.Instance(module, { host }), "PiKernel", [
+      "chudnovskyPi",
+      "noop",
+    ]);
   }
 
   /**
-   * Computes pi truncated (not rounded) to `digits` decimals, in chunks of a few milliseconds.
+   * Computes pi truncated (not rounded) to `digits` decimals, polling `shouldStop` every few
+   * milliseconds.
    *
    * @param digits How many decimals, an integer from {@linkcode PI_DIGITS_MIN} to
    * {@linkcode PI_DIGITS_MAX}.
-   * @param options `shouldStop`, polled before each chunk.
+   * @param options `shouldStop`, polled before the first chunk of work and between chunks.
    * @returns `"3."` followed by exactly `digits` decimals.
    * @throws {RangeError} When `digits` is not an integer in range.
    * @throws {JobCancelledError} When `shouldStop` returns true.
-   * @throws {Error} When the kernel's memory cannot grow to the size needed.
-   * @throws {WebAssembly.RuntimeError} When the kernel traps.
+   * @throws {WebAssembly.RuntimeError} When the kernel traps, as when its memory cannot grow.
    *
    * @example Stop a computation from a flag
    * ```ts
@@ -193,40 +262,28 @@ export class PiKernel {
   compute(digits: number, options: PiComputeOptions = {}): string {
     assertPiDigits(digits);
     const { shouldStop } = options;
+    if (shouldStop?.()) throw cancelled(digits);
     const exports = this.#exports;
-    for (let guardLimbs = GUARD_LIMBS;; guardLimbs += GUARD_LIMBS) {
-      const fractionLimbs = Math.ceil(digits / DIGITS_PER_LIMB) + guardLimbs;
-      if (exports.piStart(fractionLimbs) !== 1) {
-        throw new Error(
-          `Cannot compute pi: the kernel's memory cannot grow to hold ${digits} digits`,
-        );
-      }
-      let done = false;
-      while (!done) {
-        if (shouldStop?.()) {
-          throw new JobCancelledError(`Cannot compute ${digits} digits of pi: it was cancelled`);
+    this.#shouldStop = shouldStop;
+    this.#digits = digits;
+    try {
+      for (let guardLimbs = GUARD_LIMBS;; guardLimbs += GUARD_LIMBS) {
+        const fractionLimbs = Math.ceil(digits / DIGITS_PER_LIMB) + guardLimbs;
+        const address = exports.chudnovskyPi(fractionLimbs);
+        if (address === 0) {
+          throw new RangeError(`Cannot compute pi: the kernel rejected ${digits} digits`);
         }
-        done = exports.piStep(CHUNK_WORK_UNITS) === 1;
+        const fraction = readPiText(exports, address, fractionLimbs);
+        if (isTruncationCertain(fraction, digits)) return `3.${fraction.slice(0, digits)}`;
       }
-      const address = exports.piFinish();
-      const bytes = new Uint8Array(
-        exports.memory.buffer,
-        address,
-        1 + fractionLimbs * DIGITS_PER_LIMB,
-      );
-      const text = new TextDecoder().decode(bytes);
-      if (text[0] !== "3") {
-        throw new Error(
-          `Cannot compute pi: the kernel returned the integer part ${JSON.stringify(text[0])}`,
-        );
-      }
-      const fraction = text.slice(1);
-      if (isTruncationCertain(fraction, digits)) return `3.${fraction.slice(0, digits)}`;
+    } finally {
+      this.#shouldStop = undefined;
     }
   }
 
   /**
-   * The size of this instance's WebAssembly memory, in bytes.
+   * The size of this instance's WebAssembly memory, in bytes: it grows to the largest
+   * computation so far and stays there.
    *
    * @example A fresh kernel's memory
    * ```ts
@@ -260,4 +317,84 @@ export class PiKernel {
   noop(): number {
     return this.#exports.noop();
   }
+}
+
+/** How {@linkcode multiplyNaturals} multiplies: the kernel's own choice or one method. */
+export type NaturalsMultiplication = "auto" | "schoolbook" | "karatsuba" | "ntt";
+
+const MULTIPLICATION_METHODS: Record<NaturalsMultiplication, number> = {
+  auto: 0,
+  schoolbook: 1,
+  karatsuba: 2,
+  ntt: 3,
+};
+
+/**
+ * Multiplies two naturals with the Chudnovsky kernel's bignum core, by one method: a test hook
+ * that lets the core be checked against V8's BigInt. The conversions use BigInt; the kernel's
+ * own path does not.
+ *
+ * @param module The compiled kernel, from {@linkcode loadPiModule}.
+ * @param a A natural number.
+ * @param b A natural number.
+ * @param method `"auto"` (the kernel's choice by size), `"schoolbook"`, `"karatsuba"` or `"ntt"`.
+ * @returns a·b.
+ * @throws {RangeError} When `a` or `b` is negative.
+ *
+ * @example Multiply by the number-theoretic transform
+ * ```ts
+ * import { multiplyNaturals } from "./kernel.ts";
+ * import { loadPiModule } from "./loader.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const module = await loadPiModule();
+ * assert.equal(multiplyNaturals(module, 10n ** 30n + 7n, 99n, "ntt"), (10n ** 30n + 7n) * 99n);
+ * ```
+ */
+export function multiplyNaturals(
+  module: WebAssembly.Module,
+  a: bigint,
+  b: bigint,
+  method: NaturalsMultiplication = "auto",
+): bigint {
+  if (a < 0n || b < 0n) {
+    throw new RangeError(`Cannot multiply: the operands must be natural, received ${a} and ${b}`);
+  }
+  const exports = piExportsOf(
+    new WebAssembly.Instance(module, { host: { shouldStop: () => {} } }),
+    "a kernel",
+    ["bigReset", "bigAlloc", "bigMul"],
+  );
+  const toLimbs = (x: bigint): number[] => {
+    const text = x.toString();
+    const limbs: number[] = [];
+    for (let end = text.length; end > 0; end -= DIGITS_PER_LIMB) {
+      limbs.push(Number(text.slice(Math.max(0, end - DIGITS_PER_LIMB), end)));
+    }
+    return limbs;
+  };
+  exports.bigReset();
+  const place = (limbs: number[]): number => {
+    const address = exports.bigAlloc(limbs.length);
+    new Uint32Array(exports.memory.buffer, address, limbs.length).set(limbs);
+    return address;
+  };
+  const aLimbs = toLimbs(a);
+  const bLimbs = toLimbs(b);
+  const aAddress = place(aLimbs);
+  const bAddress = place(bLimbs);
+  const count = aLimbs.length + bLimbs.length;
+  const out = exports.bigMul(
+    aAddress,
+    aLimbs.length,
+    bAddress,
+    bLimbs.length,
+    MULTIPLICATION_METHODS[method],
+  );
+  const product = new Uint32Array(exports.memory.buffer, out, count);
+  let text = "";
+  for (let i = count - 1; i >= 0; i--) {
+    text += String(product[i]).padStart(DIGITS_PER_LIMB, "0");
+  }
+  return BigInt(text);
 }

@@ -1,6 +1,6 @@
 /**
- * Loads the WebAssembly pi kernel once, on the thread that imports this module, and computes
- * digits of pi on that thread. Workers do not import this file: the main thread posts them the
+ * Loads the WebAssembly pi kernels once, on the thread that imports this module, and computes
+ * digits of pi on that thread with the fastest of them (Chudnovsky). Workers do not import this file: the main thread posts them the
  * compiled module.
  *
  * @module
@@ -19,7 +19,8 @@ const piModulePromise: Promise<WebAssembly.Module> = Promise.resolve(piModule);
  * Returns the compiled pi kernel. It is compiled once, when this module loads; the promise is
  * kept for callers that post the module to workers and for a future lazily loaded build.
  *
- * @returns The compiled `pi.wasm`, ready to instantiate with no imports.
+ * @returns The compiled `pi.wasm`; its one import, `host.shouldStop`, is the cancellation poll
+ * that {@linkcode PiKernel} supplies.
  * @throws Never: a module that fails to load or compile fails the import of this file instead.
  *
  * @example Instantiate the kernel from the shared module
@@ -29,7 +30,9 @@ const piModulePromise: Promise<WebAssembly.Module> = Promise.resolve(piModule);
  * import assert from "node:assert/strict";
  *
  * const module = await loadPiModule();
- * assert.equal(WebAssembly.Module.imports(module).length, 0);
+ * assert.deepEqual(WebAssembly.Module.imports(module).map(({ module, name }) => `${module}.${name}`), [
+ *   "host.shouldStop",
+ * ]);
  * assert.equal(new PiKernel(module).compute(5), "3.14159");
  * ```
  */
@@ -40,14 +43,15 @@ export function loadPiModule(): Promise<WebAssembly.Module> {
 let sharedKernel: PiKernel | undefined;
 
 /**
- * Computes pi truncated to `digits` decimals with the WebAssembly kernel, synchronously on the
- * calling thread (one kernel instance per thread, created on first use).
+ * Computes pi truncated to `digits` decimals with the WebAssembly Chudnovsky kernel
+ * ({@linkcode PiKernel}), synchronously on the calling thread (one kernel instance per thread,
+ * created on first use).
  *
  * @param digits How many decimals, an integer from `PI_DIGITS_MIN` (1) to
- * `PI_DIGITS_MAX` (1,000,000).
+ * `PI_DIGITS_MAX` (10,000,000).
  * @returns `"3."` followed by exactly `digits` decimals.
  * @throws {RangeError} When `digits` is not an integer in range.
- * @throws {Error} When the kernel's memory cannot grow to the size needed.
+ * @throws {WebAssembly.RuntimeError} When the kernel's memory cannot grow to the size needed.
  *
  * @example Print the first decimals of pi
  * ```ts

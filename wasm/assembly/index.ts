@@ -1,6 +1,13 @@
-// The numeric ABI of pi.wasm: scalars in, scalars out, text through the exported memory.
-// Only src/wasm_core.ts knows these names and what the returned address points at.
+// The numeric ABI of pi.wasm: scalars in, scalars out, text and limbs through the exported memory.
+// Only src/pi/kernel.ts knows these names and what the returned addresses point at.
+//
+// One host import, host.shouldStop(), polled every few milliseconds by the Chudnovsky kernel: the
+// host throws from it to cancel. The Machin kernel needs none: its host polls between piStep calls.
 import { finish, start, step } from "./machin";
+import { compute } from "./chudnovsky";
+import { alloc, arenaReset } from "./bignum";
+import { mulWith } from "./mul";
+import { forgetTwiddles } from "./ntt";
 
 /**
  * Prepares a computation of pi with `fractionLimbs` limbs of nine decimals after the point.
@@ -24,6 +31,37 @@ export function piStep(workBudget: i32): i32 {
  */
 export function piFinish(): usize {
   return finish();
+}
+
+/**
+ * Computes pi by the Chudnovsky series with `fractionLimbs` limbs of nine decimals after the point,
+ * polling host.shouldStop() every few milliseconds. Returns the address of the ASCII text (one
+ * integer digit, then 9·fractionLimbs decimals), or 0 when the size is out of range. Traps when
+ * memory cannot grow.
+ */
+export function chudnovskyPi(fractionLimbs: i32): usize {
+  return compute(fractionLimbs);
+}
+
+/** Restarts the bignum arena: for tests of the multiplication, with bigAlloc and bigMul. */
+export function bigReset(): void {
+  arenaReset();
+  forgetTwiddles();
+}
+
+/** Allocates `limbs` u32 limbs of base 1e9 in the arena; returns their address. */
+export function bigAlloc(limbs: i32): usize {
+  return alloc(limbs);
+}
+
+/**
+ * Multiplies the base-1e9 naturals a (na limbs) and b (nb limbs) by `method` (0 the fastest,
+ * 1 schoolbook, 2 Karatsuba, 3 NTT). Returns the address of the na + nb limbs of the product.
+ */
+export function bigMul(a: usize, na: i32, b: usize, nb: i32, method: i32): usize {
+  const out = alloc(na + nb);
+  mulWith(out, a, na, b, nb, method);
+  return out;
 }
 
 /** Does nothing: prices one host-to-Wasm call. */

@@ -1,0 +1,145 @@
+// deno-lint-ignore-file no-console
+// The pi kernels at long sizes, side by side in one process: WASM Chudnovsky, V8 BigInt
+// Chudnovsky (to 1,000,000 digits), WASM Machin (to --machin-max, default 100,000: it is O(n²),
+// 1,000,000 digits take about a minute) and a native GMP Chudnovsky anchor when gcc and GMP are
+// available (bench/gmp_chudnovsky.c, compiled into a temp dir; skipped with a message otherwise).
+//
+// Run: deno run -A bench/pi_long.ts [sizes...] [--machin-max=N] [--repeats=N]
+// Default sizes 10000 100000 1000000 10000000. Prints a table, then one line of JSON with the Deno
+// version, CPU count, load average and the WASM build's SHA-256, so runs can be compared later.
+import { loadPiModule, MachinKernel, piDigitsBigInt, PiKernel } from "../mod.ts";
+
+const flags = new Map<string, string>();
+const sizes: number[] = [];
+for (const arg of Deno.args) {
+  const match = /^--([a-z-]+)=(.*)$/.exec(arg);
+  if (match) flags.set(match[1], match[2]);
+  else sizes.push(Number(arg));
+}
+if (sizes.length === 0) sizes.push(10_000, 100_000, 1_000_000, 10_000_000);
+const machinMax = Number(flags.get("machin-max") ?? 100_000);
+const repeatsAtMost = Number(flags.get("repeats") ?? 3);
+const BIGINT_MAX = 1_000_000;
+const GMP_MAX = 10_000_000;
+
+const piModule = await loadPiModule();
+
+/** The median of `repeats` timed runs of `fn`, in milliseconds, and the last result. */
+function timeMs<T>(repeats: number, fn: () => T): { ms: number; result: T } {
+  const times: number[] = [];
+  let result!: T;
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    result = fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)], result };
+}
+
+/** Compiles the GMP anchor, or says why not. */
+async function compileGmp(): Promise<string | { skipped: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "pi_gmp_" });
+  const source = new URL("./gmp_chudnovsky.c", import.meta.url).pathname;
+  try {
+    const { code, stderr } = await new Deno.Command("gcc", {
+      args: ["-O2", "-o", `${dir}/gmp_chudnovsky`, source, "-lgmp"],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (code !== 0) {
+      return {
+        skipped: `gcc failed (is libgmp-dev installed?): ${new TextDecoder().decode(stderr)}`,
+      };
+    }
+    return `${dir}/gmp_chudnovsky`;
+  } catch (error) {
+    return { skipped: `no gcc: ${(error as Error).message}` };
+  }
+}
+
+/** Runs the GMP anchor once: its own timing (computation and decimal text) and last decimals. */
+async function runGmp(binary: string, digits: number): Promise<{ ms: number; tail: string }> {
+  const { stdout } = await new Deno.Command(binary, { args: [String(digits)] }).output();
+  const [, ms, tail] = new TextDecoder().decode(stdout).trim().split(" ");
+  return { ms: Number(ms), tail };
+}
+
+const gmp = await compileGmp();
+if (typeof gmp !== "string") console.log(`GMP anchor skipped: ${gmp.skipped}`);
+
+interface Row {
+  digits: number;
+  wasmMs: number;
+  wasmMemoryMiB: number;
+  bigintMs?: number;
+  machinMs?: number;
+  gmpMs?: number;
+  wasmOverBigInt?: number;
+  wasmOverGmp?: number;
+  agree: boolean;
+}
+
+const rows: Row[] = [];
+for (const digits of sizes) {
+  const repeats = digits <= 100_000 ? repeatsAtMost : 1;
+  // A fresh kernel per size, so that its memory is this size's high-water mark.
+  const kernel = new PiKernel(piModule);
+  kernel.compute(Math.min(digits, 10_000)); // warm-up: compile the hot functions
+  const wasm = timeMs(repeats, () => kernel.compute(digits));
+  const tail = wasm.result.slice(-10);
+  const row: Row = {
+    digits,
+    wasmMs: wasm.ms,
+    wasmMemoryMiB: kernel.memoryBytes / 2 ** 20,
+    agree: true,
+  };
+  if (digits <= BIGINT_MAX) {
+    piDigitsBigInt(Math.min(digits, 10_000));
+    const bigint = timeMs(repeats, () => piDigitsBigInt(digits));
+    row.bigintMs = bigint.ms;
+    row.wasmOverBigInt = wasm.ms / bigint.ms;
+    row.agree &&= bigint.result === wasm.result;
+  }
+  if (digits <= machinMax) {
+    const machin = new MachinKernel(piModule);
+    const result = timeMs(repeats, () => machin.compute(digits));
+    row.machinMs = result.ms;
+    row.agree &&= result.result === wasm.result;
+  }
+  if (typeof gmp === "string" && digits <= GMP_MAX) {
+    const runs: { ms: number; tail: string }[] = [];
+    for (let i = 0; i < repeats; i++) runs.push(await runGmp(gmp, digits));
+    runs.sort((a, b) => a.ms - b.ms);
+    const median = runs[Math.floor(runs.length / 2)];
+    row.gmpMs = median.ms;
+    row.wasmOverGmp = wasm.ms / median.ms;
+    row.agree &&= median.tail === tail;
+  }
+  rows.push(row);
+  const cell = (ms?: number) => ms === undefined ? "-" : `${ms.toFixed(1)} ms`;
+  console.log(
+    [
+      `${digits.toLocaleString("en-US").padStart(10)} digits`,
+      `WASM Chudnovsky ${cell(row.wasmMs)} (${row.wasmMemoryMiB.toFixed(0)} MiB)`,
+      `BigInt ${cell(row.bigintMs)}`,
+      `Machin ${cell(row.machinMs)}`,
+      `GMP ${cell(row.gmpMs)}`,
+      `WASM/BigInt ${row.wasmOverBigInt?.toFixed(2) ?? "-"}`,
+      `WASM/GMP ${row.wasmOverGmp?.toFixed(2) ?? "-"}`,
+      row.agree ? "digits agree" : "DIGITS DIFFER",
+    ].join(" | "),
+  );
+}
+
+const wasmBytes = await Deno.readFile(new URL("../wasm/build/pi.wasm", import.meta.url));
+const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", wasmBytes));
+console.log(JSON.stringify({
+  deno: Deno.version.deno,
+  v8: Deno.version.v8,
+  cpus: navigator.hardwareConcurrency,
+  loadavg: Deno.loadavg(),
+  wasmSha256: Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join(""),
+  rows,
+}));
+if (rows.some((row) => !row.agree)) Deno.exitCode = 1;

@@ -1,0 +1,145 @@
+import assert from "node:assert/strict";
+import { loadPiModule, piDigits, piDigitsBigInt, PiKernel } from "../mod.ts";
+import { fnv1a32 } from "../src/jobs/pi.ts";
+import { multiplyNaturals, type NaturalsMultiplication } from "../src/pi/kernel.ts";
+import { PI_1000_DECIMALS } from "./fixtures/pi_1000_digits.ts";
+
+const piModule = await loadPiModule();
+const LIMB = 1_000_000_000n;
+
+/** A small deterministic generator (xorshift32), so that a failure can be replayed. */
+function randomSource(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state;
+  };
+}
+
+/** A natural of exactly `limbs` base-1e9 limbs, with runs of 0 and 999999999 limbs mixed in. */
+function randomNatural(limbs: number, next: () => number): bigint {
+  let value = 0n;
+  for (let i = 0; i < limbs; i++) {
+    const kind = next() % 8;
+    const limb = kind === 0 ? 0 : kind === 1 ? 999_999_999 : next() % 1_000_000_000;
+    value = value * LIMB + BigInt(i === 0 && limb === 0 ? 1 : limb);
+  }
+  return value;
+}
+
+const METHODS: readonly NaturalsMultiplication[] = ["schoolbook", "karatsuba", "ntt", "auto"];
+
+Deno.test("multiplyNaturals() matches BigInt by every method, across the Karatsuba and NTT thresholds", () => {
+  const next = randomSource(20_261_202);
+  // Shorter-operand lengths around the thresholds (Karatsuba from 56 limbs, NTT from 600),
+  // unbalanced shapes, and products whose convolution length is a power of two, or one more.
+  const shapes: [number, number][] = [
+    [1, 1],
+    [1, 7],
+    [2, 3],
+    [16, 17],
+    [39, 39],
+    [55, 55],
+    [56, 56],
+    [57, 120],
+    [111, 113],
+    [100, 3],
+    [250, 1_000],
+    [599, 599],
+    [600, 600],
+    [601, 2_000],
+    [512, 513],
+    [513, 513],
+    [1_024, 1_025],
+    [3_000, 2_900],
+  ];
+  for (const [na, nb] of shapes) {
+    const a = randomNatural(na, next);
+    const b = randomNatural(nb, next);
+    const expected = a * b;
+    for (const method of METHODS) {
+      assert.equal(multiplyNaturals(piModule, a, b, method), expected, `${method} ${na}x${nb}`);
+      assert.equal(multiplyNaturals(piModule, b, a, method), expected, `${method} ${nb}x${na}`);
+    }
+  }
+});
+
+Deno.test("multiplyNaturals() is exact for the largest limbs, zero and squares", () => {
+  for (const limbs of [1, 55, 56, 600, 2_000]) {
+    const largest = LIMB ** BigInt(limbs) - 1n;
+    for (const method of METHODS) {
+      assert.equal(multiplyNaturals(piModule, largest, largest, method), largest * largest);
+      assert.equal(multiplyNaturals(piModule, largest, 0n, method), 0n);
+    }
+  }
+  assert.throws(() => multiplyNaturals(piModule, -1n, 2n), RangeError);
+});
+
+Deno.test("multiplyNaturals() matches BigInt on random shapes up to 4,000 limbs", () => {
+  const next = randomSource(7);
+  for (let round = 0; round < 40; round++) {
+    const na = 1 + (next() % (round < 20 ? 200 : 4_000));
+    const nb = 1 + (next() % (round < 20 ? 200 : 4_000));
+    const a = randomNatural(na, next);
+    const b = randomNatural(nb, next);
+    const method = METHODS[round % METHODS.length];
+    assert.equal(multiplyNaturals(piModule, a, b, method), a * b, `${method} ${na}x${nb}`);
+  }
+});
+
+Deno.test("piDigits() matches the BigInt reference at every size from 1 to 300 digits", () => {
+  // The splitting tree's first levels, every Newton base case (up to 5 limbs) and the first
+  // multiplication-size switches.
+  const reference = `3.${PI_1000_DECIMALS}`;
+  for (let digits = 1; digits <= 300; digits++) {
+    assert.equal(piDigits(digits), reference.slice(0, 2 + digits), `${digits} digits`);
+  }
+});
+
+Deno.test("piDigits() matches the BigInt reference at sizes crossing every threshold", () => {
+  // Around 2,500 digits the root products pass 600 limbs (NTT); beyond, each doubling adds an NTT
+  // length and a level to the splitting tree and to both Newton iterations.
+  const reference = piDigitsBigInt(200_000);
+  for (
+    const digits of [
+      500,
+      1_001,
+      2_000,
+      2_500,
+      3_000,
+      4_999,
+      7_000,
+      10_000,
+      16_384,
+      25_000,
+      40_000,
+      65_536,
+      100_000,
+      131_072,
+      200_000,
+    ]
+  ) {
+    assert.equal(piDigits(digits), reference.slice(0, 2 + digits), `${digits} digits`);
+  }
+});
+
+Deno.test("piDigits() returns the known first million decimals (checksum and last ten)", () => {
+  // fnv1a32 of the BigInt reference's 1,000,000 digits; decimals 999,991..1,000,000 of pi are
+  // 5779458151 in published tables.
+  const digits = piDigits(1_000_000);
+  assert.equal(digits.slice(-10), "5779458151");
+  assert.equal(fnv1a32(digits), "28efd91e");
+});
+
+Deno.test("PiKernel instances are independent and reusable after any size", () => {
+  const first = new PiKernel(piModule);
+  const second = new PiKernel(piModule);
+  assert.equal(first.compute(50_000), piDigits(50_000));
+  assert.equal(second.compute(10), "3.1415926535");
+  assert.equal(first.compute(1_000), `3.${PI_1000_DECIMALS}`);
+  assert.ok(first.memoryBytes > second.memoryBytes);
+});
