@@ -211,3 +211,27 @@ Deno.test("a job that runs the sweep out of memory: the completed steps, where i
     /^deno-channels: the sweep process was killed by SIG\w+ during the step with 2 workers; the last job seen starting was 1 of 1 \(out of memory, or a crash outside JavaScript\); the steps above had completed$/m,
   );
 });
+
+Deno.test("a job that calls Deno.exit() fails that job, its worker is replaced, nothing hangs", async () => {
+  const { step, events } = await oneStep(fixture("exit_job.ts"), 2);
+  assert.deepEqual(step.jobs.map((job) => job.status), ["failed", "failed"]);
+  assert.match(step.jobs[0].error!.message, /self\.close\(\)/);
+  assert.ok(events.some((event) => event.type === "worker-replaced"));
+});
+
+Deno.test("a thrown null-prototype object fails its job with a readable message", async () => {
+  const { step } = await oneStep(fixture("null_prototype_throw_job.ts"), 3);
+  assert.deepEqual(step.jobs.map((job) => job.status), ["failed", "failed", "failed"]);
+  for (const job of step.jobs) {
+    assert.match(job.error!.message, /failed: \[Object: null prototype\] \{\}$/);
+  }
+});
+
+Deno.test("a cyclic result with a BigInt and a Map comes back whole", async () => {
+  const { step } = await oneStep(fixture("cyclic_bigint_job.ts"), 2);
+  assert.equal(step.completed, 2, JSON.stringify(step.jobs.map((job) => job.error)));
+  const output = step.jobs[0].output as { n: bigint; map: Map<string, number>; self: unknown };
+  assert.equal(output.n, 10n);
+  assert.equal(output.map.get("k"), 1);
+  assert.equal(output.self, output);
+});

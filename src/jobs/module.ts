@@ -108,8 +108,10 @@ export const moduleJob: JobKind = defineJob<undefined, unknown, ModuleParams>({
     const input = { ...params.jobArgs };
     return (context) => (run as CustomJobFunction)(input, context);
   },
+  // Deno.inspect, not JSON: a result may be a BigInt, a Map or cyclic, which structured clone
+  // carries fine and JSON.stringify throws on.
   describeOutput: (output) => {
-    const text = JSON.stringify(output) ?? String(output);
+    const text = Deno.inspect(output, { depth: 2, breakLength: Infinity, compact: true });
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
   },
 });

@@ -111,13 +111,22 @@ export type WorkerToMain =
  * const plain = serializeError(new RangeError("too big"));
  * assert.equal(plain.name, "RangeError");
  * assert.equal(plain.message, "too big");
+ * assert.equal(serializeError(Object.create(null)).message, "[Object: null prototype] {}");
  * ```
  */
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
     return { name: error.name, message: error.message, stack: error.stack };
   }
-  return { name: "Error", message: String(error) };
+  // A thrown null-prototype object (or one whose toString throws) has no String():
+  // Deno.inspect describes any value.
+  let message: string;
+  try {
+    message = String(error);
+  } catch {
+    message = Deno.inspect(error, { depth: 2 });
+  }
+  return { name: "Error", message };
 }
 
 /**

@@ -74,6 +74,9 @@ self.close = () => {
   post({ type: "closing" });
   closeWorker();
 };
+// Inside a worker, Deno.exit() ends only the worker and leaves its job in flight with no word to
+// the main thread (the run would wait for it forever): treat it as self.close().
+Deno.exit = (() => self.close()) as typeof Deno.exit;
 
 async function init(message: Extract<MainToWorker, { type: "init" }>): Promise<void> {
   try {
