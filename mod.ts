@@ -43,15 +43,10 @@ export {
   sweepWorkerCounts,
 } from "./src/sweep.ts";
 export { runStep, type RunStepOptions } from "./src/dispatcher.ts";
-export type { WorkerStats } from "./src/pool/protocol.ts";
-export {
-  type JobOutcome,
-  type PoolWorker,
-  WorkerPool,
-  type WorkerPoolOptions,
-  type WorkerState,
-} from "./src/pool/worker_pool.ts";
-export type { DrainEnd, JobReport, SerializedError } from "./src/pool/worker_pool.ts";
+export type { JobReport, SerializedError, WorkerStats } from "./src/pool/protocol.ts";
+export type { DrainEnd, JobOutcome, PoolWorker, WorkerState } from "./src/pool/pool_worker.ts";
+export type { WorkerPoolOptions } from "./src/pool/spawn_worker.ts";
+export { WorkerPool } from "./src/pool/worker_pool.ts";
 export { JobCancelledError, WorkerStartError } from "./src/errors.ts";
 export {
   defineJob,

@@ -6,7 +6,8 @@
  * @module
  */
 import type { JobReport } from "./pool/protocol.ts";
-import type { DrainEnd, PoolWorker, WorkerPool } from "./pool/worker_pool.ts";
+import type { DrainEnd, PoolWorker } from "./pool/pool_worker.ts";
+import type { WorkerPool } from "./pool/worker_pool.ts";
 import {
   bumpEpoch,
   ChannelWatcher,
@@ -26,6 +27,7 @@ import {
   stateSlot,
   stateTag,
 } from "./shared_channel.ts";
+import { nowMs, StepRecords } from "./_step_results.ts";
 import type { JobResult, StepResult, SweepEventHandler } from "./types.ts";
 
 /** Options for {@linkcode runStep}. */
@@ -44,32 +46,12 @@ export interface RunStepOptions {
   jobName?: string;
 }
 
-function nowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /** How long the main thread waits for a wake-up before it looks anyway, in milliseconds. */
 const TICK_MS = 20;
 /** The longest the main thread spends on job events per look while the step runs, in ms. */
 const EVENT_BUDGET_MS = 2;
 /** How long a job that was asked to stop (a timeout) may take before its worker is closed, in ms. */
 const CANCEL_GRACE_MS = 250;
-
-/** A job the main thread settled itself: its record is kept here, not in the shared columns. */
-interface SettledRecord {
-  status: JobResult["status"];
-  slot: number;
-  startMs: number;
-  runMs: number;
-  error: { name: string; message: string };
-}
-
-/** What a worker's report added to a job: its output, or its error. */
-interface ReportDetail {
-  output?: unknown;
-  summary?: string;
-  error?: { name: string; message: string };
-}
 
 interface Slot {
   worker: PoolWorker;
@@ -126,8 +108,6 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
     onEvent?.({ type: "job-allocated", jobNumber: index + 1, jobId });
   }
 
-  const settled = new Map<number, SettledRecord>();
-  const details = new Map<number, ReportDetail>();
   const timedOut = new Set<number>();
   const results: (JobResult | undefined)[] = onEvent ? new Array(jobCount) : [];
   const seen = new Uint8Array(jobCount);
@@ -138,28 +118,14 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
 
   const label = (index: number) => `Job ${index + 1} (${jobName})`;
   const workerIdOf = (slot: number) => slot >= 0 ? slots[slot]?.worker.id ?? "" : "";
-
-  const settleByMain = (
-    index: number,
-    from: number,
-    status: JobResult["status"],
-    error: { name: string; message: string },
-  ): boolean => {
-    const started = stateTag(from) >= JOB_STATE.RUNNING_TAG;
-    if (!settleJob(channel, index, from)) return false;
-    const settledAtMs = nowMs();
-    // A worker that died right after its start swap may not have written the start time.
-    const written = channel.startMs[index];
-    const startedAtMs = started && written >= startMs ? written : settledAtMs;
-    settled.set(index, {
-      status,
-      slot: started ? stateSlot(from) : -1,
-      startMs: startedAtMs,
-      runMs: started ? settledAtMs - startedAtMs : 0,
-      error,
-    });
-    return true;
-  };
+  // The jobs the main thread settles itself, the reports' outputs, and the results built from them.
+  const records = new StepRecords({
+    channel,
+    jobIds,
+    workerIdOf,
+    label,
+    jobTimeoutMs: options.jobTimeoutMs,
+  });
 
   /**
    * Settles every job not yet final that nobody is running: cancelled (abort) or failed. One
@@ -169,8 +135,7 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
     const final = status === "cancelled"
       ? JOB_STATE.UNSTARTED_CANCELLED
       : JOB_STATE.UNSTARTED_FAILED;
-    if (status === "failed") unstartedFailedAtMs ||= nowMs();
-    else unstartedCancelledAtMs ||= nowMs();
+    records.markUnstarted(status);
     for (let index = 0; index < jobCount; index++) {
       for (;;) {
         const state = Atomics.load(channel.state, index);
@@ -181,91 +146,9 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
     }
     watcher.includeAll();
   };
-  let unstartedFailedAtMs = 0;
-  let unstartedCancelledAtMs = 0;
-  const UNSTARTED_CANCELLED_ERROR = {
-    name: "JobCancelledError",
-    message: "The sweep was cancelled before it started",
-  };
-  const UNSTARTED_FAILED_ERROR = { name: "NoWorkerError", message: "No worker was left to run it" };
-
   const onReports = (reports: JobReport[]) => {
-    for (const report of reports) {
-      const index = report.index;
-      const state = Atomics.load(channel.state, index);
-      if (stateTag(state) !== JOB_STATE.REPORTED_TAG) continue;
-      let final: number = JOB_STATE.DONE;
-      const detail: ReportDetail = {};
-      if (timedOut.has(index)) {
-        final = JOB_STATE.FAILED;
-        detail.error = {
-          name: "JobTimeoutError",
-          message: `${label(index)} timed out after ${options.jobTimeoutMs} ms`,
-        };
-      } else if (report.error || report.cancelled) {
-        final = report.cancelled ? JOB_STATE.CANCELLED : JOB_STATE.FAILED;
-        const status = report.cancelled ? "cancelled" : "failed";
-        const what = report.trapped ? "trapped in WebAssembly" : status;
-        detail.error = {
-          name: report.error?.name ?? "JobCancelledError",
-          message: `${label(index)} ${what}: ${report.error?.message ?? "it was cancelled"}`,
-        };
-      } else {
-        detail.output = report.output;
-        detail.summary = report.summary;
-      }
-      if (settleJob(channel, index, state, final)) details.set(index, detail);
-    }
+    for (const report of reports) records.settleReport(report, timedOut.has(report.index));
     wake();
-  };
-
-  const resultOf = (index: number): JobResult => {
-    const state = channel.state[index];
-    if (state === JOB_STATE.UNSTARTED_CANCELLED || state === JOB_STATE.UNSTARTED_FAILED) {
-      const cancelled = state === JOB_STATE.UNSTARTED_CANCELLED;
-      const settledAtMs = cancelled ? unstartedCancelledAtMs : unstartedFailedAtMs;
-      return {
-        jobId: jobIds[index],
-        jobNumber: index + 1,
-        workerId: "",
-        status: cancelled ? "cancelled" : "failed",
-        elapsedSeconds: 0,
-        waitSeconds: Math.max(0, settledAtMs - startMs) / 1000,
-        error: { ...(cancelled ? UNSTARTED_CANCELLED_ERROR : UNSTARTED_FAILED_ERROR) },
-      };
-    }
-    const record = settled.get(index);
-    if (state === JOB_STATE.SETTLED && record) {
-      return {
-        jobId: jobIds[index],
-        jobNumber: index + 1,
-        workerId: workerIdOf(record.slot),
-        status: record.status,
-        elapsedSeconds: record.runMs / 1000,
-        waitSeconds: record.slot < 0
-          ? Math.max(0, (endMs || nowMs()) - startMs) / 1000
-          : Math.max(0, record.startMs - startMs) / 1000,
-        error: record.error,
-      };
-    }
-    const detail = details.get(index);
-    const status = state === JOB_STATE.DONE
-      ? "done"
-      : state === JOB_STATE.FAILED
-      ? "failed"
-      : "cancelled";
-    const result: JobResult = {
-      jobId: jobIds[index],
-      jobNumber: index + 1,
-      workerId: workerIdOf(channel.slot[index]),
-      status,
-      elapsedSeconds: channel.runMs[index] / 1000,
-      waitSeconds: Math.max(0, channel.startMs[index] - startMs) / 1000,
-      output: detail ? detail.output : null,
-      summary: detail?.summary,
-    };
-    if (detail?.error) result.error = detail.error;
-    return result;
   };
 
   const wake = () => Atomics.notify(channel.header, HEADER.PROGRESS_I32);
@@ -290,19 +173,14 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
         const message = end.type === "died" && !reported
           ? end.error.message
           : "its worker stopped before its report arrived";
-        settleByMain(
+        records.settleByMain(
           index,
           state,
           status,
-          timeout
-            ? {
-              name: "JobTimeoutError",
-              message: `${label(index)} timed out after ${options.jobTimeoutMs} ms`,
-            }
-            : {
-              name: end.type === "died" ? end.error.name : "WorkerError",
-              message: `${label(index)} ${status}: ${message}`,
-            },
+          timeout ? records.timeoutError(index) : {
+            name: end.type === "died" ? end.error.name : "WorkerError",
+            message: `${label(index)} ${status}: ${message}`,
+          },
         );
       });
     }
@@ -347,7 +225,7 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
   const started = (index: number, state: number) => {
     if (!onEvent || seen[index] & STARTED_SEEN) return;
     if (state === JOB_STATE.UNSTARTED_CANCELLED || state === JOB_STATE.UNSTARTED_FAILED) return;
-    const record = state === JOB_STATE.SETTLED ? settled.get(index) : undefined;
+    const record = state === JOB_STATE.SETTLED ? records.settled(index) : undefined;
     // While open, the state word names the slot (its column may not be written yet).
     const slot = record ? record.slot : isFinal(state) ? channel.slot[index] : stateSlot(state);
     if (slot < 0 || (!record && !isFinal(state) && stateTag(state) < JOB_STATE.RUNNING_TAG)) {
@@ -377,7 +255,7 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
     while (finishedHead < finishedQueue.length) {
       const index = finishedQueue[finishedHead++];
       started(index, channel.state[index]);
-      const job = resultOf(index);
+      const job = records.resultOf(index);
       results[index] = job;
       onEvent({ type: "job-finished", jobCount, job });
       if ((finishedHead & 127) === 0 && performance.now() > until) return;
@@ -403,7 +281,7 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
         seen[index] |= ORPHAN_SEEN; // Its report may still be on its way: look once more.
         return;
       }
-      settleByMain(index, state, "failed", {
+      records.settleByMain(index, state, "failed", {
         name: "WorkerError",
         message: `${label(index)} failed: its worker was retired`,
       });
@@ -446,7 +324,7 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
 
   // The step's clock starts as the first job is handed out, after allocation.
   const startMs = nowMs();
-  let endMs = 0;
+  records.startMs = startMs;
   Atomics.store(channel.header, HEADER.LIVE_WORKERS_I32, pool.size);
   dealFirstJobs(channel, pool.size);
   signal?.addEventListener("abort", onAbort, { once: true });
@@ -462,7 +340,7 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
     if (waiting.async) await waiting.value;
     else await new Promise((resolve) => setTimeout(resolve, 0));
   }
-  endMs = nowMs();
+  records.endMs = nowMs();
   closeJobChannel(channel);
   emitFinished(Infinity);
   // Every drain (and any replacement under way) ends now that the channel is closed.
@@ -475,29 +353,5 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
   sampleRss();
   signal?.removeEventListener("abort", onAbort);
 
-  const jobs: JobResult[] = new Array(jobCount);
-  let completed = 0;
-  let failed = 0;
-  let cancelled = 0;
-  let doneSeconds = 0;
-  for (let index = 0; index < jobCount; index++) {
-    const job = results[index] ?? resultOf(index);
-    jobs[index] = job;
-    if (job.status === "done") {
-      completed++;
-      doneSeconds += job.elapsedSeconds;
-    } else if (job.status === "failed") failed++;
-    else cancelled++;
-  }
-  return {
-    workers: pool.size,
-    jobCount,
-    seconds: (endMs - startMs) / 1000,
-    completed,
-    failed,
-    cancelled,
-    averageJobSeconds: completed === 0 ? 0 : doneSeconds / completed,
-    peakRssBytes,
-    jobs,
-  };
+  return records.stepResult(results, pool.size, peakRssBytes);
 }

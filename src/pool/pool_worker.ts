@@ -1,0 +1,347 @@
+/**
+ * One pool worker's lifecycle: spawn, wait for ready, run one job at a time
+ * or drain a shared job channel, cancel, close.
+ *
+ * @module
+ */
+import { JobCancelledError } from "../errors.ts";
+import {
+  deserializeError,
+  type JobReport,
+  type MainToWorker,
+  type SerializedError,
+  type WorkerStats,
+  type WorkerToMain,
+} from "./protocol.ts";
+import { spawnWorker, type WorkerPoolOptions } from "./spawn_worker.ts";
+
+/** Where a worker is in its life. */
+export type WorkerState = "starting" | "ready" | "busy" | "closed";
+
+/** How one job ended, as seen by the pool. */
+export interface JobOutcome {
+  /** `done`, `failed` (threw, timed out, or its worker died) or `cancelled`. */
+  status: "done" | "failed" | "cancelled";
+  /** What the job returned, when done. */
+  output?: unknown;
+  /** A short phrase about the output, from the job kind. */
+  summary?: string;
+  /** Why it failed or was cancelled. */
+  error?: Error;
+  /** The job failed with a WebAssembly trap (its worker is then retired). */
+  trapped?: boolean;
+  /** When the job started inside the worker, as epoch milliseconds. */
+  startedAtMs: number;
+  /** How long the job ran inside the worker, in milliseconds. */
+  elapsedMs: number;
+}
+
+/** How a worker's {@linkcode PoolWorker.drain} of a shared job channel ended. */
+export type DrainEnd =
+  /** The loop ended: the channel closed, the slot was retired, or a job trapped (`trapped`). */
+  | { type: "drained"; trapped: boolean }
+  /** The worker died or was closed; `status` says how its running job should be counted. */
+  | { type: "died"; error: Error; status: "failed" | "cancelled" };
+
+/**
+ * One Deno Web Worker with an id, a cancel flag and at most one job in flight.
+ *
+ * @example Run one job on one worker
+ * ```ts ignore
+ * import { PoolWorker } from "./pool_worker.ts";
+ *
+ * const worker = new PoolWorker({ size: 1, jobKind: "noop", params: {} });
+ * await worker.ready();
+ * console.log((await worker.run(crypto.randomUUID())).status); // "done"
+ * worker.close();
+ * ```
+ */
+export class PoolWorker {
+  /** The worker's UUID, as printed in DEBUG lines. */
+  readonly id: string = crypto.randomUUID();
+  #worker: Worker;
+  #cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  #state: WorkerState = "starting";
+  #ready: Promise<void>;
+  #inFlight?: { jobId: string; settle: (outcome: JobOutcome) => void; startedAtMs: number };
+  #cancelGraceMs: number;
+  #stopping = false;
+  #pendingStats?: (stats: WorkerStats | undefined) => void;
+  #drain?: { end: (end: DrainEnd) => void; onReports: (reports: JobReport[]) => void };
+
+  /**
+   * Spawns the worker and sends it `init`.
+   *
+   * @param options The pool's options.
+   */
+  constructor(options: WorkerPoolOptions) {
+    this.#cancelGraceMs = options.cancelGraceMs ?? 250;
+    // Least privilege in the sandbox: jobs get no permissions unless a kind asks for them.
+    this.#worker = spawnWorker(options);
+    this.#ready = new Promise((resolve, reject) => {
+      this.#worker.onmessage = (event: MessageEvent<WorkerToMain>) => {
+        const message = event.data;
+        if (message.type === "ready") {
+          this.#state = "ready";
+          resolve();
+        } else if (message.type === "init-error") {
+          this.#fail(message.error);
+          reject(deserializeError(message.error));
+        } else if (message.type === "stats") {
+          this.#pendingStats?.(message.stats);
+          this.#pendingStats = undefined;
+        } else if (message.type === "reports") {
+          this.#drain?.onReports(message.reports);
+        } else if (message.type === "drained") {
+          const drain = this.#drain;
+          this.#drain = undefined;
+          if (this.#state === "busy") this.#state = "ready";
+          drain?.end({ type: "drained", trapped: message.trapped });
+        } else if (message.type === "closing") {
+          const wasStarting = this.#state === "starting";
+          this.#fail({ name: "WorkerClosedError", message: "The job called self.close()" });
+          if (wasStarting) reject(new Error("Cannot start worker: it called self.close()"));
+        } else {
+          this.#settle(message);
+        }
+      };
+      this.#worker.onerror = (event: ErrorEvent) => {
+        // Handled here: an unhandled worker error would end the whole process.
+        event.preventDefault();
+        const error = { name: "WorkerError", message: event.message };
+        const wasStarting = this.#state === "starting";
+        this.#fail(error);
+        if (wasStarting) reject(new Error(`Cannot start worker: ${event.message}`));
+      };
+    });
+    // A rejection here is reported through ready(); keep it from being unhandled.
+    this.#ready.catch(() => {});
+    const init: MainToWorker = {
+      type: "init",
+      workerId: this.id,
+      jobKind: options.jobKind,
+      params: options.params,
+      setup: options.setup,
+      cancelBuffer: this.#cancelFlag.buffer as SharedArrayBuffer,
+      profile: options.profile,
+    };
+    this.#worker.postMessage(init);
+  }
+
+  /** Where the worker is in its life. */
+  get state(): WorkerState {
+    return this.#state;
+  }
+
+  /**
+   * Resolves once the worker has built its job runner.
+   *
+   * @returns A promise that rejects if the worker failed to start.
+   */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /**
+   * Runs one job. Never rejects: failures and cancels come back as outcomes.
+   *
+   * @param jobId The job's UUID.
+   * @returns How the job ended.
+   * @throws {Error} If a job is already in flight on this worker.
+   */
+  run(jobId: string): Promise<JobOutcome> {
+    if (this.#state === "closed") {
+      return Promise.resolve({
+        status: "failed",
+        error: new Error(`Cannot run job ${jobId}: worker ${this.id} is closed`),
+        startedAtMs: Date.now(),
+        elapsedMs: 0,
+      });
+    }
+    if (this.#inFlight) throw new Error(`Cannot run job ${jobId}: worker ${this.id} is busy`);
+    if (this.#stopping) {
+      return Promise.resolve({
+        status: "cancelled",
+        error: new JobCancelledError(`Cannot run job ${jobId}: worker ${this.id} is stopping`),
+        startedAtMs: performance.timeOrigin + performance.now(),
+        elapsedMs: 0,
+      });
+    }
+    this.#state = "busy";
+    return new Promise((settle) => {
+      this.#inFlight = { jobId, settle, startedAtMs: performance.timeOrigin + performance.now() };
+      const message: MainToWorker = { type: "run", jobId };
+      this.#worker.postMessage(message);
+    });
+  }
+
+  /**
+   * Claims jobs from a shared job channel (`shared_channel.ts`) as `slot`
+   * until the channel closes or the slot is retired. No message per job: the
+   * worker records jobs in the channel and sends only batches of reports.
+   *
+   * @param channel The channel's buffer.
+   * @param slot This worker's slot in the channel.
+   * @param onReports Receives each batch of reports (outputs, errors).
+   * @returns How the drain ended; never rejects.
+   * @throws {Error} If a job is already in flight on this worker.
+   */
+  drain(
+    channel: SharedArrayBuffer,
+    slot: number,
+    onReports: (reports: JobReport[]) => void,
+  ): Promise<DrainEnd> {
+    if (this.#state === "closed") {
+      return Promise.resolve({
+        type: "died",
+        error: new Error(`Cannot drain jobs: worker ${this.id} is closed`),
+        status: "failed",
+      });
+    }
+    if (this.#inFlight || this.#drain) {
+      throw new Error(`Cannot drain jobs: worker ${this.id} is busy`);
+    }
+    this.#state = "busy";
+    return new Promise((end) => {
+      this.#drain = { end, onReports };
+      const message: MainToWorker = { type: "drain", channel, slot };
+      this.#worker.postMessage(message);
+    });
+  }
+
+  /** Whether a {@linkcode drain} is under way. */
+  get draining(): boolean {
+    return this.#drain !== undefined;
+  }
+
+  /**
+   * Raises the cancel flag and wakes any `Atomics.wait`, with no grace timer:
+   * for a job of a drain, whose worker acknowledges the cancel itself.
+   */
+  raiseCancel(): void {
+    Atomics.store(this.#cancelFlag, 0, 1);
+    Atomics.notify(this.#cancelFlag, 0);
+  }
+
+  /**
+   * Stops the worker taking jobs and cancels the one running: later `run()`
+   * calls come back cancelled at once.
+   */
+  stop(): void {
+    this.#stopping = true;
+    this.cancelJob();
+  }
+
+  /**
+   * Asks the running job to stop: raises the cancel flag and wakes any
+   * `Atomics.wait`. A job that does not stop within the grace period is
+   * reported cancelled and its worker closed. The flag is lowered again once
+   * the job has settled, so the worker can take the next job.
+   */
+  cancelJob(): void {
+    Atomics.store(this.#cancelFlag, 0, 1);
+    Atomics.notify(this.#cancelFlag, 0);
+    const drain = this.#drain;
+    if (drain) {
+      const timer = setTimeout(() => {
+        if (this.#drain !== drain) return;
+        this.#fail({
+          name: "JobCancelledError",
+          message: `The worker did not stop within ${this.#cancelGraceMs} ms of its cancel`,
+        }, "cancelled");
+      }, this.#cancelGraceMs);
+      Deno.unrefTimer(timer);
+    }
+    const inFlight = this.#inFlight;
+    if (!inFlight) return;
+    const timer = setTimeout(() => {
+      if (this.#inFlight !== inFlight) return;
+      this.#fail({
+        name: "JobCancelledError",
+        message:
+          `Job ${inFlight.jobId} did not stop within ${this.#cancelGraceMs} ms of its cancel`,
+      }, "cancelled");
+    }, this.#cancelGraceMs);
+    Deno.unrefTimer(timer);
+  }
+
+  /**
+   * Asks the idle worker for its memory figures and, when profiling, its CPU
+   * profile (which stops the profiler).
+   *
+   * @returns The figures, or `undefined` if the worker is closed or does not answer in 5 s.
+   */
+  stats(): Promise<WorkerStats | undefined> {
+    if (this.#state === "closed") return Promise.resolve(undefined);
+    this.#pendingStats?.(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pendingStats = undefined;
+        resolve(undefined);
+      }, 5_000);
+      this.#pendingStats = (stats) => {
+        clearTimeout(timer);
+        resolve(stats);
+      };
+      const message: MainToWorker = { type: "stats" };
+      this.#worker.postMessage(message);
+    });
+  }
+
+  /** Terminates the worker; a job still in flight is reported cancelled. Idempotent. */
+  close(): void {
+    if (this.#state === "closed") return;
+    Atomics.store(this.#cancelFlag, 0, 1);
+    Atomics.notify(this.#cancelFlag, 0);
+    this.#fail({ name: "JobCancelledError", message: "The worker was closed" }, "cancelled");
+  }
+
+  #settle(message: Extract<WorkerToMain, { type: "result" | "error" }>): void {
+    const inFlight = this.#inFlight;
+    if (!inFlight || inFlight.jobId !== message.jobId) return;
+    this.#inFlight = undefined;
+    if (this.#state === "busy") this.#state = "ready";
+    if (!this.#stopping) Atomics.store(this.#cancelFlag, 0, 0);
+    if (message.type === "result") {
+      inFlight.settle({
+        status: "done",
+        output: message.output,
+        summary: message.summary,
+        startedAtMs: message.startedAtMs,
+        elapsedMs: message.elapsedMs,
+      });
+    } else {
+      inFlight.settle({
+        status: message.cancelled ? "cancelled" : "failed",
+        error: deserializeError(message.error),
+        trapped: message.trapped,
+        startedAtMs: message.startedAtMs,
+        elapsedMs: message.elapsedMs,
+      });
+      // After a trap the instance's memory may be corrupt: retire the worker.
+      if (message.trapped) this.close();
+    }
+  }
+
+  /** Closes the worker and settles the job in flight, if any, with `error`. */
+  #fail(error: SerializedError, status: "failed" | "cancelled" = "failed"): void {
+    this.#state = "closed";
+    this.#pendingStats?.(undefined);
+    this.#pendingStats = undefined;
+    this.#worker.terminate();
+    const drain = this.#drain;
+    this.#drain = undefined;
+    drain?.end({ type: "died", error: deserializeError(error), status });
+    const inFlight = this.#inFlight;
+    this.#inFlight = undefined;
+    if (inFlight) {
+      const now = performance.timeOrigin + performance.now();
+      inFlight.settle({
+        status,
+        error: deserializeError(error),
+        startedAtMs: inFlight.startedAtMs,
+        elapsedMs: now - inFlight.startedAtMs,
+      });
+    }
+  }
+}
