@@ -47,7 +47,13 @@ export type { JobReport, SerializedError, WorkerStats } from "./src/pool/protoco
 export type { DrainEnd, JobOutcome, PoolWorker, WorkerState } from "./src/pool/pool_worker.ts";
 export type { WorkerPoolOptions } from "./src/pool/spawn_worker.ts";
 export { WorkerPool } from "./src/pool/worker_pool.ts";
-export { JobCancelledError, WorkerStartError } from "./src/errors.ts";
+export {
+  JobCancelledError,
+  JobTimeoutError,
+  NoWorkerError,
+  WorkerCrashError,
+  WorkerStartError,
+} from "./src/errors.ts";
 export {
   defineJob,
   type JobContext,

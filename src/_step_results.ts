@@ -14,7 +14,10 @@ import {
   stateSlot,
   stateTag,
 } from "./shared_channel.ts";
+import { errorRecord, JobCancelledError, JobTimeoutError, NoWorkerError } from "./errors.ts";
 import type { JobResult, StepResult } from "./types.ts";
+
+const JOB_CANCELLED = new JobCancelledError("").name;
 
 /** The clock the step's records use, epoch milliseconds. */
 export function nowMs(): number {
@@ -44,10 +47,10 @@ interface ReportDetail {
 }
 
 const UNSTARTED_CANCELLED_ERROR = {
-  name: "JobCancelledError",
+  name: JOB_CANCELLED,
   message: "The sweep was cancelled before it started",
 };
-const UNSTARTED_FAILED_ERROR = { name: "NoWorkerError", message: "No worker was left to run it" };
+const UNSTARTED_FAILED_ERROR = errorRecord(new NoWorkerError("No worker was left to run it"));
 
 /** What {@linkcode StepRecords} needs to know about its step. */
 export interface StepRecordsOptions {
@@ -95,10 +98,9 @@ export class StepRecords {
 
   /** The error of a job that timed out. */
   timeoutError(index: number): JobError {
-    return {
-      name: "JobTimeoutError",
-      message: `${this.#label(index)} timed out after ${this.#jobTimeoutMs} ms`,
-    };
+    return errorRecord(
+      new JobTimeoutError(`${this.#label(index)} timed out after ${this.#jobTimeoutMs} ms`),
+    );
   }
 
   /**
@@ -156,7 +158,7 @@ export class StepRecords {
       const status = report.cancelled ? "cancelled" : "failed";
       const what = report.trapped ? "trapped in WebAssembly" : status;
       detail.error = {
-        name: report.error?.name ?? "JobCancelledError",
+        name: report.error?.name ?? JOB_CANCELLED,
         message: `${this.#label(index)} ${what}: ${report.error?.message ?? "it was cancelled"}`,
       };
     } else {

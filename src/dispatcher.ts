@@ -28,7 +28,10 @@ import {
   stateTag,
 } from "./shared_channel.ts";
 import { nowMs, StepRecords } from "./_step_results.ts";
+import { errorRecord, WorkerCrashError } from "./errors.ts";
 import type { JobResult, StepResult, SweepEventHandler } from "./types.ts";
+
+const WORKER_CRASH = new WorkerCrashError("").name;
 
 /** Options for {@linkcode runStep}. */
 export interface RunStepOptions {
@@ -172,13 +175,15 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
         const status = cancelled ? "cancelled" : "failed";
         const message = end.type === "died" && !reported
           ? end.error.message
-          : "its worker stopped before its report arrived";
+          : `its worker stopped before its report arrived${
+            end.type === "died" ? ` (${end.error.message})` : ""
+          }`;
         records.settleByMain(
           index,
           state,
           status,
           timeout ? records.timeoutError(index) : {
-            name: end.type === "died" ? end.error.name : "WorkerError",
+            name: end.type === "died" ? end.error.name : WORKER_CRASH,
             message: `${label(index)} ${status}: ${message}`,
           },
         );
@@ -281,10 +286,12 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
         seen[index] |= ORPHAN_SEEN; // Its report may still be on its way: look once more.
         return;
       }
-      records.settleByMain(index, state, "failed", {
-        name: "WorkerError",
-        message: `${label(index)} failed: its worker was retired`,
-      });
+      records.settleByMain(
+        index,
+        state,
+        "failed",
+        errorRecord(new WorkerCrashError(`${label(index)} failed: its worker was retired`)),
+      );
     });
     if (orphan) return;
     const slot = stateSlot(state);

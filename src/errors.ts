@@ -85,3 +85,101 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/**
+ * The errors a job's record can carry that come from the pool rather than
+ * from the job itself. Records hold them as plain `{ name, message }` (what
+ * crosses threads and goes into JSON); each class is the one source of its
+ * name, and {@linkcode errorRecord} makes the record.
+ */
+
+/**
+ * A job ran past its `jobTimeoutMs` and was cancelled.
+ *
+ * @example The record of a timed-out job
+ * ```ts
+ * import { errorRecord, JobTimeoutError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const record = errorRecord(new JobTimeoutError("Job 3 (sleep) timed out after 50 ms"));
+ * assert.deepEqual(record, { name: "JobTimeoutError", message: "Job 3 (sleep) timed out after 50 ms" });
+ * ```
+ */
+export class JobTimeoutError extends Error {
+  /**
+   * Creates a timeout error.
+   *
+   * @param message Which job and its limit.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "JobTimeoutError";
+  }
+}
+
+/**
+ * A job never ran because no worker was left to run it (every worker died and
+ * none could be replaced).
+ *
+ * @example Tell it from a job's own failure
+ * ```ts
+ * import { NoWorkerError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new NoWorkerError("No worker was left to run it").name, "NoWorkerError");
+ * ```
+ */
+export class NoWorkerError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message Why no worker was left.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "NoWorkerError";
+  }
+}
+
+/**
+ * A job's worker died under it: an uncaught error, `self.close()` or
+ * `Deno.exit()` in the job, a message the pool does not understand, or
+ * retirement after a timeout.
+ *
+ * @example The record of a job whose worker crashed
+ * ```ts
+ * import { errorRecord, WorkerCrashError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(errorRecord(new WorkerCrashError("boom")).name, "WorkerCrashError");
+ * ```
+ */
+export class WorkerCrashError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message What ended the worker.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkerCrashError";
+  }
+}
+
+/**
+ * The plain record of an error, as job records hold it.
+ *
+ * @param error Any error.
+ * @returns Its name and message.
+ *
+ * @example A record of a RangeError
+ * ```ts
+ * import { errorRecord } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(errorRecord(new RangeError("too big")), { name: "RangeError", message: "too big" });
+ * ```
+ */
+export function errorRecord(error: Error): { name: string; message: string } {
+  return { name: error.name, message: error.message };
+}

@@ -235,3 +235,13 @@ Deno.test("a cyclic result with a BigInt and a Map comes back whole", async () =
   assert.equal(output.map.get("k"), 1);
   assert.equal(output.self, output);
 });
+
+Deno.test("a job posting its own messages fails on its worker, never the main thread", async () => {
+  const { step } = await oneStep(fixture("stray_message_job.ts"), 3);
+  assert.equal(step.completed, 0);
+  assert.equal(step.failed, 3);
+  assert.match(
+    step.jobs[0].error!.message,
+    /The job posted a message the pool does not understand: null/,
+  );
+});

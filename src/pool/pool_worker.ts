@@ -4,16 +4,21 @@
  *
  * @module
  */
-import { JobCancelledError } from "../errors.ts";
+import { JobCancelledError, WorkerCrashError } from "../errors.ts";
+
+const WORKER_CRASH = new WorkerCrashError("").name;
 import {
   deserializeError,
   type JobReport,
   type MainToWorker,
+  parseWorkerMessage,
   type SerializedError,
   type WorkerStats,
   type WorkerToMain,
 } from "./protocol.ts";
 import { spawnWorker, type WorkerPoolOptions } from "./spawn_worker.ts";
+
+const JOB_CANCELLED = new JobCancelledError("").name;
 
 /** Where a worker is in its life. */
 export type WorkerState = "starting" | "ready" | "busy" | "closed";
@@ -41,7 +46,7 @@ export type DrainEnd =
   /** The loop ended: the channel closed, the slot was retired, or a job trapped (`trapped`). */
   | { type: "drained"; trapped: boolean }
   /** The worker died or was closed; `status` says how its running job should be counted. */
-  | { type: "died"; error: Error; status: "failed" | "cancelled" };
+  | { type: "died"; error: SerializedError; status: "failed" | "cancelled" };
 
 /**
  * One Deno Web Worker with an id, a cancel flag and at most one job in flight.
@@ -79,8 +84,20 @@ export class PoolWorker {
     // Least privilege in the sandbox: jobs get no permissions unless a kind asks for them.
     this.#worker = spawnWorker(options);
     this.#ready = new Promise((resolve, reject) => {
-      this.#worker.onmessage = (event: MessageEvent<WorkerToMain>) => {
-        const message = event.data;
+      this.#worker.onmessage = (event: MessageEvent<unknown>) => {
+        const message = parseWorkerMessage(event.data);
+        if (!message) {
+          // A job posted something of its own: the worker is no longer trustworthy.
+          const wasStarting = this.#state === "starting";
+          this.#fail({
+            name: WORKER_CRASH,
+            message: `The job posted a message the pool does not understand: ${
+              Deno.inspect(event.data, { depth: 1, breakLength: Infinity }).slice(0, 80)
+            }`,
+          });
+          if (wasStarting) reject(new Error("Cannot start worker: it posted an unknown message"));
+          return;
+        }
         if (message.type === "ready") {
           this.#state = "ready";
           resolve();
@@ -99,7 +116,10 @@ export class PoolWorker {
           drain?.end({ type: "drained", trapped: message.trapped });
         } else if (message.type === "closing") {
           const wasStarting = this.#state === "starting";
-          this.#fail({ name: "WorkerClosedError", message: "The job called self.close()" });
+          this.#fail({
+            name: WORKER_CRASH,
+            message: "The job called self.close() or Deno.exit()",
+          });
           if (wasStarting) reject(new Error("Cannot start worker: it called self.close()"));
         } else {
           this.#settle(message);
@@ -108,7 +128,7 @@ export class PoolWorker {
       this.#worker.onerror = (event: ErrorEvent) => {
         // Handled here: an unhandled worker error would end the whole process.
         event.preventDefault();
-        const error = { name: "WorkerError", message: event.message };
+        const error = { name: WORKER_CRASH, message: event.message };
         const wasStarting = this.#state === "starting";
         this.#fail(error);
         if (wasStarting) reject(new Error(`Cannot start worker: ${event.message}`));
@@ -154,7 +174,7 @@ export class PoolWorker {
       return Promise.resolve({
         status: "failed",
         error: new Error(`Cannot run job ${jobId}: worker ${this.id} is closed`),
-        startedAtMs: Date.now(),
+        startedAtMs: performance.timeOrigin + performance.now(),
         elapsedMs: 0,
       });
     }
@@ -246,7 +266,7 @@ export class PoolWorker {
       const timer = setTimeout(() => {
         if (this.#drain !== drain) return;
         this.#fail({
-          name: "JobCancelledError",
+          name: JOB_CANCELLED,
           message: `The worker did not stop within ${this.#cancelGraceMs} ms of its cancel`,
         }, "cancelled");
       }, this.#cancelGraceMs);
@@ -257,7 +277,7 @@ export class PoolWorker {
     const timer = setTimeout(() => {
       if (this.#inFlight !== inFlight) return;
       this.#fail({
-        name: "JobCancelledError",
+        name: JOB_CANCELLED,
         message:
           `Job ${inFlight.jobId} did not stop within ${this.#cancelGraceMs} ms of its cancel`,
       }, "cancelled");
@@ -293,7 +313,7 @@ export class PoolWorker {
     if (this.#state === "closed") return;
     Atomics.store(this.#cancelFlag, 0, 1);
     Atomics.notify(this.#cancelFlag, 0);
-    this.#fail({ name: "JobCancelledError", message: "The worker was closed" }, "cancelled");
+    this.#fail({ name: JOB_CANCELLED, message: "The worker was closed" }, "cancelled");
   }
 
   #settle(message: Extract<WorkerToMain, { type: "result" | "error" }>): void {
@@ -331,7 +351,8 @@ export class PoolWorker {
     this.#worker.terminate();
     const drain = this.#drain;
     this.#drain = undefined;
-    drain?.end({ type: "died", error: deserializeError(error), status });
+    // Plain as it came: the dispatcher only records its name and message.
+    drain?.end({ type: "died", error, status });
     const inFlight = this.#inFlight;
     this.#inFlight = undefined;
     if (inFlight) {

@@ -151,3 +151,62 @@ export function deserializeError(plain: SerializedError): Error {
   if (plain.stack) error.stack = plain.stack;
   return error;
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null;
+
+const isSerializedError = (value: unknown): boolean =>
+  isObject(value) && typeof value.name === "string" && typeof value.message === "string";
+
+const isReport = (value: unknown): boolean =>
+  isObject(value) && Number.isSafeInteger(value.index) &&
+  (value.error === undefined || isSerializedError(value.error));
+
+/**
+ * Checks that a message from a worker is one the protocol defines: job code
+ * shares its worker with our entry and can `self.postMessage` anything, so the
+ * main thread uses nothing it has not checked.
+ *
+ * @param data `MessageEvent.data` from a worker.
+ * @returns The message, typed, or `undefined` when it is not one of ours.
+ *
+ * @example A job's stray messages are told apart
+ * ```ts
+ * import { parseWorkerMessage } from "./protocol.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(parseWorkerMessage({ type: "drained", trapped: false }), {
+ *   type: "drained",
+ *   trapped: false,
+ * });
+ * assert.equal(parseWorkerMessage(null), undefined);
+ * assert.equal(parseWorkerMessage({ type: "result", jobId: 5 }), undefined);
+ * ```
+ */
+export function parseWorkerMessage(data: unknown): WorkerToMain | undefined {
+  if (!isObject(data) || typeof data.type !== "string") return undefined;
+  const timed = typeof data.startedAtMs === "number" && typeof data.elapsedMs === "number";
+  switch (data.type) {
+    case "ready":
+    case "closing":
+      return data as WorkerToMain;
+    case "stats":
+      return isObject(data.stats) ? data as WorkerToMain : undefined;
+    case "init-error":
+      return isSerializedError(data.error) ? data as WorkerToMain : undefined;
+    case "reports":
+      return Array.isArray(data.reports) && data.reports.every(isReport)
+        ? data as WorkerToMain
+        : undefined;
+    case "drained":
+      return typeof data.trapped === "boolean" ? data as WorkerToMain : undefined;
+    case "result":
+      return typeof data.jobId === "string" && timed ? data as WorkerToMain : undefined;
+    case "error":
+      return typeof data.jobId === "string" && timed && isSerializedError(data.error)
+        ? data as WorkerToMain
+        : undefined;
+    default:
+      return undefined;
+  }
+}
