@@ -74,6 +74,7 @@ const ORPHAN_SEEN = 4;
  * @param options Job count, signal and event handler.
  * @returns The step's timings and every job's result.
  * @throws {RangeError} If `jobCount` is not a positive integer.
+ * @throws {Error} (as a rejection) If the pool is closed or already running a step.
  *
  * @example Run four sleep jobs on two workers
  * ```ts ignore
@@ -93,6 +94,16 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
       `Cannot run step: jobCount must be a positive integer, received ${jobCount}`,
     );
   }
+  const endStep = pool.beginStep();
+  try {
+    return await runClaimedStep(pool, options);
+  } finally {
+    endStep();
+  }
+}
+
+async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promise<StepResult> {
+  const { jobCount, signal, onEvent } = options;
   const jobName = options.jobName ?? "job";
   // One slot per worker incarnation: the first workers, then room for replacements.
   const channel: JobChannelView = createJobChannel(jobCount, pool.size * 2 + 64);

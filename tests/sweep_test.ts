@@ -125,3 +125,14 @@ Deno.test("runSweep() keeps a step that finished before the abort, then rejects 
   assert.deepEqual(steps, [1]);
   assert.deepEqual(started, [1]);
 });
+
+Deno.test("runStep() runs one step at a time on a pool, and none on a closed pool", async () => {
+  const pool = new WorkerPool({ size: 1, jobKind: "sleep", params: { sleepMs: 20 } });
+  await pool.ready();
+  const first = runStep(pool, { jobCount: 3 });
+  await assert.rejects(runStep(pool, { jobCount: 3 }), /a pool runs one step at a time/);
+  assert.equal((await first).completed, 3, "the running step kept every job");
+  pool.close();
+  assert.equal(pool.closed, true);
+  await assert.rejects(runStep(pool, { jobCount: 2 }), /the worker pool is closed/);
+});

@@ -25,6 +25,8 @@ export class WorkerPool implements AsyncDisposable {
   #workers: PoolWorker[];
   #options: WorkerPoolOptions;
   #cancelled = false;
+  #closed = false;
+  #stepRunning = false;
 
   /**
    * Spawns `size` workers; `ready()` tells when all of them can take jobs.
@@ -53,7 +55,7 @@ export class WorkerPool implements AsyncDisposable {
   async replace(worker: PoolWorker): Promise<PoolWorker> {
     const index = this.#workers.indexOf(worker);
     if (index < 0) throw new Error(`Cannot replace worker ${worker.id}: not in this pool`);
-    if (this.#cancelled) {
+    if (this.#cancelled || this.#closed) {
       throw new Error(`Cannot replace worker ${worker.id}: the pool is stopping`);
     }
     worker.close();
@@ -97,9 +99,35 @@ export class WorkerPool implements AsyncDisposable {
     for (const worker of this.#workers) worker.stop();
   }
 
-  /** Terminates every worker. Idempotent. */
+  /** Terminates every worker. Idempotent; a closed pool runs no more steps. */
   close(): void {
+    this.#closed = true;
     for (const worker of this.#workers) worker.close();
+  }
+
+  /** Whether {@linkcode WorkerPool.close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Marks the pool as running a step, which `runStep` does first: a pool runs
+   * one step at a time, and a closed pool none.
+   *
+   * @returns A function that marks the step as ended.
+   * @throws {Error} If the pool is closed or already running a step.
+   */
+  beginStep(): () => void {
+    if (this.#closed) throw new Error("Cannot run step: the worker pool is closed");
+    if (this.#stepRunning) {
+      throw new Error(
+        "Cannot run step: the worker pool is already running one (a pool runs one step at a time)",
+      );
+    }
+    this.#stepRunning = true;
+    return () => {
+      this.#stepRunning = false;
+    };
   }
 
   /** Closes the pool at the end of an `await using` block. */
