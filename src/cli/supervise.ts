@@ -18,9 +18,10 @@ const PERMISSIONS = ["read", "write", "net", "env", "run", "sys", "ffi", "import
 
 /**
  * How long the child may take to exit after a forwarded signal before it is killed, so that
- * Ctrl-C ends the run within a second whatever the child is doing (its own deadline is 800 ms).
+ * Ctrl-C ends the run within about a second whatever the child is doing (a child busy in a
+ * long synchronous loop cannot run its own 800 ms deadline).
  */
-const CHILD_EXIT_DEADLINE_MS = 900;
+const CHILD_EXIT_DEADLINE_MS = 750;
 
 const SIGNAL_NUMBERS: Record<string, number> = {
   SIGHUP: 1,
