@@ -88,7 +88,7 @@ const ORPHAN_SEEN = 4;
  * ```
  */
 export async function runStep(pool: WorkerPool, options: RunStepOptions): Promise<StepResult> {
-  const { jobCount, signal, onEvent } = options;
+  const { jobCount } = options;
   if (!Number.isSafeInteger(jobCount) || jobCount < 1) {
     throw new RangeError(
       `Cannot run step: jobCount must be a positive integer, received ${jobCount}`,
