@@ -43,7 +43,7 @@ Deno.test("--profile DIR writes a CPU profile of the main thread and of every wo
     run.stdout,
     /^\| +2 \| +2 \| +\d+\.\d\d \| +\d+\.\d\d \| +\d+\.\d\d \| +0\.\d\d \|$/m,
   );
-  assert.match(run.stderr, /deno run --inspect=127\.0\.0\.1:6060 -A mod\.ts --job pi/);
+  assert.match(run.stderr, /DENO_CHANNELS_INSPECT=127\.0\.0\.1:6060 deno run -A mod\.ts --job pi/);
   assert.match(run.stderr, /wrote 5 CPU profiles to /);
 });
 
@@ -55,7 +55,7 @@ Deno.test("PPROF=true profiles into ./profiles and PPROFIP/PPROFPORT shape the -
     env: { PPROF: "true", PPROFIP: "0.0.0.0", PPROFPORT: "9229" },
   });
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stderr, /deno run --inspect=0\.0\.0\.0:9229 -A mod\.ts/);
+  assert.match(run.stderr, /DENO_CHANNELS_INSPECT=0\.0\.0\.0:9229 deno run -A mod\.ts/);
   const files = (await Array.fromAsync(Deno.readDir(`${cwd}/profiles`))).map((e) => e.name);
   assert.deepEqual(files.sort(), [
     "cpuprofile-1-workers-run-1-main.cpuprofile",

@@ -77,10 +77,14 @@ function printProfilingHint(config: Config): void {
   const args = Deno.args.map((arg) => /^[\w.,=\/:-]+$/.test(arg) ? arg : `'${arg}'`).join(" ");
   console.error(
     `deno-channels: profiling into ${config.profileDir}. To watch live in Chrome DevTools instead, run\n` +
-      `  deno run --inspect=${config.pprofIp}:${config.pprofPort} -A mod.ts ${args}\n` +
-      `and open chrome://inspect (Configure: ${config.pprofIp}:${config.pprofPort}).`,
+      `  ${INSPECT_VARIABLE}=${config.pprofIp}:${config.pprofPort} deno run -A mod.ts ${args}\n` +
+      `and open chrome://inspect (Configure: ${config.pprofIp}:${config.pprofPort}); the variable\n` +
+      "puts --inspect on the sweep process, where the jobs run.",
   );
 }
+
+/** `HOST:PORT` for `--inspect` on the sweep process (the profiling hint prints it). */
+const INSPECT_VARIABLE = "DENO_CHANNELS_INSPECT";
 
 /** The exit codes the sweep child gives on its own; anything else means it died. */
 const CHILD_REPORTED = new Set([0, EXIT_JOB_FAILED, EXIT_BAD_SETTINGS, 130, 143]);
@@ -102,10 +106,17 @@ async function superviseSweep(config: Config, job: RunJob): Promise<number> {
     // npm packages are fetched by the runtime, not under the worker's import permission: turn npm
     // off for the whole sweep process unless a job may reach the network (or profiles need it).
     const noNpm = !config.jobPermissions.net?.length && config.profileDir === undefined;
+    const flags = noNpm ? ["--no-npm"] : [];
+    // Deno cannot report the flags it was started with: --inspect for the sweep process comes
+    // from a variable of ours (the profiling hint prints it).
+    const inspect = Deno.env.get(INSPECT_VARIABLE);
+    if (inspect && /^[A-Za-z0-9.:\[\]-]+:\d{1,5}$/.test(inspect)) {
+      flags.push(`--inspect=${inspect}`);
+    }
     const exit = await runSweepChild(
       Deno.args,
       logPath ? { [STEP_LOG_VARIABLE]: logPath } : {},
-      noNpm ? ["--no-npm"] : [],
+      flags,
     );
     if (CHILD_REPORTED.has(exit.code)) return exit.code;
     const reading = readStepLog(logPath ? await Deno.readTextFile(logPath) : "");
