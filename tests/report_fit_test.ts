@@ -304,3 +304,33 @@ Deno.test("explainScaling() has nothing to explain for one worker count or no me
     "No step took a measurable time, so there is no speed-up to explain.",
   );
 });
+
+Deno.test("explainScaling() calls a sweep whose workers mostly wait for jobs dispatch-bound, never near-linear", () => {
+  const step = (workers: number, speedup: number) => ({
+    workers,
+    speedup,
+    efficiency: speedup / workers,
+    jobCount: 1000,
+    runSeconds: { p50: 1e-6, p95: 2e-6, max: 3e-6 },
+    utilization: workers === 1 ? 0.1 : 0.06,
+    overheadSeconds: 9e-6,
+  });
+  const text = explainScaling({
+    steps: [step(1, 1), step(2, 2.4)],
+    amdahl: { ok: false },
+    usl: { ok: false },
+  });
+  assert.equal(
+    text,
+    "Dispatch-bound: at 1 worker the jobs kept the workers busy only 10% of the time (a job runs " +
+      "1.00 µs; handing one out costs about 9.00 µs), so these figures measure the dispatcher " +
+      "more than the jobs: make each job at least 90.0 µs of work (about 90 of these per job) " +
+      "before more workers can pay.",
+  );
+  // Busy workers: the usual sentence, and efficiency above 100% is explained, not praised.
+  const busy = [step(1, 1), step(2, 2.4)].map((s) => ({ ...s, utilization: 0.95 }));
+  assert.match(
+    explainScaling({ steps: busy, amdahl: { ok: false }, usl: { ok: false } }),
+    /^Scaling is near-linear up to 2 workers \(efficiency 120%: above 100% means the later steps hid waiting the first one paid, not extra speed\)\.$/,
+  );
+});

@@ -25,6 +25,19 @@ function percent(ratio: number): string {
   return `${Math.round(ratio * 100)}%`;
 }
 
+/** Below this utilisation at the first step, a sweep measures its dispatcher, not its jobs. */
+const DISPATCH_BOUND_UTILIZATION = 0.5;
+/** A job this many times the per-job dispatch cost keeps a worker busy over ~90% of the time. */
+const DISPATCH_PAYS_FACTOR = 10;
+
+/** Seconds as ns, µs, ms or s, whichever reads best. */
+function duration(seconds: number): string {
+  if (seconds < 1e-6) return `${(seconds * 1e9).toFixed(0)} ns`;
+  if (seconds < 1e-3) return `${(seconds * 1e6).toFixed(seconds < 1e-5 ? 2 : 1)} µs`;
+  if (seconds < 1) return `${(seconds * 1e3).toFixed(1)} ms`;
+  return `${seconds.toFixed(2)} s`;
+}
+
 /**
  * Explains in one plain sentence why the speed-up curve has its shape, from
  * the measured figures: near-linear, slower past a peak (with the USL's κ),
@@ -55,7 +68,7 @@ export function explainScaling(
   analysis: {
     steps: readonly (
       & Pick<StepAnalysis, "workers" | "speedup" | "efficiency" | "jobCount">
-      & Partial<Pick<StepAnalysis, "runSeconds">>
+      & Partial<Pick<StepAnalysis, "runSeconds" | "utilization" | "overheadSeconds">>
     )[];
     amdahl: Pick<AmdahlFit, "ok" | "serialFraction"> | Pick<FitFailure, "ok">;
     usl: Pick<UslFit, "ok" | "kappa"> | Pick<FitFailure, "ok">;
@@ -82,9 +95,29 @@ export function explainScaling(
     return `Adding workers beyond ${fastest.workers} makes it slower: speed-up falls from ` +
       `${fastest.speedup.toFixed(2)}x to ${last.speedup.toFixed(2)}x at ${last.workers}${cost}.`;
   }
+  const base = usable[0];
+  const baseRun = base.runSeconds?.p50;
+  if (
+    base.utilization != null && base.overheadSeconds != null && baseRun !== undefined &&
+    base.utilization < DISPATCH_BOUND_UTILIZATION
+  ) {
+    // The workers mostly waited for jobs: the figures measure the dispatcher, not the jobs.
+    const enough = DISPATCH_PAYS_FACTOR * base.overheadSeconds;
+    // toPrecision first: 10 × 9e-6 / 1e-6 is 90.00000000000001 in floating point.
+    const batch = baseRun > 0 ? Math.ceil(Number((enough / baseRun).toPrecision(12))) : undefined;
+    return `Dispatch-bound: at ${plural(base.workers, "worker")} the jobs kept the workers busy ` +
+      `only ${percent(base.utilization)} of the time (a job runs ${duration(baseRun)}; ` +
+      `handing one out costs about ${duration(base.overheadSeconds)}), so these figures ` +
+      `measure the dispatcher more than the jobs: make each job at least ${duration(enough)} ` +
+      `of work${batch && batch > 1 ? ` (about ${batch} of these per job)` : ""} before more ` +
+      `workers can pay.`;
+  }
   if (usable.every((step) => (step.efficiency ?? 0) >= 0.9)) {
+    const above = (last.efficiency ?? 0) > 1.05
+      ? ": above 100% means the later steps hid waiting the first one paid, not extra speed"
+      : "";
     return `Scaling is near-linear up to ${plural(last.workers, "worker")} ` +
-      `(efficiency ${percent(last.efficiency ?? 0)}).`;
+      `(efficiency ${percent(last.efficiency ?? 0)}${above}).`;
   }
   const knee = usable.find((step) => step.speedup >= RECOMMEND_SHARE * fastest.speedup) ?? fastest;
   if (knee.workers < last.workers) {

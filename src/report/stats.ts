@@ -83,6 +83,11 @@ export interface StepAnalysis {
   runSeconds: Percentiles | null;
   /** Share of worker time spent running jobs (may pass 1 by clock skew); `null` for 0 s. */
   utilization: number | null;
+  /**
+   * Worker time not spent running jobs, per job, in seconds: `(seconds × workers − Σ run) /
+   * jobs`, the cost of handing each job out (and of idle workers); `null` without job records.
+   */
+  overheadSeconds?: number | null;
   /** Highest process resident set size during the step, in MiB. */
   peakRssMiB: number;
   /** Jobs that finished (summed over repeats). */
@@ -361,6 +366,9 @@ export function analyzeStep(
     ),
     utilization: step.seconds > 0 && Number.isFinite(step.seconds)
       ? busySeconds / (step.seconds * step.workers)
+      : null,
+    overheadSeconds: step.jobs.length > 0 && Number.isFinite(step.seconds)
+      ? Math.max(0, step.seconds * step.workers - busySeconds) / step.jobCount
       : null,
     peakRssMiB: step.peakRssBytes / BYTES_PER_MIB,
     completed: step.completed,
