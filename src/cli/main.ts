@@ -248,15 +248,16 @@ async function parseRunRender(): Promise<void> {
     console.log(`deno-channels ${VERSION} (Deno ${Deno.version.deno})`);
     return;
   }
-  try {
-    await checkDestinations(config);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`deno-channels: ${error.message}`);
-    Deno.exitCode = EXIT_BAD_SETTINGS;
-    return;
-  }
   if (!isSweepChild()) {
+    // Checked once, in the parent, before the sweep process starts.
+    try {
+      await checkDestinations(config);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(`deno-channels: ${error.message}`);
+      Deno.exitCode = EXIT_BAD_SETTINGS;
+      return;
+    }
     if (Deno.permissions.querySync({ name: "run" }).state !== "granted") {
       console.error(
         "deno-channels: Cannot start the sweep: it runs in a child Deno process, which needs --allow-run (run with -A)",
