@@ -300,3 +300,15 @@ Deno.test("buildJsonReport() replaces non-finite numbers with null", () => {
   assert.equal(json.steps[1].speedup, null);
   assert.doesNotMatch(JSON.stringify(json), /NaN|Infinity/);
 });
+
+Deno.test("renderAnalysisTable() prints run and wait times under 1 ms in µs or ns, not as 0.000", () => {
+  const analysis = analyzeSweep({
+    steps: [
+      step(1, 0.001, 0.000005, [0.0004, 0.0000002], 10),
+      step(2, 0.0005, 0.000005, [0, 0], 10),
+    ],
+  });
+  const text = renderAnalysisTable(analysis);
+  assert.match(text, /\| +1 \|.*\| +\d+(\.\d)?µs\/\d+(\.\d)?µs \| +5\.0µs\/5\.0µs \|/);
+  assert.match(text, /\| +2 \|.*\| +0\.000\/0\.000 \| +5\.0µs\/5\.0µs \|/);
+});

@@ -28,8 +28,14 @@ function percentCell(ratio: number | null): string {
   return ratio === null ? "n/a" : `${(ratio * 100).toFixed(1)}%`;
 }
 
+/** Seconds with 3 decimals; a time under 1 ms in µs or ns instead (`0.000` would hide it). */
+function secondsCell(seconds: number): string {
+  if (seconds === 0 || seconds >= 1e-3) return seconds.toFixed(3);
+  return seconds < 1e-6 ? `${(seconds * 1e9).toFixed(0)}ns` : `${(seconds * 1e6).toFixed(1)}µs`;
+}
+
 function pairCell(value: Percentiles | null): string {
-  return value === null ? "n/a" : `${value.p50.toFixed(3)}/${value.p95.toFixed(3)}`;
+  return value === null ? "n/a" : `${secondsCell(value.p50)}/${secondsCell(value.p95)}`;
 }
 
 /**
