@@ -128,25 +128,18 @@ Deno.test("pprofPath() puts the .pb.gz next to the .cpuprofile", () => {
   );
 });
 
+/** Profiles 4 Machin jobs of 20,000 digits into `<cwd>/profiles` and returns that directory. */
+async function profileMachin(cwd: string, workers: string): Promise<string> {
+  const dir = `${cwd}/profiles`;
+  const args = "--job pi-machin --digits 20000 --jobs 4 --workers".split(" ");
+  const run = await runCli([...args, workers, "--profile", dir], { cwd });
+  assert.equal(run.code, 0, run.stderr);
+  return dir;
+}
+
 Deno.test("--profile DIR writes pprof files with the .cpuprofile's samples and the top table's hottest function", async () => {
   await using tmp = await tempDir();
-  const dir = `${tmp.path}/profiles`;
-  const run = await runCli(
-    [
-      "--job",
-      "pi-machin",
-      "--digits",
-      "20000",
-      "--jobs",
-      "4",
-      "--workers",
-      "1,2",
-      "--profile",
-      dir,
-    ],
-    { cwd: tmp.path },
-  );
-  assert.equal(run.code, 0, run.stderr);
+  const dir = await profileMachin(tmp.path, "1,2");
   const wasmNames = wasmExportNames(await piWasmBytes());
   const names = (await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name);
   const cpuprofiles = names.filter((name) => name.endsWith(".cpuprofile")).sort();
@@ -191,23 +184,7 @@ Deno.test({
   ignore: !GO,
   fn: async () => {
     await using tmp = await tempDir();
-    const dir = `${tmp.path}/profiles`;
-    const run = await runCli(
-      [
-        "--job",
-        "pi-machin",
-        "--digits",
-        "20000",
-        "--jobs",
-        "4",
-        "--workers",
-        "1",
-        "--profile",
-        dir,
-      ],
-      { cwd: tmp.path },
-    );
-    assert.equal(run.code, 0, run.stderr);
+    const dir = await profileMachin(tmp.path, "1");
     const path = `${dir}/cpuprofile-1-workers-run-1-worker-1.cpuprofile`;
     const profile = validateCpuProfile(JSON.parse(await Deno.readTextFile(path)));
     const ours = nameWasmFunction(
