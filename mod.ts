@@ -24,7 +24,9 @@
  * @module
  */
 export { Channel, type ReceiveResult } from "./src/channel.ts";
+export { jobRecords } from "./src/job_records.ts";
 export type {
+  JobRecords,
   JobResult,
   JobStatus,
   StepProfiles,

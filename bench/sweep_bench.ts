@@ -76,7 +76,7 @@ for (const name of jobs) {
           });
           b.end();
           if (step.completed !== step.jobCount) {
-            const failure = step.jobs.find((job) => job.error)?.error?.message ??
+            const failure = [...step.jobs].find((job) => job.error)?.error?.message ??
               "no error given";
             throw new Error(
               `Cannot bench ${kind.name} on ${workers} workers: ${step.completed} of ${step.jobCount} jobs completed: ${failure}`,

@@ -1,7 +1,7 @@
 /**
  * What a step keeps on the main thread besides the shared channel (the jobs it
  * settled itself, the outputs and errors of workers' reports), and the
- * {@linkcode JobResult}s and {@linkcode StepResult} built from both. Private to
+ * job records and {@linkcode StepResult} built from both. Private to
  * `src/`: `dispatcher.ts` uses it.
  *
  * @module
@@ -15,6 +15,12 @@ import {
   stateTag,
 } from "./shared_channel.ts";
 import { errorRecord, JobCancelledError, JobTimeoutError, NoWorkerError } from "./errors.ts";
+import {
+  JobColumnsBuilder,
+  type JobDetail,
+  type JobIds,
+  type JobRecordError,
+} from "./job_records.ts";
 import type { JobResult, StepResult } from "./types.ts";
 
 const JOB_CANCELLED = new JobCancelledError("").name;
@@ -25,10 +31,7 @@ export function nowMs(): number {
 }
 
 /** A job's error, as a {@linkcode JobResult} carries it. */
-export interface JobError {
-  name: string;
-  message: string;
-}
+export type JobError = JobRecordError;
 
 /** A job the main thread settled itself: its record is kept here, not in the shared columns. */
 export interface SettledRecord {
@@ -39,25 +42,19 @@ export interface SettledRecord {
   error: JobError;
 }
 
-/** What a worker's report added to a job: its output, or its error. */
-interface ReportDetail {
-  output?: unknown;
-  summary?: string;
-  error?: JobError;
-}
-
-const UNSTARTED_CANCELLED_ERROR = {
-  name: JOB_CANCELLED,
-  message: "The sweep was cancelled before it started",
+const UNSTARTED_CANCELLED_DETAIL: JobDetail = {
+  error: { name: JOB_CANCELLED, message: "The sweep was cancelled before it started" },
 };
-const UNSTARTED_FAILED_ERROR = errorRecord(new NoWorkerError("No worker was left to run it"));
+const UNSTARTED_FAILED_DETAIL: JobDetail = {
+  error: errorRecord(new NoWorkerError("No worker was left to run it")),
+};
 
 /** What {@linkcode StepRecords} needs to know about its step. */
 export interface StepRecordsOptions {
   /** The step's channel. */
   channel: JobChannelView;
-  /** Each job's UUID, by index. */
-  jobIds: string[];
+  /** The step's job UUIDs. */
+  jobIds: JobIds;
   /** The id of the worker that held a slot ("" for none). */
   workerIdOf: (slot: number) => string;
   /** A job's name in messages, `Job 3 (pi)`. */
@@ -69,12 +66,12 @@ export interface StepRecordsOptions {
 /** The main thread's records of one step, and the results built from them. */
 export class StepRecords {
   readonly #channel: JobChannelView;
-  readonly #jobIds: string[];
+  readonly #jobIds: JobIds;
   readonly #workerIdOf: (slot: number) => string;
   readonly #label: (index: number) => string;
   readonly #jobTimeoutMs?: number;
   readonly #settled = new Map<number, SettledRecord>();
-  readonly #details = new Map<number, ReportDetail>();
+  readonly #details = new Map<number, JobDetail>();
   #unstartedFailedAtMs = 0;
   #unstartedCancelledAtMs = 0;
   /** When the step's clock started (the first job handed out), epoch milliseconds. */
@@ -149,7 +146,7 @@ export class StepRecords {
     const state = Atomics.load(channel.state, index);
     if (stateTag(state) !== JOB_STATE.REPORTED_TAG) return;
     let final: number = JOB_STATE.DONE;
-    const detail: ReportDetail = {};
+    const detail: JobDetail = {};
     if (timedOut) {
       final = JOB_STATE.FAILED;
       detail.error = this.timeoutError(index);
@@ -169,85 +166,113 @@ export class StepRecords {
   }
 
   /**
-   * Builds a final job's result from the channel's columns and the records kept here.
+   * Reads a final job's record from the channel's columns and the records kept here.
+   *
+   * @param index A job whose state word is final.
+   * @param into Where to write it (reused between calls).
+   * @returns `into`, filled.
+   */
+  #read(index: number, into: JobRecordFields): JobRecordFields {
+    const channel = this.#channel;
+    const startMs = this.startMs;
+    const state = channel.state[index];
+    into.detail = undefined;
+    if (state === JOB_STATE.UNSTARTED_CANCELLED || state === JOB_STATE.UNSTARTED_FAILED) {
+      const cancelled = state === JOB_STATE.UNSTARTED_CANCELLED;
+      const settledAtMs = cancelled ? this.#unstartedCancelledAtMs : this.#unstartedFailedAtMs;
+      into.status = cancelled ? "cancelled" : "failed";
+      into.slot = -1;
+      into.elapsedSeconds = 0;
+      into.waitSeconds = Math.max(0, settledAtMs - startMs) / 1000;
+      into.detail = cancelled ? UNSTARTED_CANCELLED_DETAIL : UNSTARTED_FAILED_DETAIL;
+      return into;
+    }
+    const record = this.#settled.get(index);
+    if (state === JOB_STATE.SETTLED && record) {
+      into.status = record.status;
+      into.slot = record.slot;
+      into.elapsedSeconds = record.runMs / 1000;
+      into.waitSeconds = record.slot < 0
+        ? Math.max(0, (this.endMs || nowMs()) - startMs) / 1000
+        : Math.max(0, record.startMs - startMs) / 1000;
+      into.detail = { error: record.error };
+      return into;
+    }
+    into.status = state === JOB_STATE.DONE
+      ? "done"
+      : state === JOB_STATE.FAILED
+      ? "failed"
+      : "cancelled";
+    into.slot = channel.slot[index];
+    into.elapsedSeconds = channel.runMs[index] / 1000;
+    into.waitSeconds = Math.max(0, channel.startMs[index] - startMs) / 1000;
+    into.detail = this.#details.get(index);
+    return into;
+  }
+
+  /**
+   * Builds a final job's result (for a job event).
    *
    * @param index A job whose state word is final.
    * @returns Its result.
    */
   resultOf(index: number): JobResult {
-    const channel = this.#channel;
-    const jobIds = this.#jobIds;
-    const startMs = this.startMs;
-    const state = channel.state[index];
-    if (state === JOB_STATE.UNSTARTED_CANCELLED || state === JOB_STATE.UNSTARTED_FAILED) {
-      const cancelled = state === JOB_STATE.UNSTARTED_CANCELLED;
-      const settledAtMs = cancelled ? this.#unstartedCancelledAtMs : this.#unstartedFailedAtMs;
-      return {
-        jobId: jobIds[index],
-        jobNumber: index + 1,
-        workerId: "",
-        status: cancelled ? "cancelled" : "failed",
-        elapsedSeconds: 0,
-        waitSeconds: Math.max(0, settledAtMs - startMs) / 1000,
-        error: { ...(cancelled ? UNSTARTED_CANCELLED_ERROR : UNSTARTED_FAILED_ERROR) },
-      };
-    }
-    const record = this.#settled.get(index);
-    if (state === JOB_STATE.SETTLED && record) {
-      return {
-        jobId: jobIds[index],
-        jobNumber: index + 1,
-        workerId: this.#workerIdOf(record.slot),
-        status: record.status,
-        elapsedSeconds: record.runMs / 1000,
-        waitSeconds: record.slot < 0
-          ? Math.max(0, (this.endMs || nowMs()) - startMs) / 1000
-          : Math.max(0, record.startMs - startMs) / 1000,
-        error: record.error,
-      };
-    }
-    const detail = this.#details.get(index);
-    const status = state === JOB_STATE.DONE
-      ? "done"
-      : state === JOB_STATE.FAILED
-      ? "failed"
-      : "cancelled";
+    const fields = this.#read(index, emptyFields());
     const result: JobResult = {
-      jobId: jobIds[index],
+      jobId: this.#jobIds.of(index),
       jobNumber: index + 1,
-      workerId: this.#workerIdOf(channel.slot[index]),
-      status,
-      elapsedSeconds: channel.runMs[index] / 1000,
-      waitSeconds: Math.max(0, channel.startMs[index] - startMs) / 1000,
-      output: detail ? detail.output : null,
-      summary: detail?.summary,
+      workerId: fields.slot < 0 ? "" : this.#workerIdOf(fields.slot),
+      status: fields.status,
+      elapsedSeconds: fields.elapsedSeconds,
+      waitSeconds: fields.waitSeconds,
     };
-    if (detail?.error) result.error = detail.error;
+    const detail = fields.detail;
+    if (fields.status === "done") {
+      result.output = detail?.output ?? null;
+      result.summary = detail?.summary;
+    }
+    if (detail?.error) result.error = { ...detail.error };
     return result;
   }
 
   /**
-   * Builds the step's result once every job is final.
+   * Builds the step's result once every job is final: the jobs' records become
+   * columns ({@linkcode JobColumnsBuilder}), no object per job.
    *
-   * @param results The results already built for job events (by index), if any.
    * @param workers How many workers the step ran on.
    * @param peakRssBytes The highest process RSS sampled during the step.
-   * @returns The step's timings and every job's result.
+   * @returns The step's timings and every job's record.
    */
-  stepResult(
-    results: readonly (JobResult | undefined)[],
-    workers: number,
-    peakRssBytes: number,
-  ): StepResult {
-    const jobCount = this.#channel.jobCount;
-    const jobs: JobResult[] = new Array(jobCount);
+  stepResult(workers: number, peakRssBytes: number): StepResult {
+    const channel = this.#channel;
+    const jobCount = channel.jobCount;
+    const columns = new JobColumnsBuilder(jobCount, channel.slotCapacity, [
+      UNSTARTED_CANCELLED_DETAIL,
+      UNSTARTED_FAILED_DETAIL,
+    ]);
+    const fields = emptyFields();
     let completed = 0;
     let failed = 0;
     let cancelled = 0;
     let doneSeconds = 0;
+    const states = channel.state;
+    const cancelledWait = Math.max(0, this.#unstartedCancelledAtMs - this.startMs) / 1000;
+    const failedWait = Math.max(0, this.#unstartedFailedAtMs - this.startMs) / 1000;
     for (let index = 0; index < jobCount; index++) {
-      const job = results[index] ?? this.resultOf(index);
-      jobs[index] = job;
+      // The millions of jobs an abort (or the loss of every worker) settled unstarted: one byte each.
+      const state = states[index];
+      if (state === JOB_STATE.UNSTARTED_CANCELLED) {
+        columns.setUnstarted(index, "cancelled", 0, cancelledWait);
+        cancelled++;
+        continue;
+      }
+      if (state === JOB_STATE.UNSTARTED_FAILED) {
+        columns.setUnstarted(index, "failed", 1, failedWait);
+        failed++;
+        continue;
+      }
+      const job = this.#read(index, fields);
+      columns.set(index, job.status, job.slot, job.elapsedSeconds, job.waitSeconds, job.detail);
       if (job.status === "done") {
         completed++;
         doneSeconds += job.elapsedSeconds;
@@ -263,7 +288,20 @@ export class StepRecords {
       cancelled,
       averageJobSeconds: completed === 0 ? 0 : doneSeconds / completed,
       peakRssBytes,
-      jobs,
+      jobs: columns.seal(this.#jobIds, this.#workerIdOf),
     };
   }
+}
+
+/** One job's record as {@linkcode StepRecords} reads it. */
+interface JobRecordFields {
+  status: JobResult["status"];
+  slot: number;
+  elapsedSeconds: number;
+  waitSeconds: number;
+  detail: JobDetail | undefined;
+}
+
+function emptyFields(): JobRecordFields {
+  return { status: "done", slot: -1, elapsedSeconds: 0, waitSeconds: 0, detail: undefined };
 }

@@ -22,14 +22,14 @@ import {
   reclaimOrphan,
   reclaimSlot,
   retireSlot,
-  settleJob,
   slotState,
   stateSlot,
   stateTag,
 } from "./shared_channel.ts";
 import { nowMs, StepRecords } from "./_step_results.ts";
+import { JobIds } from "./job_records.ts";
 import { errorRecord, WorkerCrashError } from "./errors.ts";
-import type { JobResult, StepResult, SweepEventHandler } from "./types.ts";
+import type { StepResult, SweepEventHandler } from "./types.ts";
 
 const WORKER_CRASH = new WorkerCrashError("").name;
 
@@ -39,8 +39,14 @@ export interface RunStepOptions {
   jobCount: number;
   /** Stops the step: running jobs are cancelled and the rest reported cancelled. */
   signal?: AbortSignal;
-  /** Receives job events. */
+  /** Receives the step's events: `step-progress` while it runs, and the job events (see `jobEvents`). */
   onEvent?: SweepEventHandler;
+  /**
+   * Whether `onEvent` receives an event per job (`job-allocated`, `job-started`,
+   * `job-finished`); default `true`. Each makes a {@linkcode JobResult}: leave
+   * them off for millions of jobs unless something reads them (a DEBUG log).
+   */
+  jobEvents?: boolean;
   /** How often to sample the process RSS, in milliseconds. */
   rssSampleMs?: number;
   /** Cancel a job that runs longer than this and count it failed ("timed out"), in milliseconds. */
@@ -53,6 +59,8 @@ export interface RunStepOptions {
 const TICK_MS = 20;
 /** The longest the main thread spends on job events per look while the step runs, in ms. */
 const EVENT_BUDGET_MS = 2;
+/** How often, at most, a `step-progress` event goes out while the step runs, in milliseconds. */
+const PROGRESS_EVENT_MS = 100;
 /** How long a job that was asked to stop (a timeout) may take before its worker is closed, in ms. */
 const CANCEL_GRACE_MS = 250;
 
@@ -103,7 +111,9 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
 }
 
 async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promise<StepResult> {
-  const { jobCount, signal, onEvent } = options;
+  const { jobCount, signal } = options;
+  const onStepEvent = options.onEvent;
+  const onEvent = options.jobEvents === false ? undefined : onStepEvent;
   const jobName = options.jobName ?? "job";
   // One slot per worker incarnation: the first workers, then room for replacements.
   const channel: JobChannelView = createJobChannel(jobCount, pool.size * 2 + 64);
@@ -115,15 +125,14 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
   // Also keeps the event loop alive: a pending Atomics.waitAsync does not.
   const rssTimer = setInterval(sampleRss, options.rssSampleMs ?? 20);
 
-  const jobIds: string[] = new Array(jobCount);
-  for (let index = 0; index < jobCount; index++) {
-    const jobId = crypto.randomUUID();
-    jobIds[index] = jobId;
-    onEvent?.({ type: "job-allocated", jobNumber: index + 1, jobId });
+  const jobIds = new JobIds();
+  if (onEvent) {
+    for (let index = 0; index < jobCount; index++) {
+      onEvent({ type: "job-allocated", jobNumber: index + 1, jobId: jobIds.of(index) });
+    }
   }
 
   const timedOut = new Set<number>();
-  const results: (JobResult | undefined)[] = onEvent ? new Array(jobCount) : [];
   const seen = new Uint8Array(jobCount);
   const slots: Slot[] = [];
   const endings: Promise<void>[] = [];
@@ -150,12 +159,14 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
       ? JOB_STATE.UNSTARTED_CANCELLED
       : JOB_STATE.UNSTARTED_FAILED;
     records.markUnstarted(status);
+    const states = channel.state;
     for (let index = 0; index < jobCount; index++) {
-      for (;;) {
-        const state = Atomics.load(channel.state, index);
-        const tag = stateTag(state);
-        if (state !== JOB_STATE.QUEUED && tag !== JOB_STATE.CLAIMED_TAG) break;
-        if (settleJob(channel, index, state, final)) break;
+      // One swap for a queued job (the millions an abort finds); a claimed one may take more.
+      let state = Atomics.compareExchange(states, index, JOB_STATE.QUEUED, final);
+      while (state !== JOB_STATE.QUEUED && stateTag(state) === JOB_STATE.CLAIMED_TAG) {
+        const seen = Atomics.compareExchange(states, index, state, final);
+        if (seen === state) break;
+        state = seen;
       }
     }
     watcher.includeAll();
@@ -252,7 +263,7 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
       type: "job-started",
       jobNumber: index + 1,
       jobCount,
-      jobId: jobIds[index],
+      jobId: jobIds.of(index),
       workerId: workerIdOf(slot),
     });
   };
@@ -271,17 +282,34 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
     while (finishedHead < finishedQueue.length) {
       const index = finishedQueue[finishedHead++];
       started(index, channel.state[index]);
-      const job = records.resultOf(index);
-      results[index] = job;
-      onEvent({ type: "job-finished", jobCount, job });
+      onEvent({ type: "job-finished", jobCount, job: records.resultOf(index) });
       if ((finishedHead & 127) === 0 && performance.now() > until) return;
     }
     finishedQueue = [];
     finishedHead = 0;
   };
+  // The highest job seen running, for the progress events.
+  let lastStarted = -1;
+  let lastProgressMs = -Infinity;
+  let firstStartSent = false;
+  const progress = (settled: number, force: boolean) => {
+    if (!onStepEvent) return;
+    // The first job seen running is sent at once: a crash log then names it.
+    const firstStart = !firstStartSent && lastStarted >= 0;
+    if (!force && !firstStart && now - lastProgressMs < PROGRESS_EVENT_MS) return;
+    firstStartSent ||= lastStarted >= 0;
+    lastProgressMs = now;
+    onStepEvent({
+      type: "step-progress",
+      settled,
+      jobCount,
+      lastStartedJobNumber: lastStarted < 0 ? undefined : lastStarted + 1,
+    });
+  };
   const onOpen = (index: number, state: number) => {
     started(index, state);
     const tag = stateTag(state);
+    if (tag >= JOB_STATE.RUNNING_TAG && index > lastStarted) lastStarted = index;
     if (state === JOB_STATE.QUEUED) {
       // Queued below the cursor on two looks: its claimer died mid-claim. Offer it.
       if (seen[index] & QUEUED_SEEN) {
@@ -328,6 +356,7 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
     const finished = allFinal();
     if (offer) bumpEpoch(channel);
     emitFinished(EVENT_BUDGET_MS);
+    progress(watcher.finalCount, finished);
     return finished;
   };
 
@@ -371,5 +400,5 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
   sampleRss();
   signal?.removeEventListener("abort", onAbort);
 
-  return records.stepResult(results, pool.size, peakRssBytes);
+  return records.stepResult(pool.size, peakRssBytes);
 }

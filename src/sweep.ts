@@ -82,6 +82,12 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** Receives progress events (for logs and progress lines). */
   onEvent?: SweepEventHandler;
+  /**
+   * Whether `onEvent` also receives an event per job (`job-allocated`,
+   * `job-started`, `job-finished`); default `true`. `step-progress` events
+   * carry the counts without them: turn them off for millions of jobs.
+   */
+  jobEvents?: boolean;
   /** Cancel a job that runs longer than this and count it failed, in milliseconds. */
   jobTimeoutMs?: number;
   /**
@@ -346,6 +352,7 @@ async function runOneStep(
     jobCount,
     signal,
     onEvent,
+    jobEvents: options.jobEvents,
     jobName: plan.displayName,
     jobTimeoutMs: options.jobTimeoutMs,
   });

@@ -31,6 +31,28 @@ export interface JobResult {
   error?: { name: string; message: string };
 }
 
+/**
+ * Every job of a step, in job-number order (index 0 is job 1). The columns are
+ * read by index without making objects, so that millions of jobs stay cheap;
+ * `get`, iteration and `toJSON` make {@linkcode JobResult}s on demand.
+ */
+export interface JobRecords extends Iterable<JobResult> {
+  /** How many jobs. */
+  readonly length: number;
+  /** The job at a 0-based index, as an object made now. */
+  get(index: number): JobResult;
+  /** How the job at `index` ended. */
+  status(index: number): JobStatus;
+  /** How long the job at `index` ran inside its worker, in seconds. */
+  elapsedSeconds(index: number): number;
+  /** How long the job at `index` waited in the channel, in seconds. */
+  waitSeconds(index: number): number;
+  /** Whether a worker took the job at `index` (false for jobs settled before any started them). */
+  started(index: number): boolean;
+  /** Every job as an object (what `JSON.stringify` writes). */
+  toJSON(): JobResult[];
+}
+
 /** How one step (a fixed worker count running the whole batch) went. */
 export interface StepResult {
   /** How many workers ran the batch. */
@@ -49,8 +71,8 @@ export interface StepResult {
   averageJobSeconds: number;
   /** Highest resident set size of the whole process seen during the step, in bytes. */
   peakRssBytes: number;
-  /** Every job, in job-number order. */
-  jobs: JobResult[];
+  /** Every job, in job-number order, as columns ({@linkcode JobRecords}). */
+  jobs: JobRecords;
 }
 
 /** One worker's memory at the end of a step, in bytes. */
@@ -109,6 +131,11 @@ export type SweepEvent =
   | { type: "worker-lost"; workerId: string; reason: string }
   | { type: "job-started"; jobNumber: number; jobCount: number; jobId: string; workerId: string }
   | { type: "job-finished"; jobCount: number; job: JobResult }
+  /**
+   * While a step runs, at most every 100 ms and once at its end: how many of
+   * its jobs are final, and the highest-numbered job seen running.
+   */
+  | { type: "step-progress"; settled: number; jobCount: number; lastStartedJobNumber?: number }
   /** A step ended; when the sweep was aborted during it, `step` holds what it had done. */
   | { type: "step-end"; step: number; stepCount: number; result: SweepStep };
 

@@ -12,10 +12,10 @@ function assertAccounted(step: StepResult): void {
   assert.equal(step.completed + step.failed + step.cancelled, step.jobCount);
   assert.equal(step.jobs.length, step.jobCount);
   assert.deepEqual(
-    step.jobs.map((job) => job.jobNumber),
+    [...step.jobs].map((job) => job.jobNumber),
     Array.from({ length: step.jobCount }, (_, i) => i + 1),
   );
-  assert.equal(new Set(step.jobs.map((job) => job.jobId)).size, step.jobCount);
+  assert.equal(new Set([...step.jobs].map((job) => job.jobId)).size, step.jobCount);
 }
 
 async function oneStep(job: string, jobCount: number, extra: SweepOptions = {}) {
@@ -37,14 +37,14 @@ Deno.test("a custom job module receives its --job-arg input", async () => {
     params: { jobArgs: { a: "2", b: "40" } },
   });
   assert.equal(step.completed, 2);
-  assert.deepEqual(step.jobs.map((job) => job.output), [{ sum: 42 }, { sum: 42 }]);
+  assert.deepEqual([...step.jobs].map((job) => job.output), [{ sum: 42 }, { sum: 42 }]);
 });
 
 Deno.test("a job that throws is recorded as failed with its message and the step completes", async () => {
   const { step } = await oneStep(fixture("flaky_job.ts"), 5);
   assert.equal(step.completed, 3);
   assert.equal(step.failed, 2);
-  const failed = step.jobs.filter((job) => job.status === "failed");
+  const failed = [...step.jobs].filter((job) => job.status === "failed");
   assert.deepEqual(failed.map((job) => job.jobNumber), [2, 4]);
   assert.match(
     failed[0].error!.message,
@@ -54,26 +54,26 @@ Deno.test("a job that throws is recorded as failed with its message and the step
 
 Deno.test("a WASM trap fails that job with an error naming it, and a new worker runs the rest", async () => {
   const { step, events } = await oneStep(fixture("trap_job.ts"), 4);
-  assert.deepEqual(step.jobs.map((job) => job.status), ["done", "failed", "done", "failed"]);
-  const trap = step.jobs[1].error!;
+  assert.deepEqual([...step.jobs].map((job) => job.status), ["done", "failed", "done", "failed"]);
+  const trap = step.jobs.get(1).error!;
   assert.equal(trap.name, "RuntimeError");
   assert.match(trap.message, /^Job 2 \(.*trap_job\.ts\) trapped in WebAssembly: unreachable/);
   assert.equal(events.filter((event) => event.type === "worker-replaced").length, 2);
   // Jobs 1 and 3 ran on different workers: the trapped worker was retired.
-  assert.notEqual(step.jobs[0].workerId, step.jobs[2].workerId);
+  assert.notEqual(step.jobs.get(0).workerId, step.jobs.get(2).workerId);
 });
 
 Deno.test("a worker that calls self.close() fails its job and is replaced", async () => {
   const { step, events } = await oneStep(fixture("close_job.ts"), 3);
-  assert.deepEqual(step.jobs.map((job) => job.status), ["done", "failed", "done"]);
-  assert.match(step.jobs[1].error!.message, /self\.close\(\)/);
+  assert.deepEqual([...step.jobs].map((job) => job.status), ["done", "failed", "done"]);
+  assert.match(step.jobs.get(1).error!.message, /self\.close\(\)/);
   assert.equal(events.filter((event) => event.type === "worker-replaced").length, 1);
 });
 
 Deno.test("a worker killed by an uncaught error fails its in-flight job and is replaced", async () => {
   const { step, events } = await oneStep(fixture("crash_job.ts"), 3);
-  assert.deepEqual(step.jobs.map((job) => job.status), ["done", "failed", "done"]);
-  assert.match(step.jobs[1].error!.message, /uncaught crash in worker/);
+  assert.deepEqual([...step.jobs].map((job) => job.status), ["done", "failed", "done"]);
+  assert.match(step.jobs.get(1).error!.message, /uncaught crash in worker/);
   assert.equal(events.filter((event) => event.type === "worker-replaced").length, 1);
 });
 
@@ -121,12 +121,12 @@ Deno.test("workers cannot read files or environment variables unless allowed", a
     params: { jobArgs: input },
     sandbox: true,
   });
-  assert.deepEqual(denied.step.jobs[0].output, { read: "NotCapable", env: "NotCapable" });
+  assert.deepEqual(denied.step.jobs.get(0).output, { read: "NotCapable", env: "NotCapable" });
   const allowed = await oneStep(fixture("probe_job.ts"), 1, {
     params: { jobArgs: input, permissions: { read: [path], env: ["HOME"] } },
     sandbox: true,
   });
-  assert.deepEqual(allowed.step.jobs[0].output, { read: "allowed", env: "allowed" });
+  assert.deepEqual(allowed.step.jobs.get(0).output, { read: "allowed", env: "allowed" });
 });
 
 Deno.test("the built-in sleep job's workers cannot read files either", async () => {
@@ -135,7 +135,7 @@ Deno.test("the built-in sleep job's workers cannot read files either", async () 
     params: { jobArgs: { path: "/etc/hostname", env: "PATH" } },
     sandbox: true,
   });
-  assert.equal((step.jobs[0].output as { read: string }).read, "NotCapable");
+  assert.equal((step.jobs.get(0).output as { read: string }).read, "NotCapable");
 });
 
 Deno.test("aborting mid-step cancels every job and leaves the counts whole", async () => {
@@ -214,14 +214,14 @@ Deno.test("a job that runs the sweep out of memory: the completed steps, where i
 
 Deno.test("a job that calls Deno.exit() fails that job, its worker is replaced, nothing hangs", async () => {
   const { step, events } = await oneStep(fixture("exit_job.ts"), 2);
-  assert.deepEqual(step.jobs.map((job) => job.status), ["failed", "failed"]);
-  assert.match(step.jobs[0].error!.message, /self\.close\(\)/);
+  assert.deepEqual([...step.jobs].map((job) => job.status), ["failed", "failed"]);
+  assert.match(step.jobs.get(0).error!.message, /self\.close\(\)/);
   assert.ok(events.some((event) => event.type === "worker-replaced"));
 });
 
 Deno.test("a thrown null-prototype object fails its job with a readable message", async () => {
   const { step } = await oneStep(fixture("null_prototype_throw_job.ts"), 3);
-  assert.deepEqual(step.jobs.map((job) => job.status), ["failed", "failed", "failed"]);
+  assert.deepEqual([...step.jobs].map((job) => job.status), ["failed", "failed", "failed"]);
   for (const job of step.jobs) {
     assert.match(job.error!.message, /failed: \[Object: null prototype\] \{\}$/);
   }
@@ -229,8 +229,8 @@ Deno.test("a thrown null-prototype object fails its job with a readable message"
 
 Deno.test("a cyclic result with a BigInt and a Map comes back whole", async () => {
   const { step } = await oneStep(fixture("cyclic_bigint_job.ts"), 2);
-  assert.equal(step.completed, 2, JSON.stringify(step.jobs.map((job) => job.error)));
-  const output = step.jobs[0].output as { n: bigint; map: Map<string, number>; self: unknown };
+  assert.equal(step.completed, 2, JSON.stringify([...step.jobs].map((job) => job.error)));
+  const output = step.jobs.get(0).output as { n: bigint; map: Map<string, number>; self: unknown };
   assert.equal(output.n, 10n);
   assert.equal(output.map.get("k"), 1);
   assert.equal(output.self, output);
@@ -241,7 +241,7 @@ Deno.test("a job posting its own messages fails on its worker, never the main th
   assert.equal(step.completed, 0);
   assert.equal(step.failed, 3);
   assert.match(
-    step.jobs[0].error!.message,
+    step.jobs.get(0).error!.message,
     /The job posted a message the pool does not understand: null/,
   );
 });

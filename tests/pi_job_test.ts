@@ -29,7 +29,7 @@ Deno.test("the pi-bigint job computes the same digits as the WASM pi job", async
     workerCounts: [1],
     jobCount: 1,
   });
-  assert.deepEqual(steps[0].jobs[0].output, {
+  assert.deepEqual(steps[0].jobs.get(0).output, {
     digits: 3_001,
     checksum: fnv1a32(piDigits(3_001)),
     tail: piDigits(3_001).slice(-10),
@@ -43,7 +43,7 @@ Deno.test("the pi-machin job computes the same digits as the pi job", async () =
     workerCounts: [1],
     jobCount: 1,
   });
-  assert.deepEqual(steps[0].jobs[0].output, {
+  assert.deepEqual(steps[0].jobs.get(0).output, {
     digits: 2_001,
     checksum: fnv1a32(piDigits(2_001)),
     tail: piDigits(2_001).slice(-10),

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { jobRecords } from "../src/job_records.ts";
 import type { SweepStep } from "../src/types.ts";
 import { amdahlSpeedup, uslSpeedup } from "../src/report/models.ts";
 import { analyzeSweep, type SweepAnalysis } from "../src/report/stats.ts";
@@ -17,7 +18,7 @@ function step(workers: number, seconds: number): SweepStep {
     averageJobSeconds: 1,
     peakRssBytes: 0,
     speedup: 1,
-    jobs: [],
+    jobs: jobRecords([]),
   };
 }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { jobRecords } from "../src/job_records.ts";
 import type { JobResult, SweepStep } from "../src/types.ts";
 import { analyzeSweep, combineRepeats } from "../src/report/stats.ts";
 import { renderAnalysisTable } from "../src/report/analysis_table.ts";
@@ -41,7 +42,7 @@ function step(
     averageJobSeconds: runSeconds,
     peakRssBytes: rssMiB * MIB,
     speedup: 1,
-    jobs,
+    jobs: jobRecords(jobs),
   };
 }
 
@@ -160,7 +161,9 @@ Deno.test("renderAnalysisTable() adds min–max and run columns when steps were 
 
 Deno.test("renderAnalysisTable() adds FAILED and CANCELLED columns when a job did not finish", () => {
   const failing = step(2, 6, 3, [0, 0, 3, 3], 60);
-  failing.jobs[3] = { ...failing.jobs[3], status: "failed" };
+  const failingJobs = [...failing.jobs];
+  failingJobs[3] = { ...failingJobs[3], status: "failed" };
+  failing.jobs = jobRecords(failingJobs);
   failing.completed = 3;
   failing.failed = 1;
   const analysis = analyzeSweep({ steps: [step(1, 10, 2.5, [0, 2.5, 5, 7.5], 50), failing] });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { jobRecords } from "../src/job_records.ts";
 import type { JobResult, SweepStep } from "../src/types.ts";
 import {
   analyzeStep,
@@ -24,7 +25,11 @@ function job(overrides: Partial<JobResult> = {}): JobResult {
   };
 }
 
-function step(workers: number, seconds: number, overrides: Partial<SweepStep> = {}): SweepStep {
+function step(
+  workers: number,
+  seconds: number,
+  overrides: Partial<Omit<SweepStep, "jobs">> & { jobs?: JobResult[] } = {},
+): SweepStep {
   const jobs = overrides.jobs ?? [];
   return {
     workers,
@@ -38,8 +43,8 @@ function step(workers: number, seconds: number, overrides: Partial<SweepStep> = 
     averageJobSeconds: 1,
     peakRssBytes: 64 * MIB,
     speedup: 1,
-    jobs,
     ...overrides,
+    jobs: jobRecords(jobs),
   };
 }
 

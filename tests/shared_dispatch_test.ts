@@ -46,9 +46,13 @@ Deno.test("a large batch of no-op jobs sends no message per job and reports ever
   const step = steps[0];
   assert.equal(step.completed, jobCount);
   assert.equal(step.jobs.length, jobCount);
-  assert.ok(step.jobs.every((job, i) => job.jobNumber === i + 1 && job.status === "done"));
-  assert.ok(step.jobs.every((job) => job.output === null && job.elapsedSeconds >= 0));
-  assert.equal(new Set(step.jobs.map((job) => job.workerId)).size, 2, "both workers took jobs");
+  assert.ok([...step.jobs].every((job, i) => job.jobNumber === i + 1 && job.status === "done"));
+  assert.ok([...step.jobs].every((job) => job.output === null && job.elapsedSeconds >= 0));
+  assert.equal(
+    new Set([...step.jobs].map((job) => job.workerId)).size,
+    2,
+    "both workers took jobs",
+  );
 });
 
 Deno.test("a job whose output cannot be cloned fails alone; the jobs batched with it keep theirs", async () => {
@@ -58,7 +62,7 @@ Deno.test("a job whose output cannot be cloned fails alone; the jobs batched wit
     jobCount: 6,
   });
   const step = steps[0];
-  assert.deepEqual(step.jobs.map((job) => job.status), [
+  assert.deepEqual([...step.jobs].map((job) => job.status), [
     "done",
     "failed",
     "done",
@@ -66,13 +70,13 @@ Deno.test("a job whose output cannot be cloned fails alone; the jobs batched wit
     "done",
     "failed",
   ]);
-  assert.deepEqual(step.jobs.filter((job) => job.status === "done").map((job) => job.output), [
+  assert.deepEqual([...step.jobs].filter((job) => job.status === "done").map((job) => job.output), [
     { call: 1 },
     { call: 3 },
     { call: 5 },
   ]);
   assert.match(
-    step.jobs[1].error!.message,
+    step.jobs.get(1).error!.message,
     /^Job 2 \(.*function_output_job\.ts\) failed: .*could not be cloned/,
   );
 });
@@ -94,8 +98,8 @@ Deno.test("runStep() with a signal already aborted starts no job and cancels eve
   });
   assert.equal(step.cancelled, 5);
   assert.deepEqual(
-    step.jobs.map((job) => [job.workerId, job.error?.message]),
-    step.jobs.map(() => ["", "The sweep was cancelled before it started"]),
+    [...step.jobs].map((job) => [job.workerId, job.error?.message]),
+    [...step.jobs].map(() => ["", "The sweep was cancelled before it started"]),
   );
   assert.equal(events.filter((type) => type === "job-started").length, 0);
   assert.equal(events.filter((type) => type === "job-finished").length, 5);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { openStepLog, readStepLog } from "../src/cli/step_log.ts";
-import type { SweepStep } from "../mod.ts";
+import { jobRecords, type SweepStep } from "../mod.ts";
 import { tempDir } from "./_temp.ts";
 
 const STEP: SweepStep = {
@@ -12,7 +12,7 @@ const STEP: SweepStep = {
   cancelled: 0,
   averageJobSeconds: 0.25,
   peakRssBytes: 1024,
-  jobs: [{
+  jobs: jobRecords([{
     jobId: "a",
     jobNumber: 1,
     workerId: "w",
@@ -20,7 +20,7 @@ const STEP: SweepStep = {
     elapsedSeconds: 0.25,
     waitSeconds: 0,
     output: 1n,
-  }],
+  }]),
   repeat: 1,
   startupSeconds: 0.01,
   speedup: 1,
@@ -32,14 +32,18 @@ Deno.test("the step log gives back completed steps and where a dead sweep stoppe
   await Deno.writeTextFile(path, "");
   const log = openStepLog(path);
   log.onEvent({ type: "step-start", step: 1, stepCount: 2, repeat: 1, workers: 1, jobCount: 2 });
-  log.onEvent({ type: "job-started", jobNumber: 1, jobCount: 2, jobId: "a", workerId: "w" });
+  log.onEvent({ type: "step-progress", settled: 0, jobCount: 2, lastStartedJobNumber: 1 });
   // A BigInt output cannot be JSON: the log leaves per-job records out.
   log.step(STEP);
   log.onEvent({ type: "step-start", step: 2, stepCount: 2, repeat: 1, workers: 2, jobCount: 2 });
-  log.onEvent({ type: "job-started", jobNumber: 2, jobCount: 2, jobId: "b", workerId: "w" });
+  log.onEvent({ type: "step-progress", settled: 0, jobCount: 2, lastStartedJobNumber: 2 });
   log.close();
   await Deno.writeTextFile(path, '{"type":"job","jobNu', { append: true });
   const reading = readStepLog(await Deno.readTextFile(path));
-  assert.deepEqual(reading.steps, [{ ...STEP, jobs: [], workerMemory: [] }]);
+  const { jobs, ...rest } = reading.steps[0];
+  assert.equal(reading.steps.length, 1);
+  assert.equal(jobs.length, 0);
+  const { jobs: _written, ...expected } = STEP;
+  assert.deepEqual(rest, { ...expected, workerMemory: [] });
   assert.deepEqual(reading.running, { workers: 2, repeat: 1, jobCount: 2, lastJobStarted: 2 });
 });

@@ -18,12 +18,16 @@ Deno.test("runStep() completes each job exactly once when jobs do not divide eve
   });
   assert.equal(step.completed, 7);
   assert.equal(step.failed + step.cancelled, 0);
-  assert.deepEqual(step.jobs.map((job) => job.jobNumber), [1, 2, 3, 4, 5, 6, 7]);
-  assert.equal(new Set(step.jobs.map((job) => job.jobId)).size, 7);
-  assert.deepEqual([...started].sort(), step.jobs.map((job) => job.jobId).sort());
+  assert.deepEqual([...step.jobs].map((job) => job.jobNumber), [1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(new Set([...step.jobs].map((job) => job.jobId)).size, 7);
+  assert.deepEqual([...started].sort(), [...step.jobs].map((job) => job.jobId).sort());
   const workerIds = new Set(pool.workers.map((worker) => worker.id));
-  assert.ok(step.jobs.every((job) => workerIds.has(job.workerId)));
-  assert.equal(new Set(step.jobs.map((job) => job.workerId)).size, 3, "all three workers ran jobs");
+  assert.ok([...step.jobs].every((job) => workerIds.has(job.workerId)));
+  assert.equal(
+    new Set([...step.jobs].map((job) => job.workerId)).size,
+    3,
+    "all three workers ran jobs",
+  );
 });
 
 Deno.test("runSweep() with 4 sleep jobs of 200 ms runs about twice as fast on 2 workers", async () => {

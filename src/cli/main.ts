@@ -156,18 +156,23 @@ function errorText(error: unknown): string {
 }
 
 function reportFailures(steps: readonly SweepStep[]): boolean {
-  const failures = steps.flatMap((step) =>
-    step.jobs.filter((job) => job.status === "failed").map((job) =>
-      `${step.workers} worker${step.workers === 1 ? "" : "s"}: ${
-        terminalSafe(withPermissionHint(job.error?.message ?? ""))
-      }`
-    )
-  );
-  if (failures.length === 0) return false;
-  const shown = failures.slice(0, MAX_FAILURES_SHOWN);
-  const more = failures.length - shown.length;
+  const shown: string[] = [];
+  let failed = 0;
+  for (const step of steps) {
+    failed += step.failed;
+    for (let index = 0; index < step.jobs.length && shown.length < MAX_FAILURES_SHOWN; index++) {
+      if (step.jobs.status(index) !== "failed") continue;
+      shown.push(
+        `${step.workers} worker${step.workers === 1 ? "" : "s"}: ${
+          terminalSafe(withPermissionHint(step.jobs.get(index).error?.message ?? ""))
+        }`,
+      );
+    }
+  }
+  if (failed === 0) return false;
+  const more = failed - shown.length;
   console.error(
-    `deno-channels: ${failures.length} job${failures.length === 1 ? "" : "s"} failed:\n${
+    `deno-channels: ${failed} job${failed === 1 ? "" : "s"} failed:\n${
       shown.map((line) => `  ${line}`).join("\n")
     }${more > 0 ? `\n  … and ${more} more (run with --debug to see every job)` : ""}`,
   );
@@ -309,6 +314,8 @@ async function parseRunRender(): Promise<void> {
       sandbox: true,
       signal: controller.signal,
       onEvent,
+      // Per-job events only for the DEBUG log: the progress line reads step-progress.
+      jobEvents: debug !== undefined,
     });
     for await (const step of sweep) {
       stepLog?.step(step);

@@ -46,8 +46,8 @@ export function progressLine(repeatCount: number): {
         total = event.jobCount;
         stepStart = performance.now();
         draw(true);
-      } else if (event.type === "job-finished") {
-        done++;
+      } else if (event.type === "step-progress") {
+        done = event.settled;
         draw(done === total);
       }
     },

@@ -1,13 +1,15 @@
 /**
  * The sweep child's record of its progress, for the parent CLI: an NDJSON file
  * in which the child appends each step as it starts and as it completes, and
- * the job it saw start last (each step's first, then at most every {@linkcode JOB_MARK_MS}). A child
+ * the highest-numbered job seen running (from the sweep's `step-progress`
+ * events: the first at once, then at most every {@linkcode JOB_MARK_MS}). A child
  * that dies (out of memory, a crash in native code) cannot report; its parent
  * reads this file to print the completed summary and say where it stopped.
  * A file rather than stdout: job code may print.
  *
  * @module
  */
+import { jobRecords } from "../job_records.ts";
 import type { SweepEvent, SweepStep } from "../types.ts";
 
 /** The environment variable that carries the log's path from the parent to the child. */
@@ -19,7 +21,7 @@ export const JOB_MARK_MS = 50;
 type LogLine =
   | { type: "step-start"; workers: number; repeat: number; jobCount: number }
   | { type: "job"; jobNumber: number; jobCount: number }
-  | { type: "step"; step: SweepStep };
+  | { type: "step"; step: Omit<SweepStep, "jobs"> };
 
 /** Where the sweep was when its process stopped. */
 export interface StepLogReading {
@@ -45,22 +47,27 @@ export function openStepLog(path: string): {
   const encoder = new TextEncoder();
   const write = (line: LogLine) => file.writeSync(encoder.encode(`${JSON.stringify(line)}\n`));
   let lastMark = -Infinity;
+  let lastJob = 0;
   return {
     onEvent: (event) => {
       if (event.type === "step-start") {
         const { workers, repeat, jobCount } = event;
         write({ type: "step-start", workers, repeat, jobCount });
         lastMark = -Infinity; // A step's first job is always marked.
-      } else if (event.type === "job-started") {
+        lastJob = 0;
+      } else if (event.type === "step-progress" && event.lastStartedJobNumber !== undefined) {
         const now = performance.now();
-        if (now - lastMark < JOB_MARK_MS) return;
+        if (now - lastMark < JOB_MARK_MS || event.lastStartedJobNumber === lastJob) return;
         lastMark = now;
-        write({ type: "job", jobNumber: event.jobNumber, jobCount: event.jobCount });
+        lastJob = event.lastStartedJobNumber;
+        write({ type: "job", jobNumber: lastJob, jobCount: event.jobCount });
       }
     },
     // Per-job records and profiles stay out: outputs need not be JSON, and the summary needs neither.
-    step: (step) =>
-      write({ type: "step", step: { ...step, jobs: [], profiles: undefined, workerMemory: [] } }),
+    step: (step) => {
+      const { jobs: _jobs, profiles: _profiles, ...kept } = step;
+      write({ type: "step", step: { ...kept, workerMemory: [] } });
+    },
     close: () => file.close(),
   };
 }
@@ -87,7 +94,7 @@ export function readStepLog(text: string): StepLogReading {
     } else if (entry.type === "job" && reading.running) {
       reading.running.lastJobStarted = entry.jobNumber;
     } else if (entry.type === "step") {
-      reading.steps.push(entry.step);
+      reading.steps.push({ ...entry.step, jobs: jobRecords([]) });
       reading.running = undefined;
     }
   }

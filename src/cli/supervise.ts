@@ -87,17 +87,31 @@ export async function runSweepChild(
     stderr: "inherit",
   }).spawn();
   let forwarded: "SIGINT" | "SIGTERM" | undefined;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  let exited = false;
+  // The child may have ended already (the same signal reached its whole process group).
+  const kill = (signal: Deno.Signal) => {
+    if (exited) return;
+    try {
+      child.kill(signal);
+    } catch {
+      // It ended between the check and the kill.
+    }
+  };
   const forward = (signal: "SIGINT" | "SIGTERM") => () => {
     if (forwarded) return;
     forwarded = signal;
-    child.kill(signal);
-    const deadline = setTimeout(() => child.kill("SIGKILL"), CHILD_EXIT_DEADLINE_MS);
-    Deno.unrefTimer(deadline);
+    kill(signal);
+    const timer = setTimeout(() => kill("SIGKILL"), CHILD_EXIT_DEADLINE_MS);
+    Deno.unrefTimer(timer);
+    deadline = timer;
   };
   const listeners = [["SIGINT", forward("SIGINT")], ["SIGTERM", forward("SIGTERM")]] as const;
   for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
   try {
     const status = await child.status;
+    exited = true;
+    clearTimeout(deadline);
     const code = status.signal ? 128 + (SIGNAL_NUMBERS[status.signal] ?? 0) : status.code;
     return { code, signal: status.signal ?? undefined, forwarded };
   } finally {

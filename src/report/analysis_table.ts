@@ -25,13 +25,14 @@ export interface RenderOptions extends ExplainOptions {}
  *
  * @example Near-linear scaling
  * ```ts
+ * import { jobRecords } from "../job_records.ts";
  * import { analyzeSweep } from "./stats.ts";
  * import { renderAnalysisTable } from "./analysis_table.ts";
  * import assert from "node:assert/strict";
  *
  * const step = (workers: number, seconds: number) => ({
  *   workers, seconds, jobCount: 8, startupSeconds: 0, completed: 8, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
  * });
  * const text = renderAnalysisTable(analyzeSweep({ steps: [step(1, 8), step(2, 4), step(4, 2)] }));
  * assert.match(text, /^\| WORKERS \| SECONDS +\| SPEED-UP +\| EFFICIENCY \|/m);

@@ -89,13 +89,14 @@ function tickLabel(value: number): string {
  *
  * @example Two points and the ideal line
  * ```ts
+ * import { jobRecords } from "../job_records.ts";
  * import { analyzeSweep } from "./stats.ts";
  * import { renderChartSvg } from "./chart.ts";
  * import assert from "node:assert/strict";
  *
  * const step = (workers: number, seconds: number) => ({
  *   workers, seconds, jobCount: 4, startupSeconds: 0, completed: 4, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
  * });
  * const svg = renderChartSvg(analyzeSweep({ steps: [step(1, 4), step(2, 2.02)] }));
  * assert.match(svg, /<circle class="point" data-workers="2" data-speedup="1.9802"/);

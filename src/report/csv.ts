@@ -48,13 +48,14 @@ function fixed(value: number | null | undefined, digits: number): string {
  *
  * @example The header and the baseline row
  * ```ts
+ * import { jobRecords } from "../job_records.ts";
  * import { analyzeSweep } from "./stats.ts";
  * import { renderCsv } from "./csv.ts";
  * import assert from "node:assert/strict";
  *
  * const step = {
  *   workers: 1, seconds: 2, jobCount: 2, startupSeconds: 0, completed: 2, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
  * };
  * const [header, row] = renderCsv(analyzeSweep({ steps: [step] })).split("\n");
  * assert.ok(header.startsWith("workers,jobCount,repeats,seconds,"));

@@ -189,13 +189,14 @@ function speedupText(speedup: number): string {
  *
  * @example A fit that could not be made says why
  * ```ts
+ * import { jobRecords } from "../job_records.ts";
  * import { analyzeSweep } from "./stats.ts";
  * import { describeFits } from "./explain.ts";
  * import assert from "node:assert/strict";
  *
  * const step = {
  *   workers: 1, seconds: 2, jobCount: 2, startupSeconds: 0, completed: 2, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
  * };
  * const [amdahl] = describeFits(analyzeSweep({ steps: [step] }));
  * assert.equal(amdahl, "Amdahl: not fitted (needs speed-ups at 2 or more worker counts, received 1)");

@@ -48,13 +48,14 @@ import type { Percentiles, StepAnalysis, SweepAnalysis } from "./stats.ts";
  *
  * @example Every report carries it
  * ```ts
+ * import { jobRecords } from "../job_records.ts";
  * import { analyzeSweep } from "./stats.ts";
  * import { JSON_SCHEMA_VERSION, renderJson } from "./json.ts";
  * import assert from "node:assert/strict";
  *
  * const step = {
  *   workers: 1, seconds: 2, jobCount: 2, startupSeconds: 0, completed: 2, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
  * };
  * const machine = { cpuModel: null, cpuCount: 1, denoVersion: "2.9.6", v8Version: "15", wasmBuildHash: null };
  * const text = renderJson({ config: {}, machine, analysis: analyzeSweep({ steps: [step] }) });
@@ -309,13 +310,14 @@ function jsonFits(analysis: SweepAnalysis): { amdahl: JsonAmdahl; usl: JsonUsl }
  *
  * @example The schema version and the steps
  * ```ts
+ * import { jobRecords } from "../job_records.ts";
  * import { analyzeSweep } from "./stats.ts";
  * import { buildJsonReport } from "./json.ts";
  * import assert from "node:assert/strict";
  *
  * const step = (workers: number, seconds: number) => ({
  *   workers, seconds, jobCount: 4, startupSeconds: 0, completed: 4, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
  * });
  * const machine = { cpuModel: null, cpuCount: 2, denoVersion: "2.9.6", v8Version: "15", wasmBuildHash: null };
  * const analysis = analyzeSweep({ steps: [step(1, 4), step(2, 2)] });
@@ -353,13 +355,14 @@ export function buildJsonReport(report: ScalingReport): JsonReport {
  *
  * @example Parse it back
  * ```ts
+ * import { jobRecords } from "../job_records.ts";
  * import { analyzeSweep } from "./stats.ts";
  * import { renderJson } from "./json.ts";
  * import assert from "node:assert/strict";
  *
  * const step = (workers: number, seconds: number) => ({
  *   workers, seconds, jobCount: 4, startupSeconds: 0, completed: 4, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
  * });
  * const machine = { cpuModel: null, cpuCount: 2, denoVersion: "2.9.6", v8Version: "15", wasmBuildHash: null };
  * const analysis = analyzeSweep({ steps: [step(1, 4), step(2, 2)] });

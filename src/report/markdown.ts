@@ -20,13 +20,14 @@ import type { SweepAnalysis } from "./stats.ts";
  *
  * @example The table header
  * ```ts
+ * import { jobRecords } from "../job_records.ts";
  * import { analyzeSweep } from "./stats.ts";
  * import { renderMarkdown } from "./markdown.ts";
  * import assert from "node:assert/strict";
  *
  * const step = (workers: number, seconds: number) => ({
  *   workers, seconds, jobCount: 8, startupSeconds: 0, completed: 8, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
  * });
  * const markdown = renderMarkdown(analyzeSweep({ steps: [step(1, 8), step(2, 4)] }));
  * assert.ok(markdown.startsWith("| Workers | Seconds | Speed-up |"));

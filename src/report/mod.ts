@@ -5,12 +5,13 @@
  * is pure: it takes steps and returns values or strings.
  *
  * ```ts
+ * import { jobRecords } from "../job_records.ts";
  * import { analyzeSweep, renderAnalysisTable } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * const step = (workers: number, seconds: number) => ({
  *   workers, seconds, jobCount: 4, completed: 4, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
  * });
  * const analysis = analyzeSweep({ steps: [step(1, 4), step(2, 2)] });
  * assert.equal(analysis.steps[1].speedup, 2);

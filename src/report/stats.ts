@@ -13,6 +13,8 @@
  *
  * @module
  */
+import { concatJobRecords } from "../job_records.ts";
+import { finiteCopy, jobColumn, quantileInPlace } from "./_samples.ts";
 import type { StepResult, SweepStep } from "../types.ts";
 import { type AmdahlFit, fitAmdahl, type FitFailure, fitUsl, type UslFit } from "./fit.ts";
 import { type Recommendation, recommendWorkers } from "./recommend.ts";
@@ -132,18 +134,14 @@ export interface SweepAnalysis {
  * assert.equal(percentile([], 0.5), null);
  * ```
  */
-export function percentile(values: readonly number[], fraction: number): number | null {
+export function percentile(values: ArrayLike<number>, fraction: number): number | null {
   if (!(fraction >= 0 && fraction <= 1)) {
     throw new RangeError(
       `Cannot take percentile: fraction must be in [0, 1], received ${fraction}`,
     );
   }
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return null;
-  const position = (sorted.length - 1) * fraction;
-  const below = Math.floor(position);
-  const above = Math.min(sorted.length - 1, below + 1);
-  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+  const finite = finiteCopy(values);
+  return finite.length === 0 ? null : quantileInPlace(finite, fraction);
 }
 
 /**
@@ -161,10 +159,18 @@ export function percentile(values: readonly number[], fraction: number): number 
  * assert.deepEqual(result, { p50: 50, p95: 95, max: 100 });
  * ```
  */
-export function percentiles(values: readonly number[]): Percentiles | null {
-  const p50 = percentile(values, 0.5);
-  if (p50 === null) return null;
-  return { p50, p95: percentile(values, 0.95)!, max: percentile(values, 1)! };
+export function percentiles(values: ArrayLike<number>): Percentiles | null {
+  return percentilesInPlace(finiteCopy(values));
+}
+
+/** {@linkcode percentiles} of finite values the caller gives up (they are reordered). */
+function percentilesInPlace(finite: Float64Array): Percentiles | null {
+  if (finite.length === 0) return null;
+  return {
+    p50: quantileInPlace(finite, 0.5),
+    p95: quantileInPlace(finite, 0.95),
+    max: quantileInPlace(finite, 1),
+  };
 }
 
 /**
@@ -231,12 +237,13 @@ export function karpFlatt(speedup: number, workerRatio: number): number | null {
  *
  * @example Three runs of a 1- and 2-worker sweep
  * ```ts
+ * import { jobRecords } from "../job_records.ts";
  * import { combineRepeats } from "./stats.ts";
  * import assert from "node:assert/strict";
  *
  * const step = (workers: number, seconds: number) => ({
  *   workers, seconds, speedup: 1, repeat: 1, jobCount: 4, startupSeconds: 0, completed: 4, failed: 0,
- *   cancelled: 0, averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ *   cancelled: 0, averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
  * });
  * const combined = combineRepeats([
  *   [step(1, 4.0), step(2, 2.2)],
@@ -271,8 +278,8 @@ export function combineRepeats(runs: readonly (readonly SweepStep[])[]): Repeate
       );
     }
     const seconds = medianMinMax(group.map((step) => step.seconds));
-    const jobs = group.flatMap((step) => step.jobs);
-    const done = jobs.filter((job) => job.status === "done");
+    const jobs = concatJobRecords(group.map((step) => step.jobs));
+    const done = jobColumn(jobs, "elapsedSeconds", (index) => jobs.status(index) === "done");
     const sum = (pick: (step: SweepStep) => number) =>
       group.reduce((total, step) => total + pick(step), 0);
     return {
@@ -287,7 +294,7 @@ export function combineRepeats(runs: readonly (readonly SweepStep[])[]): Repeate
       cancelled: sum((step) => step.cancelled),
       averageJobSeconds: done.length === 0
         ? medianMinMax(group.map((step) => step.averageJobSeconds)).median
-        : done.reduce((total, job) => total + job.elapsedSeconds, 0) / done.length,
+        : done.reduce((total, seconds) => total + seconds, 0) / done.length,
       peakRssBytes: Math.max(...group.map((step) => step.peakRssBytes)),
       jobs,
       speedup: 1,
@@ -311,6 +318,7 @@ export function combineRepeats(runs: readonly (readonly SweepStep[])[]): Repeate
  *
  * @example Two workers against a one-worker baseline
  * ```ts
+ * import { jobRecords } from "../job_records.ts";
  * import { analyzeStep } from "./stats.ts";
  * import assert from "node:assert/strict";
  *
@@ -320,7 +328,7 @@ export function combineRepeats(runs: readonly (readonly SweepStep[])[]): Repeate
  * const step = {
  *   workers: 2, jobCount: 4, seconds: 2.5, startupSeconds: 0, completed: 4, failed: 0,
  *   cancelled: 0, averageJobSeconds: 1, peakRssBytes: 64 * 1024 * 1024,
- *   jobs: [job(0), job(0), job(1), job(1)],
+ *   jobs: jobRecords([job(0), job(0), job(1), job(1)]),
  * };
  * const figures = analyzeStep(step, { workers: 1, seconds: 4 });
  * assert.equal(figures.speedup, 1.6);
@@ -346,7 +354,10 @@ export function analyzeStep(
   const measurable = step.seconds > 0 && baseline.seconds > 0 && Number.isFinite(step.seconds) &&
     Number.isFinite(baseline.seconds);
   const speedup = measurable ? baseline.seconds / step.seconds : null;
-  const busySeconds = step.jobs.reduce((sum, job) => sum + job.elapsedSeconds, 0) / repeats;
+  const jobs = step.jobs;
+  let busySeconds = 0;
+  for (let index = 0; index < jobs.length; index++) busySeconds += jobs.elapsedSeconds(index);
+  busySeconds /= repeats;
   return {
     workers: step.workers,
     jobCount: step.jobCount,
@@ -358,16 +369,16 @@ export function analyzeStep(
     speedup,
     efficiency: speedup === null ? null : speedup / workerRatio,
     karpFlatt: speedup === null ? null : karpFlatt(speedup, workerRatio),
-    waitSeconds: percentiles(
-      step.jobs.filter((job) => job.workerId !== "").map((job) => job.waitSeconds),
+    waitSeconds: percentilesInPlace(
+      jobColumn(jobs, "waitSeconds", (index) => jobs.started(index)),
     ),
-    runSeconds: percentiles(
-      step.jobs.filter((job) => job.status === "done").map((job) => job.elapsedSeconds),
+    runSeconds: percentilesInPlace(
+      jobColumn(jobs, "elapsedSeconds", (index) => jobs.status(index) === "done"),
     ),
     utilization: step.seconds > 0 && Number.isFinite(step.seconds)
       ? busySeconds / (step.seconds * step.workers)
       : null,
-    overheadSeconds: step.jobs.length > 0 && Number.isFinite(step.seconds)
+    overheadSeconds: jobs.length > 0 && Number.isFinite(step.seconds)
       ? Math.max(0, step.seconds * step.workers - busySeconds) / step.jobCount
       : null,
     peakRssMiB: step.peakRssBytes / BYTES_PER_MIB,
@@ -387,12 +398,13 @@ export function analyzeStep(
  *
  * @example A sweep that flattens after 2 workers
  * ```ts
+ * import { jobRecords } from "../job_records.ts";
  * import { analyzeSweep } from "./stats.ts";
  * import assert from "node:assert/strict";
  *
  * const step = (workers: number, seconds: number) => ({
  *   workers, seconds, jobCount: 8, startupSeconds: 0, completed: 8, failed: 0, cancelled: 0,
- *   averageJobSeconds: 1, peakRssBytes: 0, jobs: [],
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
  * });
  * const analysis = analyzeSweep({ steps: [step(1, 8), step(2, 4.1), step(3, 4), step(4, 4)] });
  * assert.equal(analysis.recommendation.workers, 2);

@@ -1,0 +1,404 @@
+/**
+ * A step's jobs as columns: status, run time, wait time and worker per job in
+ * typed arrays (11 bytes a job), each job's UUID derived from one random key,
+ * and a {@linkcode JobResult} object made only when one is asked for. Ten
+ * million jobs take about 110 MB instead of the gigabytes their objects would.
+ *
+ * @module
+ */
+import type { JobRecords, JobResult, JobStatus } from "./types.ts";
+
+const STATUSES: readonly JobStatus[] = ["done", "failed", "cancelled"];
+const STATUS_CODE: Record<JobStatus, number> = { done: 0, failed: 1, cancelled: 2 };
+
+/** A job's error, as a {@linkcode JobResult} carries it. */
+export interface JobRecordError {
+  name: string;
+  message: string;
+}
+
+/** What a job has beyond its columns: an output, a summary, an error. */
+export interface JobDetail {
+  output?: unknown;
+  summary?: string;
+  error?: JobRecordError;
+}
+
+/**
+ * Version-4 UUIDs for the jobs of one step, made when asked for from one
+ * random 128-bit key and the job's index. Each 32-bit word is the key word
+ * mixed with the index through a bijection (MurmurHash3's finaliser), so the
+ * first word alone already differs between any two jobs of the step: the ids
+ * are unique within the step and, the key being random, across steps.
+ */
+export class JobIds {
+  readonly #key: Uint32Array;
+
+  /** @param key Four random 32-bit words; a fresh key from `crypto.getRandomValues` when omitted. */
+  constructor(key?: Uint32Array) {
+    this.#key = key ?? crypto.getRandomValues(new Uint32Array(4));
+  }
+
+  /**
+   * The UUID of the job at `index`.
+   *
+   * @param index The job's 0-based index.
+   * @returns A lowercase version-4 UUID.
+   */
+  of(index: number): string {
+    const key = this.#key;
+    const words = [
+      mix32(key[0] ^ mix32(index)),
+      mix32(key[1] ^ mix32(index + 0x9e3779b9)),
+      mix32(key[2] ^ mix32(index + 0x3c6ef372)),
+      mix32(key[3] ^ mix32(index + 0xdaa66d2b)),
+    ];
+    words[1] = (words[1] & 0xffff0fff) | 0x4000; // version 4
+    words[2] = (words[2] & 0x3fffffff) | 0x80000000; // RFC 4122 variant
+    const hex = words.map((word) => (word >>> 0).toString(16).padStart(8, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
+      hex.slice(20)
+    }`;
+  }
+}
+
+/** MurmurHash3's 32-bit finaliser: a bijection on 32-bit words that mixes every bit. */
+function mix32(value: number): number {
+  let h = value >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The columns a {@linkcode ColumnarJobRecords} is built from (see {@linkcode JobColumnsBuilder}). */
+interface JobColumns {
+  /** Status code (low 2 bits) and 1 + the index of a shared detail (the bits above), per job. */
+  status: Uint8Array;
+  /** Worker slot + 1 per job (0: no worker took it). */
+  worker: Uint16Array | Uint32Array;
+  elapsedSeconds: Float32Array;
+  waitSeconds: Float32Array;
+}
+
+/**
+ * Fills a step's job columns, one job at a time, and seals them into
+ * {@linkcode JobRecords}. Private to `src/`: the dispatcher uses it.
+ */
+export class JobColumnsBuilder {
+  readonly #columns: JobColumns;
+  readonly #details = new Map<number, JobDetail>();
+  readonly #shared: readonly JobDetail[];
+
+  /**
+   * @param jobCount How many jobs the step has.
+   * @param slotCapacity How many worker slots the step has.
+   * @param sharedDetails Details many jobs share (the error of every job an abort cancelled):
+   *   kept once, not once per job; at most 63.
+   */
+  constructor(jobCount: number, slotCapacity: number, sharedDetails: readonly JobDetail[] = []) {
+    if (sharedDetails.length > 63) {
+      throw new RangeError(
+        `Cannot record jobs: at most 63 shared details, received ${sharedDetails.length}`,
+      );
+    }
+    this.#shared = sharedDetails;
+    this.#columns = {
+      status: new Uint8Array(jobCount),
+      worker: slotCapacity < 0xffff ? new Uint16Array(jobCount) : new Uint32Array(jobCount),
+      elapsedSeconds: new Float32Array(jobCount),
+      waitSeconds: new Float32Array(jobCount),
+    };
+  }
+
+  /**
+   * Records one job.
+   *
+   * @param index The job's 0-based index.
+   * @param status How it ended.
+   * @param slot The worker slot that ran it, or -1 for none.
+   * @param elapsedSeconds Its run time.
+   * @param waitSeconds Its wait in the channel.
+   * @param detail Its output, summary or error, when it has any.
+   */
+  set(
+    index: number,
+    status: JobStatus,
+    slot: number,
+    elapsedSeconds: number,
+    waitSeconds: number,
+    detail?: JobDetail,
+  ): void {
+    const columns = this.#columns;
+    const shared = detail ? this.#shared.indexOf(detail) + 1 : 0;
+    columns.status[index] = STATUS_CODE[status] | (shared << 2);
+    columns.worker[index] = slot + 1;
+    columns.elapsedSeconds[index] = elapsedSeconds;
+    columns.waitSeconds[index] = waitSeconds;
+    if (detail && shared === 0) this.#details.set(index, detail);
+  }
+
+  /**
+   * Records a job that never started and carries a shared detail (see the
+   * constructor): no worker, no run time, one byte of status.
+   *
+   * @param index The job's 0-based index.
+   * @param status How it ended.
+   * @param shared The shared detail's position in `sharedDetails`.
+   * @param waitSeconds Its wait in the channel.
+   */
+  setUnstarted(index: number, status: JobStatus, shared: number, waitSeconds: number): void {
+    const columns = this.#columns;
+    columns.status[index] = STATUS_CODE[status] | ((shared + 1) << 2);
+    columns.worker[index] = 0;
+    columns.elapsedSeconds[index] = 0;
+    columns.waitSeconds[index] = waitSeconds;
+  }
+
+  /**
+   * The records, read-only from here on.
+   *
+   * @param ids The step's job ids.
+   * @param workerIdOf The id of the worker that held a slot.
+   * @returns The step's job records.
+   */
+  seal(ids: JobIds, workerIdOf: (slot: number) => string): JobRecords {
+    return new ColumnarJobRecords(this.#columns, this.#details, this.#shared, ids, workerIdOf);
+  }
+}
+
+/** Job records kept as columns; see the module doc. */
+class ColumnarJobRecords implements JobRecords {
+  readonly #columns: JobColumns;
+  readonly #details: Map<number, JobDetail>;
+  readonly #shared: readonly JobDetail[];
+  readonly #ids: JobIds;
+  readonly #workerIdOf: (slot: number) => string;
+
+  constructor(
+    columns: JobColumns,
+    details: Map<number, JobDetail>,
+    shared: readonly JobDetail[],
+    ids: JobIds,
+    workerIdOf: (slot: number) => string,
+  ) {
+    this.#columns = columns;
+    this.#details = details;
+    this.#shared = shared;
+    this.#ids = ids;
+    this.#workerIdOf = workerIdOf;
+  }
+
+  get length(): number {
+    return this.#columns.status.length;
+  }
+
+  status(index: number): JobStatus {
+    return STATUSES[this.#columns.status[checkIndex(index, this.length)] & 3];
+  }
+
+  elapsedSeconds(index: number): number {
+    return this.#columns.elapsedSeconds[checkIndex(index, this.length)];
+  }
+
+  waitSeconds(index: number): number {
+    return this.#columns.waitSeconds[checkIndex(index, this.length)];
+  }
+
+  started(index: number): boolean {
+    return this.#columns.worker[checkIndex(index, this.length)] !== 0;
+  }
+
+  get(index: number): JobResult {
+    const columns = this.#columns;
+    checkIndex(index, this.length);
+    const code = columns.status[index];
+    const status = STATUSES[code & 3];
+    const slot = columns.worker[index] - 1;
+    const detail = code >> 2 ? this.#shared[(code >> 2) - 1] : this.#details.get(index);
+    const result: JobResult = {
+      jobId: this.#ids.of(index),
+      jobNumber: index + 1,
+      workerId: slot < 0 ? "" : this.#workerIdOf(slot),
+      status,
+      elapsedSeconds: columns.elapsedSeconds[index],
+      waitSeconds: columns.waitSeconds[index],
+    };
+    if (status === "done") {
+      result.output = detail?.output ?? null;
+      result.summary = detail?.summary;
+    }
+    if (detail?.error) result.error = { ...detail.error };
+    return result;
+  }
+
+  *[Symbol.iterator](): Iterator<JobResult> {
+    for (let index = 0; index < this.length; index++) yield this.get(index);
+  }
+
+  toJSON(): JobResult[] {
+    return [...this];
+  }
+}
+
+function checkIndex(index: number, length: number): number {
+  if (!Number.isInteger(index) || index < 0 || index >= length) {
+    throw new RangeError(
+      `Cannot read job record: index must be an integer from 0 to ${length - 1}, received ${index}`,
+    );
+  }
+  return index;
+}
+
+/** Job records over `JobResult` objects a caller already has. */
+class ListedJobRecords implements JobRecords {
+  readonly #results: readonly JobResult[];
+
+  constructor(results: readonly JobResult[]) {
+    this.#results = results;
+  }
+
+  get length(): number {
+    return this.#results.length;
+  }
+
+  status(index: number): JobStatus {
+    return this.get(index).status;
+  }
+
+  elapsedSeconds(index: number): number {
+    return this.get(index).elapsedSeconds;
+  }
+
+  waitSeconds(index: number): number {
+    return this.get(index).waitSeconds;
+  }
+
+  started(index: number): boolean {
+    return this.get(index).workerId !== "";
+  }
+
+  get(index: number): JobResult {
+    return this.#results[checkIndex(index, this.length)];
+  }
+
+  [Symbol.iterator](): Iterator<JobResult> {
+    return this.#results[Symbol.iterator]();
+  }
+
+  toJSON(): JobResult[] {
+    return [...this.#results];
+  }
+}
+
+/**
+ * Job records over a list of {@linkcode JobResult}s: for steps built by hand
+ * (tests, a step read back from JSON) rather than measured.
+ *
+ * @param results The jobs, in job-number order.
+ * @returns Records that read the list.
+ *
+ * @example Records of two jobs
+ * ```ts
+ * import { jobRecords } from "./job_records.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const jobs = jobRecords([
+ *   { jobId: "a", jobNumber: 1, workerId: "w", status: "done", elapsedSeconds: 1, waitSeconds: 0 },
+ *   { jobId: "b", jobNumber: 2, workerId: "", status: "cancelled", elapsedSeconds: 0, waitSeconds: 2 },
+ * ]);
+ * assert.equal(jobs.length, 2);
+ * assert.equal(jobs.status(1), "cancelled");
+ * assert.equal(jobs.started(1), false);
+ * assert.deepEqual([...jobs].map((job) => job.jobId), ["a", "b"]);
+ * ```
+ */
+export function jobRecords(results: readonly JobResult[]): JobRecords {
+  return new ListedJobRecords(results);
+}
+
+/** Several steps' job records read as one list (the repeats of a step, combined). */
+class ConcatenatedJobRecords implements JobRecords {
+  readonly #parts: readonly JobRecords[];
+  readonly #starts: number[];
+  readonly length: number;
+
+  constructor(parts: readonly JobRecords[]) {
+    this.#parts = parts;
+    this.#starts = [];
+    let length = 0;
+    for (const part of parts) {
+      this.#starts.push(length);
+      length += part.length;
+    }
+    this.length = length;
+  }
+
+  /** The part that holds `index`, and the index within it. */
+  #locate(index: number): [JobRecords, number] {
+    checkIndex(index, this.length);
+    const starts = this.#starts;
+    let part = starts.length - 1;
+    while (starts[part] > index) part--;
+    return [this.#parts[part], index - starts[part]];
+  }
+
+  status(index: number): JobStatus {
+    const [part, at] = this.#locate(index);
+    return part.status(at);
+  }
+
+  elapsedSeconds(index: number): number {
+    const [part, at] = this.#locate(index);
+    return part.elapsedSeconds(at);
+  }
+
+  waitSeconds(index: number): number {
+    const [part, at] = this.#locate(index);
+    return part.waitSeconds(at);
+  }
+
+  started(index: number): boolean {
+    const [part, at] = this.#locate(index);
+    return part.started(at);
+  }
+
+  get(index: number): JobResult {
+    const [part, at] = this.#locate(index);
+    return part.get(at);
+  }
+
+  *[Symbol.iterator](): Iterator<JobResult> {
+    for (const part of this.#parts) yield* part;
+  }
+
+  toJSON(): JobResult[] {
+    return [...this];
+  }
+}
+
+/**
+ * Several lists of job records read as one, in order (no copy).
+ *
+ * @param parts The lists.
+ * @returns Their concatenation.
+ *
+ * @example Two repeats of a one-job step
+ * ```ts
+ * import { concatJobRecords, jobRecords } from "./job_records.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (seconds: number) =>
+ *   jobRecords([{
+ *     jobId: "a", jobNumber: 1, workerId: "w", status: "done", elapsedSeconds: seconds, waitSeconds: 0,
+ *   }]);
+ * const both = concatJobRecords([run(1), run(2)]);
+ * assert.equal(both.length, 2);
+ * assert.equal(both.elapsedSeconds(1), 2);
+ * ```
+ */
+export function concatJobRecords(parts: readonly JobRecords[]): JobRecords {
+  return parts.length === 1 ? parts[0] : new ConcatenatedJobRecords(parts);
+}
