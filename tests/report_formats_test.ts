@@ -71,6 +71,8 @@ const MACHINE: MachineInfo = {
 };
 
 const FIT_LINES = [
+  "Dispatch overhead per job (seconds × workers − job run time, over jobs): 1 w 0 ns, 2 w 0 ns, " +
+  "4 w 500.0 ms",
   "Amdahl: s=0.2 (R² 1.000), speed-up limit +5x, predicted +3.33x at 8 workers",
   "USL: σ=0.2 κ=0 (R² 1.000), no peak, predicted +3.33x at 8 workers",
   "Recommendation: 4 workers (speed-up was still rising at 4 workers, the most measured)",
@@ -86,13 +88,13 @@ Deno.test("renderCsv() writes a header of JSON key names and one fixed-precision
     [
       "workers,jobCount,repeats,seconds,secondsMin,secondsMax,workerRatio,speedup,efficiency," +
       "karpFlatt,waitSecondsP50,waitSecondsP95,waitSecondsMax,runSecondsP50,runSecondsP95," +
-      "runSecondsMax,utilization,peakRssMiB,completed,failed,cancelled",
-      "1,4,1,10.000000,10.000000,10.000000,1.000000,1.000000,1.000000,,3.750000,7.125000," +
-      "7.500000,2.500000,2.500000,2.500000,1.000000,50.000,4,0,0",
-      "2,4,1,6.000000,6.000000,6.000000,2.000000,1.666667,0.833333,0.200000,1.500000,3.000000," +
-      "3.000000,3.000000,3.000000,3.000000,1.000000,60.000,4,0,0",
-      "4,4,1,4.000000,4.000000,4.000000,4.000000,2.500000,0.625000,0.200000,0.000000,0.000000," +
-      "0.000000,3.500000,3.500000,3.500000,0.875000,80.000,4,0,0",
+      "runSecondsMax,utilization,overheadSeconds,peakRssMiB,completed,failed,cancelled",
+      "1,4,1,10.000000,10.000000,10.000000,1.000000,1.000000,1.000000,,3.750000000,7.125000000," +
+      "7.500000000,2.500000000,2.500000000,2.500000000,1.000000,0.000000000,50.000,4,0,0",
+      "2,4,1,6.000000,6.000000,6.000000,2.000000,1.666667,0.833333,0.200000,1.500000000," +
+      "3.000000000,3.000000000,3.000000000,3.000000000,3.000000000,1.000000,0.000000000,60.000,4,0,0",
+      "4,4,1,4.000000,4.000000,4.000000,4.000000,2.500000,0.625000,0.200000,0.000000000," +
+      "0.000000000,0.000000000,3.500000000,3.500000000,3.500000000,0.875000,0.500000000,80.000,4,0,0",
       "",
     ].join("\n"),
   );
@@ -262,7 +264,7 @@ Deno.test("renderJson() parses back with every documented key", () => {
     assert.ok(has(parsed, path.split(".")), `missing ${path}`);
   }
   assert.equal(parsed.schemaVersion, JSON_SCHEMA_VERSION);
-  assert.equal(parsed.schemaVersion, 1);
+  assert.equal(parsed.schemaVersion, 2);
   assert.equal(parsed.generatedAt, "2025-01-02T03:04:05.000Z");
   assert.deepEqual(parsed.config, { job: "sleep", jobCount: 4 });
   assert.deepEqual(parsed.machine, MACHINE);
@@ -270,6 +272,9 @@ Deno.test("renderJson() parses back with every documented key", () => {
   assert.equal(parsed.steps[1].karpFlatt.toFixed(9), "0.200000000");
   assert.equal(parsed.steps[0].karpFlatt, null);
   assert.equal(parsed.steps[2].utilization, 0.875);
+  // 4 workers × 4 s − 14 s of jobs, over 4 jobs.
+  assert.equal(parsed.steps[2].overheadSeconds, 0.5);
+  assert.equal(parsed.steps[0].overheadSeconds, 0);
   assert.equal(parsed.amdahl.serialFraction.toFixed(9), "0.200000000");
   assert.equal(parsed.usl.kappa, 0);
   assert.equal(parsed.recommendation.workers, 4);
@@ -294,6 +299,7 @@ Deno.test("renderJson() writes failed fits as ok false with a reason, and null f
   assert.equal(parsed.steps[0].waitSeconds, null);
   assert.equal(parsed.steps[0].runSeconds, null);
   assert.equal(parsed.steps[0].utilization, null);
+  assert.equal(parsed.steps[0].overheadSeconds, null);
 });
 
 Deno.test("buildJsonReport() replaces non-finite numbers with null", () => {

@@ -12,7 +12,7 @@ import { renderCsv } from "../report/csv.ts";
 import { renderJson } from "../report/json.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../report/stats.ts";
-import { renderSummaryTable } from "../report/table.ts";
+import { formatJobSeconds, renderSummaryTable } from "../report/table.ts";
 import type { SweepStep } from "../types.ts";
 import { machineInfo } from "./machine.ts";
 import type { Config } from "./settings.ts";
@@ -47,6 +47,14 @@ export function reportedSteps(config: Config, steps: readonly SweepStep[]): Swee
 export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string {
   const table = (job.kind.renderSummaryTable ?? renderSummaryTable)(steps);
   const lines = ["Summary:", table.trimEnd()];
+  if (steps.length > 0 && !job.kind.renderSummaryTable) {
+    // The Go original's four columns have no job time: it goes under them.
+    lines.push(
+      `Average job execution time (in the worker): ${
+        steps.map((s) => `${s.workers} w ${formatJobSeconds(s.averageJobSeconds)}`).join(", ")
+      }`,
+    );
+  }
   if (steps.length > 0) {
     lines.push(
       `Worker start-up (spawn until ready; not in EXECUTION TIME): ${

@@ -12,6 +12,36 @@ export function finite(value: number | null | undefined): number | null {
   return value === null || value === undefined || !Number.isFinite(value) ? null : value;
 }
 
+/**
+ * Seconds as ns, µs, ms or s, whichever reads best.
+ *
+ * @param seconds A duration in seconds.
+ * @returns The text, with its unit.
+ */
+export function formatDuration(seconds: number): string {
+  if (seconds < 1e-6) return `${(seconds * 1e9).toFixed(0)} ns`;
+  if (seconds < 1e-3) return `${(seconds * 1e6).toFixed(seconds < 1e-5 ? 2 : 1)} µs`;
+  if (seconds < 1) return `${(seconds * 1e3).toFixed(1)} ms`;
+  return `${seconds.toFixed(2)} s`;
+}
+
+/**
+ * The line under the tables that prices the dispatcher: each step's overhead
+ * per job, `(seconds × workers − Σ job run time) / jobs`.
+ *
+ * @param analysis The sweep's analysis.
+ * @returns The line, or `undefined` when no step has the figure.
+ */
+export function describeOverhead(analysis: SweepAnalysis): string | undefined {
+  const measured = analysis.steps.filter((step) => step.overheadSeconds != null);
+  if (measured.length === 0) return undefined;
+  return `Dispatch overhead per job (seconds × workers − job run time, over jobs): ${
+    measured.map((step) => `${step.workers} w ${formatDuration(step.overheadSeconds!)}`).join(
+      ", ",
+    )
+  }`;
+}
+
 /** One step column: its ASCII and Markdown headers, alignment and cell text. */
 export interface Column {
   /** The ASCII table's header. */

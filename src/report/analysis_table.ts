@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { columns } from "./_format_common.ts";
+import { columns, describeOverhead } from "./_format_common.ts";
 import { describeFits, type ExplainOptions, explainScaling } from "./explain.ts";
 import type { SweepAnalysis } from "./stats.ts";
 import { renderAsciiTable } from "./table.ts";
@@ -16,7 +16,7 @@ export interface RenderOptions extends ExplainOptions {}
  * Renders the analysis as an ASCII table (WORKERS | SECONDS | SPEED-UP |
  * EFFICIENCY | KARP-FLATT | UTILISATION | WAIT P50/P95 | RUN P50/P95 | PEAK RSS
  * MIB; SECONDS MIN-MAX and RUNS with repeats; FAILED and CANCELLED when any
- * job did not finish), then the fit lines, the recommendation and the sentence
+ * job did not finish), then the dispatch overhead per job, the fit lines, the recommendation and the sentence
  * from {@linkcode explainScaling}.
  *
  * @param analysis The sweep's analysis.
@@ -46,5 +46,6 @@ export function renderAnalysisTable(analysis: SweepAnalysis, options: RenderOpti
     analysis.steps.map((step, i) => cols.map((column) => column.cell(step, i))),
     cols.map((column) => column.align),
   );
-  return `${table}${describeFits(analysis).join("\n")}\n${explainScaling(analysis, options)}\n`;
+  const lines = [describeOverhead(analysis), ...describeFits(analysis)].filter((line) => line);
+  return `${table}${lines.join("\n")}\n${explainScaling(analysis, options)}\n`;
 }

@@ -27,6 +27,7 @@ const CSV_COLUMNS = [
   "runSecondsP95",
   "runSecondsMax",
   "utilization",
+  "overheadSeconds",
   "peakRssMiB",
   "completed",
   "failed",
@@ -59,9 +60,10 @@ function fixed(value: number | null | undefined, digits: number): string {
  * };
  * const [header, row] = renderCsv(analyzeSweep({ steps: [step] })).split("\n");
  * assert.ok(header.startsWith("workers,jobCount,repeats,seconds,"));
- * // No Karp–Flatt for the baseline, no wait or run times without jobs: 7 empty cells.
+ * // No Karp–Flatt for the baseline, no wait or run times without jobs: 7 empty cells;
+ * // no dispatch overhead without job records either.
  * assert.equal(row, `1,2,1,2.000000,2.000000,2.000000,1.000000,1.000000,1.000000${",".repeat(8)}` +
- *   "0.000000,0.000,2,0,0");
+ *   "0.000000,,0.000,2,0,0");
  * ```
  */
 export function renderCsv(analysis: SweepAnalysis): string {
@@ -77,13 +79,14 @@ export function renderCsv(analysis: SweepAnalysis): string {
       fixed(step.speedup, 6),
       fixed(step.efficiency, 6),
       fixed(step.karpFlatt, 6),
-      fixed(step.waitSeconds?.p50, 6),
-      fixed(step.waitSeconds?.p95, 6),
-      fixed(step.waitSeconds?.max, 6),
-      fixed(step.runSeconds?.p50, 6),
-      fixed(step.runSeconds?.p95, 6),
-      fixed(step.runSeconds?.max, 6),
+      fixed(step.waitSeconds?.p50, 9),
+      fixed(step.waitSeconds?.p95, 9),
+      fixed(step.waitSeconds?.max, 9),
+      fixed(step.runSeconds?.p50, 9),
+      fixed(step.runSeconds?.p95, 9),
+      fixed(step.runSeconds?.max, 9),
       fixed(step.utilization, 6),
+      fixed(step.overheadSeconds, 9),
       fixed(step.peakRssMiB, 3),
       String(step.completed),
       String(step.failed),

@@ -6,6 +6,7 @@
  * @module
  */
 import { measured } from "./_measured.ts";
+import { formatDuration } from "./_format_common.ts";
 import type { AmdahlFit, FitFailure, UslFit } from "./fit.ts";
 import { RECOMMEND_SHARE } from "./recommend.ts";
 import type { StepAnalysis, SweepAnalysis } from "./stats.ts";
@@ -29,14 +30,6 @@ function percent(ratio: number): string {
 const DISPATCH_BOUND_UTILIZATION = 0.5;
 /** A job this many times the per-job dispatch cost keeps a worker busy over ~90% of the time. */
 const DISPATCH_PAYS_FACTOR = 10;
-
-/** Seconds as ns, µs, ms or s, whichever reads best. */
-function duration(seconds: number): string {
-  if (seconds < 1e-6) return `${(seconds * 1e9).toFixed(0)} ns`;
-  if (seconds < 1e-3) return `${(seconds * 1e6).toFixed(seconds < 1e-5 ? 2 : 1)} µs`;
-  if (seconds < 1) return `${(seconds * 1e3).toFixed(1)} ms`;
-  return `${seconds.toFixed(2)} s`;
-}
 
 /**
  * Explains in one plain sentence why the speed-up curve has its shape, from
@@ -106,9 +99,11 @@ export function explainScaling(
     // toPrecision first: 10 × 9e-6 / 1e-6 is 90.00000000000001 in floating point.
     const batch = baseRun > 0 ? Math.ceil(Number((enough / baseRun).toPrecision(12))) : undefined;
     return `Dispatch-bound: at ${plural(base.workers, "worker")} the jobs kept the workers busy ` +
-      `only ${percent(base.utilization)} of the time (a job runs ${duration(baseRun)}; ` +
-      `handing one out costs about ${duration(base.overheadSeconds)}), so these figures ` +
-      `measure the dispatcher more than the jobs: make each job at least ${duration(enough)} ` +
+      `only ${percent(base.utilization)} of the time (a job runs ${formatDuration(baseRun)}; ` +
+      `handing one out costs about ${formatDuration(base.overheadSeconds)}), so these figures ` +
+      `measure the dispatcher more than the jobs: make each job at least ${
+        formatDuration(enough)
+      } ` +
       `of work${batch && batch > 1 ? ` (about ${batch} of these per job)` : ""} before more ` +
       `workers can pay.`;
   }

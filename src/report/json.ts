@@ -2,7 +2,7 @@
  * The JSON report of a {@linkcode SweepAnalysis}, with the run's configuration
  * and machine. Data in, string out; the CLI writes the file.
  *
- * ## JSON report keys (schema version 1)
+ * ## JSON report keys (schema version 2)
  *
  * Ratios are plain fractions (0.97 means 97%); `null` means "not defined".
  *
@@ -24,6 +24,8 @@
  *   - `runSeconds.p50`, `runSeconds.p95`, `runSeconds.max` (s): in-worker run time of
  *     finished jobs (`runSeconds` is `null` when none finished);
  *   - `utilization` (ratio | null): job run time over `seconds × workers`;
+ *   - `overheadSeconds` (s | null): dispatch overhead per job, `(seconds × workers − Σ job run
+ *     time) / jobs`: what each job cost besides its own run (hand-off, idle workers, the tail);
  *   - `peakRssMiB` (MiB): highest process resident set size during the step;
  *   - `completed`, `failed`, `cancelled` (jobs, summed over repeats).
  * - `amdahl`: `{ ok: true, model: "amdahl", baselineWorkers, serialFraction (ratio),
@@ -62,7 +64,7 @@ import type { Percentiles, StepAnalysis, SweepAnalysis } from "./stats.ts";
  * assert.equal(JSON.parse(text).schemaVersion, JSON_SCHEMA_VERSION);
  * ```
  */
-export const JSON_SCHEMA_VERSION = 1;
+export const JSON_SCHEMA_VERSION = 2;
 
 /** The machine a sweep ran on; the CLI gathers it, the report passes it through. */
 export interface MachineInfo {
@@ -134,6 +136,8 @@ export interface JsonStep {
   runSeconds: JsonPercentiles | null;
   /** Job run time over `seconds × workers`. */
   utilization: number | null;
+  /** Dispatch overhead per job, in seconds. */
+  overheadSeconds: number | null;
   /** Peak process RSS, in MiB. */
   peakRssMiB: number | null;
   /** Jobs that finished. */
@@ -258,6 +262,7 @@ function jsonStep(step: StepAnalysis): JsonStep {
     waitSeconds: jsonPercentiles(step.waitSeconds),
     runSeconds: jsonPercentiles(step.runSeconds),
     utilization: finite(step.utilization),
+    overheadSeconds: finite(step.overheadSeconds),
     peakRssMiB: finite(step.peakRssMiB),
     completed: step.completed,
     failed: step.failed,
@@ -322,7 +327,7 @@ function jsonFits(analysis: SweepAnalysis): { amdahl: JsonAmdahl; usl: JsonUsl }
  * const machine = { cpuModel: null, cpuCount: 2, denoVersion: "2.9.6", v8Version: "15", wasmBuildHash: null };
  * const analysis = analyzeSweep({ steps: [step(1, 4), step(2, 2)] });
  * const json = buildJsonReport({ config: { job: "sleep" }, machine, analysis });
- * assert.equal(json.schemaVersion, 1);
+ * assert.equal(json.schemaVersion, 2);
  * assert.deepEqual(json.steps.map((s) => s.speedup), [1, 2]);
  * ```
  */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { columns } from "./_format_common.ts";
+import { columns, describeOverhead } from "./_format_common.ts";
 import type { RenderOptions } from "./analysis_table.ts";
 import { describeFits, explainScaling } from "./explain.ts";
 import type { SweepAnalysis } from "./stats.ts";
@@ -42,7 +42,9 @@ export function renderMarkdown(analysis: SweepAnalysis, options: RenderOptions =
     row(cols.map((column) => column.align === "left" ? ":---" : "---:")),
     ...analysis.steps.map((step, i) => row(cols.map((column) => column.cell(step, i)))),
     "",
-    ...describeFits(analysis).map((line) => `- ${line}`),
+    ...[describeOverhead(analysis), ...describeFits(analysis)].filter((line) => line).map((
+      line,
+    ) => `- ${line}`),
     "",
     explainScaling(analysis, options),
     "",

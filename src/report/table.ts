@@ -93,6 +93,29 @@ export function formatSeconds(seconds: number): string {
   return seconds.toFixed(6);
 }
 
+/**
+ * A job's time as the summary tables show it: six decimals of seconds, or µs
+ * or ns under a millisecond (where six decimals would print `0.000000`).
+ *
+ * @param seconds A duration in seconds.
+ * @returns The text.
+ *
+ * @example A Pi job and a no-op job
+ * ```ts
+ * import { formatJobSeconds } from "./table.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatJobSeconds(0.7512), "0.751200");
+ * assert.equal(formatJobSeconds(0.000118), "118.0 µs");
+ * assert.equal(formatJobSeconds(1.1e-7), "110 ns");
+ * ```
+ */
+export function formatJobSeconds(seconds: number): string {
+  if (seconds === 0 || seconds >= 1e-3) return formatSeconds(seconds);
+  if (seconds < 1e-6) return `${(seconds * 1e9).toFixed(0)} ns`;
+  return `${(seconds * 1e6).toFixed(1)} µs`;
+}
+
 /** The figures one row of a summary table needs. */
 export interface SummaryRow {
   /** Workers in the step. */
@@ -127,8 +150,8 @@ function notDoneColumns(rows: readonly SummaryRow[]) {
 
 /**
  * The sleep summary: NUMBER OF WORKERS | NUMBER OF JOBS | EXECUTION
- * TIME | SPEED INCREASE, plus FAILED and CANCELLED columns when any job did
- * not finish.
+ * TIME | SPEED INCREASE (the Go original's four columns), plus FAILED and
+ * CANCELLED columns when any job did not finish.
  *
  * @param rows One row per step; the first is the baseline.
  * @returns The table text.
@@ -198,7 +221,7 @@ export function renderPiTable(rows: readonly SummaryRow[]): string {
     rows.map((row, i) => [
       String(row.workers),
       String(row.jobCount),
-      formatSeconds(row.averageJobSeconds),
+      formatJobSeconds(row.averageJobSeconds),
       formatSeconds(row.seconds),
       speedCell(row, i),
       (row.peakRssBytes / (1024 * 1024)).toFixed(1),
