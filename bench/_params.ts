@@ -31,6 +31,10 @@ export interface BenchSizes {
   dispatchWorkerCounts: readonly number[];
   /** Iterations per dispatch bench. */
   dispatchIterations: Iterations;
+  /** How many no-op jobs one iteration of the group against the Go anchor runs. */
+  dispatchAnchorJobCount: number;
+  /** Iterations per bench of the group against the Go anchor. */
+  dispatchAnchorIterations: Iterations;
   /** Digit counts of pi_bench.ts's kernel groups. */
   piBenchDigitCounts: readonly number[];
   /** Iterations of pi_bench.ts's benches; `undefined` leaves them to deno bench. */
@@ -48,6 +52,8 @@ export const FULL_SIZES: BenchSizes = {
   dispatchJobCount: 2_000,
   dispatchWorkerCounts: [1, 2],
   dispatchIterations: { n: 50, warmup: 3 },
+  dispatchAnchorJobCount: 1_000_000,
+  dispatchAnchorIterations: { n: 5, warmup: 1 },
   piBenchDigitCounts: [10_000, 100_000],
 };
 
@@ -67,6 +73,8 @@ export const SMOKE_SIZES: BenchSizes = {
   dispatchJobCount: 50,
   dispatchWorkerCounts: [1, 2],
   dispatchIterations: { n: 1, warmup: 0 },
+  dispatchAnchorJobCount: 1_000,
+  dispatchAnchorIterations: { n: 1, warmup: 0 },
   piBenchDigitCounts: [200],
   piBenchIterations: { n: 1, warmup: 0 },
 };

@@ -3,9 +3,14 @@
 // bare postMessage ping-pong with the same number of round trips (what the dispatcher paid per job
 // before the shared channel). Per iteration: jobs/s = jobs / time. At this size the step's fixed
 // costs (channel, UUIDs, wake-ups) weigh; bench/dispatch_throughput.ts runs a million jobs.
+// With `go` on PATH (apt-get install golang-go) the same batch also runs through the Go original's
+// pattern (bench/go_channels/main.go: buffered jobs channel, worker goroutines, results channel) in
+// one long-lived Go process that times each batch itself; deno bench's group summary then prints
+// our ratio to it. Smoke runs (DENO_CHANNELS_BENCH_SMOKE=1) leave Go out.
 // Run: deno bench -A bench/dispatch_bench.ts
 import { findJobKind, type JobParams, runStep, WorkerPool } from "../mod.ts";
-import { settle, SIZES } from "./_params.ts";
+import { startGoAnchor } from "./_go_anchor.ts";
+import { settle, SIZES, SMOKE } from "./_params.ts";
 
 const jobCount = SIZES.dispatchJobCount;
 const counted = jobCount.toLocaleString("en-US");
@@ -26,7 +31,7 @@ for (const [index, workers] of SIZES.dispatchWorkerCounts.entries()) {
       await pool.ready();
       await settle();
       b.start();
-      const step = await runStep(pool, { jobCount, jobName: noop.name });
+      const step = await runStep(pool, { jobCount, jobName: noop.name, jobEvents: false });
       b.end();
       if (step.completed !== jobCount) {
         throw new Error(`Cannot bench dispatch: ${step.completed} of ${jobCount} jobs completed`);
@@ -82,6 +87,59 @@ for (const [mode, pipelined] of [["round trips", false], ["pipelined messages", 
         } finally {
           for (const worker of pingers) worker.terminate();
         }
+      },
+    });
+  }
+}
+
+// Against Go, a batch large enough that fixed costs (our channel's set-up, one pipe round trip to
+// the Go process, which times the batch itself but is timed here from outside) weigh little.
+if (!SMOKE) {
+  const anchor = await startGoAnchor();
+  // deno-lint-ignore no-console
+  if (typeof anchor === "string") console.error(`dispatch_bench: ${anchor}`);
+  else {
+    const bigCount = SIZES.dispatchAnchorJobCount;
+    const big = bigCount.toLocaleString("en-US");
+    const group = `dispatch: ${big} jobs, ours vs Go`;
+    const workerCounts = SIZES.dispatchWorkerCounts;
+    for (const workers of workerCounts) {
+      Deno.bench({
+        name: `${big} noop jobs, ${workersText(workers)}`,
+        group,
+        ...SIZES.dispatchAnchorIterations,
+        async fn(b) {
+          await using pool = new WorkerPool({ size: workers, jobKind: noop.name, params });
+          await pool.ready();
+          await settle();
+          b.start();
+          await runStep(pool, { jobCount: bigCount, jobName: noop.name, jobEvents: false });
+          b.end();
+        },
+      });
+    }
+    for (const [index, workers] of workerCounts.entries()) {
+      Deno.bench({
+        name: `${big} Go channel jobs, ${workersText(workers)}`,
+        group,
+        // The ratios in the group summary are ours over Go's at the most workers.
+        baseline: index === workerCounts.length - 1,
+        ...SIZES.dispatchAnchorIterations,
+        async fn(b) {
+          b.start();
+          await anchor.run(bigCount, workers);
+          b.end();
+        },
+      });
+    }
+    // Registered last, so it runs after every Go bench: ends the Go process, removes its build.
+    Deno.bench({
+      name: `Go anchor shut down (${anchor.version})`,
+      group: "go-anchor",
+      n: 1,
+      warmup: 0,
+      async fn() {
+        await anchor.close();
       },
     });
   }

@@ -160,7 +160,8 @@ export class ChannelClaimer {
    * @param startMs When it started, epoch milliseconds.
    */
   recordStart(index: number, startMs: number): void {
-    if (this.retired) return;
+    // No retired check: a begun job is this slot's until it commits or the main thread settles
+    // it, and the main thread never reads the columns of a job it settled.
     this.#view.startMs[index] = startMs;
     this.#probe?.("start-written");
     if (startMs - this.#lastNotifyMs >= CLAIM_POLICY.NOTIFY_INTERVAL_MS) this.#notify(startMs);
@@ -175,7 +176,7 @@ export class ChannelClaimer {
    * @returns The state word found instead when the commit lost (e.g. `CANCELLING`), or `status`.
    */
   commit(index: number, status: number, runMs: number): number {
-    if (this.retired) return Atomics.load(this.#view.state, index);
+    // The swap decides (see recordStart): a settled job's columns are never read.
     this.#view.runMs[index] = runMs;
     this.#probe?.("run-written");
     const found = Atomics.compareExchange(this.#view.state, index, this.#running, status);
@@ -194,7 +195,6 @@ export class ChannelClaimer {
    * @returns Whether this worker still owned it (and so must send the report).
    */
   markReported(index: number, runMs: number, from: number = this.#running): boolean {
-    if (this.retired) return false;
     this.#view.runMs[index] = runMs;
     const reported = slotState(JOB_STATE.REPORTED_TAG, this.#slot);
     return Atomics.compareExchange(this.#view.state, index, from, reported) === from;

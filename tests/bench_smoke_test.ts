@@ -146,3 +146,29 @@ Deno.test("pi_bench.ts benches the WASM kernels against the BigInt reference at 
     ["interop", "empty WASM export", false],
   ]);
 });
+
+const goOnPath = await new Deno.Command("go", { args: ["version"], stdout: "null", stderr: "null" })
+  .output().then((result) => result.success, () => false);
+
+Deno.test({
+  name: "the Go anchor builds, times batches of every size asked and removes its build",
+  // Only where `go` is installed (apt-get install golang-go): CI's clean machine has none.
+  ignore: !goOnPath,
+  async fn() {
+    const { startGoAnchor } = await import("../bench/_go_anchor.ts");
+    const before = new Set(
+      [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")].map((e) => e.name),
+    );
+    const anchor = await startGoAnchor();
+    assert.ok(typeof anchor !== "string", String(anchor));
+    assert.match(anchor.version, /^go version go\d/);
+    for (const [jobs, workers] of [[1, 1], [10_000, 2], [1_000, 3]]) {
+      const seconds = await anchor.run(jobs, workers);
+      assert.ok(seconds > 0 && seconds < 10, `${jobs} jobs on ${workers}: ${seconds} s`);
+    }
+    await anchor.close();
+    await anchor.close();
+    const after = [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")].map((e) => e.name);
+    assert.deepEqual(after.filter((name) => !before.has(name) && name.includes("go-anchor")), []);
+  },
+});

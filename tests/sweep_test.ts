@@ -46,7 +46,8 @@ Deno.test("runSweep() with 4 sleep jobs of 200 ms runs about twice as fast on 2 
   assert.equal(two.speedup, ratio);
   // Each sleep job runs its 200 ms inside the worker, give or take a little.
   for (const job of [...one.jobs, ...two.jobs]) {
-    assert.ok(job.elapsedSeconds >= 0.2 && job.elapsedSeconds < 0.22, `${job.elapsedSeconds}`);
+    // A busy machine fires timers late: allow 100 ms of lateness, never less than the sleep.
+    assert.ok(job.elapsedSeconds >= 0.2 && job.elapsedSeconds < 0.3, `${job.elapsedSeconds}`);
   }
   // Start-up is measured apart from the step time.
   assert.ok(one.startupSeconds > 0);
