@@ -187,6 +187,20 @@ export class ChannelClaimer {
   }
 
   /**
+   * Commits a job that returned a number as `DONE_NUMBER`, with the number in
+   * the shared `output` column: a numeric job sends nothing through postMessage.
+   *
+   * @param index The job.
+   * @param runMs How long it ran, in milliseconds.
+   * @param output What it returned.
+   * @returns The state word found instead when the commit lost, or `DONE_NUMBER`.
+   */
+  commitNumber(index: number, runMs: number, output: number): number {
+    this.#view.output[index] = output;
+    return this.commit(index, JOB_STATE.DONE_NUMBER, runMs);
+  }
+
+  /**
    * Marks a finished job `REPORTED`: the main thread settles it when the report arrives.
    *
    * @param index The job.

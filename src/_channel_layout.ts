@@ -65,6 +65,8 @@ export const JOB_STATE = {
   UNSTARTED_CANCELLED: 5,
   /** Never started, failed by the main thread (no worker was left): no record beyond the state. */
   UNSTARTED_FAILED: 6,
+  /** Done with a number for output, committed by its worker: the `output` column holds it. */
+  DONE_NUMBER: 7,
   CLAIMED_TAG: 1,
   RUNNING_TAG: 2,
   /** The main thread asked the job to stop (a timeout); its worker acknowledges. */
@@ -92,7 +94,7 @@ export function stateSlot(state: number): number {
 
 /** Whether a state word is final. */
 export function isFinal(state: number): boolean {
-  return state >= JOB_STATE.DONE && state <= JOB_STATE.UNSTARTED_FAILED;
+  return state >= JOB_STATE.DONE && state <= JOB_STATE.DONE_NUMBER;
 }
 
 /** Byte offsets of each section, for a job count and slot capacity. */
@@ -107,6 +109,8 @@ export interface ChannelLayout {
   startMsOffsetBytes: number;
   /** Job run time, milliseconds, `Float64Array` of the job count. */
   runMsOffsetBytes: number;
+  /** A numeric output, `Float64Array` of the job count (read for `DONE_NUMBER` jobs only). */
+  outputOffsetBytes: number;
   /** The whole buffer. */
   totalBytes: number;
 }
@@ -124,13 +128,15 @@ export function channelLayout(jobCount: number, slotCapacity: number): ChannelLa
   const retiredOffsetBytes = slotOffsetBytes + jobCount * 4;
   const startMsOffsetBytes = Math.ceil((retiredOffsetBytes + slotCapacity * 4) / 8) * 8;
   const runMsOffsetBytes = startMsOffsetBytes + jobCount * 8;
+  const outputOffsetBytes = runMsOffsetBytes + jobCount * 8;
   return {
     stateOffsetBytes,
     slotOffsetBytes,
     retiredOffsetBytes,
     startMsOffsetBytes,
     runMsOffsetBytes,
-    totalBytes: runMsOffsetBytes + jobCount * 8,
+    outputOffsetBytes,
+    totalBytes: outputOffsetBytes + jobCount * 8,
   };
 }
 
@@ -154,6 +160,8 @@ export interface JobChannelView {
   readonly startMs: Float64Array;
   /** Job run time inside the worker, milliseconds. */
   readonly runMs: Float64Array;
+  /** A job's numeric output (valid when its state is `DONE_NUMBER`). */
+  readonly output: Float64Array;
 }
 
 /**
@@ -215,6 +223,7 @@ export function viewJobChannel(buffer: SharedArrayBuffer): JobChannelView {
     retired: new Int32Array(buffer, layout.retiredOffsetBytes, slotCapacity),
     startMs: new Float64Array(buffer, layout.startMsOffsetBytes, jobCount),
     runMs: new Float64Array(buffer, layout.runMsOffsetBytes, jobCount),
+    output: new Float64Array(buffer, layout.outputOffsetBytes, jobCount),
   };
 }
 

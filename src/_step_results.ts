@@ -20,6 +20,7 @@ import {
   type JobDetail,
   type JobIds,
   type JobRecordError,
+  numberDetail,
 } from "./job_records.ts";
 import type { JobResult, StepResult } from "./types.ts";
 
@@ -198,7 +199,7 @@ export class StepRecords {
       into.detail = { error: record.error };
       return into;
     }
-    into.status = state === JOB_STATE.DONE
+    into.status = state === JOB_STATE.DONE || state === JOB_STATE.DONE_NUMBER
       ? "done"
       : state === JOB_STATE.FAILED
       ? "failed"
@@ -206,7 +207,9 @@ export class StepRecords {
     into.slot = channel.slot[index];
     into.elapsedSeconds = channel.runMs[index] / 1000;
     into.waitSeconds = Math.max(0, channel.startMs[index] - startMs) / 1000;
-    into.detail = this.#details.get(index);
+    into.detail = state === JOB_STATE.DONE_NUMBER
+      ? numberDetail(channel.output[index])
+      : this.#details.get(index);
     return into;
   }
 
@@ -269,6 +272,20 @@ export class StepRecords {
       if (state === JOB_STATE.UNSTARTED_FAILED) {
         columns.setUnstarted(index, "failed", 1, failedWait);
         failed++;
+        continue;
+      }
+      if (state === JOB_STATE.DONE_NUMBER) {
+        const elapsedSeconds = channel.runMs[index] / 1000;
+        const waitSeconds = Math.max(0, channel.startMs[index] - this.startMs) / 1000;
+        columns.setNumber(
+          index,
+          channel.slot[index],
+          elapsedSeconds,
+          waitSeconds,
+          channel.output[index],
+        );
+        completed++;
+        doneSeconds += elapsedSeconds;
         continue;
       }
       const job = this.#read(index, fields);

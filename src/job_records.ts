@@ -10,6 +10,8 @@ import type { JobRecords, JobResult, JobStatus } from "./types.ts";
 
 const STATUSES: readonly JobStatus[] = ["done", "failed", "cancelled"];
 const STATUS_CODE: Record<JobStatus, number> = { done: 0, failed: 1, cancelled: 2 };
+/** The detail bits of a job whose output is a number in the `numbers` column. */
+const NUMBER_CODE = 63;
 
 /** A job's error, as a {@linkcode JobResult} carries it. */
 export interface JobRecordError {
@@ -75,8 +77,13 @@ function mix32(value: number): number {
 
 /** The columns a {@linkcode ColumnarJobRecords} is built from (see {@linkcode JobColumnsBuilder}). */
 interface JobColumns {
-  /** Status code (low 2 bits) and 1 + the index of a shared detail (the bits above), per job. */
+  /**
+   * Status code (low 2 bits) and, in the bits above, 1 + the index of a shared
+   * detail, or {@linkcode NUMBER_CODE} for a numeric output kept in `numbers`.
+   */
   status: Uint8Array;
+  /** Numeric outputs, made at the first one. */
+  numbers?: Float64Array;
   /** Worker slot + 1 per job (0: no worker took it). */
   worker: Uint16Array | Uint32Array;
   elapsedSeconds: Float32Array;
@@ -96,12 +103,12 @@ export class JobColumnsBuilder {
    * @param jobCount How many jobs the step has.
    * @param slotCapacity How many worker slots the step has.
    * @param sharedDetails Details many jobs share (the error of every job an abort cancelled):
-   *   kept once, not once per job; at most 63.
+   *   kept once, not once per job; at most 62.
    */
   constructor(jobCount: number, slotCapacity: number, sharedDetails: readonly JobDetail[] = []) {
-    if (sharedDetails.length > 63) {
+    if (sharedDetails.length >= NUMBER_CODE) {
       throw new RangeError(
-        `Cannot record jobs: at most 63 shared details, received ${sharedDetails.length}`,
+        `Cannot record jobs: at most 62 shared details, received ${sharedDetails.length}`,
       );
     }
     this.#shared = sharedDetails;
@@ -138,6 +145,31 @@ export class JobColumnsBuilder {
     columns.elapsedSeconds[index] = elapsedSeconds;
     columns.waitSeconds[index] = waitSeconds;
     if (detail && shared === 0) this.#details.set(index, detail);
+  }
+
+  /**
+   * Records a finished job whose output is a number (kept in a column, 8 bytes).
+   *
+   * @param index The job's 0-based index.
+   * @param slot The worker slot that ran it.
+   * @param elapsedSeconds Its run time.
+   * @param waitSeconds Its wait in the channel.
+   * @param output What it returned.
+   */
+  setNumber(
+    index: number,
+    slot: number,
+    elapsedSeconds: number,
+    waitSeconds: number,
+    output: number,
+  ): void {
+    const columns = this.#columns;
+    columns.numbers ??= new Float64Array(columns.status.length);
+    columns.numbers[index] = output;
+    columns.status[index] = STATUS_CODE.done | (NUMBER_CODE << 2);
+    columns.worker[index] = slot + 1;
+    columns.elapsedSeconds[index] = elapsedSeconds;
+    columns.waitSeconds[index] = waitSeconds;
   }
 
   /**
@@ -217,7 +249,12 @@ class ColumnarJobRecords implements JobRecords {
     const code = columns.status[index];
     const status = STATUSES[code & 3];
     const slot = columns.worker[index] - 1;
-    const detail = code >> 2 ? this.#shared[(code >> 2) - 1] : this.#details.get(index);
+    const detailCode = code >> 2;
+    const detail = detailCode === NUMBER_CODE
+      ? numberDetail(columns.numbers![index])
+      : detailCode
+      ? this.#shared[detailCode - 1]
+      : this.#details.get(index);
     const result: JobResult = {
       jobId: this.#ids.of(index),
       jobNumber: index + 1,
@@ -241,6 +278,11 @@ class ColumnarJobRecords implements JobRecords {
   toJSON(): JobResult[] {
     return [...this];
   }
+}
+
+/** A numeric output as a {@linkcode JobResult} shows it: the number, and its text as summary. */
+export function numberDetail(value: number): JobDetail {
+  return { output: value, summary: Object.is(value, -0) ? "-0" : String(value) };
 }
 
 function checkIndex(index: number, length: number): number {

@@ -114,3 +114,29 @@ Deno.test("jobEvents: false sends step-progress events and no event per job", as
   const counts = progress.map((event) => event.type === "step-progress" ? event.settled : 0);
   assert.deepEqual(counts, [...counts].sort((a, b) => a - b));
 });
+
+Deno.test("a job's numeric output comes back through the shared columns, with its text", async () => {
+  const job = new URL("./fixtures/number_job.ts", import.meta.url).pathname;
+  const run = async (b: string) => {
+    const steps = [];
+    for await (
+      const step of runSweep({
+        job,
+        params: { jobArgs: { a: "-1.5", b } },
+        jobCount: 300,
+        workerCounts: [2],
+      })
+    ) steps.push(step);
+    return steps[0];
+  };
+  const step = await run("4");
+  assert.equal(step.completed, 300);
+  for (const index of [0, 150, 299]) {
+    const result = step.jobs.get(index);
+    assert.equal(result.output, -6);
+    assert.equal(result.summary, "-6");
+  }
+  const nothing = await run("none");
+  assert.equal(nothing.completed, 300);
+  assert.equal(nothing.jobs.get(7).output, null);
+});

@@ -83,7 +83,8 @@ Deno.test("channelLayout() places every section inside the buffer, aligned and a
     assert.ok(layout.startMsOffsetBytes >= layout.retiredOffsetBytes + 4 * slots);
     assert.equal(layout.startMsOffsetBytes % 8, 0);
     assert.equal(layout.runMsOffsetBytes, layout.startMsOffsetBytes + 8 * jobs);
-    assert.equal(layout.totalBytes, layout.runMsOffsetBytes + 8 * jobs);
+    assert.equal(layout.outputOffsetBytes, layout.runMsOffsetBytes + 8 * jobs);
+    assert.equal(layout.totalBytes, layout.outputOffsetBytes + 8 * jobs);
     const view = createJobChannel(jobs, slots);
     assert.equal(view.buffer.byteLength, layout.totalBytes);
     assert.equal(view.retired.length, slots);

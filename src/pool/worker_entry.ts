@@ -179,16 +179,22 @@ async function drain(message: Extract<MainToWorker, { type: "drain" }>): Promise
           output = await output;
         }
         runMs = performance.now() - start;
-        summary = kind.describeOutput?.(output, params);
+        // Nothing (null, undefined) and a number need no summary and go in the shared columns.
+        if (output != null && typeof output !== "number") {
+          summary = kind.describeOutput?.(output, params);
+        }
       } catch (thrown) {
         if (runMs === 0) runMs = performance.now() - start;
         failed = true;
         error = thrown;
       }
-      if (!failed && output === null && summary === undefined) {
+      if (!failed && output == null && summary === undefined) {
         // The fast path: nothing to report, the shared columns say it all.
         const found = claimer.commit(index, JOB_STATE.DONE, runMs);
         if (found === JOB_STATE.DONE || found !== cancelling) continue;
+      } else if (!failed && typeof output === "number") {
+        const found = claimer.commitNumber(index, runMs, output);
+        if (found === JOB_STATE.DONE_NUMBER || found !== cancelling) continue;
       } else if (claimer.markReported(index, runMs)) {
         if (failed) {
           trapped = error instanceof WebAssembly.RuntimeError;
