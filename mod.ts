@@ -65,7 +65,7 @@ export {
   type JobRunner,
 } from "./src/jobs/job.ts";
 export { findJobKind, JOB_KINDS } from "./src/jobs/registry.ts";
-export type { CustomJobFunction } from "./src/jobs/module.ts";
+export type { CustomJobContext, CustomJobFunction } from "./src/jobs/module.ts";
 export { type PiBigIntOptions, piDigitsBigInt } from "./src/pi/bigint_reference.ts";
 export { loadPiModule, piDigits } from "./src/pi/loader.ts";
 export { MachinKernel } from "./src/pi/machin_kernel.ts";

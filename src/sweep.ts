@@ -74,8 +74,16 @@ export interface SweepOptions {
   maxWorkers?: number;
   /** Explicit worker counts, run in this order; overrides `startWorkers`/`maxWorkers`. */
   workerCounts?: readonly number[];
-  /** How many jobs each step runs. Default 2 × `navigator.hardwareConcurrency`. */
+  /** How many jobs each step runs. Default 2 × `navigator.hardwareConcurrency`, or `inputs`' count. */
   jobCount?: number;
+  /**
+   * One input per job: the batch is these inputs, the same in every step. Job
+   * k gets the k-th as `JobContext.input`; a custom module's default export
+   * receives it as its first argument (the `jobArgs` are then `context.args`).
+   * `jobCount` must be left out or equal their count. Read once, into an
+   * array; each must survive structured clone (it is posted to every worker).
+   */
+  inputs?: Iterable<unknown>;
   /** How many times to run the whole sweep; each step says which run it belongs to. Default 1. */
   repeat?: number;
   /** Stops the sweep: the iteration then rejects with `signal.reason` and leaves no worker running. */
@@ -248,15 +256,17 @@ export function runSweep(options: SweepOptions = {}): AsyncGenerator<SweepStep, 
     boundedInteger("startupTimeoutMs", options.startupTimeoutMs, MAX_JOB_TIMEOUT_MS);
   }
   if (isModule) params.moduleUrl = resolveModuleUrl(jobName);
+  const inputs = options.inputs === undefined ? undefined : checkedInputs(options);
   const plan: SweepPlan = {
     kind,
     params,
     counts: sweepWorkerCounts(options),
     jobCount: boundedInteger(
       "jobCount",
-      options.jobCount ?? 2 * navigator.hardwareConcurrency,
+      options.jobCount ?? inputs?.length ?? 2 * navigator.hardwareConcurrency,
       MAX_JOBS,
     ),
+    inputs,
     repeat: boundedInteger("repeat", options.repeat ?? 1, MAX_REPEAT),
     displayName: isModule ? jobName : kind.name,
   };
@@ -269,8 +279,42 @@ interface SweepPlan {
   params: JobParams;
   counts: number[];
   jobCount: number;
+  inputs?: readonly unknown[];
   repeat: number;
   displayName: string;
+}
+
+/** The sweep's inputs as an array, checked: some, as many as `jobCount`, each clonable. */
+function checkedInputs(options: SweepOptions): unknown[] {
+  const inputs = [...options.inputs!];
+  if (inputs.length === 0 || inputs.length > MAX_JOBS) {
+    throw new RangeError(
+      `Cannot start sweep: inputs must hold from 1 to ${MAX_JOBS} inputs, received ${inputs.length}`,
+    );
+  }
+  if (options.jobCount !== undefined && options.jobCount !== inputs.length) {
+    throw new RangeError(
+      `Cannot start sweep: jobCount must be left out or equal the number of inputs ` +
+        `(${inputs.length}), received ${options.jobCount}`,
+    );
+  }
+  try {
+    structuredClone(inputs);
+  } catch {
+    const index = inputs.findIndex((input) => {
+      try {
+        structuredClone(input);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    throw new TypeError(
+      `Cannot start sweep: input ${index + 1} cannot be posted to a worker (it must survive ` +
+        `structured clone: no functions, no class instances with private state)`,
+    );
+  }
+  return inputs;
 }
 
 async function* sweepSteps(
@@ -323,6 +367,7 @@ async function runOneStep(
     sandbox: options.sandbox,
     permissions: kind.permissions?.(params, setup),
     profile: options.profile,
+    inputs: plan.inputs,
   });
   pool.workers.forEach((worker, i) =>
     onEvent?.({ type: "worker-allocated", workerNumber: i + 1, workerId: worker.id })

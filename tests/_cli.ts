@@ -22,6 +22,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Working directory; default a new empty temp dir (so no .env is found). */
   cwd?: string;
+  /** Text for the CLI's stdin (default: none, stdin is closed). */
+  stdin?: string;
 }
 
 /** Builds the command; the environment holds only what deno needs plus `env`. */
@@ -37,7 +39,7 @@ export function cliCommand(args: string[], options: CliOptions & { cwd: string }
     cwd: options.cwd,
     env: { ...env, ...options.env },
     clearEnv: true,
-    stdin: "null",
+    stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
   });
@@ -46,7 +48,16 @@ export function cliCommand(args: string[], options: CliOptions & { cwd: string }
 /** Runs the CLI to the end. */
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   await using cwd = options.cwd ? undefined : await tempDir("deno-channels-cli-");
-  const output = await cliCommand(args, { ...options, cwd: options.cwd ?? cwd!.path }).output();
+  const command = cliCommand(args, { ...options, cwd: options.cwd ?? cwd!.path });
+  let output: Deno.CommandOutput;
+  if (options.stdin === undefined) output = await command.output();
+  else {
+    const child = command.spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+    output = await child.output();
+  }
   const decoder = new TextDecoder();
   return {
     code: output.code,

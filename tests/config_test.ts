@@ -27,14 +27,18 @@ Deno.test("parseConfig() uses the seed's defaults for a blank .env", () => {
     repeat: 1,
     format: "table",
     out: undefined,
+    inputs: undefined,
     chart: undefined,
     quiet: false,
     profileDir: undefined,
     pprofIp: "127.0.0.1",
     pprofPort: 6060,
+    jobCountGiven: false,
     help: false,
     version: false,
   });
+  // TOTALJOBCOUNT given (to the default's value) counts as given: --inputs then checks it.
+  assert.equal(parseConfig({ args: ["--jobs", "12"], env: {} }).jobCountGiven, true);
 });
 
 Deno.test("parseConfig() takes a flag over the environment over .env over the default", () => {

@@ -8,6 +8,7 @@
  * @module
  */
 import { ConfigError, WorkerStartError } from "../errors.ts";
+import { checkInputCount, readInputs } from "./inputs.ts";
 import { type JobParams, resolveJobParams } from "../jobs/job.ts";
 import { isJobModuleReference, moduleJob } from "../jobs/module.ts";
 import { findJobKind } from "../jobs/registry.ts";
@@ -254,7 +255,8 @@ async function parseRunRender(): Promise<void> {
     return;
   }
   if (!isSweepChild()) {
-    // Checked once, in the parent, before the sweep process starts.
+    // Checked once, in the parent, before the sweep process starts (the inputs in the child,
+    // which reads stdin for `--inputs -`).
     try {
       await checkDestinations(config);
     } catch (error) {
@@ -272,6 +274,18 @@ async function parseRunRender(): Promise<void> {
     }
     Deno.exitCode = await superviseSweep(config, runJob(config));
     return;
+  }
+  let inputs: unknown[] | undefined;
+  if (config.inputs !== undefined) {
+    try {
+      inputs = await readInputs(config.inputs);
+      checkInputCount(inputs, config.inputs, config.jobCountGiven ? config.jobCount : undefined);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(`deno-channels: ${terminalSafe(error.message)}`);
+      Deno.exitCode = EXIT_BAD_SETTINGS;
+      return;
+    }
   }
   if (config.profileDir !== undefined && !config.quiet) printProfilingHint(config);
 
@@ -309,7 +323,8 @@ async function parseRunRender(): Promise<void> {
       startWorkers: config.startWorkers,
       maxWorkers: config.maxWorkers,
       workerCounts: config.workerCounts,
-      jobCount: config.jobCount,
+      jobCount: inputs ? undefined : config.jobCount,
+      inputs,
       repeat: config.repeat,
       sandbox: true,
       signal: controller.signal,

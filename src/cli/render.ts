@@ -83,7 +83,7 @@ async function renderResults(
     case "csv":
       return renderCsv(analysis);
     case "json": {
-      const { help: _help, ...settings } = config;
+      const { help: _help, jobCountGiven: _given, ...settings } = config;
       return renderJson({
         config: settings,
         machine: await machineInfo(),

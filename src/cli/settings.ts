@@ -154,6 +154,13 @@ export const SETTINGS = {
     description: "output: table (summary and analysis tables), markdown, json or csv",
   },
   out: pathSetting("OUTFILE", "--out", "FILE", "stdout", "write the results to this file"),
+  inputs: pathSetting(
+    "INPUTS",
+    "--inputs",
+    "FILE",
+    "none",
+    "one job per line of this JSON Lines file (- for stdin): job k gets line k as its input",
+  ),
   chart: pathSetting(
     "CHART",
     "--chart",
@@ -224,6 +231,8 @@ export interface Config extends Omit<SettingValues, "pprof"> {
   jobArgs: Record<string, string>;
   /** What a custom job module's workers may touch, from `--job-allow-*`. */
   jobPermissions: JobPermissions;
+  /** Whether the job count was set (`--jobs`, `TOTALJOBCOUNT`) rather than defaulted. */
+  jobCountGiven: boolean;
   /** `--help` was given: print usage and run nothing. */
   help: boolean;
   /** `--version` was given: print the version and run nothing. */
@@ -355,6 +364,7 @@ export function parseConfig(sources: ConfigSources): Config {
   const dotenv = sources.dotenv === undefined ? {} : parseEnv(sources.dotenv);
   const env = sources.env ?? {};
 
+  const given = new Set<SettingName>();
   const resolve = <K extends SettingName>(name: K): SettingValues[K] => {
     const setting: Setting<SettingValues[K]> = SETTINGS[name] as Setting<SettingValues[K]>;
     const prefixed = `${ENV_PREFIX}${setting.key}`;
@@ -372,6 +382,7 @@ export function parseConfig(sources: ConfigSources): Config {
     ];
     const layer = layers.find(([raw]) => isSet(raw));
     if (!layer) return setting.fallback(cpus);
+    given.add(name);
     const [raw, where] = layer as [string, string];
     const value = setting.parse(raw.trim());
     if (value === undefined) {
@@ -391,6 +402,7 @@ export function parseConfig(sources: ConfigSources): Config {
     profileDir: settings.profileDir ?? (pprof ? "./profiles" : undefined),
     jobArgs: parseJobArgs(lists.get("--job-arg") ?? []),
     jobPermissions: parseJobPermissions(lists),
+    jobCountGiven: given.has("jobCount"),
     help,
     version,
   };

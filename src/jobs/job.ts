@@ -52,6 +52,15 @@ export interface JobContext {
   readonly cancelFlag: Int32Array;
   /** Whether the job has been asked to stop. */
   shouldStop(): boolean;
+  /** The running job's 1-based number in the batch. */
+  readonly jobNumber?: number;
+  /**
+   * The running job's own input, when the batch was given one per job (the
+   * sweep's `inputs`, the CLI's `--inputs FILE`); `hasInput` says whether it was.
+   */
+  readonly input?: unknown;
+  /** Whether the batch has per-job inputs (then `input` is this job's, even when `null`). */
+  readonly hasInput?: boolean;
 }
 
 /**

@@ -7,11 +7,24 @@
 import { fileURLToPath } from "node:url";
 import { defineJob, type JobKind, type JobPermissions } from "./job.ts";
 
-/** What a custom job module's default export receives and may return. */
-export type CustomJobFunction = (
-  input: Record<string, string>,
-  context: { shouldStop(): boolean; cancelFlag: Int32Array },
-) => unknown;
+/** What a custom job module's default export gets besides its input. */
+export interface CustomJobContext {
+  /** Whether the job has been asked to stop (a cancel, a timeout, Ctrl-C). */
+  shouldStop(): boolean;
+  /** The cancel flag: index 0 becomes 1 when the job must stop (for `Atomics.wait`). */
+  cancelFlag: Int32Array;
+  /** The `--job-arg` pairs (the sweep's `params.jobArgs`). */
+  args: Record<string, string>;
+  /** The job's 1-based number in the batch. */
+  jobNumber: number;
+}
+
+/**
+ * What a custom job module's default export receives and may return: its
+ * input is the job's own line of `--inputs` (the sweep's `inputs`) when the
+ * batch has them, the `--job-arg` pairs otherwise.
+ */
+export type CustomJobFunction = (input: unknown, context: CustomJobContext) => unknown;
 
 /**
  * Tells a job module reference (a path or a URL) from a job kind's name.
@@ -105,8 +118,20 @@ export const moduleJob: JobKind = defineJob<undefined, unknown, ModuleParams>({
         }`,
       );
     }
-    const input = { ...params.jobArgs };
-    return (context) => (run as CustomJobFunction)(input, context);
+    const args = { ...params.jobArgs };
+    const job = run as CustomJobFunction;
+    // One context object per worker, updated per job (a µs job must not pay an object each).
+    let custom: CustomJobContext | undefined;
+    return (context) => {
+      custom ??= {
+        shouldStop: context.shouldStop,
+        cancelFlag: context.cancelFlag,
+        args,
+        jobNumber: 0,
+      };
+      custom.jobNumber = context.jobNumber ?? 0;
+      return job(context.hasInput ? context.input : args, custom);
+    };
   },
   // Deno.inspect, not JSON: a result may be a BigInt, a Map or cyclic, which structured clone
   // carries fine and JSON.stringify throws on.

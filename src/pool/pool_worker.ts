@@ -144,6 +144,7 @@ export class PoolWorker {
       setup: options.setup,
       cancelBuffer: this.#cancelFlag.buffer as SharedArrayBuffer,
       profile: options.profile,
+      inputs: options.inputs,
     };
     this.#worker.postMessage(init);
   }

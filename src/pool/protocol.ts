@@ -30,6 +30,8 @@ export type MainToWorker =
     cancelBuffer: SharedArrayBuffer;
     /** Record a V8 CPU profile from the first job on (needs the `inspector` sys permission). */
     profile?: boolean;
+    /** One input per job, by job index, when the batch has per-job inputs. */
+    inputs?: readonly unknown[];
   }
   | { type: "run"; jobId: string }
   /**

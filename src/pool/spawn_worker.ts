@@ -35,6 +35,8 @@ export interface WorkerPoolOptions {
   permissions?: JobPermissions;
   /** Record a CPU profile in every worker (grants them the `inspector` sys permission only). */
   profile?: boolean;
+  /** One input per job, by job index (posted to each worker once): `JobContext.input`. */
+  inputs?: readonly unknown[];
 }
 
 function workerPermissions(

@@ -34,7 +34,11 @@ import {
 let kind: JobKind | undefined;
 let params: JobParams | undefined;
 let runner: JobRunner<unknown> | undefined;
-let context: JobContext | undefined;
+let context: MutableContext | undefined;
+let inputs: readonly unknown[] | undefined;
+
+/** The one context object of this worker, updated for each job. */
+type MutableContext = { -readonly [K in keyof JobContext]: JobContext[K] };
 
 function post(message: WorkerToMain): void {
   self.postMessage(message);
@@ -84,7 +88,12 @@ async function init(message: Extract<MainToWorker, { type: "init" }>): Promise<v
     if (!kind) throw new TypeError(`Cannot start worker: unknown job kind "${message.jobKind}"`);
     params = resolveJobParams(kind, { ...message.params });
     const cancelFlag = new Int32Array(message.cancelBuffer);
-    context = { cancelFlag, shouldStop: () => Atomics.load(cancelFlag, 0) !== 0 };
+    inputs = message.inputs;
+    context = {
+      cancelFlag,
+      shouldStop: () => Atomics.load(cancelFlag, 0) !== 0,
+      hasInput: inputs !== undefined,
+    };
     runner = await kind.createRunner(params, message.setup);
     if (message.profile) await startProfiler();
     post({ type: "ready" });
@@ -163,6 +172,8 @@ async function drain(message: Extract<MainToWorker, { type: "drain" }>): Promise
         continue;
       }
       if (!claimer.begin(index)) continue;
+      context.jobNumber = index + 1;
+      if (inputs) context.input = inputs[index];
       // One clock reading for the start record and the run time (each costs ~0.1 µs).
       const start = performance.now();
       claimer.recordStart(index, timeOrigin + start);
