@@ -98,7 +98,7 @@ export async function writeResults(
   job: RunJob,
   steps: readonly SweepStep[],
 ): Promise<void> {
-  const analysis = analyzeSweep({ steps });
+  const analysis = analyzeSweep({ steps }, { jobBound: job.kind.bound });
   const text = await renderResults(config, job, steps, analysis);
   if (config.out) {
     await Deno.writeTextFile(config.out, text.endsWith("\n") ? text : `${text}\n`);
