@@ -330,18 +330,21 @@ export function renderChartSvg(analysis: SweepAnalysis, options: ChartOptions = 
   const recommendedPoint = points.find((p) => p.workers === recommended);
   if (recommendedPoint) {
     const at = px(x(recommended));
+    const nearRight = x(recommended) > right - 48;
     out.push(
       `<line id="recommended" data-workers="${recommended}" x1="${at}" y1="${px(bottom)}" ` +
         `x2="${at}" y2="${px(y(recommendedPoint.speedup) - 10)}" stroke="${COLORS.recommended}" ` +
         `stroke-width="1.5" stroke-dasharray="3 3"/>`,
-      `<text x="${at}" y="${px(y(recommendedPoint.speedup) - 14)}" text-anchor="middle" ` +
+      // Beside the point rather than above it, where a whisker would run through it.
+      `<text x="${px(x(recommended) + (nearRight ? -8 : 8))}" ` +
+        `y="${px(y(recommendedPoint.speedup) - 8)}" text-anchor="${nearRight ? "end" : "start"}" ` +
         `fill="${COLORS.recommended}" font-weight="bold">use ${recommended}</text>`,
     );
   }
 
   out.push(`<g id="points">`);
   for (const p of points) {
-    const label = `${p.workers} workers: ${p.speedup.toFixed(2)}x`;
+    const label = `${plural(p.workers, "worker")}: ${p.speedup.toFixed(2)}x`;
     out.push(
       `<circle class="point" data-workers="${p.workers}" data-speedup="${
         Number(p.speedup.toFixed(4))
