@@ -308,3 +308,18 @@ Deno.test("renderChartSvg() scales the y-axis to the data and clips the ideal li
     assert.equal(curve?.attributes["clip-path"], "url(#plot-area)", `${id} is clipped`);
   }
 });
+
+Deno.test("renderChartSvg() puts the legend where it covers no measured point", () => {
+  for (const analysis of [flatAfterTwo(), credible()]) {
+    const svg = renderChartSvg(analysis, { cpuCount: 2 });
+    const legend = elements(svg.slice(svg.indexOf(`<g id="legend">`)))
+      .find((e) => e.name === "rect");
+    assert.ok(legend);
+    const [lx, ly, lw, lh] = ["x", "y", "width", "height"].map((k) => Number(legend.attributes[k]));
+    for (const circle of elements(svg).filter((e) => e.attributes.class === "point")) {
+      const [cx, cy] = [Number(circle.attributes.cx), Number(circle.attributes.cy)];
+      const inside = cx >= lx - 4.5 && cx <= lx + lw + 4.5 && cy >= ly - 4.5 && cy <= ly + lh + 4.5;
+      assert.ok(!inside, `the point at ${circle.attributes["data-workers"]} workers is uncovered`);
+    }
+  }
+});

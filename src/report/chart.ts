@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { CHAR_WIDTH_PX, escapeXml, leastCovered, niceStep, px, tickLabel, wrap } from "./_svg.ts";
 import { plural } from "./_words.ts";
 import { explainScaling, formatParameter } from "./explain.ts";
 import { CREDIBLE_R_SQUARED, type FitFailure, type UslFit } from "./fit.ts";
@@ -43,46 +44,6 @@ const COLORS = {
   text: "#222222",
   muted: "#555555",
 };
-
-/** Approximate advance of one character of 12 px sans-serif, for wrapping. */
-const CHAR_WIDTH_PX = 6.6;
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
-}
-
-function px(value: number): string {
-  return String(Math.round(value * 100) / 100);
-}
-
-/** A 1-2-5 tick step giving at most about `targetTicks` intervals over [0, max]. */
-function niceStep(max: number, targetTicks: number, integer: boolean): number {
-  const raw = max / targetTicks;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const fraction = raw / power;
-  const step = (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
-  return integer ? Math.max(1, Math.round(step)) : step;
-}
-
-function wrap(text: string, maxChars: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > maxChars) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-function tickLabel(value: number): string {
-  return String(Number(value.toPrecision(6)));
-}
 
 /** Why a fit's curve is left out, or `undefined` when it is drawn. */
 function hiddenBecause(fit: { ok: true; rSquared: number } | FitFailure): string | undefined {
@@ -360,8 +321,6 @@ export function renderChartSvg(analysis: SweepAnalysis, options: ChartOptions = 
     );
   }
 
-  // The legend sits top left, above the measured points and left of the
-  // ideal line, where a speed-up chart is empty unless scaling is superlinear.
   const entries: { label: string; draw: (ex: number, ey: number) => string }[] = [
     {
       label: "Ideal (linear)",
@@ -411,19 +370,42 @@ export function renderChartSvg(analysis: SweepAnalysis, options: ChartOptions = 
         `stroke-width="2" stroke-dasharray="8 3"/>`,
     });
   }
-  const legendWidth = 40 + CHAR_WIDTH_PX * Math.max(...entries.map((e) => e.label.length));
-  const legendX = left + 12;
-  const legendY = top + 10;
+  // 12 px to spare: wide glyphs (en dash, γ, R²) run past the average advance.
+  const legendWidth = 52 + CHAR_WIDTH_PX * Math.max(...entries.map((e) => e.label.length));
+  const legendHeight = 12 + 20 * entries.length;
+  // The y-axis fits the data, so no corner is empty by rule: the legend takes
+  // the corner it hides least in (points weigh most, then whiskers, then lines).
+  const marks = [
+    ...points.map((p) => ({ at: [x(p.workers), y(p.speedup)], weight: 100 })),
+    ...whiskers.flatMap((w) =>
+      [w.min, w.max].map((v) => ({ at: [x(w.workers), y(v)], weight: 20 }))
+    ),
+    ...[amdahlCurve, uslPoints, uslFreePoints].flat().map((p) => ({
+      at: [x(p.workers), y(p.speedup)],
+      weight: 1,
+    })),
+    ...Array.from({ length: 41 }, (_, i) => ({
+      at: [x((idealEnd * i) / 40), y((idealEnd * i) / 40 / baseline)],
+      weight: 1,
+    })),
+  ];
+  const corners = [
+    [left + 12, top + 10],
+    [right - 12 - legendWidth, bottom - 10 - legendHeight],
+    [right - 12 - legendWidth, top + 10],
+    [left + 12, bottom - 10 - legendHeight],
+  ];
+  const [legendX, legendY] = leastCovered(corners, marks, legendWidth, legendHeight);
   out.push(
     `<g id="legend">`,
-    `<rect x="${legendX}" y="${legendY}" width="${px(legendWidth)}" ` +
-      `height="${12 + 20 * entries.length}" fill="#ffffff" fill-opacity="0.9" ` +
+    `<rect x="${px(legendX)}" y="${px(legendY)}" width="${px(legendWidth)}" ` +
+      `height="${legendHeight}" fill="#ffffff" fill-opacity="0.9" ` +
       `stroke="#cccccc"/>`,
     ...entries.flatMap((entry, i) => {
       const ey = legendY + 16 + 20 * i;
       return [
-        entry.draw(legendX + 8, ey),
-        `<text x="${legendX + 40}" y="${ey + 4}">${escapeXml(entry.label)}</text>`,
+        entry.draw(Number(px(legendX + 8)), Number(px(ey))),
+        `<text x="${px(legendX + 40)}" y="${px(ey + 4)}">${escapeXml(entry.label)}</text>`,
       ];
     }),
     `</g>`,
