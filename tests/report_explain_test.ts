@@ -128,6 +128,10 @@ Deno.test("explainScaling() names contention when σ outweighs κ, as for sleep 
     sentence,
     /^Adding workers beyond 1 makes it slower: .* \(USL: mostly contention, σ=1\.5\)\.$/,
   );
+  const lines = describeFits(analyzeSweep({
+    steps: data.map((p) => step(p.workers, 8 / p.speedup)),
+  }));
+  assert.match(lines[1], /, peak at 1 worker, /);
   assert.doesNotMatch(sentence, /coherency/);
 });
 

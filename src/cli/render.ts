@@ -107,7 +107,8 @@ export async function writeResults(
     console.log(text.trimEnd());
   }
   if (config.chart && steps.length > 0) {
-    const title = `deno-channels: ${config.job} on ${navigator.hardwareConcurrency} CPUs`;
+    const cpus = navigator.hardwareConcurrency;
+    const title = `deno-channels: ${config.job} on ${cpus} CPU${cpus === 1 ? "" : "s"}`;
     await Deno.writeTextFile(
       config.chart,
       renderChartSvg(analysis, { cpuCount: navigator.hardwareConcurrency, title }),

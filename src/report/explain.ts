@@ -294,6 +294,8 @@ function rSquaredText(fit: { rSquared: number }): string {
 }
 
 function peakText(fit: UslFit): string {
+  // σ ≥ 1 puts the peak at 1: every added worker makes it slower.
+  if (fit.peakWorkers !== null && fit.peakWorkers <= 1) return "peak at 1 worker";
   return fit.peakWorkers === null
     ? "no peak"
     : `peak near ${

@@ -267,7 +267,9 @@ export function combineRepeats(runs: readonly (readonly SweepStep[])[]): Repeate
     const other = group.find((step) => step.jobCount !== first.jobCount);
     if (other) {
       throw new RangeError(
-        `Cannot combine repeats: every run with ${first.workers} workers must have the same ` +
+        `Cannot combine repeats: every run with ${first.workers} worker${
+          first.workers === 1 ? "" : "s"
+        } must have the same ` +
           `job count, received ${first.jobCount} and ${other.jobCount}`,
       );
     }
