@@ -58,6 +58,20 @@ export const RECOMMEND_SHARE = 0.95;
  * const steps = [[1, 1], [2, 1.95], [4, 2]].map(([workers, speedup]) => ({ workers, speedup }));
  * assert.equal(recommendWorkers(steps).workers, 2);
  * ```
+ *
+ * @example A dispatch-bound sweep: batch the jobs, not more workers
+ * ```ts
+ * import { recommendWorkers } from "./recommend.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // 1 µs jobs, 9 µs of dispatch each: the workers were busy a tenth of the time.
+ * const steps = [[1, 1], [2, 1.8]].map(([workers, speedup]) => ({
+ *   workers, speedup, utilization: 0.1, overheadSeconds: 9e-6, runSeconds: { p50: 1e-6 },
+ * }));
+ * const recommendation = recommendWorkers(steps);
+ * assert.equal(recommendation.workers, 1);
+ * assert.match(recommendation.reason, /batch about 90 of these jobs into one/);
+ * ```
  */
 export function recommendWorkers(
   steps: readonly {
