@@ -20,8 +20,9 @@ Deno.test("the CLI refuses destinations it could not write, before anything runs
     await runCli([...QUICK, "--out", `${dir.path}/missing/results.json`]),
     /--out ".*missing\/results\.json" is in a directory that does not exist$/m,
   );
+  await Deno.mkdir(`${dir.path}/charts.svg`);
   assertRefused(
-    await runCli([...QUICK, "--chart", dir.path]),
+    await runCli([...QUICK, "--chart", `${dir.path}/charts.svg`]),
     /--chart ".*" is a directory, expected a file path$/m,
   );
   await Deno.writeTextFile(`${dir.path}/file`, "");
@@ -30,13 +31,19 @@ Deno.test("the CLI refuses destinations it could not write, before anything runs
     /--profile ".*file" is a file, expected a directory$/m,
   );
   // Nothing was left behind by the checks.
-  assert.deepEqual((await Array.fromAsync(Deno.readDir(dir.path))).map((e) => e.name), ["file"]);
+  assert.deepEqual(
+    (await Array.fromAsync(Deno.readDir(dir.path))).map((e) => e.name).sort(),
+    ["charts.svg", "file"],
+  );
 });
 
 Deno.test("a write that fails after the run is one line and exit 1, with the summary kept", {
   ignore: Deno.build.os !== "linux",
 }, async () => {
-  const run = await runCli([...QUICK, "--chart", "/dev/full"]);
+  await using dir = await tempDir();
+  // A chart name must end in .svg, so the full device is reached through a link.
+  await Deno.symlink("/dev/full", `${dir.path}/full.svg`);
+  const run = await runCli([...QUICK, "--chart", `${dir.path}/full.svg`]);
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stdout, /^Summary:/m);
   assert.match(run.stderr, /^deno-channels: Cannot write results: No space left on device/m);

@@ -116,7 +116,7 @@ Deno.test({
   ignore: !hasScript,
   fn: async () => {
     const live = await runInTerminal([...QUICK, "--workers", "1,2"]);
-    assert.ok(live.includes("\r\x1b[2Kstep 1/2 (1 workers): 0/4 jobs, elapsed "), live);
+    assert.ok(live.includes("\r\x1b[2Kstep 1/2 (1 worker): 0/4 jobs, elapsed "), live);
     assert.match(live, /step 2\/2 \(2 workers\): 4\/4 jobs, elapsed \d+\.\d s, step ETA 0\.0 s/);
     assert.doesNotMatch(await runInTerminal([...QUICK, "--quiet"]), /jobs, elapsed/);
     assert.doesNotMatch(await runInTerminal(QUICK, { NO_COLOR: "1" }), /jobs, elapsed/);

@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { jobRecords } from "../src/job_records.ts";
 import type { SweepStep } from "../src/types.ts";
-import { amdahlSpeedup, uslSpeedup } from "../src/report/models.ts";
-import { analyzeSweep, type SweepAnalysis } from "../src/report/stats.ts";
+import { amdahlSpeedup, uslSpeedup, uslThroughput } from "../src/report/models.ts";
+import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../src/report/stats.ts";
+import { CREDIBLE_R_SQUARED } from "../src/report/fit.ts";
 import { renderChartSvg } from "../src/report/chart.ts";
 
-function step(workers: number, seconds: number): SweepStep {
+function step(workers: number, seconds: number, jobCount = 16): SweepStep {
   return {
     workers,
-    jobCount: 16,
+    jobCount,
     seconds,
     repeat: 1,
     startupSeconds: 0,
@@ -26,6 +27,15 @@ function step(workers: number, seconds: number): SweepStep {
 function flatAfterTwo(): SweepAnalysis {
   const seconds = [16.02, 8.1, 8.05, 8.0, 8.04, 8.08, 8.1, 8.2];
   return analyzeSweep({ steps: seconds.map((s, i) => step(i + 1, s)) });
+}
+
+/** A sweep the models describe well: USL data with σ = 0.1, κ = 0.001 over 1..8 workers. */
+function credible(): SweepAnalysis {
+  // 840 jobs split evenly over every count, so no rounds bend the fits.
+  const counts = [1, 2, 3, 4, 5, 6, 7, 8];
+  return analyzeSweep({
+    steps: counts.map((n) => step(n, 16 / uslSpeedup(n, 0.1, 0.001), 840)),
+  });
 }
 
 interface Element {
@@ -118,10 +128,10 @@ Deno.test("renderChartSvg() draws the ideal line from the origin along speed-up 
   }
 });
 
-Deno.test("renderChartSvg() draws the Amdahl and USL fits as polylines that follow the models", () => {
-  const analysis = flatAfterTwo();
-  const { amdahl, usl } = analysis;
-  assert.ok(amdahl.ok && usl.ok);
+Deno.test("renderChartSvg() draws the Amdahl and both USL fits as polylines that follow the models", () => {
+  const analysis = credible();
+  const { amdahl, usl, uslFree } = analysis;
+  assert.ok(amdahl.ok && usl.ok && uslFree.ok);
   const svg = renderChartSvg(analysis);
   const x = axisScale(svg, "x");
   const y = axisScale(svg, "y");
@@ -129,6 +139,7 @@ Deno.test("renderChartSvg() draws the Amdahl and USL fits as polylines that foll
   const models = {
     amdahl: (n: number) => amdahlSpeedup(n, amdahl.serialFraction),
     usl: (n: number) => uslSpeedup(n, usl.sigma, usl.kappa),
+    "usl-free": (n: number) => uslThroughput(n, uslFree.sigma, uslFree.kappa, uslFree.gamma),
   };
   for (const [id, model] of Object.entries(models)) {
     const line = byId(svg, id);
@@ -144,9 +155,13 @@ Deno.test("renderChartSvg() draws the Amdahl and USL fits as polylines that foll
 
 Deno.test("renderChartSvg() leaves out the curves of fits that could not be made, without NaN", () => {
   const two = renderChartSvg(analyzeSweep({ steps: [step(1, 4), step(2, 2)] }));
-  assert.ok(byId(two, "amdahl"));
+  assert.equal(byId(two, "amdahl"), undefined);
   assert.equal(byId(two, "usl"), undefined);
-  assert.doesNotMatch(two, /USL fit/);
+  assert.doesNotMatch(two, /USL fit:/);
+  assert.match(
+    two,
+    /<text class="note" data-fit="amdahl"[^>]*>Amdahl fit not drawn: needs speed-ups at 3 or more worker counts, received 2\.</,
+  );
 
   const none = renderChartSvg(analyzeSweep({ steps: [step(1, 0)] }));
   assert.equal(byId(none, "amdahl"), undefined);
@@ -181,13 +196,16 @@ Deno.test("renderChartSvg() writes a standalone SVG 1.1 on a white background in
 });
 
 Deno.test("renderChartSvg() shows the title, the explanation, axis labels and a legend of the fits", () => {
-  const svg = renderChartSvg(flatAfterTwo(), { title: "Pi jobs <on> A & B", cpuCount: 2 });
+  const flat = renderChartSvg(flatAfterTwo(), { cpuCount: 2 });
+  assert.match(flat, />Speed-up flattens after 2 workers: this machine has 2 logical CPUs\.</);
+  const svg = renderChartSvg(credible(), { title: "Pi jobs <on> A & B", cpuCount: 2 });
   assert.match(svg, /<title>Pi jobs &lt;on&gt; A &amp; B<\/title>/);
-  assert.match(svg, />Speed-up flattens after 2 workers: this machine has 2 logical CPUs\.</);
   assert.match(svg, />Workers</);
   assert.match(svg, />Speed-up \(×\)</);
   const legend = svg.slice(svg.indexOf(`<g id="legend">`));
-  for (const label of ["Ideal (linear)", "Measured", "Amdahl fit: s=", "USL fit: σ="]) {
+  for (
+    const label of ["Ideal (linear)", "Measured", "Amdahl fit: s=", "USL fit: σ=", "γ free: σ="]
+  ) {
     assert.ok(legend.includes(label), `legend lists ${label}`);
   }
   const custom = renderChartSvg(flatAfterTwo(), { subtitle: "Measured on a laptop" });
@@ -215,5 +233,94 @@ Deno.test("renderChartSvg() keeps every point inside the plotted range", () => {
   for (const circle of elements(svg).filter((e) => e.attributes.class === "point")) {
     const cy = Number(circle.attributes.cy);
     assert.ok(cy >= top - 0.5 && cy <= y(0) + 0.5, `point at cy=${cy} is inside`);
+  }
+});
+
+Deno.test("renderChartSvg() hides a fit whose R² is too low to trust and says why", () => {
+  // Flat after 2 workers on 2 CPUs: neither model describes a CPU limit.
+  const analysis = flatAfterTwo();
+  assert.ok(analysis.amdahl.ok && analysis.amdahl.rSquared < CREDIBLE_R_SQUARED);
+  const svg = renderChartSvg(analysis);
+  assert.equal(byId(svg, "amdahl"), undefined);
+  const note = svg.match(/<text class="note" data-fit="amdahl"[^>]*>([^<]*)</);
+  assert.ok(note, "a note says why the Amdahl curve is missing");
+  assert.equal(
+    note[1],
+    `Amdahl fit not drawn: R² ${
+      analysis.amdahl.rSquared.toFixed(2)
+    } is below 0.9, so the model does not explain these points.`,
+  );
+  assert.doesNotMatch(svg.slice(svg.indexOf(`<g id="legend">`)), /Amdahl fit:/);
+  assertWellFormed(svg);
+});
+
+Deno.test("renderChartSvg() draws min–max whiskers for repeated steps", () => {
+  const steps = combineRepeats([
+    [step(1, 4.0), step(2, 2.2), step(4, 1.2)],
+    [step(1, 4.2), step(2, 2.0), step(4, 1.0)],
+    [step(1, 3.9), step(2, 2.1), step(4, 1.1)],
+  ]);
+  const svg = renderChartSvg(analyzeSweep({ steps }));
+  const y = axisScale(svg, "y");
+  const whiskers = elements(svg).filter((e) => e.attributes.class === "whisker");
+  assert.equal(whiskers.length, 3);
+  const two = whiskers.find((w) => w.attributes["data-workers"] === "2");
+  assert.ok(two);
+  // Relative to the baseline's median, 4.0 s: 4.0 / 2.2 to 4.0 / 2.0.
+  assert.equal(Number(two.attributes["data-min"]), Number((4 / 2.2).toFixed(4)));
+  assert.equal(Number(two.attributes["data-max"]), 2);
+  assert.ok(Math.abs(Number(two.attributes.y1) - y(4 / 2.2)) <= 0.5);
+  assert.ok(Math.abs(Number(two.attributes.y2) - y(2)) <= 0.5);
+  assert.match(svg, />Min–max of 3 runs</);
+  const once = renderChartSvg(flatAfterTwo());
+  assert.equal(elements(once).filter((e) => e.attributes.class === "whisker").length, 0);
+});
+
+Deno.test("renderChartSvg() marks the CPU count with a vertical line, or a note when off the axis", () => {
+  const svg = renderChartSvg(flatAfterTwo(), { cpuCount: 2 });
+  const line = byId(svg, "cpu-count");
+  assert.ok(line);
+  assert.equal(line.attributes["data-cpus"], "2");
+  const x = axisScale(svg, "x");
+  assert.ok(Math.abs(Number(line.attributes.x1) - x(2)) <= 0.5);
+  assert.equal(line.attributes.x1, line.attributes.x2);
+  assert.match(svg, />2 logical CPUs</);
+  const wide = renderChartSvg(flatAfterTwo(), { cpuCount: 64 });
+  assert.equal(byId(wide, "cpu-count"), undefined);
+  assert.match(wide, />This machine has 64 logical CPUs, beyond the measured range\.</);
+});
+
+Deno.test("renderChartSvg() scales the y-axis to the data and clips the ideal line", () => {
+  // Flat at 2x up to 8 workers: the axis stops near 2, not at 8.
+  const svg = renderChartSvg(flatAfterTwo());
+  const yTicks = elements(svg)
+    .filter((e) => e.attributes["data-axis"] === "y")
+    .map((e) => Number(e.attributes["data-value"]));
+  const yMax = Math.max(...yTicks);
+  assert.ok(yMax >= 2 && yMax <= 2.5, `the y-axis ends at ${yMax}`);
+  const ideal = byId(svg, "ideal");
+  assert.ok(ideal);
+  const y = axisScale(svg, "y");
+  const x = axisScale(svg, "x");
+  assert.ok(Math.abs(Number(ideal.attributes.y2) - y(yMax)) <= 0.5, "ends at the top");
+  assert.ok(Math.abs(Number(ideal.attributes.x2) - x(yMax)) <= 0.5, "on speed-up = workers");
+  for (const id of ["amdahl", "usl", "usl-free"]) {
+    const curve = byId(renderChartSvg(credible()), id);
+    assert.equal(curve?.attributes["clip-path"], "url(#plot-area)", `${id} is clipped`);
+  }
+});
+
+Deno.test("renderChartSvg() puts the legend where it covers no measured point", () => {
+  for (const analysis of [flatAfterTwo(), credible()]) {
+    const svg = renderChartSvg(analysis, { cpuCount: 2 });
+    const legend = elements(svg.slice(svg.indexOf(`<g id="legend">`)))
+      .find((e) => e.name === "rect");
+    assert.ok(legend);
+    const [lx, ly, lw, lh] = ["x", "y", "width", "height"].map((k) => Number(legend.attributes[k]));
+    for (const circle of elements(svg).filter((e) => e.attributes.class === "point")) {
+      const [cx, cy] = [Number(circle.attributes.cx), Number(circle.attributes.cy)];
+      const inside = cx >= lx - 4.5 && cx <= lx + lw + 4.5 && cy >= ly - 4.5 && cy <= ly + lh + 4.5;
+      assert.ok(!inside, `the point at ${circle.attributes["data-workers"]} workers is uncovered`);
+    }
   }
 });

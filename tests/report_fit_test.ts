@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { explainScaling } from "../src/report/explain.ts";
+import { jobRecords } from "../src/job_records.ts";
+import { describeFits, explainScaling } from "../src/report/explain.ts";
 import { fitAmdahl, fitUsl } from "../src/report/fit.ts";
 import { amdahlSpeedup, rSquared, type ScalingPoint, uslSpeedup } from "../src/report/models.ts";
 import { recommendWorkers } from "../src/report/recommend.ts";
-import type { StepAnalysis } from "../src/report/stats.ts";
+import { analyzeSweep, type StepAnalysis } from "../src/report/stats.ts";
 
 function points(counts: number[], model: (workers: number) => number): ScalingPoint[] {
   return counts.map((workers) => ({ workers, speedup: model(workers) }));
@@ -149,7 +150,7 @@ Deno.test("fitAmdahl() and fitUsl() explain why they cannot fit one worker count
     assert.deepEqual(amdahl, {
       ok: false,
       model: "amdahl",
-      reason: "needs speed-ups at 2 or more worker counts, received 1",
+      reason: "needs speed-ups at 3 or more worker counts, received 1",
     });
     assert.equal(usl.ok, false);
   }
@@ -170,9 +171,13 @@ Deno.test("fitAmdahl() and fitUsl() leave out zero and non-finite speed-ups", ()
   ];
   assert.equal(fitAmdahl(data).ok, false);
   assert.equal(fitAmdahl([]).ok, false);
-  const partial = fitAmdahl([...data, { workers: 16, speedup: amdahlSpeedup(16, 0.1) }]);
+  const partial = fitAmdahl([
+    ...data,
+    { workers: 16, speedup: amdahlSpeedup(16, 0.1) },
+    { workers: 32, speedup: amdahlSpeedup(32, 0.1) },
+  ]);
   assert.ok(partial.ok);
-  assert.equal(partial.pointCount, 2);
+  assert.equal(partial.pointCount, 3);
 });
 
 Deno.test("rSquared() is 1 for an exact fit of constant data and 0 for a miss, never NaN", () => {
@@ -262,7 +267,7 @@ Deno.test("explainScaling() quotes Amdahl's serial fraction when nothing else ex
   );
 });
 
-Deno.test("explainScaling() says when adding workers makes it slower, with the USL's κ", () => {
+Deno.test("explainScaling() says when adding workers makes it slower, naming κ when it weighs more", () => {
   const data = points(COUNTS, (n) => uslSpeedup(n, 0.1, 0.03));
   const analysis = {
     steps: explainSteps(data.map((p) => [p.workers, p.speedup])),
@@ -271,7 +276,7 @@ Deno.test("explainScaling() says when adding workers makes it slower, with the U
   assert.equal(
     explainScaling(analysis, { cpuCount: 8 }),
     `Adding workers beyond 5 makes it slower: speed-up falls from ${data[4].speedup.toFixed(2)}x ` +
-      `to ${data[7].speedup.toFixed(2)}x at 8 (coherency cost κ=0.03).`,
+      `to ${data[7].speedup.toFixed(2)}x at 8 (USL: mostly coherency cost, κ=0.03).`,
   );
 });
 
@@ -333,4 +338,77 @@ Deno.test("explainScaling() calls a sweep whose workers mostly wait for jobs dis
     explainScaling({ steps: busy, amdahl: { ok: false }, usl: { ok: false } }),
     /^Scaling is near-linear up to 2 workers \(efficiency 120%: above 100% means the later steps hid waiting the first one paid, not extra speed\)\.$/,
   );
+});
+
+/** SPEC SDM91 on a 16-CPU Sun, the R `usl` package's example: users and scripts/h. */
+const SPEC_USERS = [1, 18, 36, 72, 108, 144, 216];
+const SPEC_THROUGHPUT = [64.9, 995.9, 1652.4, 1853.2, 1828.9, 1775.0, 1702.2];
+const SPEC_POINTS = SPEC_USERS.map((workers, i) => ({
+  workers,
+  speedup: SPEC_THROUGHPUT[i] / SPEC_THROUGHPUT[0],
+}));
+
+Deno.test("fitUsl() through the baseline fits SPEC SDM91 as an independent least-squares solver does", () => {
+  const fit = fitUsl(SPEC_POINTS);
+  assert.ok(fit.ok);
+  assert.equal(fit.gammaMode, "baseline");
+  assertClose(fit.sigma, 0.01260, 5e-6);
+  assertClose(fit.kappa, 0.0001112, 5e-8);
+  assert.equal(fit.gamma, 1);
+});
+
+Deno.test("fitUsl() with γ free matches R's usl package on SPEC SDM91", () => {
+  const fit = fitUsl(SPEC_POINTS, { gamma: "free" });
+  assert.ok(fit.ok);
+  assert.equal(fit.gammaMode, "free");
+  // R: sigma 0.02772, kappa 0.0001044, gamma 89.995 scripts/h for one user.
+  assertClose(fit.sigma, 0.02773, 5e-5);
+  assertClose(fit.kappa, 0.0001044, 5e-7);
+  assertClose(fit.gamma * SPEC_THROUGHPUT[0], 90.0, 0.05);
+  assertClose(fit.peakWorkers!, Math.sqrt((1 - fit.sigma) / fit.kappa), 1e-9);
+});
+
+Deno.test("fitUsl() with γ free needs five worker counts", () => {
+  const fit = fitUsl(SPEC_POINTS.slice(0, 4), { gamma: "free" });
+  assert.deepEqual(fit, {
+    ok: false,
+    model: "usl",
+    reason: "needs speed-ups at 5 or more worker counts to fit γ free, received 4",
+  });
+  assert.ok(fitUsl(SPEC_POINTS.slice(0, 4)).ok);
+});
+
+Deno.test("describeFits() reports both USL fits and says when they disagree", () => {
+  const steps = SPEC_USERS.map((workers, i) => ({
+    workers,
+    jobCount: 432,
+    seconds: 432 / SPEC_THROUGHPUT[i],
+    startupSeconds: 0,
+    completed: 432,
+    failed: 0,
+    cancelled: 0,
+    averageJobSeconds: 1,
+    peakRssBytes: 0,
+    jobs: jobRecords([]),
+  }));
+  const analysis = analyzeSweep({ steps });
+  assert.ok(analysis.uslFree.ok);
+  const lines = describeFits(analysis);
+  assert.equal(lines.length, 4);
+  assert.match(lines[1], /^USL: σ=0\.013 κ=0\.00011 \(R² 0\.975\), peak near 94\.2 workers/);
+  assert.equal(
+    lines[2],
+    "USL, γ free: σ=0.028 κ=0.0001 γ=1.4 (R² 0.990), peak near 96.5 workers, predicted " +
+      "+18.5x at 432 workers; disagrees: with γ free, the baseline step's throughput is 28% " +
+      "below what the other steps imply, so speed-ups relative to it overstate scaling",
+  );
+  // Data the anchored fit already describes: the two agree, and below 5 counts no line at all.
+  const exact = [1, 2, 4, 8, 16].map((n) => ({
+    ...steps[0],
+    workers: n,
+    seconds: 16 / uslSpeedup(n, 0.05, 0.002),
+  }));
+  const agreeing = describeFits(analyzeSweep({ steps: exact }));
+  assert.match(agreeing[2], /; agrees with the baseline-anchored fit$/);
+  assert.equal(describeFits(analyzeSweep({ steps: exact.slice(0, 4) })).length, 3);
 });

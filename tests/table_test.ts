@@ -77,7 +77,7 @@ Deno.test("renderPiTable() prints the seed's Pi columns and the peak RSS", () =>
 Deno.test("formatSpeedup() signs slowdowns and trims zeros like the seed", () => {
   assert.equal(formatSpeedup(2.66), "+2.66x");
   assert.equal(formatSpeedup(15.9), "+15.9x");
-  assert.equal(formatSpeedup(1), "+1x");
+  assert.equal(formatSpeedup(1), "1x");
   assert.equal(formatSpeedup(0.5), "-2x");
   assert.equal(formatSpeedup(Number.NaN), "n/a");
 });

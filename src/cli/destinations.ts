@@ -111,7 +111,15 @@ export async function checkDestinations(config: Config): Promise<void> {
   await checkGrants("--job-allow-read", config.jobPermissions.read);
   await checkGrants("--job-allow-write", config.jobPermissions.write);
   if (config.out) await checkFile("--out", config.out);
-  if (config.chart) await checkFile("--chart", config.chart);
+  if (config.chart) {
+    // The chart is always SVG: a .png name would get SVG bytes it does not expect.
+    if (!/\.svg$/i.test(config.chart)) {
+      throw new ConfigError(
+        `Cannot write results: --chart "${config.chart}" must end in .svg (the chart is an SVG image)`,
+      );
+    }
+    await checkFile("--chart", config.chart);
+  }
   if (config.profileDir !== undefined) await checkDirectory("--profile", config.profileDir);
   if (config.job === "io") {
     try {

@@ -364,7 +364,9 @@ async function parseRunRender(): Promise<void> {
     }
     console.log(renderSummary(job, reportedSteps(config, steps)));
     const partial = interrupted
-      ? `; the step with ${interrupted.workers} workers stopped with ${interrupted.completed} done, ${interrupted.failed} failed, ${interrupted.cancelled} cancelled of ${interrupted.jobCount}`
+      ? `; the step with ${interrupted.workers} worker${
+        interrupted.workers === 1 ? "" : "s"
+      } stopped with ${interrupted.completed} done, ${interrupted.failed} failed, ${interrupted.cancelled} cancelled of ${interrupted.jobCount}`
       : "";
     console.error(`deno-channels: interrupted by ${signalled}${partial}`);
     Deno.exit(SIGNAL_EXIT_CODES[signalled]);

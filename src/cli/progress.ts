@@ -41,7 +41,9 @@ export function progressLine(repeatCount: number): {
     onEvent: (event) => {
       if (event.type === "step-start") {
         run = repeatCount > 1 ? `run ${event.repeat}/${repeatCount}, ` : "";
-        step = `step ${event.step}/${event.stepCount} (${event.workers} workers)`;
+        step = `step ${event.step}/${event.stepCount} (${event.workers} worker${
+          event.workers === 1 ? "" : "s"
+        })`;
         done = 0;
         total = event.jobCount;
         stepStart = performance.now();

@@ -106,7 +106,7 @@ export async function writeResults(
   job: RunJob,
   steps: readonly SweepStep[],
 ): Promise<void> {
-  const analysis = analyzeSweep({ steps });
+  const analysis = analyzeSweep({ steps }, { jobBound: job.kind.bound });
   const text = await renderResults(config, job, steps, analysis);
   if (config.out) {
     await Deno.writeTextFile(config.out, text.endsWith("\n") ? text : `${text}\n`);
@@ -115,7 +115,8 @@ export async function writeResults(
     console.log(text.trimEnd());
   }
   if (config.chart && steps.length > 0) {
-    const title = `deno-channels: ${config.job} on ${navigator.hardwareConcurrency} CPUs`;
+    const cpus = navigator.hardwareConcurrency;
+    const title = `deno-channels: ${config.job} on ${cpus} CPU${cpus === 1 ? "" : "s"}`;
     await Deno.writeTextFile(
       config.chart,
       renderChartSvg(analysis, { cpuCount: navigator.hardwareConcurrency, title }),

@@ -84,6 +84,7 @@ export interface IoParams {
 export const ioJob: JobKind = defineJob<{ dir: string }, IoOutput, IoParams>({
   name: "io",
   aliases: ["IoJob"],
+  bound: "wait",
   description: "writes a file of IOLINES lines 11 times per job in a per-run temp dir (disk-bound)",
   defaultParams: { ioLines: DEFAULT_IO_LINES },
   describeParams: (params) =>

@@ -86,6 +86,12 @@ export interface JobKind<Setup = unknown, Output = unknown, Params = JobParams> 
   readonly aliases: readonly string[];
   /** One line for `--help` and the README. */
   readonly description: string;
+  /**
+   * What limits one job, when the kind knows: `"cpu"` (it computes) or `"wait"`
+   * (it sleeps or waits on IO, so the CPU count does not cap how many can run
+   * at once). The analysis never explains a `"wait"` kind's scaling by CPUs.
+   */
+  readonly bound?: "cpu" | "wait";
   /** The kind's parameters with their defaults; a sweep fills in what its caller left out. */
   readonly defaultParams?: Readonly<Params>;
   /** Describes one job's parameters for table titles and bench names ("1,000 ms"). */

@@ -104,6 +104,7 @@ export const PI_KIND_EXTRAS = {
 export const piJob: JobKind = defineJob<{ module: WebAssembly.Module }, PiOutput, PiParams>({
   name: "pi",
   aliases: ["PiJob"],
+  bound: "cpu",
   description:
     "PIDIGITS decimals of pi per job, WebAssembly Chudnovsky kernel (CPU- and memory-bound)",
   ...PI_KIND_EXTRAS,

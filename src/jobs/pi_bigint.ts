@@ -29,6 +29,7 @@ import { PI_KIND_EXTRAS, type PiOutput, type PiParams, summarisePi } from "./pi.
 export const piBigIntJob: JobKind = defineJob<undefined, PiOutput, PiParams>({
   name: "pi-bigint",
   aliases: ["PiBigIntJob"],
+  bound: "cpu",
   description:
     "PIDIGITS (at most 1000000) decimals of pi per job, V8 BigInt Chudnovsky (allocates, GC-bound)",
   ...PI_KIND_EXTRAS,

@@ -32,6 +32,7 @@ export const DEFAULT_MACHIN_DIGITS = 125_000;
 export const piMachinJob: JobKind = defineJob<{ module: WebAssembly.Module }, PiOutput, PiParams>({
   name: "pi-machin",
   aliases: ["PiMachinJob"],
+  bound: "cpu",
   description:
     "PIDIGITS (at most 1000000, default 125000) decimals of pi per job, WebAssembly O(n²) Machin kernel (CPU-bound, no allocation)",
   ...PI_KIND_EXTRAS,

@@ -49,6 +49,7 @@ function overheadMs(step: StepResult, sleepMs: number): number {
 export const sleepJob: JobKind = defineJob<undefined, SleepOutput, SleepParams>({
   name: "sleep",
   aliases: ["EmptySleepJob"],
+  bound: "wait",
   description: "waits SLEEPMS in each job (a timer: no CPU work)",
   defaultParams: { sleepMs: DEFAULT_SLEEP_MS },
   describeParams: (params) => `${params.sleepMs.toLocaleString("en-US")} ms`,

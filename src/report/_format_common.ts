@@ -4,25 +4,13 @@
  *
  * @module
  */
+import { duration } from "./_words.ts";
 import type { Percentiles, StepAnalysis, SweepAnalysis } from "./stats.ts";
 import { type Align, formatSeconds, formatSpeedup } from "./table.ts";
 
 /** `value`, or `null` when it is missing or not finite (JSON has no NaN or Infinity). */
 export function finite(value: number | null | undefined): number | null {
   return value === null || value === undefined || !Number.isFinite(value) ? null : value;
-}
-
-/**
- * Seconds as ns, µs, ms or s, whichever reads best.
- *
- * @param seconds A duration in seconds.
- * @returns The text, with its unit.
- */
-export function formatDuration(seconds: number): string {
-  if (seconds < 1e-6) return `${(seconds * 1e9).toFixed(0)} ns`;
-  if (seconds < 1e-3) return `${(seconds * 1e6).toFixed(seconds < 1e-5 ? 2 : 1)} µs`;
-  if (seconds < 1) return `${(seconds * 1e3).toFixed(1)} ms`;
-  return `${seconds.toFixed(2)} s`;
 }
 
 /**
@@ -36,7 +24,7 @@ export function describeOverhead(analysis: SweepAnalysis): string | undefined {
   const measured = analysis.steps.filter((step) => step.overheadSeconds != null);
   if (measured.length === 0) return undefined;
   return `Dispatch overhead per job (seconds × workers − job run time, over jobs): ${
-    measured.map((step) => `${step.workers} w ${formatDuration(step.overheadSeconds!)}`).join(
+    measured.map((step) => `${step.workers} w ${duration(step.overheadSeconds!)}`).join(
       ", ",
     )
   }`;

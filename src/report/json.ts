@@ -373,7 +373,7 @@ export function buildJsonReport(report: ScalingReport): JsonReport {
  * const analysis = analyzeSweep({ steps: [step(1, 4), step(2, 2)] });
  * const parsed = JSON.parse(renderJson({ config: {}, machine, analysis }));
  * assert.equal(parsed.steps[1].efficiency, 1);
- * assert.equal(parsed.amdahl.ok, true);
+ * assert.equal(parsed.amdahl.ok, false);
  * assert.equal(parsed.usl.ok, false);
  * ```
  */

@@ -23,15 +23,23 @@
 export { renderAnalysisTable, type RenderOptions } from "./analysis_table.ts";
 export { type ChartOptions, renderChartSvg } from "./chart.ts";
 export { renderCsv } from "./csv.ts";
-export { type ExplainOptions, explainScaling } from "./explain.ts";
+export {
+  compareUslFits,
+  type ExplainInput,
+  type ExplainOptions,
+  explainScaling,
+  type ExplainStep,
+} from "./explain.ts";
 export {
   type AmdahlFit,
+  CREDIBLE_R_SQUARED,
   fitAmdahl,
   type FitFailure,
   type FitOptions,
   fitUsl,
   type Prediction,
   type UslFit,
+  type UslFitOptions,
 } from "./fit.ts";
 export {
   buildJsonReport,
@@ -48,7 +56,14 @@ export {
   type ScalingReport,
 } from "./json.ts";
 export { renderMarkdown } from "./markdown.ts";
-export { amdahlSpeedup, type ScalingPoint, uslSpeedup } from "./models.ts";
+export {
+  amdahlSpeedup,
+  karpFlatt,
+  type ScalingPoint,
+  splitRounds,
+  uslSpeedup,
+  uslThroughput,
+} from "./models.ts";
 export { renderProfileTop, type RenderProfileTopOptions } from "./profile_render.ts";
 export {
   analyzeProfiles,
@@ -66,8 +81,10 @@ export {
 } from "./profile_validate.ts";
 export { RECOMMEND_SHARE, type Recommendation, recommendWorkers } from "./recommend.ts";
 export {
+  type AnalyzeOptions,
   analyzeSweep,
   combineRepeats,
+  type JobBound,
   type Percentiles,
   type RepeatedStep,
   type RepeatInfo,

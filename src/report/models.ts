@@ -15,6 +15,59 @@ export interface ScalingPoint {
   workers: number;
   /** Baseline seconds divided by this step's seconds. */
   speedup: number;
+  /**
+   * The speed-up equal jobs could reach at this step if nothing but the split
+   * into rounds held them back: `ceil(jobs / baselineWorkers) / ceil(jobs / workers)`.
+   * Default `workers / baselineWorkers`. Less than that when the jobs split
+   * unevenly: 3 jobs take 3 rounds on 1 worker and 2 on 2 workers, so 1.5.
+   */
+  idealSpeedup?: number;
+}
+
+/**
+ * How many rounds `jobs` equal jobs take on `workers` workers: `ceil(jobs / workers)`,
+ * and at least 1, so an empty batch does not divide by zero.
+ *
+ * @param jobs Jobs in the batch.
+ * @param workers Workers sharing it.
+ * @returns The rounds the busiest worker runs.
+ *
+ * @example Three jobs on two workers
+ * ```ts
+ * import { splitRounds } from "./models.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(splitRounds(3, 2), 2);
+ * assert.equal(splitRounds(4, 2), 2);
+ * assert.equal(splitRounds(3, 8), 1);
+ * ```
+ */
+export function splitRounds(jobs: number, workers: number): number {
+  return Math.max(1, Math.ceil(jobs / workers));
+}
+
+/**
+ * The Karp–Flatt metric, the experimentally determined serial fraction:
+ * `e = (1/S − 1/p) / (1 − 1/p)`. A value that grows with `p` points at
+ * overhead (contention, coordination) rather than a fixed serial part.
+ *
+ * @param speedup Measured speed-up `S` over the baseline step.
+ * @param workerRatio `p`, this step's workers over the baseline's.
+ * @returns `e`, or `null` when `p` is 1 (0/0) or either input is not positive.
+ *
+ * @example Amdahl data with s = 0.1 gives back 0.1
+ * ```ts
+ * import { karpFlatt } from "./models.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(Math.abs(karpFlatt(1 / (0.1 + 0.9 / 4), 4)! - 0.1) < 1e-12);
+ * assert.equal(karpFlatt(1, 1), null);
+ * ```
+ */
+export function karpFlatt(speedup: number, workerRatio: number): number | null {
+  if (!(speedup > 0) || !(workerRatio > 0) || !Number.isFinite(speedup)) return null;
+  if (Math.abs(workerRatio - 1) < 1e-12) return null;
+  return (1 / speedup - 1 / workerRatio) / (1 - 1 / workerRatio);
 }
 
 /**
@@ -73,6 +126,35 @@ export function uslSpeedup(
   baselineWorkers = 1,
 ): number {
   return uslCapacity(workers, sigma, kappa) / uslCapacity(baselineWorkers, sigma, kappa);
+}
+
+/**
+ * The Universal Scalability Law as R's `usl` package writes it, with the
+ * capacity of one worker `γ` as a parameter: `X(N) = γN / (1 + σ(N − 1) + κN(N − 1))`.
+ * With `γ = 1 / C(b)` it is {@linkcode uslSpeedup} relative to `b` workers.
+ *
+ * @param workers Workers `N`.
+ * @param sigma `σ`, contention.
+ * @param kappa `κ`, coherency.
+ * @param gamma `γ`, the throughput (or speed-up) of one worker in the units of the result.
+ * @returns The modelled throughput at `workers`.
+ *
+ * @example One worker gives γ; with no costs, N workers give γN
+ * ```ts
+ * import { uslThroughput } from "./models.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(uslThroughput(1, 0.1, 0.01, 90), 90);
+ * assert.equal(uslThroughput(4, 0, 0, 90), 360);
+ * ```
+ */
+export function uslThroughput(
+  workers: number,
+  sigma: number,
+  kappa: number,
+  gamma: number,
+): number {
+  return gamma * uslCapacity(workers, sigma, kappa);
 }
 
 /**

@@ -9,7 +9,11 @@
  * - worker ratio `p = N / b`, the ideal speed-up for that step;
  * - efficiency `E = S / p` (1 is ideal, also when the baseline has 2+ workers);
  * - Karp–Flatt `e = (1/S − 1/p) / (1 − 1/p)`, `null` where `p = 1`;
- * - utilisation `U = Σ job run seconds / (step seconds × N)`.
+ * - utilisation `U = Σ job run seconds / (step seconds × N)`;
+ * - rounds `r = ceil(jobs / N)`: how many jobs the busiest worker runs when they are equal;
+ * - ideal speed-up of the split `r(b) / r(N)`: at most `p`, less when the jobs split
+ *   unevenly (3 jobs on 2 workers: 2 rounds against 3 on 1 worker, so 1.5). The fits
+ *   use it in place of `p`, so an uneven split is not read as serial work.
  *
  * @module
  */
@@ -17,6 +21,7 @@ import { concatJobRecords } from "../job_records.ts";
 import { finiteCopy, jobColumn, quantileInPlace } from "./_samples.ts";
 import type { StepResult, SweepStep } from "../types.ts";
 import { type AmdahlFit, fitAmdahl, type FitFailure, fitUsl, type UslFit } from "./fit.ts";
+import { karpFlatt, splitRounds } from "./models.ts";
 import { type Recommendation, recommendWorkers } from "./recommend.ts";
 
 const BYTES_PER_MIB = 1024 * 1024;
@@ -79,6 +84,10 @@ export interface StepAnalysis {
   efficiency: number | null;
   /** Karp–Flatt experimental serial fraction; `null` for `workerRatio` 1 or no speed-up. */
   karpFlatt: number | null;
+  /** `ceil(jobCount / workers)`: how many jobs the busiest worker runs when jobs are equal. */
+  rounds: number;
+  /** Baseline rounds over this step's: `workerRatio` for an even split, less for an uneven one. */
+  idealSpeedup: number;
   /** How long jobs waited for a worker, over jobs a worker took; `null` if none. */
   waitSeconds: Percentiles | null;
   /** How long finished jobs ran inside a worker; `null` if none finished. */
@@ -100,16 +109,32 @@ export interface StepAnalysis {
   cancelled: number;
 }
 
-/** A whole sweep analysed: every step, both fits, and how many workers to use. */
+/** What limits one job: its CPU time, or time spent waiting (a timer, IO). */
+export type JobBound = "cpu" | "wait";
+
+/** Options for {@linkcode analyzeSweep}. */
+export interface AnalyzeOptions {
+  /**
+   * What limits one job, when known (a job kind's `bound`): `"wait"` jobs
+   * (sleep, IO) are never explained by the CPU count.
+   */
+  jobBound?: JobBound;
+}
+
+/** A whole sweep analysed: every step, the fits, and how many workers to use. */
 export interface SweepAnalysis {
   /** Workers in the first step, which every speed-up is relative to. */
   baselineWorkers: number;
+  /** What limits one job, when the caller said ({@linkcode AnalyzeOptions}). */
+  jobBound?: JobBound;
   /** One entry per step, in the order run. */
   steps: StepAnalysis[];
-  /** Amdahl's law fitted to the speed-ups, or why not. */
+  /** Amdahl's law fitted to the speed-ups, or why not (it needs 3 or more worker counts). */
   amdahl: AmdahlFit | FitFailure;
-  /** The Universal Scalability Law fitted to the speed-ups, or why not. */
+  /** The Universal Scalability Law fitted with γ through the baseline, or why not. */
   usl: UslFit | FitFailure;
+  /** The USL with γ fitted free (R's `usl` package), or why not (it needs 5 or more counts). */
+  uslFree: UslFit | FitFailure;
   /** How many workers to use. */
   recommendation: Recommendation;
 }
@@ -198,30 +223,6 @@ export function medianMinMax(values: readonly number[]): Spread {
 }
 
 /**
- * The Karp–Flatt metric, the experimentally determined serial fraction:
- * `e = (1/S − 1/p) / (1 − 1/p)`. A value that grows with `p` points at
- * overhead (contention, coordination) rather than a fixed serial part.
- *
- * @param speedup Measured speed-up `S` over the baseline step.
- * @param workerRatio `p`, this step's workers over the baseline's.
- * @returns `e`, or `null` when `p` is 1 (0/0) or either input is not positive.
- *
- * @example Amdahl data with s = 0.1 gives back 0.1
- * ```ts
- * import { karpFlatt } from "./stats.ts";
- * import assert from "node:assert/strict";
- *
- * assert.ok(Math.abs(karpFlatt(1 / (0.1 + 0.9 / 4), 4)! - 0.1) < 1e-12);
- * assert.equal(karpFlatt(1, 1), null);
- * ```
- */
-export function karpFlatt(speedup: number, workerRatio: number): number | null {
-  if (!(speedup > 0) || !(workerRatio > 0) || !Number.isFinite(speedup)) return null;
-  if (Math.abs(workerRatio - 1) < 1e-12) return null;
-  return (1 / speedup - 1 / workerRatio) / (1 - 1 / workerRatio);
-}
-
-/**
  * Combines K repeated runs of a sweep into one step per worker count: the
  * median `seconds` with its min–max, speed-ups recomputed from the medians
  * (relative to the first worker count seen), and the jobs of every run pooled
@@ -273,7 +274,9 @@ export function combineRepeats(runs: readonly (readonly SweepStep[])[]): Repeate
     const other = group.find((step) => step.jobCount !== first.jobCount);
     if (other) {
       throw new RangeError(
-        `Cannot combine repeats: every run with ${first.workers} workers must have the same ` +
+        `Cannot combine repeats: every run with ${first.workers} worker${
+          first.workers === 1 ? "" : "s"
+        } must have the same ` +
           `job count, received ${first.jobCount} and ${other.jobCount}`,
       );
     }
@@ -340,7 +343,7 @@ export function combineRepeats(runs: readonly (readonly SweepStep[])[]): Repeate
  */
 export function analyzeStep(
   step: StepInput,
-  baseline: Pick<StepResult, "workers" | "seconds">,
+  baseline: Pick<StepResult, "workers" | "seconds"> & Partial<Pick<StepResult, "jobCount">>,
 ): StepAnalysis {
   for (const [name, workers] of [["step", step.workers], ["baseline", baseline.workers]] as const) {
     if (!(workers >= 1)) {
@@ -358,6 +361,7 @@ export function analyzeStep(
   let busySeconds = 0;
   for (let index = 0; index < jobs.length; index++) busySeconds += jobs.elapsedSeconds(index);
   busySeconds /= repeats;
+  const rounds = splitRounds(step.jobCount, step.workers);
   return {
     workers: step.workers,
     jobCount: step.jobCount,
@@ -369,6 +373,8 @@ export function analyzeStep(
     speedup,
     efficiency: speedup === null ? null : speedup / workerRatio,
     karpFlatt: speedup === null ? null : karpFlatt(speedup, workerRatio),
+    rounds,
+    idealSpeedup: splitRounds(baseline.jobCount ?? step.jobCount, baseline.workers) / rounds,
     waitSeconds: percentilesInPlace(
       jobColumn(jobs, "waitSeconds", (index) => jobs.started(index)),
     ),
@@ -390,9 +396,12 @@ export function analyzeStep(
 
 /**
  * Analyses a whole sweep: every step against the first, Amdahl and USL fits
- * over the (workers, speed-up) points, and a recommended worker count.
+ * over the (workers, speed-up) points, and a recommended worker count. The
+ * fits see each step's ideal speed-up of the split, so 3 jobs on 2 workers
+ * (2 rounds, at most 1.5x) are not read as a third of the work being serial.
  *
  * @param sweep A sweep result, or `{ steps: combineRepeats(runs) }`.
+ * @param options What limits one job, when known.
  * @returns The analysis; fits that cannot be made carry a reason instead of NaN.
  * @throws {RangeError} If the sweep has no steps.
  *
@@ -411,22 +420,29 @@ export function analyzeStep(
  * assert.ok(analysis.amdahl.ok && analysis.usl.ok);
  * ```
  */
-export function analyzeSweep(sweep: { steps: readonly StepInput[] }): SweepAnalysis {
+export function analyzeSweep(
+  sweep: { steps: readonly StepInput[] },
+  options: AnalyzeOptions = {},
+): SweepAnalysis {
   const baseline = sweep.steps[0];
   if (!baseline) {
     throw new RangeError("Cannot analyse sweep: it has no steps");
   }
   const steps = sweep.steps.map((step) => analyzeStep(step, baseline));
   const points = steps.flatMap((step) =>
-    step.speedup === null ? [] : [{ workers: step.workers, speedup: step.speedup }]
+    step.speedup === null
+      ? []
+      : [{ workers: step.workers, speedup: step.speedup, idealSpeedup: step.idealSpeedup }]
   );
-  const options = { baselineWorkers: baseline.workers };
-  const usl = fitUsl(points, options);
+  const fitOptions = { baselineWorkers: baseline.workers };
+  const usl = fitUsl(points, fitOptions);
   return {
     baselineWorkers: baseline.workers,
+    ...(options.jobBound === undefined ? {} : { jobBound: options.jobBound }),
     steps,
-    amdahl: fitAmdahl(points, options),
+    amdahl: fitAmdahl(points, fitOptions),
     usl,
+    uslFree: fitUsl(points, { ...fitOptions, gamma: "free" }),
     recommendation: recommendWorkers(steps, usl),
   };
 }
