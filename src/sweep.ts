@@ -5,6 +5,7 @@
  * @module
  */
 import { Session } from "node:inspector/promises";
+import { checkedInputs, cpuUsageNow, loadAverageNow } from "./_sweep_checks.ts";
 import { resolve } from "node:path";
 import { pathToFileURL as toFileUrl } from "node:url";
 import { WorkerStartError } from "./errors.ts";
@@ -86,6 +87,11 @@ export interface SweepOptions {
   inputs?: Iterable<unknown>;
   /** How many times to run the whole sweep; each step says which run it belongs to. Default 1. */
   repeat?: number;
+  /**
+   * Untimed runs of the batch on each step's workers before the timed one
+   * (JIT, caches, lazy set-up), from 0 to {@linkcode MAX_REPEAT}. Default 0.
+   */
+  warmup?: number;
   /** Stops the sweep: the iteration then rejects with `signal.reason` and leaves no worker running. */
   signal?: AbortSignal;
   /** Receives progress events (for logs and progress lines). */
@@ -256,7 +262,9 @@ export function runSweep(options: SweepOptions = {}): AsyncGenerator<SweepStep, 
     boundedInteger("startupTimeoutMs", options.startupTimeoutMs, MAX_JOB_TIMEOUT_MS);
   }
   if (isModule) params.moduleUrl = resolveModuleUrl(jobName);
-  const inputs = options.inputs === undefined ? undefined : checkedInputs(options);
+  const inputs = options.inputs === undefined
+    ? undefined
+    : checkedInputs({ inputs: options.inputs, jobCount: options.jobCount }, MAX_JOBS);
   const plan: SweepPlan = {
     kind,
     params,
@@ -268,6 +276,9 @@ export function runSweep(options: SweepOptions = {}): AsyncGenerator<SweepStep, 
     ),
     inputs,
     repeat: boundedInteger("repeat", options.repeat ?? 1, MAX_REPEAT),
+    warmup: options.warmup === undefined || options.warmup === 0
+      ? 0
+      : boundedInteger("warmup", options.warmup, MAX_REPEAT),
     displayName: isModule ? jobName : kind.name,
   };
   return sweepSteps(plan, options);
@@ -281,40 +292,8 @@ interface SweepPlan {
   jobCount: number;
   inputs?: readonly unknown[];
   repeat: number;
+  warmup: number;
   displayName: string;
-}
-
-/** The sweep's inputs as an array, checked: some, as many as `jobCount`, each clonable. */
-function checkedInputs(options: SweepOptions): unknown[] {
-  const inputs = [...options.inputs!];
-  if (inputs.length === 0 || inputs.length > MAX_JOBS) {
-    throw new RangeError(
-      `Cannot start sweep: inputs must hold from 1 to ${MAX_JOBS} inputs, received ${inputs.length}`,
-    );
-  }
-  if (options.jobCount !== undefined && options.jobCount !== inputs.length) {
-    throw new RangeError(
-      `Cannot start sweep: jobCount must be left out or equal the number of inputs ` +
-        `(${inputs.length}), received ${options.jobCount}`,
-    );
-  }
-  try {
-    structuredClone(inputs);
-  } catch {
-    const index = inputs.findIndex((input) => {
-      try {
-        structuredClone(input);
-        return false;
-      } catch {
-        return true;
-      }
-    });
-    throw new TypeError(
-      `Cannot start sweep: input ${index + 1} cannot be posted to a worker (it must survive ` +
-        `structured clone: no functions, no class instances with private state)`,
-    );
-  }
-  return inputs;
 }
 
 async function* sweepSteps(
@@ -358,6 +337,7 @@ async function runOneStep(
   const stepCount = plan.counts.length;
   signal?.throwIfAborted();
   onEvent?.({ type: "step-start", step: index + 1, stepCount, repeat, workers, jobCount });
+  const loadAverage = loadAverageNow();
   const spawnStart = performance.now();
   await using pool = new WorkerPool({
     size: workers,
@@ -392,7 +372,21 @@ async function runOneStep(
   const startupSeconds = (performance.now() - spawnStart) / 1000;
   onEvent?.({ type: "workers-ready", workers, startupSeconds });
 
+  for (let run = 0; run < plan.warmup; run++) {
+    const warm = await runStep(pool, {
+      jobCount,
+      signal,
+      jobEvents: false,
+      jobName: plan.displayName,
+    });
+    if (signal?.aborted) throw signal.reason;
+    if (warm.failed > 0) {
+      // A job that fails warm fails timed too: the timed run reports it, and no time is lost.
+      break;
+    }
+  }
   const mainProfiler = options.profile ? await startMainProfiler() : undefined;
+  const cpuBefore = cpuUsageNow();
   const result = await runStep(pool, {
     jobCount,
     signal,
@@ -403,6 +397,7 @@ async function runOneStep(
   });
   // Only an abort that cut the step short drops it: a step whose jobs all ran
   // before the signal is yielded, and the sweep stops before the next one.
+  const cpuAfter = cpuUsageNow();
   const cutShort = (signal?.aborted ?? false) && result.cancelled > 0;
   const mainProfile = mainProfiler ? await stopMainProfiler(mainProfiler) : undefined;
   const stats = signal?.aborted ? [] : await pool.stats();
@@ -411,6 +406,11 @@ async function runOneStep(
     repeat,
     startupSeconds,
     speedup: (at.baselineSeconds ?? result.seconds) / result.seconds,
+    loadAverage,
+    cpuSeconds: cpuBefore && cpuAfter
+      ? (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1e6
+      : undefined,
+    warmupRuns: plan.warmup,
     workerMemory: stats.map((s) => s && { ...s.memory, wasmMemoryBytes: s.wasmMemoryBytes }),
   };
   if (options.profile && mainProfile) {

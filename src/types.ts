@@ -107,6 +107,16 @@ export interface SweepStep extends StepResult {
   workerMemory?: (WorkerMemory | undefined)[];
   /** The CPU profiles, when profiling was asked for. */
   profiles?: StepProfiles;
+  /** The machine's 1-minute load average as the step began, before its workers were spawned. */
+  loadAverage?: number;
+  /**
+   * CPU time the whole process (every thread) used during the timed step,
+   * user + system, in seconds: next to the jobs' summed run time it tells
+   * whether CPU-bound jobs had their CPUs or waited for one.
+   */
+  cpuSeconds?: number;
+  /** How many untimed runs of the batch came before the timed one (see `warmup`). */
+  warmupRuns?: number;
 }
 
 /** One thing that happened during a sweep. */

@@ -156,8 +156,14 @@ Deno.test("renderAnalysisTable() adds min–max and run columns when steps were 
     [step(1, 12, 2.5, [0, 0], 50), step(2, 5.5, 3, [0, 0], 60)],
   ];
   const text = renderAnalysisTable(analyzeSweep({ steps: combineRepeats(runs) }));
-  assert.match(text, /^\| WORKERS \| SECONDS +\| SECONDS MIN-MAX +\| RUNS \| SPEED-UP /m);
-  assert.match(text, /^\| +2 \| +5\.500000 \| +5\.000000-6\.000000 \| +3 \| \+2x /m);
+  assert.match(
+    text,
+    /^\| WORKERS \| SECONDS +\| SECONDS MIN-MAX +\| MEAN ± σ +\| RUNS \| SPEED-UP /m,
+  );
+  assert.match(
+    text,
+    /^\| +2 \| +5\.500000 \| +5\.000000-6\.000000 \| +5\.500000 ± 0\.500000 \| +3 \| \+2x /m,
+  );
   assert.doesNotMatch(renderAnalysisTable(fixedAnalysis()), /MIN-MAX|RUNS/);
 });
 

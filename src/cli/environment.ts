@@ -23,6 +23,8 @@ export const GENERIC_KEYS: ReadonlySet<string> = new Set([
   "REPEAT",
   "CHART",
   "OUTFILE",
+  "WARMUP",
+  "INPUTS",
 ]);
 
 /** Whether a raw value counts as set: present and not blank. */

@@ -9,6 +9,7 @@
  */
 import { ConfigError, WorkerStartError } from "../errors.ts";
 import { checkInputCount, readInputs } from "./inputs.ts";
+import { checkNoise } from "../report/noise.ts";
 import { type JobParams, resolveJobParams } from "../jobs/job.ts";
 import { isJobModuleReference, moduleJob } from "../jobs/module.ts";
 import { findJobKind } from "../jobs/registry.ts";
@@ -154,6 +155,16 @@ async function superviseSweep(config: Config, job: RunJob): Promise<number> {
 
 function errorText(error: unknown): string {
   return terminalSafe(error instanceof Error ? error.message : String(error));
+}
+
+/** The busy-machine warnings (or the contention note): under the table, or on stderr. */
+function printNoise(config: Config, job: RunJob, steps: readonly SweepStep[]): void {
+  const noise = checkNoise(steps, {
+    cpuCount: navigator.hardwareConcurrency,
+    jobBound: job.kind.bound,
+  });
+  const print = config.format === "table" && !config.out ? console.log : console.error;
+  for (const line of noise.lines) print(terminalSafe(line));
 }
 
 function reportFailures(steps: readonly SweepStep[]): boolean {
@@ -326,6 +337,7 @@ async function parseRunRender(): Promise<void> {
       jobCount: inputs ? undefined : config.jobCount,
       inputs,
       repeat: config.repeat,
+      warmup: config.warmup,
       sandbox: true,
       signal: controller.signal,
       onEvent,
@@ -339,6 +351,7 @@ async function parseRunRender(): Promise<void> {
     live?.clear();
     try {
       await writeResults(config, job, reportedSteps(config, steps));
+      printNoise(config, job, steps);
       if (config.profileDir !== undefined) await reportProfiles(config, steps);
     } catch (error) {
       // The destinations were checked before the run; a disk that fills up fails here.

@@ -140,7 +140,16 @@ export const SETTINGS = {
     max: MAX_REPEAT,
     fallback: () => 1,
     defaultText: "1",
-    description: "run each step K times; report the median and min-max",
+    description: "run each step K times; report the median, mean ± σ and min-max",
+  }),
+  warmup: integerSetting<number>({
+    key: "WARMUP",
+    flag: "--warmup",
+    min: 0,
+    max: MAX_REPEAT,
+    fallback: () => 0,
+    defaultText: "0",
+    description: "untimed runs of the batch on each step's workers before the timed one",
   }),
   format: {
     key: "FORMAT",

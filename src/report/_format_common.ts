@@ -79,6 +79,12 @@ export function columns(analysis: SweepAnalysis): Column[] {
       cell: (s) => `${formatSeconds(s.secondsMin)}-${formatSeconds(s.secondsMax)}`,
     },
     repeated && {
+      ascii: "MEAN ± σ",
+      markdown: "Mean ± σ (s)",
+      align: "right",
+      cell: (s) => `${formatSeconds(s.secondsMean)} ± ${formatSeconds(s.secondsStdDev)}`,
+    },
+    repeated && {
       ascii: "RUNS",
       markdown: "Runs",
       align: "right",

@@ -92,3 +92,89 @@ function select(values: Float64Array, k: number): number {
 function medianOfThree(a: number, b: number, c: number): number {
   return a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
 }
+
+/**
+ * The mean and sample standard deviation (n − 1) of repeated measurements.
+ *
+ * @param values At least one value.
+ * @returns `secondsMean` and `secondsStdDev` (0 for a single value).
+ */
+export function meanStdDev(
+  values: readonly number[],
+): { secondsMean: number; secondsStdDev: number } {
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  const squares = values.reduce((sum, value) => sum + (value - mean) ** 2, 0);
+  return {
+    secondsMean: mean,
+    secondsStdDev: values.length > 1 ? Math.sqrt(squares / (values.length - 1)) : 0,
+  };
+}
+
+/** The 50th and 95th percentiles and the maximum of a set of durations, in seconds. */
+export interface Percentiles {
+  /** The median, in seconds. */
+  p50: number;
+  /** The 95th percentile, in seconds. */
+  p95: number;
+  /** The largest value, in seconds. */
+  max: number;
+}
+
+/**
+ * The `fraction` quantile of `values` by linear interpolation between closest
+ * ranks: position `h = (n − 1) × fraction` in the sorted values (NumPy's
+ * default, R type 7, Excel PERCENTILE.INC). Non-finite values are ignored.
+ *
+ * @param values The sample, in any order.
+ * @param fraction 0 for the minimum, 0.5 for the median, 1 for the maximum.
+ * @returns The quantile, or `null` for an empty sample.
+ * @throws {RangeError} If `fraction` is outside [0, 1].
+ *
+ * @example The median and 95th percentile of 1..5
+ * ```ts
+ * import { percentile } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(percentile([5, 1, 3, 2, 4], 0.5), 3);
+ * assert.equal(percentile([1, 2, 3, 4, 5], 0.95), 4.8);
+ * assert.equal(percentile([], 0.5), null);
+ * ```
+ */
+export function percentile(values: ArrayLike<number>, fraction: number): number | null {
+  if (!(fraction >= 0 && fraction <= 1)) {
+    throw new RangeError(
+      `Cannot take percentile: fraction must be in [0, 1], received ${fraction}`,
+    );
+  }
+  const finite = finiteCopy(values);
+  return finite.length === 0 ? null : quantileInPlace(finite, fraction);
+}
+
+/**
+ * The p50, p95 and maximum of `values` (see {@linkcode percentile}).
+ *
+ * @param values Durations in seconds.
+ * @returns The three figures, or `null` for an empty sample.
+ *
+ * @example Eleven durations
+ * ```ts
+ * import { percentiles } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const result = percentiles([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+ * assert.deepEqual(result, { p50: 50, p95: 95, max: 100 });
+ * ```
+ */
+export function percentiles(values: ArrayLike<number>): Percentiles | null {
+  return percentilesInPlace(finiteCopy(values));
+}
+
+/** {@linkcode percentiles} of finite values the caller gives up (they are reordered). */
+export function percentilesInPlace(finite: Float64Array): Percentiles | null {
+  if (finite.length === 0) return null;
+  return {
+    p50: quantileInPlace(finite, 0.5),
+    p95: quantileInPlace(finite, 0.95),
+    max: quantileInPlace(finite, 1),
+  };
+}

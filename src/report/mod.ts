@@ -56,6 +56,7 @@ export {
   type ScalingReport,
 } from "./json.ts";
 export { renderMarkdown } from "./markdown.ts";
+export { checkNoise, type NoiseOptions, type NoiseReport, type NoiseStep } from "./noise.ts";
 export {
   amdahlSpeedup,
   karpFlatt,

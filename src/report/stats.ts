@@ -18,23 +18,22 @@
  * @module
  */
 import { concatJobRecords } from "../job_records.ts";
-import { finiteCopy, jobColumn, quantileInPlace } from "./_samples.ts";
+import {
+  jobColumn,
+  meanStdDev,
+  percentile,
+  type Percentiles,
+  percentiles,
+  percentilesInPlace,
+} from "./_samples.ts";
+
+export { percentile, type Percentiles, percentiles };
 import type { StepResult, SweepStep } from "../types.ts";
 import { type AmdahlFit, fitAmdahl, type FitFailure, fitUsl, type UslFit } from "./fit.ts";
 import { karpFlatt, splitRounds } from "./models.ts";
 import { type Recommendation, recommendWorkers } from "./recommend.ts";
 
 const BYTES_PER_MIB = 1024 * 1024;
-
-/** The 50th and 95th percentiles and the maximum of a set of durations, in seconds. */
-export interface Percentiles {
-  /** The median, in seconds. */
-  p50: number;
-  /** The 95th percentile, in seconds. */
-  p95: number;
-  /** The largest value, in seconds. */
-  max: number;
-}
 
 /** The middle and the range of repeated measurements. */
 export interface Spread {
@@ -54,6 +53,10 @@ export interface RepeatInfo {
   secondsMin: number;
   /** The slowest run's seconds. */
   secondsMax: number;
+  /** The runs' mean seconds. */
+  secondsMean?: number;
+  /** The runs' sample standard deviation (n − 1), in seconds; 0 for one run. */
+  secondsStdDev?: number;
 }
 
 /** A step whose `seconds` is the median of several runs (see {@linkcode combineRepeats}). */
@@ -76,6 +79,10 @@ export interface StepAnalysis {
   secondsMin: number;
   /** The slowest run's seconds (equal to `seconds` for one run). */
   secondsMax: number;
+  /** The runs' mean seconds (equal to `seconds` for one run). */
+  secondsMean: number;
+  /** The runs' sample standard deviation, in seconds (0 for one run). */
+  secondsStdDev: number;
   /** `p = workers / baselineWorkers`: the ideal speed-up for this step. */
   workerRatio: number;
   /** Baseline seconds over this step's; `null` when either is not positive. */
@@ -137,65 +144,6 @@ export interface SweepAnalysis {
   uslFree: UslFit | FitFailure;
   /** How many workers to use. */
   recommendation: Recommendation;
-}
-
-/**
- * The `fraction` quantile of `values` by linear interpolation between closest
- * ranks: position `h = (n − 1) × fraction` in the sorted values (NumPy's
- * default, R type 7, Excel PERCENTILE.INC). Non-finite values are ignored.
- *
- * @param values The sample, in any order.
- * @param fraction 0 for the minimum, 0.5 for the median, 1 for the maximum.
- * @returns The quantile, or `null` for an empty sample.
- * @throws {RangeError} If `fraction` is outside [0, 1].
- *
- * @example The median and 95th percentile of 1..5
- * ```ts
- * import { percentile } from "./stats.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(percentile([5, 1, 3, 2, 4], 0.5), 3);
- * assert.equal(percentile([1, 2, 3, 4, 5], 0.95), 4.8);
- * assert.equal(percentile([], 0.5), null);
- * ```
- */
-export function percentile(values: ArrayLike<number>, fraction: number): number | null {
-  if (!(fraction >= 0 && fraction <= 1)) {
-    throw new RangeError(
-      `Cannot take percentile: fraction must be in [0, 1], received ${fraction}`,
-    );
-  }
-  const finite = finiteCopy(values);
-  return finite.length === 0 ? null : quantileInPlace(finite, fraction);
-}
-
-/**
- * The p50, p95 and maximum of `values` (see {@linkcode percentile}).
- *
- * @param values Durations in seconds.
- * @returns The three figures, or `null` for an empty sample.
- *
- * @example Eleven durations
- * ```ts
- * import { percentiles } from "./stats.ts";
- * import assert from "node:assert/strict";
- *
- * const result = percentiles([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
- * assert.deepEqual(result, { p50: 50, p95: 95, max: 100 });
- * ```
- */
-export function percentiles(values: ArrayLike<number>): Percentiles | null {
-  return percentilesInPlace(finiteCopy(values));
-}
-
-/** {@linkcode percentiles} of finite values the caller gives up (they are reordered). */
-function percentilesInPlace(finite: Float64Array): Percentiles | null {
-  if (finite.length === 0) return null;
-  return {
-    p50: quantileInPlace(finite, 0.5),
-    p95: quantileInPlace(finite, 0.95),
-    max: quantileInPlace(finite, 1),
-  };
 }
 
 /**
@@ -290,6 +238,7 @@ export function combineRepeats(runs: readonly (readonly SweepStep[])[]): Repeate
       seconds: seconds.median,
       secondsMin: seconds.min,
       secondsMax: seconds.max,
+      ...meanStdDev(group.map((step) => step.seconds)),
       repeats: group.length,
       startupSeconds: medianMinMax(group.map((step) => step.startupSeconds)).median,
       completed: sum((step) => step.completed),
@@ -369,6 +318,8 @@ export function analyzeStep(
     seconds: step.seconds,
     secondsMin: step.secondsMin ?? step.seconds,
     secondsMax: step.secondsMax ?? step.seconds,
+    secondsMean: step.secondsMean ?? step.seconds,
+    secondsStdDev: step.secondsStdDev ?? 0,
     workerRatio,
     speedup,
     efficiency: speedup === null ? null : speedup / workerRatio,

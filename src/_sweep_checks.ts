@@ -1,0 +1,61 @@
+/**
+ * What a sweep checks and reads around its steps: its per-job inputs, the
+ * load average and the process's CPU time. Private to `src/`: `sweep.ts`
+ * uses it.
+ *
+ * @module
+ */
+import process from "node:process";
+
+/** The sweep's inputs as an array, checked: some, as many as `jobCount`, each clonable. */
+export function checkedInputs(
+  options: { inputs: Iterable<unknown>; jobCount?: number },
+  maxJobs: number,
+): unknown[] {
+  const inputs = [...options.inputs];
+  if (inputs.length === 0 || inputs.length > maxJobs) {
+    throw new RangeError(
+      `Cannot start sweep: inputs must hold from 1 to ${maxJobs} inputs, received ${inputs.length}`,
+    );
+  }
+  if (options.jobCount !== undefined && options.jobCount !== inputs.length) {
+    throw new RangeError(
+      `Cannot start sweep: jobCount must be left out or equal the number of inputs ` +
+        `(${inputs.length}), received ${options.jobCount}`,
+    );
+  }
+  try {
+    structuredClone(inputs);
+  } catch {
+    const index = inputs.findIndex((input) => {
+      try {
+        structuredClone(input);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    throw new TypeError(
+      `Cannot start sweep: input ${index + 1} cannot be posted to a worker (it must survive ` +
+        `structured clone: no functions, no class instances with private state)`,
+    );
+  }
+  return inputs;
+}
+
+/** The 1-minute load average, when the program may read it (`--allow-sys=loadavg`). */
+export function loadAverageNow(): number | undefined {
+  if (Deno.permissions.querySync({ name: "sys", kind: "loadavg" }).state !== "granted") {
+    return undefined;
+  }
+  return Deno.loadavg()[0];
+}
+
+/** The process's CPU time so far (every thread), when it can be read. */
+export function cpuUsageNow(): { user: number; system: number } | undefined {
+  try {
+    return process.cpuUsage();
+  } catch {
+    return undefined;
+  }
+}
