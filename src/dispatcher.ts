@@ -27,7 +27,7 @@ import {
   stateTag,
 } from "./shared_channel.ts";
 import { nowMs, StepRecords } from "./_step_results.ts";
-import { JobIds } from "./job_records.ts";
+import { JobIds } from "./job_ids.ts";
 import { errorRecord, WorkerCrashError } from "./errors.ts";
 import type { StepResult, SweepEventHandler } from "./types.ts";
 

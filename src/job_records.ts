@@ -6,7 +6,10 @@
  *
  * @module
  */
+import type { JobIds } from "./job_ids.ts";
 import type { JobRecords, JobResult, JobStatus } from "./types.ts";
+
+export { JobIds } from "./job_ids.ts";
 
 const STATUSES: readonly JobStatus[] = ["done", "failed", "cancelled"];
 const STATUS_CODE: Record<JobStatus, number> = { done: 0, failed: 1, cancelled: 2 };
@@ -24,55 +27,6 @@ export interface JobDetail {
   output?: unknown;
   summary?: string;
   error?: JobRecordError;
-}
-
-/**
- * Version-4 UUIDs for the jobs of one step, made when asked for from one
- * random 128-bit key and the job's index. Each 32-bit word is the key word
- * mixed with the index through a bijection (MurmurHash3's finaliser), so the
- * first word alone already differs between any two jobs of the step: the ids
- * are unique within the step and, the key being random, across steps.
- */
-export class JobIds {
-  readonly #key: Uint32Array;
-
-  /** @param key Four random 32-bit words; a fresh key from `crypto.getRandomValues` when omitted. */
-  constructor(key?: Uint32Array) {
-    this.#key = key ?? crypto.getRandomValues(new Uint32Array(4));
-  }
-
-  /**
-   * The UUID of the job at `index`.
-   *
-   * @param index The job's 0-based index.
-   * @returns A lowercase version-4 UUID.
-   */
-  of(index: number): string {
-    const key = this.#key;
-    const words = [
-      mix32(key[0] ^ mix32(index)),
-      mix32(key[1] ^ mix32(index + 0x9e3779b9)),
-      mix32(key[2] ^ mix32(index + 0x3c6ef372)),
-      mix32(key[3] ^ mix32(index + 0xdaa66d2b)),
-    ];
-    words[1] = (words[1] & 0xffff0fff) | 0x4000; // version 4
-    words[2] = (words[2] & 0x3fffffff) | 0x80000000; // RFC 4122 variant
-    const hex = words.map((word) => (word >>> 0).toString(16).padStart(8, "0")).join("");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
-      hex.slice(20)
-    }`;
-  }
-}
-
-/** MurmurHash3's 32-bit finaliser: a bijection on 32-bit words that mixes every bit. */
-function mix32(value: number): number {
-  let h = value >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** The columns a {@linkcode ColumnarJobRecords} is built from (see {@linkcode JobColumnsBuilder}). */
@@ -243,6 +197,14 @@ class ColumnarJobRecords implements JobRecords {
     return this.#columns.worker[checkIndex(index, this.length)] !== 0;
   }
 
+  output(index: number): unknown {
+    const columns = this.#columns;
+    const code = columns.status[checkIndex(index, this.length)];
+    if ((code & 3) !== STATUS_CODE.done) return null;
+    if (code >> 2 === NUMBER_CODE) return columns.numbers![index];
+    return this.#details.get(index)?.output ?? null;
+  }
+
   get(index: number): JobResult {
     const columns = this.#columns;
     checkIndex(index, this.length);
@@ -320,6 +282,11 @@ class ListedJobRecords implements JobRecords {
 
   started(index: number): boolean {
     return this.get(index).workerId !== "";
+  }
+
+  output(index: number): unknown {
+    const job = this.get(index);
+    return job.status === "done" ? job.output ?? null : null;
   }
 
   get(index: number): JobResult {
@@ -405,6 +372,11 @@ class ConcatenatedJobRecords implements JobRecords {
   started(index: number): boolean {
     const [part, at] = this.#locate(index);
     return part.started(at);
+  }
+
+  output(index: number): unknown {
+    const [part, at] = this.#locate(index);
+    return part.output(at);
   }
 
   get(index: number): JobResult {

@@ -49,6 +49,8 @@ export interface JobRecords extends Iterable<JobResult> {
   waitSeconds(index: number): number;
   /** Whether a worker took the job at `index` (false for jobs settled before any started them). */
   started(index: number): boolean;
+  /** What the job at `index` returned (`null` for none, and for a job that did not finish). */
+  output(index: number): unknown;
   /** Every job as an object (what `JSON.stringify` writes). */
   toJSON(): JobResult[];
 }

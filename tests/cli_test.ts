@@ -108,7 +108,9 @@ Deno.test("deno task start -- --help prints the help (the task passes a leading 
 
 Deno.test("SIGTERM while 200 workers start ends the run (parent kills a starved child)", async () => {
   const run = await interruptCliWhen(
-    ["--job", "noop", "--workers", "200", "--jobs", "1", "--debug"],
+    // A job that cannot end first: on a loaded machine 200 workers may all be ready (and a
+    // no-op job done) before the signal lands; the run must still end at once, as interrupted.
+    ["--job", "sleep", "--sleep-ms", "60000", "--workers", "200", "--jobs", "1", "--debug"],
     /Allocating Worker #200:/,
     "SIGTERM",
   );

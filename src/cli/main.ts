@@ -10,6 +10,7 @@
 import { ConfigError, WorkerStartError } from "../errors.ts";
 import { checkInputCount, readInputs } from "./inputs.ts";
 import { checkNoise } from "../report/noise.ts";
+import { compareOutputs, describeOutputCheck } from "../report/outputs.ts";
 import { type JobParams, resolveJobParams } from "../jobs/job.ts";
 import { isJobModuleReference, moduleJob } from "../jobs/module.ts";
 import { findJobKind } from "../jobs/registry.ts";
@@ -157,14 +158,18 @@ function errorText(error: unknown): string {
   return terminalSafe(error instanceof Error ? error.message : String(error));
 }
 
-/** The busy-machine warnings (or the contention note): under the table, or on stderr. */
+/**
+ * The warnings after the results: outputs that differ between steps, a busy machine (or the
+ * contention note); under the table, or on stderr for the other formats.
+ */
 function printNoise(config: Config, job: RunJob, steps: readonly SweepStep[]): void {
   const noise = checkNoise(steps, {
     cpuCount: navigator.hardwareConcurrency,
     jobBound: job.kind.bound,
   });
   const print = config.format === "table" && !config.out ? console.log : console.error;
-  for (const line of noise.lines) print(terminalSafe(line));
+  const outputs = describeOutputCheck(compareOutputs(steps));
+  for (const line of [...(outputs ? [outputs] : []), ...noise.lines]) print(terminalSafe(line));
 }
 
 function reportFailures(steps: readonly SweepStep[]): boolean {

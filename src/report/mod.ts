@@ -58,6 +58,13 @@ export {
 export { renderMarkdown } from "./markdown.ts";
 export { checkNoise, type NoiseOptions, type NoiseReport, type NoiseStep } from "./noise.ts";
 export {
+  compareOutputs,
+  describeOutputCheck,
+  type OutputCheck,
+  type OutputDifference,
+  type OutputStep,
+} from "./outputs.ts";
+export {
   amdahlSpeedup,
   karpFlatt,
   type ScalingPoint,
