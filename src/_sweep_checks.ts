@@ -1,6 +1,6 @@
 /**
  * What a sweep checks and reads around its steps: its per-job inputs, the
- * load average and the process's CPU time. Private to `src/`: `sweep.ts`
+ * load average and the process's CPU time; and its two promise helpers. Private to `src/`: `sweep.ts`
  * uses it.
  *
  * @module
@@ -58,4 +58,24 @@ export function cpuUsageNow(): { user: number; system: number } | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `promise`, or a rejection naming `what` once `ms` milliseconds have passed. */
+export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** `promise`, or a rejection with `signal.reason` once it aborts. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

@@ -5,7 +5,14 @@
  * @module
  */
 import { Session } from "node:inspector/promises";
-import { checkedInputs, cpuUsageNow, loadAverageNow } from "./_sweep_checks.ts";
+import {
+  abortable,
+  checkedInputs,
+  cpuUsageNow,
+  loadAverageNow,
+  withDeadline,
+} from "./_sweep_checks.ts";
+import { inlineSweepStep } from "./inline_step.ts";
 import { resolve } from "node:path";
 import { pathToFileURL as toFileUrl } from "node:url";
 import { WorkerStartError } from "./errors.ts";
@@ -73,7 +80,11 @@ export interface SweepOptions {
   startWorkers?: number;
   /** The last worker count. Default `navigator.hardwareConcurrency`. */
   maxWorkers?: number;
-  /** Explicit worker counts, run in this order; overrides `startWorkers`/`maxWorkers`. */
+  /**
+   * Explicit worker counts, run in this order; overrides `startWorkers`/`maxWorkers`. A 0 is the
+   * inline step: the batch on the calling thread, no worker, no dispatch (run first; its
+   * `speedup` is 1, and the first worker step stays the baseline of the others).
+   */
   workerCounts?: readonly number[];
   /** How many jobs each step runs. Default 2 × `navigator.hardwareConcurrency`, or `inputs`' count. */
   jobCount?: number;
@@ -158,7 +169,16 @@ export function sweepWorkerCounts(options: SweepOptions): number[] {
     if (options.workerCounts.length === 0) {
       throw new RangeError("Cannot start sweep: workerCounts must list at least one count");
     }
-    return options.workerCounts.map((count) => boundedInteger("workerCounts", count, MAX_WORKERS));
+    const counts = options.workerCounts.map((count) =>
+      count === 0 ? 0 : boundedInteger("workerCounts", count, MAX_WORKERS)
+    );
+    if (!counts.some((count) => count > 0)) {
+      throw new RangeError(
+        "Cannot start sweep: workerCounts must include a count of 1 or more (0 is the inline step)",
+      );
+    }
+    // The inline step runs first: the worker steps keep the first of theirs as the baseline.
+    return [...counts.filter((count) => count === 0), ...counts.filter((count) => count > 0)];
   }
   const start = boundedInteger("startWorkers", options.startWorkers ?? 1, MAX_WORKERS);
   const max = boundedInteger(
@@ -192,25 +212,6 @@ async function stopMainProfiler(session: Session): Promise<unknown> {
   const { profile } = await session.post("Profiler.stop");
   session.disconnect();
   return profile;
-}
-
-/** `promise`, or a rejection naming `what` once `ms` milliseconds have passed. */
-function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 /**
@@ -316,7 +317,7 @@ async function* sweepSteps(
           workers,
           baselineSeconds,
         });
-        baselineSeconds ??= step.seconds;
+        if (workers > 0) baselineSeconds ??= step.seconds;
         yield step;
       }
     }
@@ -338,6 +339,25 @@ async function runOneStep(
   signal?.throwIfAborted();
   onEvent?.({ type: "step-start", step: index + 1, stepCount, repeat, workers, jobCount });
   const loadAverage = loadAverageNow();
+  if (workers === 0) {
+    const step = await inlineSweepStep(
+      {
+        kind,
+        params,
+        setup,
+        jobCount,
+        inputs: plan.inputs,
+        signal,
+        jobName: plan.displayName,
+        warmup: plan.warmup,
+      },
+      repeat,
+      loadAverage,
+    );
+    onEvent?.({ type: "step-end", step: index + 1, stepCount, result: step });
+    if (signal?.aborted && step.cancelled > 0) throw signal.reason;
+    return step;
+  }
   const spawnStart = performance.now();
   await using pool = new WorkerPool({
     size: workers,
@@ -372,6 +392,7 @@ async function runOneStep(
   const startupSeconds = (performance.now() - spawnStart) / 1000;
   onEvent?.({ type: "workers-ready", workers, startupSeconds });
 
+  // Untimed runs first; one with a failed job ends them (the timed run reports it).
   for (let run = 0; run < plan.warmup; run++) {
     const warm = await runStep(pool, {
       jobCount,
@@ -380,10 +401,7 @@ async function runOneStep(
       jobName: plan.displayName,
     });
     if (signal?.aborted) throw signal.reason;
-    if (warm.failed > 0) {
-      // A job that fails warm fails timed too: the timed run reports it, and no time is lost.
-      break;
-    }
+    if (warm.failed > 0) break;
   }
   const mainProfiler = options.profile ? await startMainProfiler() : undefined;
   const cpuBefore = cpuUsageNow();

@@ -90,7 +90,7 @@ Deno.test("the CLI rejects a bad --format and a bad --workers list", async () =>
   assert.equal(workers.code, 2);
   assert.match(
     workers.stderr,
-    /--workers must be a comma-separated list of integers from 1 to 1024/,
+    /--workers must be a comma-separated list of integers from 0 \(inline\) to 1024, one of them 1 or more/,
   );
 });
 

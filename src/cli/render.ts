@@ -14,6 +14,7 @@ import { renderMarkdown } from "../report/markdown.ts";
 import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../report/stats.ts";
 import { formatJobSeconds, renderSummaryTable } from "../report/table.ts";
 import type { SweepStep } from "../types.ts";
+import { duration } from "../report/_words.ts";
 import { machineInfo } from "./machine.ts";
 import type { Config } from "./settings.ts";
 
@@ -33,8 +34,30 @@ export interface RunJob {
  * @returns The steps the tables show.
  */
 export function reportedSteps(config: Config, steps: readonly SweepStep[]): SweepStep[] {
-  // combineRepeats groups by worker count, so every run's steps go in as one list.
-  return config.repeat === 1 || steps.length === 0 ? [...steps] : combineRepeats([steps]);
+  // combineRepeats groups by worker count, so every run's steps go in as one list; the inline
+  // step (0 workers) apart, so that the first worker step stays the baseline.
+  const inline = steps.filter((step) => step.workers === 0);
+  const workers = steps.filter((step) => step.workers > 0);
+  const combine = (list: SweepStep[]) =>
+    config.repeat === 1 || list.length === 0 ? list : combineRepeats([list]);
+  return [...combine(inline).map((step) => ({ ...step, speedup: 1 })), ...combine(workers)];
+}
+
+/**
+ * The inline step's line: its time next to the first worker step's, and what
+ * moving the jobs to workers cost (or saved) per job.
+ */
+function inlineNote(steps: readonly SweepStep[]): string | undefined {
+  const inline = steps.find((step) => step.workers === 0);
+  const first = steps.find((step) => step.workers > 0);
+  if (!inline || !first) return undefined;
+  const perJob = (first.seconds - inline.seconds) / inline.jobCount;
+  const verb = perJob >= 0 ? "cost" : "saved";
+  return `Inline (0 workers: the batch on the main thread, no dispatch): ${
+    inline.seconds.toFixed(6)
+  } s against ${first.seconds.toFixed(6)} s on ${first.workers} worker${
+    first.workers === 1 ? "" : "s"
+  }: moving the jobs to workers ${verb} ${duration(Math.abs(perJob))} per job`;
 }
 
 /**
@@ -58,11 +81,18 @@ export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string 
   if (steps.length > 0) {
     lines.push(
       `Worker start-up (spawn until ready; not in EXECUTION TIME): ${
-        steps.map((s) => `${s.workers} w ${s.startupSeconds.toFixed(3)} s`).join(", ")
+        steps.filter((s) => s.workers > 0).map((s) =>
+          `${s.workers} w ${s.startupSeconds.toFixed(3)} s`
+        )
+          .join(", ")
       }`,
     );
   }
-  lines.push(...job.kind.summaryNotes?.(steps, job.params) ?? []);
+  const inline = inlineNote(steps);
+  if (inline) lines.push(inline);
+  lines.push(
+    ...job.kind.summaryNotes?.(steps.filter((step) => step.workers > 0), job.params) ?? [],
+  );
   return lines.join("\n");
 }
 
@@ -106,7 +136,9 @@ export async function writeResults(
   job: RunJob,
   steps: readonly SweepStep[],
 ): Promise<void> {
-  const analysis = analyzeSweep({ steps }, { jobBound: job.kind.bound });
+  // The inline step is a reference row of the summary, not a point of the scaling analysis.
+  const workerSteps = steps.filter((step) => step.workers > 0);
+  const analysis = analyzeSweep({ steps: workerSteps }, { jobBound: job.kind.bound });
   const text = await renderResults(config, job, steps, analysis);
   if (config.out) {
     await Deno.writeTextFile(config.out, text.endsWith("\n") ? text : `${text}\n`);

@@ -122,16 +122,19 @@ export const SETTINGS = {
     key: "WORKERCOUNTS",
     flag: "--workers",
     placeholder: "N,N,…",
-    accepted: `a comma-separated list of integers from 1 to ${MAX_WORKERS}`,
+    accepted:
+      `a comma-separated list of integers from 0 (inline) to ${MAX_WORKERS}, one of them 1 or more`,
     parse: (text: string): number[] | undefined => {
       const parts = text.split(",").map((part) => part.trim());
       if (parts.some((part) => !/^\d+$/.test(part))) return undefined;
       const values = parts.map(Number);
-      return values.some((value) => value < 1 || value > MAX_WORKERS) ? undefined : values;
+      if (values.some((value) => value < 0 || value > MAX_WORKERS)) return undefined;
+      return values.some((value) => value > 0) ? values : undefined;
     },
     fallback: (): number[] | undefined => undefined,
     defaultText: "start..max",
-    description: "explicit worker counts, e.g. 1,2,4,8,16,64 (overrides start/max)",
+    description:
+      "explicit worker counts, e.g. 1,2,4,8,16,64 (overrides start/max); 0 runs the batch inline",
   },
   repeat: integerSetting<number>({
     key: "REPEAT",

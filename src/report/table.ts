@@ -139,8 +139,11 @@ export interface SummaryRow {
   cancelled: number;
 }
 
-function speedCell(row: SummaryRow, index: number): string {
-  return index === 0 ? "(baseline)" : formatSpeedup(row.speedup);
+function speedCell(row: SummaryRow, index: number, rows: readonly SummaryRow[]): string {
+  if (row.workers === 0) return "(inline)";
+  return row === rows.find((other) => other.workers > 0) || index === 0
+    ? "(baseline)"
+    : formatSpeedup(row.speedup);
 }
 
 function notDoneColumns(rows: readonly SummaryRow[]) {
@@ -180,7 +183,7 @@ export function renderSummaryTable(rows: readonly SummaryRow[]): string {
       String(row.workers),
       String(row.jobCount),
       formatSeconds(row.seconds),
-      speedCell(row, i),
+      speedCell(row, i, rows),
       ...extra.cells(row),
     ]),
     ["right", "right", "right", "left", "right", "right"],
@@ -226,7 +229,7 @@ export function renderPiTable(rows: readonly SummaryRow[]): string {
       String(row.jobCount),
       formatJobSeconds(row.averageJobSeconds),
       formatSeconds(row.seconds),
-      speedCell(row, i),
+      speedCell(row, i, rows),
       (row.peakRssBytes / (1024 * 1024)).toFixed(1),
       ...extra.cells(row),
     ]),

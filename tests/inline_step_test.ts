@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { runSweep, type SweepStep, sweepWorkerCounts } from "../mod.ts";
+import { runCli } from "./_cli.ts";
+
+Deno.test("workerCounts 0 runs the batch inline first, and the first worker step stays the baseline", async () => {
+  assert.deepEqual(sweepWorkerCounts({ workerCounts: [1, 0, 2] }), [0, 1, 2]);
+  assert.throws(() => sweepWorkerCounts({ workerCounts: [0] }), /a count of 1 or more/);
+  const steps: SweepStep[] = [];
+  for await (
+    const step of runSweep({
+      job: "pi",
+      params: { digits: 300 },
+      jobCount: 6,
+      workerCounts: [2, 0, 1],
+      warmup: 1,
+    })
+  ) steps.push(step);
+  assert.deepEqual(steps.map((step) => step.workers), [0, 2, 1]);
+  const [inline, two, one] = steps;
+  assert.equal(inline.completed, 6);
+  assert.equal(inline.speedup, 1);
+  assert.equal(inline.startupSeconds, 0);
+  assert.equal(inline.warmupRuns, 1);
+  assert.equal(two.speedup, 1);
+  assert.equal(one.speedup, two.seconds / one.seconds);
+  // The same answers inline as on workers.
+  assert.deepEqual(
+    [...inline.jobs].map((job) => job.output),
+    [...one.jobs].map((job) => job.output),
+  );
+  assert.equal(inline.jobs.get(0).workerId, "inline");
+});
+
+Deno.test("--workers 0,1 prints an (inline) row and what a worker cost per job", async () => {
+  const run = await runCli(["--job", "noop", "--jobs", "200", "--workers", "0,1", "--quiet"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^\| +0 \| +200 \| +[\d.]+ \| \(inline\) +\|/m);
+  assert.match(run.stdout, /^\| +1 \| +200 \| +[\d.]+ \| \(baseline\) +\|/m);
+  assert.match(
+    run.stdout,
+    /^Inline \(0 workers: the batch on the main thread, no dispatch\): [\d.]+ s against [\d.]+ s on 1 worker: moving the jobs to workers (cost|saved) [\d.]+ (ns|µs|ms|s) per job$/m,
+  );
+  // The analysis covers the worker steps only.
+  assert.doesNotMatch(run.stdout, /^\| +0 \| [\d.]+ \| \(baseline\)/m);
+  const alone = await runCli(["--job", "noop", "--workers", "0"]);
+  assert.equal(alone.code, 2);
+  assert.match(
+    alone.stderr,
+    /--workers must be a comma-separated list of integers from 0 \(inline\)/,
+  );
+});
