@@ -136,7 +136,8 @@ export function describeOutputCheck(check: OutputCheck): string | undefined {
   if (check.differing === 0) return undefined;
   const [example] = check.examples;
   const [from, to] = example.workers;
-  const workers = (count: number) => `${count} worker${count === 1 ? "" : "s"}`;
+  const workers = (count: number) =>
+    count === 0 ? "the inline step" : `${count} worker${count === 1 ? "" : "s"}`;
   return `Warning: job ${example.jobNumber}'s output differs between ${workers(from)} and ` +
     `${workers(to)}${example.repeat > 1 ? ` (run ${example.repeat})` : ""} ` +
     `(${example.outputs[0]} vs ${example.outputs[1]}); ${check.differing} of ` +
