@@ -9,7 +9,8 @@ import type { JobPermissions } from "../jobs/job.ts";
 
 /** Flags that may repeat and have no key: input and permissions for custom job modules. */
 export const LIST_FLAGS = {
-  "--job-arg": "key=value passed to a custom job module's default export (repeatable)",
+  "--job-arg":
+    "key=value for a custom job module: its input, or context.args with --inputs (repeatable)",
   "--job-allow-read": "a path a custom job may read (repeatable; default none)",
   "--job-allow-write": "a path a custom job may write (repeatable; default none)",
   "--job-allow-net": "a host a custom job may reach (repeatable; default none)",

@@ -143,7 +143,7 @@ export const SETTINGS = {
     max: MAX_REPEAT,
     fallback: () => 1,
     defaultText: "1",
-    description: "run each step K times; report the median, mean ± σ and min-max",
+    description: "run each step N times; report the median, mean ± σ and min-max",
   }),
   warmup: integerSetting<number>({
     key: "WARMUP",
