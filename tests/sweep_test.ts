@@ -42,7 +42,10 @@ Deno.test("runSweep() with 4 sleep jobs of 200 ms runs about twice as fast on 2 
   const [one, two] = steps;
   assert.equal(one.speedup, 1);
   const ratio = one.seconds / two.seconds;
-  assert.ok(ratio > 1.8 && ratio < 2.2, `speed-up ${ratio}`);
+  // Two rounds of 200 ms against four: 2x, with room for a busy machine's late timers (a serial
+  // run would be 1x; the sleep floor bounds it above).
+  assert.ok(ratio > 1.5 && ratio < 2.2, `speed-up ${ratio}`);
+  assert.ok(one.seconds >= 0.8 && two.seconds >= 0.4, `${one.seconds} ${two.seconds}`);
   assert.equal(two.speedup, ratio);
   // Each sleep job runs its 200 ms inside the worker, give or take a little.
   for (const job of [...one.jobs, ...two.jobs]) {
