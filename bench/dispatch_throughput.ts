@@ -4,7 +4,9 @@
  * runs each, side by side with the Go original's channel pattern (bench/go_channels/main.go,
  * when `go` is on PATH) in the same process run, runs interleaved. Prints a table (jobs/s, wall
  * ns per job, our dispatch overhead per job, and the ratio to Go) and one line of JSON with the
- * Deno and Go versions, CPU count and load. Worker start-up is outside the timed step.
+ * Deno and Go versions, CPU count and load. Worker start-up is outside the timed step. A last
+ * table shows the claim policy's effect: the same batch with claims capped at one job (one
+ * contended `Atomics.add` per job, as a receive on a Go channel) against the adaptive claims.
  *
  * Run: deno run -A bench/dispatch_throughput.ts [jobCount=1000000] [runs=5] [workers=1,2]
  *
@@ -18,7 +20,7 @@ const runs = Number(Deno.args[1] ?? 5);
 const workerCounts = (Deno.args[2] ?? "1,2").split(",").map(Number);
 
 interface Row {
-  engine: "deno-channels" | "go";
+  engine: "deno-channels" | "deno-channels, claims of 1" | "go";
   workers: number;
   run: number;
   seconds: number;
@@ -51,6 +53,15 @@ try {
       if (typeof anchor !== "string") {
         rows.push({ engine: "go", workers, run, seconds: await anchor.run(jobCount, workers) });
       }
+      await using single = new WorkerPool({ size: workers, jobKind: "noop", params: {} });
+      await single.ready();
+      const one = await runStep(single, {
+        jobCount,
+        jobName: "noop",
+        jobEvents: false,
+        maxClaimJobs: 1,
+      });
+      rows.push({ engine: "deno-channels, claims of 1", workers, run, seconds: one.seconds });
     }
   }
 } finally {
@@ -93,6 +104,24 @@ for (const workers of workerCounts) {
 console.log(
   "OURS/GO is Go's seconds over ours: above 1x we hand off no-op jobs faster than Go's channels.",
 );
+console.log("\nThe claim policy (same runs): adaptive claims against claims of one job each:");
+console.log("| WORKERS | ADAPTIVE JOBS/S | CLAIMS OF 1 JOBS/S | ADAPTIVE / CLAIMS OF 1 |");
+console.log("|--------:|----------------:|-------------------:|----------------------:|");
+for (const workers of workerCounts) {
+  const pick = (engine: Row["engine"]) =>
+    median(
+      rows.filter((row) => row.engine === engine && row.workers === workers).map((row) =>
+        row.seconds
+      ),
+    );
+  const adaptive = pick("deno-channels");
+  const single = pick("deno-channels, claims of 1");
+  console.log(
+    `| ${String(workers).padStart(7)} | ${rate(adaptive).padStart(15)} | ${
+      rate(single).padStart(18)
+    } | ${`${(single / adaptive).toFixed(2)}x`.padStart(21)} |`,
+  );
+}
 console.log(JSON.stringify({
   deno: Deno.version.deno,
   go: typeof anchor === "string" ? null : anchor.version,

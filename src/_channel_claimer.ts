@@ -295,7 +295,8 @@ export class ChannelClaimer {
     if (this.#meanJobMs < 0) size = 1;
     else {
       const target = Math.floor(CLAIM_POLICY.TARGET_CLAIM_MS / Math.max(this.#meanJobMs, 1e-6));
-      size = Math.min(target, Math.max(1, this.#claimSize) * 2, CLAIM_POLICY.MAX_CLAIM_JOBS);
+      const max = this.#view.header[HEADER.MAX_CLAIM_I32] || CLAIM_POLICY.MAX_CLAIM_JOBS;
+      size = Math.min(target, Math.max(1, this.#claimSize) * 2, max);
     }
     const cursor = Atomics.load(view.header, HEADER.CLAIM_CURSOR_I32);
     const live = Math.max(1, Atomics.load(view.header, HEADER.LIVE_WORKERS_I32));

@@ -22,6 +22,8 @@ export const HEADER = {
   SCAN_FROM_INDEX_I32: 5,
   /** How many first jobs were dealt one per slot before the start ({@linkcode dealFirstJobs}). */
   DEALT_JOBS_I32: 6,
+  /** The largest claim, in jobs (set at creation; `CLAIM_POLICY.MAX_CLAIM_JOBS` by default). */
+  MAX_CLAIM_I32: 7,
   /** The next index no block has claimed yet (may run past the job count). */
   CLAIM_CURSOR_I32: 16,
   /**
@@ -169,6 +171,7 @@ export interface JobChannelView {
  *
  * @param jobCount How many jobs (1 to 2^30).
  * @param slotCapacity How many worker incarnations the step may use (1 to 2^24).
+ * @param maxClaimJobs The largest claim a worker may take, in jobs (1 claims one job at a time).
  * @returns The views; post `view.buffer` to the workers.
  * @throws {RangeError} If a count is out of range.
  *
@@ -182,7 +185,16 @@ export interface JobChannelView {
  * assert.deepEqual([...channel.state], [JOB_STATE.QUEUED, JOB_STATE.QUEUED, JOB_STATE.QUEUED]);
  * ```
  */
-export function createJobChannel(jobCount: number, slotCapacity: number): JobChannelView {
+export function createJobChannel(
+  jobCount: number,
+  slotCapacity: number,
+  maxClaimJobs: number = CLAIM_POLICY.MAX_CLAIM_JOBS,
+): JobChannelView {
+  if (!Number.isSafeInteger(maxClaimJobs) || maxClaimJobs < 1) {
+    throw new RangeError(
+      `Cannot create job channel: maxClaimJobs must be a positive integer, received ${maxClaimJobs}`,
+    );
+  }
   if (!Number.isSafeInteger(jobCount) || jobCount < 1 || jobCount > 2 ** 30) {
     throw new RangeError(
       `Cannot create job channel: jobCount must be an integer from 1 to 2^30, received ${jobCount}`,
@@ -197,6 +209,7 @@ export function createJobChannel(jobCount: number, slotCapacity: number): JobCha
   const header = new Int32Array(buffer, 0, HEADER_BYTES / 4);
   header[HEADER.JOB_COUNT_I32] = jobCount;
   header[HEADER.SLOT_CAPACITY_I32] = slotCapacity;
+  header[HEADER.MAX_CLAIM_I32] = maxClaimJobs;
   // Nothing is requeued yet: the requeue scan starts past the end.
   header[HEADER.SCAN_FROM_INDEX_I32] = jobCount;
   return viewJobChannel(buffer);

@@ -53,6 +53,11 @@ export interface RunStepOptions {
   jobTimeoutMs?: number;
   /** The job kind's name, used in error messages. */
   jobName?: string;
+  /**
+   * The largest claim a worker takes, in jobs (default 4,096; claims adapt to the job length below
+   * it). 1 takes jobs one at a time, as a receive on a Go channel does: for comparing the policy.
+   */
+  maxClaimJobs?: number;
 }
 
 /** How long the main thread waits for a wake-up before it looks anyway, in milliseconds. */
@@ -116,7 +121,11 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
   const onEvent = options.jobEvents === false ? undefined : onStepEvent;
   const jobName = options.jobName ?? "job";
   // One slot per worker incarnation: the first workers, then room for replacements.
-  const channel: JobChannelView = createJobChannel(jobCount, pool.size * 2 + 64);
+  const channel: JobChannelView = createJobChannel(
+    jobCount,
+    pool.size * 2 + 64,
+    options.maxClaimJobs,
+  );
 
   let peakRssBytes = Deno.memoryUsage().rss;
   const sampleRss = () => {

@@ -384,3 +384,25 @@ Deno.test("killing and retiring workers at random points loses, repeats and misr
     `${settledTotal} settled, ${requeuedRuns} requeued`,
   );
 });
+
+Deno.test("maxClaimJobs caps every claim, down to one job at a time", () => {
+  const view = createJobChannel(10_000, 1, 1);
+  const claimer = new ChannelClaimer(view, 0);
+  for (let n = 0; n < 2000; n++) {
+    const index = claimer.next();
+    assert.ok(claimer.begin(index));
+    claimer.commit(index, JOB_STATE.DONE, 0.0001);
+    assert.ok(claimer.claimSize <= 1, `claim of ${claimer.claimSize}`);
+  }
+  assert.throws(() => createJobChannel(4, 1, 0), /maxClaimJobs must be a positive integer/);
+  const adaptive = new ChannelClaimer(createJobChannel(10_000, 1), 0);
+  let largest = 0;
+  for (let n = 0; n < 2000; n++) {
+    const index = adaptive.next();
+    adaptive.begin(index);
+    adaptive.commit(index, JOB_STATE.DONE, 0.0001);
+    largest = Math.max(largest, adaptive.claimSize);
+  }
+  // Short jobs are claimed many at a time without the cap.
+  assert.ok(largest > 1, `largest claim ${largest}`);
+});
