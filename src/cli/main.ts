@@ -323,7 +323,7 @@ async function parseRunRender(): Promise<void> {
     }
     live?.clear();
     try {
-      await writeResults(config, job, reportedSteps(config, steps));
+      await writeResults(config, job, steps);
       if (config.profileDir !== undefined) await reportProfiles(config, steps);
     } catch (error) {
       // The destinations were checked before the run; a disk that fills up fails here.

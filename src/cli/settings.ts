@@ -154,6 +154,27 @@ export const SETTINGS = {
     description: "output: table (summary and analysis tables), markdown, json or csv",
   },
   out: pathSetting("OUTFILE", "--out", "FILE", "stdout", "write the results to this file"),
+  exportJson: pathSetting(
+    "EXPORTJSON",
+    "--export-json",
+    "FILE",
+    "none",
+    "also write the JSON report to FILE (the table still prints)",
+  ),
+  exportCsv: pathSetting(
+    "EXPORTCSV",
+    "--export-csv",
+    "FILE",
+    "none",
+    "also write the CSV report to FILE",
+  ),
+  exportMarkdown: pathSetting(
+    "EXPORTMARKDOWN",
+    "--export-markdown",
+    "FILE",
+    "none",
+    "also write the Markdown report to FILE",
+  ),
   chart: pathSetting(
     "CHART",
     "--chart",

@@ -22,7 +22,7 @@
  */
 export { renderAnalysisTable, type RenderOptions } from "./analysis_table.ts";
 export { type ChartOptions, renderChartSvg } from "./chart.ts";
-export { renderCsv } from "./csv.ts";
+export { type CsvOptions, renderCsv } from "./csv.ts";
 export { type ExplainOptions, explainScaling } from "./explain.ts";
 export {
   type AmdahlFit,
@@ -47,6 +47,7 @@ export {
   renderJson,
   type ScalingReport,
 } from "./json.ts";
+export { type JobTimeSpread, type StepJobTimes, stepJobTimes } from "./job_times.ts";
 export { renderMarkdown } from "./markdown.ts";
 export { amdahlSpeedup, type ScalingPoint, uslSpeedup } from "./models.ts";
 export { renderProfileTop, type RenderProfileTopOptions } from "./profile_render.ts";
