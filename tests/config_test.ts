@@ -25,6 +25,7 @@ Deno.test("parseConfig() uses the seed's defaults for a blank .env", () => {
     jobPermissions: {},
     workerCounts: undefined,
     repeat: 1,
+    scan: undefined,
     format: "table",
     out: undefined,
     exportJson: undefined,

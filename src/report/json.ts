@@ -44,6 +44,18 @@
  * - `recommendation`: `{ workers, fastestWorkers, fastestSpeedup (ratio | null), reason }`.
  * - `explanation` (string): one sentence on why the curve has its shape.
  *
+ * A parameter scan's report (`--parameter-list`, `renderJsonScan` in `scan_json.ts`, 0.3.0) has
+ * `schemaVersion`, `generatedAt`, `config`, `machine` and `scan` instead of the sweep's keys:
+ * - `scan.parameter` (string): the parameter's name (`sleep-ms`, a `--job-arg` key);
+ * - `scan.values[]`, in the order run: `value` (number, or string for a job-arg), then that
+ *   value's sweep under the keys above: `baselineWorkers`, `steps`, `amdahl`, `usl`,
+ *   `recommendation`, `explanation`;
+ * - `scan.crossover`: `minSpeedup` (ratio, 1.2), `value` (the smallest value from which every
+ *   value's largest worker count ran at least `minSpeedup` times as fast as its baseline, or
+ *   `null`), `points[]` (smallest value first: `value`, `workers`, `speedup`, `efficiency`,
+ *   `jobSeconds` (s, the baseline's median job run time), `pays`);
+ * - `scan.explanation` (string): the crossover in one sentence.
+ *
  * Percentiles interpolate linearly between closest ranks (NumPy's default).
  *
  * @module
@@ -288,14 +300,7 @@ export function rawTimesByWorkers(
   return new Map(stepJobTimes(sweepSteps ?? []).map((times) => [times.workers, times]));
 }
 
-/**
- * One `steps[]` entry of the JSON report (also used by the scan report).
- *
- * @param step The analysed step.
- * @param raw Its raw figures from the sweep's own steps, when known.
- * @returns The entry, every non-finite number as `null`.
- */
-export function jsonStep(step: StepAnalysis, raw?: StepJobTimes): JsonStep {
+function jsonStep(step: StepAnalysis, raw?: StepJobTimes): JsonStep {
   return {
     workers: step.workers,
     jobCount: step.jobCount,
@@ -323,13 +328,7 @@ export function jsonStep(step: StepAnalysis, raw?: StepJobTimes): JsonStep {
   };
 }
 
-/**
- * The `amdahl` and `usl` keys of the JSON report (also used by the scan report).
- *
- * @param analysis The sweep's analysis.
- * @returns Both fits, or why not.
- */
-export function jsonFits(analysis: SweepAnalysis): { amdahl: JsonAmdahl; usl: JsonUsl } {
+function jsonFits(analysis: SweepAnalysis): { amdahl: JsonAmdahl; usl: JsonUsl } {
   const { amdahl, usl } = analysis;
   const predicted = (p: { workers: number; speedup: number }): JsonPrediction => ({
     workers: p.workers,

@@ -34,6 +34,17 @@ export {
   type UslFit,
 } from "./fit.ts";
 export {
+  analyzeScan,
+  type Crossover,
+  CROSSOVER_SPEEDUP,
+  describeCrossover,
+  renderGranularityTable,
+  type ScanAnalysis,
+  type ScanPoint,
+  type ScanValueInput,
+} from "./granularity.ts";
+export { type GranularityChartOptions, renderGranularityChartSvg } from "./granularity_chart.ts";
+export {
   buildJsonReport,
   JSON_SCHEMA_VERSION,
   type JsonAmdahl,
@@ -65,6 +76,13 @@ export {
   type CpuProfileNode,
   validateCpuProfile,
 } from "./profile_validate.ts";
+export {
+  buildJsonScanReport,
+  type JsonScanReport,
+  type JsonScanValue,
+  renderJsonScan,
+  type ScanReport,
+} from "./scan_json.ts";
 export { RECOMMEND_SHARE, type Recommendation, recommendWorkers } from "./recommend.ts";
 export {
   analyzeSweep,
