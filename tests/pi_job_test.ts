@@ -116,7 +116,7 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     assert.match(
       run.stderr,
       new RegExp(
-        `interrupted by ${signal}; the step with 1 workers stopped with 0 done, 0 failed, 1 cancelled of 1`,
+        `interrupted by ${signal}; the step with 1 worker stopped with 0 done, 0 failed, 1 cancelled of 1`,
       ),
     );
     assert.match(run.stdout, /^Summary:$/m);

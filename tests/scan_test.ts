@@ -5,7 +5,7 @@ import { jobRecords } from "../src/job_records.ts";
 import { analyzeScan, describeCrossover } from "../src/report/granularity.ts";
 import { renderGranularityChartSvg } from "../src/report/granularity_chart.ts";
 import { analyzeSweep } from "../src/report/stats.ts";
-import { runCli } from "./_cli.ts";
+import { interruptCliWhen, runCli } from "./_cli.ts";
 import { tempDir } from "./_temp.ts";
 
 const WAIT_JOB = fileURLToPath(new URL("./fixtures/wait_ms_job.ts", import.meta.url));
@@ -242,4 +242,21 @@ Deno.test("--help lists --parameter-list and the export flags with their keys", 
   assert.match(run.stdout, /^ {2}--export-json FILE +EXPORTJSON +also write the JSON report/m);
   assert.match(run.stdout, /^ {2}--export-csv FILE +EXPORTCSV +/m);
   assert.match(run.stdout, /^ {2}--export-markdown FILE +EXPORTMARKDOWN +/m);
+});
+
+Deno.test("Ctrl-C during a scan prints the values that completed and names the one it stopped", async () => {
+  // The second value's one job sleeps 60 s: its start (the second "STARTED" in the DEBUG log) is
+  // the moment to interrupt.
+  const run = await interruptCliWhen(
+    ["--debug", "--parameter-list", "sleep-ms", "1,60000", "--workers", "1", "--jobs", "1"],
+    /STARTED[\s\S]*STARTED/,
+    "SIGINT",
+  );
+  assert.equal(run.code, 130, run.stderr);
+  assert.match(run.stdout, /^Parameter scan: sleep-ms = 1 \(value 1 of 2\)\nSummary:/m);
+  assert.doesNotMatch(run.stdout, /^Parameter scan: sleep-ms = 60000/m);
+  assert.match(
+    run.stderr,
+    /interrupted by SIGINT; the step with 1 worker at sleep-ms = 60000 stopped with 0 done/,
+  );
 });

@@ -318,6 +318,7 @@ async function parseRunRender(): Promise<void> {
     sweepSteps: [],
   }));
   const steps = () => runs.flatMap((run) => run.sweepSteps);
+  let scanValue = "";
   try {
     // Every sweep checks its options at the call, so a bad value stops the run before any starts.
     const sweeps = runs.map((run) => ({
@@ -341,6 +342,7 @@ async function parseRunRender(): Promise<void> {
       }),
     }));
     for (const [index, { run, sweep }] of sweeps.entries()) {
+      scanValue = config.scan ? ` at ${config.scan.name} = ${run.value}` : "";
       if (config.scan) {
         live?.setScan(scanHeading(config.scan, index));
         stepLog?.scanValue(index);
@@ -379,7 +381,9 @@ async function parseRunRender(): Promise<void> {
     }
     console.log(renderCompleted(config, runs));
     const partial = interrupted
-      ? `; the step with ${interrupted.workers} workers stopped with ${interrupted.completed} done, ${interrupted.failed} failed, ${interrupted.cancelled} cancelled of ${interrupted.jobCount}`
+      ? `; the step with ${interrupted.workers} worker${
+        interrupted.workers === 1 ? "" : "s"
+      }${scanValue} stopped with ${interrupted.completed} done, ${interrupted.failed} failed, ${interrupted.cancelled} cancelled of ${interrupted.jobCount}`
       : "";
     console.error(`deno-channels: interrupted by ${signalled}${partial}`);
     Deno.exit(SIGNAL_EXIT_CODES[signalled]);
