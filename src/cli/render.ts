@@ -67,6 +67,18 @@ export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string 
   return lines.join("\n");
 }
 
+/**
+ * The analysis of one sweep's reported steps; a parameter scan analyses each
+ * value's sweep with it too, so both read the same options.
+ *
+ * @param _job The job kind and its parameters.
+ * @param steps The steps to report.
+ * @returns The analysis.
+ */
+export function analyzeRun(_job: RunJob, steps: readonly SweepStep[]): SweepAnalysis {
+  return analyzeSweep({ steps });
+}
+
 /** The formats `--export-*` write, with the setting that names each file. */
 const EXPORTS = [
   ["json", "exportJson"],
@@ -164,7 +176,7 @@ export async function writeResults(
   sweepSteps: readonly SweepStep[],
 ): Promise<void> {
   const steps = reportedSteps(config, sweepSteps);
-  const analysis = analyzeSweep({ steps });
+  const analysis = analyzeRun(job, steps);
   await writeFormats(
     config,
     (format) => renderResults(format, config, job, steps, sweepSteps, analysis),

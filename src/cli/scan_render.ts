@@ -13,10 +13,10 @@ import { analyzeScan, CROSSOVER_SPEEDUP, renderGranularityTable } from "../repor
 import { renderGranularityChartSvg } from "../report/granularity_chart.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { renderJsonScan } from "../report/scan_json.ts";
-import { analyzeSweep } from "../report/stats.ts";
 import type { SweepStep } from "../types.ts";
 import { machineInfo } from "./machine.ts";
 import {
+  analyzeRun,
   renderSummary,
   reportedConfig,
   reportedSteps,
@@ -81,7 +81,7 @@ export async function writeScanResults(config: Config, runs: readonly SweepRun[]
   const measured = runs.flatMap((run, index) => {
     if (run.sweepSteps.length === 0) return [];
     const steps = reportedSteps(config, run.sweepSteps);
-    return [{ index, run, steps, analysis: analyzeSweep({ steps }) }];
+    return [{ index, run, steps, analysis: analyzeRun(run.job, steps) }];
   });
   if (measured.length === 0) return;
   const analysis = analyzeScan(
