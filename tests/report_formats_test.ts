@@ -87,14 +87,18 @@ Deno.test("renderCsv() writes a header of JSON key names and one fixed-precision
     renderCsv(fixedAnalysis()),
     [
       "workers,jobCount,repeats,seconds,secondsMin,secondsMax,workerRatio,speedup,efficiency," +
-      "karpFlatt,waitSecondsP50,waitSecondsP95,waitSecondsMax,runSecondsP50,runSecondsP95," +
-      "runSecondsMax,utilization,overheadSeconds,peakRssMiB,completed,failed,cancelled",
-      "1,4,1,10.000000,10.000000,10.000000,1.000000,1.000000,1.000000,,3.750000000,7.125000000," +
-      "7.500000000,2.500000000,2.500000000,2.500000000,1.000000,0.000000000,50.000,4,0,0",
-      "2,4,1,6.000000,6.000000,6.000000,2.000000,1.666667,0.833333,0.200000,1.500000000," +
-      "3.000000000,3.000000000,3.000000000,3.000000000,3.000000000,1.000000,0.000000000,60.000,4,0,0",
-      "4,4,1,4.000000,4.000000,4.000000,4.000000,2.500000,0.625000,0.200000,0.000000000," +
-      "0.000000000,0.000000000,3.500000000,3.500000000,3.500000000,0.875000,0.500000000,80.000,4,0,0",
+      "karpFlatt,waitSecondsMin,waitSecondsP50,waitSecondsP95,waitSecondsP99,waitSecondsMax," +
+      "runSecondsMin,runSecondsP50,runSecondsP95,runSecondsP99,runSecondsMax,utilization," +
+      "overheadSeconds,peakRssMiB,completed,failed,cancelled",
+      // Without the sweep's own steps, the min and p99 cells are empty.
+      "1,4,1,10.000000,10.000000,10.000000,1.000000,1.000000,1.000000,,,3.750000000,7.125000000,," +
+      "7.500000000,,2.500000000,2.500000000,,2.500000000,1.000000,0.000000000,50.000,4,0,0",
+      "2,4,1,6.000000,6.000000,6.000000,2.000000,1.666667,0.833333,0.200000,,1.500000000," +
+      "3.000000000,,3.000000000,,3.000000000,3.000000000,,3.000000000,1.000000,0.000000000," +
+      "60.000,4,0,0",
+      "4,4,1,4.000000,4.000000,4.000000,4.000000,2.500000,0.625000,0.200000,,0.000000000," +
+      "0.000000000,,0.000000000,,3.500000000,3.500000000,,3.500000000,0.875000,0.500000000," +
+      "80.000,4,0,0",
       "",
     ].join("\n"),
   );
@@ -211,12 +215,18 @@ const DOCUMENTED_PATHS = [
   "steps[].speedup",
   "steps[].efficiency",
   "steps[].karpFlatt",
+  "steps[].repeatSeconds",
+  "steps[].waitSeconds.min",
   "steps[].waitSeconds.p50",
   "steps[].waitSeconds.p95",
+  "steps[].waitSeconds.p99",
   "steps[].waitSeconds.max",
+  "steps[].runSeconds.min",
   "steps[].runSeconds.p50",
   "steps[].runSeconds.p95",
+  "steps[].runSeconds.p99",
   "steps[].runSeconds.max",
+  "steps[].overheadSeconds",
   "steps[].utilization",
   "steps[].peakRssMiB",
   "steps[].completed",
@@ -277,7 +287,8 @@ Deno.test("renderJson() parses back with every documented key", () => {
   assert.equal(parsed.generatedAt, "2025-01-02T03:04:05.000Z");
   assert.deepEqual(parsed.config, { job: "sleep", jobCount: 4 });
   assert.deepEqual(parsed.machine, MACHINE);
-  assert.deepEqual(parsed.steps[2].waitSeconds, { p50: 0, p95: 0, max: 0 });
+  assert.deepEqual(parsed.steps[2].waitSeconds, { min: null, p50: 0, p95: 0, p99: null, max: 0 });
+  assert.deepEqual(parsed.steps[2].repeatSeconds, [4]);
   assert.equal(parsed.steps[1].karpFlatt.toFixed(9), "0.200000000");
   assert.equal(parsed.steps[0].karpFlatt, null);
   assert.equal(parsed.steps[2].utilization, 0.875);

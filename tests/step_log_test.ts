@@ -47,3 +47,19 @@ Deno.test("the step log gives back completed steps and where a dead sweep stoppe
   assert.deepEqual(rest, { ...expected, workerMemory: [] });
   assert.deepEqual(reading.running, { workers: 2, repeat: 1, jobCount: 2, lastJobStarted: 2 });
 });
+
+Deno.test("the step log says which value of a parameter scan each completed step belongs to", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/steps.ndjson`;
+  await Deno.writeTextFile(path, "");
+  const log = openStepLog(path);
+  log.scanValue(0);
+  log.step(STEP);
+  log.step({ ...STEP, workers: 2 });
+  log.scanValue(1);
+  log.step(STEP);
+  log.close();
+  const reading = readStepLog(await Deno.readTextFile(path));
+  assert.deepEqual(reading.steps.map((step) => step.workers), [1, 2, 1]);
+  assert.deepEqual(reading.scanIndexes, [0, 0, 1]);
+});

@@ -1,6 +1,7 @@
 /**
  * Checks, before the first job runs, that what the run will write can be
- * written: `--out` and `--chart` files, the `--profile` directory, and the io
+ * written: the `--out`, `--export-*` and `--chart` files (each its own), the
+ * `--profile` directory, and the io
  * job's temp directory under TMPDIR (a sweep that cannot save its results
  * should not run at all); and that a `--job-allow-read`/`--job-allow-write`
  * directory holds no symlink that leads out of what was granted.
@@ -110,15 +111,30 @@ async function checkGrants(flag: string, paths: readonly string[] | undefined): 
 export async function checkDestinations(config: Config): Promise<void> {
   await checkGrants("--job-allow-read", config.jobPermissions.read);
   await checkGrants("--job-allow-write", config.jobPermissions.write);
-  if (config.out) await checkFile("--out", config.out);
-  if (config.chart) {
-    // The chart is always SVG: a .png name would get SVG bytes it does not expect.
-    if (!/\.svg$/i.test(config.chart)) {
+  // The chart is always SVG: a .png name would get SVG bytes it does not expect.
+  if (config.chart && !/\.svg$/i.test(config.chart)) {
+    throw new ConfigError(
+      `Cannot write results: --chart "${config.chart}" must end in .svg (the chart is an SVG image)`,
+    );
+  }
+  const files: [string, string | undefined][] = [
+    ["--out", config.out],
+    ["--export-json", config.exportJson],
+    ["--export-csv", config.exportCsv],
+    ["--export-markdown", config.exportMarkdown],
+    ["--chart", config.chart],
+  ];
+  const seen = new Map<string, string>();
+  for (const [flag, path] of files) {
+    if (!path) continue;
+    const earlier = seen.get(resolve(path));
+    if (earlier) {
       throw new ConfigError(
-        `Cannot write results: --chart "${config.chart}" must end in .svg (the chart is an SVG image)`,
+        `Cannot write results: ${flag} "${path}" is the file ${earlier} writes too; give each output its own file`,
       );
     }
-    await checkFile("--chart", config.chart);
+    seen.set(resolve(path), flag);
+    await checkFile(flag, path);
   }
   if (config.profileDir !== undefined) await checkDirectory("--profile", config.profileDir);
   if (config.job === "io") {

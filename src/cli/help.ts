@@ -27,10 +27,13 @@ export const VERSION: string = denoJson.version;
  * ```
  */
 export function helpText(): string {
-  const rows = Object.values(SETTINGS).map((s) => {
-    const flag = "placeholder" in s && s.placeholder ? `${s.flag} ${s.placeholder}` : s.flag;
-    return `  ${flag.padEnd(22)} ${s.key.padEnd(20)} ${s.description} (default: ${s.defaultText})`;
-  });
+  const flags = Object.values(SETTINGS).map((s) =>
+    "placeholder" in s && s.placeholder ? `${s.flag} ${s.placeholder}` : s.flag
+  );
+  const width = Math.max(...flags.map((flag) => flag.length));
+  const rows = Object.values(SETTINGS).map((s, i) =>
+    `  ${flags[i].padEnd(width)} ${s.key.padEnd(20)} ${s.description} (default: ${s.defaultText})`
+  );
   const jobs = JOB_KINDS.map((kind) => {
     const names = [kind.name, ...kind.aliases].join(", ");
     return `  ${names.padEnd(30)} ${kind.description}`;
@@ -49,11 +52,11 @@ export function helpText(): string {
     `${[...GENERIC_KEYS].join(", ")} are read only with the prefix, and a bare DEBUG follows`,
     "the npm debug convention (on for true, 1, * or a list naming deno-channels, off otherwise):",
     ...rows,
-    `  ${"--help, -h".padEnd(22)} ${"".padEnd(20)} print this help`,
-    `  ${"--version".padEnd(22)} ${"".padEnd(20)} print the version`,
+    `  ${"--help, -h".padEnd(width)} ${"".padEnd(20)} print this help`,
+    `  ${"--version".padEnd(width)} ${"".padEnd(20)} print the version`,
     "",
     "Custom job modules (--job ./my_job.ts; flags only, no keys):",
-    ...Object.entries(LIST_FLAGS).map(([flag, text]) => `  ${`${flag} X`.padEnd(22)} ${text}`),
+    ...Object.entries(LIST_FLAGS).map(([flag, text]) => `  ${`${flag} X`.padEnd(width)} ${text}`),
     "",
     "Job kinds:",
     ...jobs,

@@ -23,8 +23,10 @@ import { reportProfiles } from "./profiles.ts";
 import { withPermissionHint } from "./permission_hint.ts";
 import { progressLine } from "./progress.ts";
 import { terminalSafe } from "./terminal_text.ts";
-import { renderSummary, reportedSteps, type RunJob, writeResults } from "./render.ts";
+import { type RunJob, writeResults } from "./render.ts";
 import { openStepLog, readStepLog, STEP_LOG_VARIABLE } from "./step_log.ts";
+import { scanJobParams } from "./scan.ts";
+import { renderCompleted, scanHeading, type SweepRun, writeScanResults } from "./scan_render.ts";
 import { isSweepChild, runSweepChild } from "./supervise.ts";
 import { ENV_PREFIX } from "./environment.ts";
 import { type Config, parseConfig, SETTINGS } from "./settings.ts";
@@ -71,9 +73,16 @@ function jobParams(config: Config): JobParams {
   };
 }
 
-function runJob(config: Config): RunJob {
+/** The job parameters of one value of the scan (the settings' own without a scan). */
+function valueParams(config: Config, value: number | string | undefined): JobParams {
+  return config.scan && value !== undefined
+    ? scanJobParams(jobParams(config), config.scan, value)
+    : jobParams(config);
+}
+
+function runJob(config: Config, value?: number | string): RunJob {
   const kind = isJobModuleReference(config.job) ? moduleJob : findJobKind(config.job)!;
-  return { kind, params: resolveJobParams(kind, { ...jobParams(config) }) };
+  return { kind, params: resolveJobParams(kind, { ...valueParams(config, value) }) };
 }
 
 function printProfilingHint(config: Config): void {
@@ -124,7 +133,12 @@ async function superviseSweep(config: Config, job: RunJob): Promise<number> {
     if (CHILD_REPORTED.has(exit.code)) return exit.code;
     const reading = readStepLog(logPath ? await Deno.readTextFile(logPath) : "");
     if (reading.steps.length > 0) {
-      console.log(renderSummary(job, reportedSteps(config, reading.steps)));
+      const runs: SweepRun[] = (config.scan?.values ?? [undefined]).map((value, index) => ({
+        value,
+        job: config.scan ? runJob(config, value) : job,
+        sweepSteps: reading.steps.filter((_, i) => reading.scanIndexes[i] === index),
+      }));
+      console.log(renderCompleted(config, runs));
     }
     const completed = reading.steps.length > 0
       ? "the steps above had completed"
@@ -305,7 +319,6 @@ async function parseRunRender(): Promise<void> {
   }
   if (config.profileDir !== undefined && !config.quiet) printProfilingHint(config);
 
-  const job = runJob(config);
   const controller = new AbortController();
   const signals = listenForSignals(controller);
   const toStdout = config.format === "table" && !config.out;
@@ -327,64 +340,83 @@ async function parseRunRender(): Promise<void> {
     }
   };
 
-  // Every step the sweep yields, in order (all repeats): the partial result if it stops early.
-  const steps: SweepStep[] = [];
+  // One sweep per value of the scan (one without): every step each yields, in order (all
+  // repeats), is the partial result if the run stops early.
+  const runs: SweepRun[] = (config.scan?.values ?? [undefined]).map((value) => ({
+    value,
+    job: runJob(config, value),
+    sweepSteps: [],
+  }));
+  const steps = () => runs.flatMap((run) => run.sweepSteps);
+  let scanValue = "";
   try {
-    const sweep = runSweep({
-      job: config.job,
-      params: jobParams(config),
-      jobTimeoutMs: config.jobTimeoutMs,
-      startupTimeoutMs: config.startupTimeoutMs,
-      profile: config.profileDir !== undefined,
-      startWorkers: config.startWorkers,
-      maxWorkers: config.maxWorkers,
-      workerCounts: config.workerCounts,
-      jobCount: inputs ? undefined : config.jobCount,
-      inputs,
-      repeat: config.repeat,
-      warmup: config.warmup,
-      sandbox: true,
-      signal: controller.signal,
-      onEvent,
-      // Per-job events only for the DEBUG log: the progress line reads step-progress.
-      jobEvents: debug !== undefined,
-    });
-    for await (const step of sweep) {
-      stepLog?.step(step);
-      steps.push(step);
+    // Every sweep checks its options at the call, so a bad value stops the run before any starts.
+    const sweeps = runs.map((run) => ({
+      run,
+      sweep: runSweep({
+        job: config.job,
+        params: valueParams(config, run.value),
+        jobTimeoutMs: config.jobTimeoutMs,
+        startupTimeoutMs: config.startupTimeoutMs,
+        profile: config.profileDir !== undefined,
+        startWorkers: config.startWorkers,
+        maxWorkers: config.maxWorkers,
+        workerCounts: config.workerCounts,
+        jobCount: inputs ? undefined : config.jobCount,
+        inputs,
+        repeat: config.repeat,
+        warmup: config.warmup,
+        sandbox: true,
+        signal: controller.signal,
+        onEvent,
+        // Per-job events only for the DEBUG log: the progress line reads step-progress.
+        jobEvents: debug !== undefined,
+      }),
+    }));
+    for (const [index, { run, sweep }] of sweeps.entries()) {
+      scanValue = config.scan ? ` at ${config.scan.name} = ${run.value}` : "";
+      if (config.scan) {
+        live?.setScan(scanHeading(config.scan, index));
+        stepLog?.scanValue(index);
+      }
+      for await (const step of sweep) {
+        stepLog?.step(step);
+        run.sweepSteps.push(step);
+      }
     }
     live?.clear();
     try {
-      await writeResults(config, job, reportedSteps(config, steps));
-      printNoise(config, job, steps);
-      if (config.profileDir !== undefined) await reportProfiles(config, steps);
+      if (config.scan) await writeScanResults(config, runs);
+      else await writeResults(config, runs[0].job, runs[0].sweepSteps);
+      for (const run of runs) printNoise(config, run.job, run.sweepSteps);
+      if (config.profileDir !== undefined) await reportProfiles(config, steps());
     } catch (error) {
       // The destinations were checked before the run; a disk that fills up fails here.
       console.error(`deno-channels: Cannot write results: ${errorText(error)}`);
       Deno.exitCode = EXIT_JOB_FAILED;
     }
-    if (reportFailures(steps)) Deno.exitCode = EXIT_JOB_FAILED;
+    if (reportFailures(steps())) Deno.exitCode = EXIT_JOB_FAILED;
   } catch (error) {
     live?.clear();
     const signalled = signals.signalled();
     if (!signalled && error instanceof WorkerStartError) {
-      if (steps.length > 0) console.log(renderSummary(job, reportedSteps(config, steps)));
+      if (steps().length > 0) console.log(renderCompleted(config, runs));
       console.error(`deno-channels: ${error.message}`);
       Deno.exitCode = EXIT_BAD_SETTINGS;
       return;
     }
     if (!signalled) {
       // Whatever else stopped the sweep (e.g. the io job's setup): one line, the summary so far.
-      if (steps.length > 0) console.log(renderSummary(job, reportedSteps(config, steps)));
+      if (steps().length > 0) console.log(renderCompleted(config, runs));
       console.error(`deno-channels: ${errorText(error)}`);
       Deno.exitCode = EXIT_JOB_FAILED;
       return;
     }
-    console.log(renderSummary(job, reportedSteps(config, steps)));
+    console.log(renderCompleted(config, runs));
     const partial = interrupted
       ? `; the step with ${interrupted.workers} worker${
         interrupted.workers === 1 ? "" : "s"
-      } stopped with ${interrupted.completed} done, ${interrupted.failed} failed, ${interrupted.cancelled} cancelled of ${interrupted.jobCount}`
+      }${scanValue} stopped with ${interrupted.completed} done, ${interrupted.failed} failed, ${interrupted.cancelled} cancelled of ${interrupted.jobCount}`
       : "";
     console.error(`deno-channels: interrupted by ${signalled}${partial}`);
     Deno.exit(SIGNAL_EXIT_CODES[signalled]);

@@ -10,15 +10,17 @@ import type { SweepEvent } from "../types.ts";
  * in place; the CLI shows it only on a terminal, without NO_COLOR and without --quiet.
  *
  * @param repeatCount How many runs the sweep has; the line names the run when more than one.
- * @returns The event handler and a function that clears the line.
+ * @returns The event handler, a function that names the scan's value, and one that clears the line.
  */
 export function progressLine(repeatCount: number): {
   onEvent: (event: SweepEvent) => void;
+  setScan: (heading: string) => void;
   clear: () => void;
 } {
   const encoder = new TextEncoder();
   let step = "";
   let run = "";
+  let scan = "";
   let done = 0;
   let total = 0;
   let stepStart = 0;
@@ -32,7 +34,7 @@ export function progressLine(repeatCount: number): {
     const eta = done > 0
       ? `, step ETA ${((stepSeconds / done) * (total - done)).toFixed(1)} s`
       : "";
-    const text = `${run}${step}: ${done}/${total} jobs, elapsed ${
+    const text = `${scan}${run}${step}: ${done}/${total} jobs, elapsed ${
       ((now - sweepStart) / 1000).toFixed(1)
     } s${eta}`;
     Deno.stderr.writeSync(encoder.encode(`\r\x1b[2K${text}`));
@@ -52,6 +54,9 @@ export function progressLine(repeatCount: number): {
         done = event.settled;
         draw(done === total);
       }
+    },
+    setScan: (heading) => {
+      scan = `${heading}, `;
     },
     clear: () => Deno.stderr.writeSync(encoder.encode("\r\x1b[2K")),
   };

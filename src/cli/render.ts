@@ -1,7 +1,8 @@
 // deno-lint-ignore-file no-console
 /**
  * Turns a sweep's steps into the chosen output (the summary and analysis
- * tables, Markdown, JSON or CSV) and writes it, and the chart, where asked.
+ * tables, Markdown, JSON or CSV) and writes it, the `--export-*` files and the
+ * chart, where asked.
  *
  * @module
  */
@@ -16,7 +17,7 @@ import { formatJobSeconds, renderSummaryTable } from "../report/table.ts";
 import type { SweepStep } from "../types.ts";
 import { duration } from "../report/_words.ts";
 import { machineInfo } from "./machine.ts";
-import type { Config } from "./settings.ts";
+import type { Config, OutputFormat } from "./settings.ts";
 
 /** The job kind the run uses, with the parameters its workers get. */
 export interface RunJob {
@@ -96,14 +97,85 @@ export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string 
   return lines.join("\n");
 }
 
+/**
+ * The analysis of one sweep's reported steps; a parameter scan analyses each
+ * value's sweep with it too, so both read the same options.
+ *
+ * @param _job The job kind and its parameters.
+ * @param steps The steps to report.
+ * @returns The analysis.
+ */
+export function analyzeRun(job: RunJob, steps: readonly SweepStep[]): SweepAnalysis {
+  // The inline step is a reference row of the summary, not a point of the scaling analysis.
+  const workerSteps = steps.filter((step) => step.workers > 0);
+  return analyzeSweep({ steps: workerSteps }, { jobBound: job.kind.bound });
+}
+
+/** The formats `--export-*` write, with the setting that names each file. */
+const EXPORTS = [
+  ["json", "exportJson"],
+  ["csv", "exportCsv"],
+  ["markdown", "exportMarkdown"],
+] as const satisfies readonly (readonly [OutputFormat, keyof Config])[];
+
+/**
+ * Writes `text` to `path` (with a final newline) and says so on stderr unless quiet.
+ *
+ * @param config The run's settings (`quiet`).
+ * @param what What the file holds ("json", "chart").
+ * @param path The file.
+ * @param text Its contents.
+ */
+export async function writeOutputFile(
+  config: Config,
+  what: string,
+  path: string,
+  text: string,
+): Promise<void> {
+  await Deno.writeTextFile(path, text.endsWith("\n") ? text : `${text}\n`);
+  if (!config.quiet) console.error(`deno-channels: wrote ${what} to ${path}`);
+}
+
+/**
+ * Writes the main output (stdout, or `--out` in `--format`) and every `--export-*` file.
+ *
+ * @param config The run's settings.
+ * @param render The text of the results in a format.
+ */
+export async function writeFormats(
+  config: Config,
+  render: (format: OutputFormat) => string | Promise<string>,
+): Promise<void> {
+  const text = await render(config.format);
+  if (config.out) await writeOutputFile(config, config.format, config.out, text);
+  else console.log(text.trimEnd());
+  for (const [format, setting] of EXPORTS) {
+    const path = config[setting];
+    if (path) await writeOutputFile(config, format, path, await render(format));
+  }
+}
+
+/**
+ * The JSON report's settings: the run's configuration without `--help`.
+ *
+ * @param config The run's settings.
+ * @returns What `config` in the JSON report holds.
+ */
+export function reportedConfig(config: Config): Omit<Config, "help" | "jobCountGiven"> {
+  const { help: _help, jobCountGiven: _given, ...settings } = config;
+  return settings;
+}
+
 async function renderResults(
+  format: OutputFormat,
   config: Config,
   job: RunJob,
   steps: readonly SweepStep[],
+  sweepSteps: readonly SweepStep[],
   analysis: SweepAnalysis,
 ): Promise<string> {
   const cpuCount = navigator.hardwareConcurrency;
-  switch (config.format) {
+  switch (format) {
     case "table":
       return `${renderSummary(job, steps)}\n\nScaling analysis:\n${
         renderAnalysisTable(analysis, { cpuCount }).trimEnd()
@@ -111,48 +183,44 @@ async function renderResults(
     case "markdown":
       return renderMarkdown(analysis, { cpuCount });
     case "csv":
-      return renderCsv(analysis);
-    case "json": {
-      const { help: _help, jobCountGiven: _given, ...settings } = config;
+      return renderCsv(analysis, { sweepSteps });
+    case "json":
       return renderJson({
-        config: settings,
+        config: reportedConfig(config),
         machine: await machineInfo(),
         analysis,
+        sweepSteps,
         generatedAt: new Date().toISOString(),
       });
-    }
   }
 }
 
 /**
- * Writes the results (stdout or `--out`) and the chart (`--chart`).
+ * Writes the results (stdout or `--out`), the `--export-*` files and the chart (`--chart`).
  *
  * @param config The run's settings.
  * @param job The job kind and its parameters.
- * @param steps The steps to report.
+ * @param sweepSteps Every step the sweep yielded, all repeats, in order.
  */
 export async function writeResults(
   config: Config,
   job: RunJob,
-  steps: readonly SweepStep[],
+  sweepSteps: readonly SweepStep[],
 ): Promise<void> {
-  // The inline step is a reference row of the summary, not a point of the scaling analysis.
-  const workerSteps = steps.filter((step) => step.workers > 0);
-  const analysis = analyzeSweep({ steps: workerSteps }, { jobBound: job.kind.bound });
-  const text = await renderResults(config, job, steps, analysis);
-  if (config.out) {
-    await Deno.writeTextFile(config.out, text.endsWith("\n") ? text : `${text}\n`);
-    if (!config.quiet) console.error(`deno-channels: wrote ${config.format} to ${config.out}`);
-  } else {
-    console.log(text.trimEnd());
-  }
+  const steps = reportedSteps(config, sweepSteps);
+  const analysis = analyzeRun(job, steps);
+  await writeFormats(
+    config,
+    (format) => renderResults(format, config, job, steps, sweepSteps, analysis),
+  );
   if (config.chart && steps.length > 0) {
     const cpus = navigator.hardwareConcurrency;
     const title = `deno-channels: ${config.job} on ${cpus} CPU${cpus === 1 ? "" : "s"}`;
-    await Deno.writeTextFile(
+    await writeOutputFile(
+      config,
+      "chart",
       config.chart,
       renderChartSvg(analysis, { cpuCount: navigator.hardwareConcurrency, title }),
     );
-    if (!config.quiet) console.error(`deno-channels: wrote chart to ${config.chart}`);
   }
 }

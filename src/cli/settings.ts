@@ -6,20 +6,17 @@
  *
  * @module
  */
-import {
-  parseArgs,
-  type ParseArgsOptionDescriptor,
-  type ParseArgsOptionsConfig,
-  parseEnv,
-} from "node:util";
+import { parseEnv } from "node:util";
 import { ConfigError } from "../errors.ts";
 import { DEFAULT_IO_LINES } from "../jobs/io.ts";
 import type { JobPermissions } from "../jobs/job.ts";
 import { booleanSetting, integerSetting, pathSetting, type Setting } from "./setting_kinds.ts";
 import { debugNamesUs, ENV_PREFIX, GENERIC_KEYS, isSet } from "./environment.ts";
-import { LIST_FLAGS, type ListFlag, parseJobArgs, parseJobPermissions } from "./job_flags.ts";
+import { parseJobArgs, parseJobPermissions } from "./job_flags.ts";
+import { splitArgs } from "./split_args.ts";
 import { isJobModuleReference } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
+import { type ParameterScan, parseScanText, resolveScan, SCAN_ACCEPTED } from "./scan.ts";
 import { DEFAULT_MACHIN_DIGITS } from "../jobs/pi_machin.ts";
 import { DEFAULT_SLEEP_MS } from "../jobs/sleep.ts";
 import { DEFAULT_PI_DIGITS, PI_DIGITS_MAX, PI_DIGITS_MIN } from "../pi/kernel.ts";
@@ -136,6 +133,17 @@ export const SETTINGS = {
     description:
       "explicit worker counts, e.g. 1,2,4,8,16,64 (overrides start/max); 0 runs the batch inline",
   },
+  parameterList: {
+    key: "PARAMETERLIST",
+    flag: "--parameter-list",
+    placeholder: "NAME V,…",
+    accepted: SCAN_ACCEPTED,
+    parse: parseScanText,
+    fallback: () => undefined,
+    defaultText: "none",
+    description:
+      "run the whole sweep once per value of a job parameter (sleep-ms, digits, io-lines or a --job-arg key), as hyperfine's -L: --parameter-list sleep-ms 1,10,50",
+  },
   repeat: integerSetting<number>({
     key: "REPEAT",
     flag: "--repeat",
@@ -172,6 +180,27 @@ export const SETTINGS = {
     "FILE",
     "none",
     "one job per line of this JSON Lines file (- for stdin): job k gets line k as its input",
+  ),
+  exportJson: pathSetting(
+    "EXPORTJSON",
+    "--export-json",
+    "FILE",
+    "none",
+    "also write the JSON report to FILE (the table still prints)",
+  ),
+  exportCsv: pathSetting(
+    "EXPORTCSV",
+    "--export-csv",
+    "FILE",
+    "none",
+    "also write the CSV report to FILE",
+  ),
+  exportMarkdown: pathSetting(
+    "EXPORTMARKDOWN",
+    "--export-markdown",
+    "FILE",
+    "none",
+    "also write the Markdown report to FILE",
   ),
   chart: pathSetting(
     "CHART",
@@ -238,7 +267,9 @@ type SettingName = keyof Settings;
 type SettingValues = { -readonly [K in SettingName]: ReturnType<Settings[K]["fallback"]> };
 
 /** The resolved settings of one run. */
-export interface Config extends Omit<SettingValues, "pprof"> {
+export interface Config extends Omit<SettingValues, "pprof" | "parameterList"> {
+  /** The parameter scan (`--parameter-list`), checked against the job; `undefined` for none. */
+  scan: ParameterScan | undefined;
   /** Input for a custom job module, from `--job-arg key=value`. */
   jobArgs: Record<string, string>;
   /** What a custom job module's workers may touch, from `--job-allow-*`. */
@@ -264,84 +295,6 @@ export interface ConfigSources {
 }
 
 const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
-
-/** What the command line asked for: setting values by name, list flags, help, version. */
-interface SplitArgs {
-  values: Map<SettingName, string>;
-  lists: Map<ListFlag, string[]>;
-  help: boolean;
-  version: boolean;
-}
-
-/** `parseArgs` options: every setting's flag, the list flags, `--help`/`-h` and `--version`. */
-const PARSE_OPTIONS: ParseArgsOptionsConfig = Object.fromEntries([
-  ...SETTING_NAMES.map((name): [string, ParseArgsOptionDescriptor] => {
-    const setting: Setting<unknown> = SETTINGS[name];
-    return [setting.flag.slice(2), { type: setting.placeholder ? "string" : "boolean" }];
-  }),
-  ...Object.keys(LIST_FLAGS).map((flag): [string, ParseArgsOptionDescriptor] => [
-    flag.slice(2),
-    { type: "string", multiple: true },
-  ]),
-  ["help", { type: "boolean", short: "h" }],
-  ["version", { type: "boolean" }],
-]);
-
-/**
- * Splits `args` with `node:util` `parseArgs` (non-strict, so our own one-line
- * messages name the flag and what it accepts). A leading `--`, as `deno task
- * start -- --help` passes it, is dropped; a boolean flag alone means true, and
- * `--debug=false` sets it explicitly.
- */
-function splitArgs(args: readonly string[]): SplitArgs {
-  const { tokens } = parseArgs({
-    args: args[0] === "--" ? args.slice(1) : [...args],
-    options: PARSE_OPTIONS,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  const split: SplitArgs = { values: new Map(), lists: new Map(), help: false, version: false };
-  const flags = [
-    ...SETTING_NAMES.map((n) => SETTINGS[n].flag),
-    ...Object.keys(LIST_FLAGS),
-    "--help",
-    "--version",
-  ].join(", ");
-  for (const token of tokens) {
-    if (token.kind !== "option") {
-      const arg = token.kind === "positional" ? token.value : "--";
-      throw new ConfigError(
-        `Cannot read settings: unexpected argument "${arg}", accepted flags are ${flags}`,
-      );
-    }
-    if (token.name === "help" || token.name === "version") {
-      split[token.name] = true;
-      continue;
-    }
-    const flag = `--${token.name}`;
-    const name = SETTING_NAMES.find((n) => SETTINGS[n].flag === flag);
-    const isList = flag in LIST_FLAGS;
-    if (token.rawName !== flag || (!name && !isList)) {
-      throw new ConfigError(
-        `Cannot read settings: unknown flag "${token.rawName}", accepted flags are ${flags}`,
-      );
-    }
-    const takesValue = isList || SETTINGS[name!].placeholder !== undefined;
-    let value = token.value;
-    if (takesValue && (value === undefined || (!token.inlineValue && value.startsWith("--")))) {
-      const accepted = isList ? LIST_FLAGS[flag as ListFlag] : SETTINGS[name!].accepted;
-      throw new ConfigError(`Cannot read settings: ${flag} needs a value, ${accepted}`);
-    }
-    if (isList) {
-      split.lists.set(flag as ListFlag, [...(split.lists.get(flag as ListFlag) ?? []), value!]);
-    } else {
-      value ??= "true";
-      split.values.set(name!, value);
-    }
-  }
-  return split;
-}
 
 /**
  * Resolves the settings from flags, environment and `.env` text, in that order
@@ -372,7 +325,7 @@ function splitArgs(args: readonly string[]): SplitArgs {
  */
 export function parseConfig(sources: ConfigSources): Config {
   const cpus = sources.hardwareConcurrency ?? navigator.hardwareConcurrency;
-  const { values: flags, lists, help, version } = splitArgs(sources.args);
+  const { values: flags, lists, help, version } = splitArgs(sources.args, SETTINGS);
   const dotenv = sources.dotenv === undefined ? {} : parseEnv(sources.dotenv);
   const env = sources.env ?? {};
 
@@ -408,9 +361,14 @@ export function parseConfig(sources: ConfigSources): Config {
     SETTING_NAMES.map((name) => [name, resolve(name)]),
   ) as SettingValues;
 
-  const { pprof, ...settings } = values;
+  const { pprof, parameterList, ...settings } = values;
   const config: Config = {
     ...settings,
+    scan: parameterList && resolveScan(settings.job, parameterList, {
+      "sleep-ms": SETTINGS.sleepMs,
+      digits: SETTINGS.digits,
+      "io-lines": SETTINGS.ioLines,
+    }),
     profileDir: settings.profileDir ?? (pprof ? "./profiles" : undefined),
     jobArgs: parseJobArgs(lists.get("--job-arg") ?? []),
     jobPermissions: parseJobPermissions(lists),
@@ -418,6 +376,12 @@ export function parseConfig(sources: ConfigSources): Config {
     help,
     version,
   };
+  if (config.scan && config.profileDir !== undefined) {
+    // Profiles are named by worker count and run: a scan's values would overwrite each other's.
+    throw new ConfigError(
+      "Cannot read settings: --parameter-list cannot be combined with --profile or --pprof (profile one value at a time)",
+    );
+  }
   if (!config.workerCounts && config.startWorkers > config.maxWorkers) {
     throw new ConfigError(
       `Cannot read settings: MAXWORKERCOUNT (--max-workers) must be >= STARTINGWORKERCOUNT (${config.startWorkers}), received ${config.maxWorkers}`,

@@ -21,12 +21,15 @@ export const JOB_MARK_MS = 50;
 type LogLine =
   | { type: "step-start"; workers: number; repeat: number; jobCount: number }
   | { type: "job"; jobNumber: number; jobCount: number }
-  | { type: "step"; step: Omit<SweepStep, "jobs"> };
+  | { type: "step"; step: Omit<SweepStep, "jobs"> }
+  | { type: "scan-value"; index: number };
 
 /** Where the sweep was when its process stopped. */
 export interface StepLogReading {
   /** The steps that completed, without their per-job records. */
   steps: SweepStep[];
+  /** For a parameter scan, the index of the value each of `steps` belongs to. */
+  scanIndexes: number[];
   /** The step that had started and not completed, if any, with the last job seen starting. */
   running?: { workers: number; repeat: number; jobCount: number; lastJobStarted?: number };
 }
@@ -36,11 +39,13 @@ export interface StepLogReading {
  * what was written survives the process dying on the next instruction.
  *
  * @param path The log file (made by the parent).
- * @returns An event handler, a function that records a completed step, and `close`.
+ * @returns An event handler, a function that records a completed step, one that records the
+ *   scan's value (by index) before its sweep, and `close`.
  */
 export function openStepLog(path: string): {
   onEvent: (event: SweepEvent) => void;
   step: (step: SweepStep) => void;
+  scanValue: (index: number) => void;
   close: () => void;
 } {
   const file = Deno.openSync(path, { append: true });
@@ -68,6 +73,7 @@ export function openStepLog(path: string): {
       const { jobs: _jobs, profiles: _profiles, ...kept } = step;
       write({ type: "step", step: { ...kept, workerMemory: [] } });
     },
+    scanValue: (index) => write({ type: "scan-value", index }),
     close: () => file.close(),
   };
 }
@@ -79,7 +85,8 @@ export function openStepLog(path: string): {
  * @returns The completed steps and the step that was running.
  */
 export function readStepLog(text: string): StepLogReading {
-  const reading: StepLogReading = { steps: [] };
+  const reading: StepLogReading = { steps: [], scanIndexes: [] };
+  let scanIndex = 0;
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
     let entry: LogLine;
@@ -93,8 +100,11 @@ export function readStepLog(text: string): StepLogReading {
       reading.running = { workers, repeat, jobCount };
     } else if (entry.type === "job" && reading.running) {
       reading.running.lastJobStarted = entry.jobNumber;
+    } else if (entry.type === "scan-value") {
+      scanIndex = entry.index;
     } else if (entry.type === "step") {
       reading.steps.push({ ...entry.step, jobs: jobRecords([]) });
+      reading.scanIndexes.push(scanIndex);
       reading.running = undefined;
     }
   }

@@ -19,10 +19,17 @@
  *   - `speedup` (ratio | null): baseline seconds over this step's;
  *   - `efficiency` (ratio | null): `speedup / workerRatio`;
  *   - `karpFlatt` (ratio | null): experimental serial fraction, `null` for the baseline;
- *   - `waitSeconds.p50`, `waitSeconds.p95`, `waitSeconds.max` (s): time jobs waited for a
- *     worker (`waitSeconds` is `null` when no job started);
- *   - `runSeconds.p50`, `runSeconds.p95`, `runSeconds.max` (s): in-worker run time of
- *     finished jobs (`runSeconds` is `null` when none finished);
+ *   - `repeatSeconds` (s[] | null, 0.3.0): every run's wall time, in run order (the raw
+ *     figures behind `seconds`, `secondsMin` and `secondsMax`); from
+ *     {@linkcode ScalingReport.sweepSteps}; without them `[seconds]` for one run, `null` for
+ *     combined repeats;
+ *   - `waitSeconds.min`, `waitSeconds.p50`, `waitSeconds.p95`, `waitSeconds.p99`,
+ *     `waitSeconds.max` (s): time jobs waited for a worker, over every run (`waitSeconds` is
+ *     `null` when no job started);
+ *   - `runSeconds.min`, `runSeconds.p50`, `runSeconds.p95`, `runSeconds.p99`,
+ *     `runSeconds.max` (s): in-worker run time of finished jobs, over every run (`runSeconds`
+ *     is `null` when none finished); `min` and `p99` (0.3.0) come from
+ *     {@linkcode ScalingReport.sweepSteps} and are `null` without them;
  *   - `utilization` (ratio | null): job run time over `seconds × workers`;
  *   - `overheadSeconds` (s | null): dispatch overhead per job, `(seconds × workers − Σ job run
  *     time) / jobs`: what each job cost besides its own run (hand-off, idle workers, the tail);
@@ -37,12 +44,26 @@
  * - `recommendation`: `{ workers, fastestWorkers, fastestSpeedup (ratio | null), reason }`.
  * - `explanation` (string): one sentence on why the curve has its shape.
  *
+ * A parameter scan's report (`--parameter-list`, `renderJsonScan` in `scan_json.ts`, 0.3.0) has
+ * `schemaVersion`, `generatedAt`, `config`, `machine` and `scan` instead of the sweep's keys:
+ * - `scan.parameter` (string): the parameter's name (`sleep-ms`, a `--job-arg` key);
+ * - `scan.values[]`, in the order run: `value` (number, or string for a job-arg), then that
+ *   value's sweep under the keys above: `baselineWorkers`, `steps`, `amdahl`, `usl`,
+ *   `recommendation`, `explanation`;
+ * - `scan.crossover`: `minSpeedup` (ratio, 1.2), `value` (the smallest value from which every
+ *   value's largest worker count ran at least `minSpeedup` times as fast as its baseline, or
+ *   `null`), `points[]` (smallest value first: `value`, `workers`, `speedup`, `efficiency`,
+ *   `jobSeconds` (s, the baseline's median job run time), `pays`);
+ * - `scan.explanation` (string): the crossover in one sentence.
+ *
  * Percentiles interpolate linearly between closest ranks (NumPy's default).
  *
  * @module
  */
+import type { StepResult } from "../types.ts";
 import { finite } from "./_format_common.ts";
 import { explainScaling } from "./explain.ts";
+import { type JobTimeSpread, type StepJobTimes, stepJobTimes } from "./job_times.ts";
 import type { Percentiles, StepAnalysis, SweepAnalysis } from "./stats.ts";
 
 /**
@@ -96,14 +117,23 @@ export interface ScalingReport {
   analysis: SweepAnalysis;
   /** When the report was made (ISO 8601); the caller supplies it so rendering stays pure. */
   generatedAt?: string;
+  /**
+   * Every step as the sweep yielded it (all repeats, before `combineRepeats`): the source of
+   * `repeatSeconds` and of the job times' `min` and `p99`.
+   */
+  sweepSteps?: readonly StepResult[];
 }
 
 /** Percentiles as written to JSON, in seconds. */
 export interface JsonPercentiles {
+  /** The smallest value, in seconds; `null` without `sweepSteps`. */
+  min: number | null;
   /** The median, in seconds. */
   p50: number | null;
   /** The 95th percentile, in seconds. */
   p95: number | null;
+  /** The 99th percentile, in seconds; `null` without `sweepSteps`. */
+  p99: number | null;
   /** The largest value, in seconds. */
   max: number | null;
 }
@@ -122,6 +152,8 @@ export interface JsonStep {
   secondsMin: number | null;
   /** Slowest run, in seconds. */
   secondsMax: number | null;
+  /** Every run's wall time in run order, in seconds; `null` when not known. */
+  repeatSeconds: (number | null)[] | null;
   /** `workers / baselineWorkers`. */
   workerRatio: number | null;
   /** Baseline seconds over this step's. */
@@ -243,11 +275,32 @@ export interface JsonReport {
   explanation: string;
 }
 
-function jsonPercentiles(value: Percentiles | null): JsonPercentiles | null {
-  return value && { p50: finite(value.p50), p95: finite(value.p95), max: finite(value.max) };
+function jsonPercentiles(
+  value: Percentiles | null,
+  raw: JobTimeSpread | null | undefined,
+): JsonPercentiles | null {
+  return value && {
+    min: finite(raw?.min),
+    p50: finite(value.p50),
+    p95: finite(value.p95),
+    p99: finite(raw?.p99),
+    max: finite(value.max),
+  };
 }
 
-function jsonStep(step: StepAnalysis): JsonStep {
+/**
+ * The raw figures of each analysed step, by worker count, when the report has `sweepSteps`.
+ *
+ * @param sweepSteps Every step as the sweep yielded it, or nothing.
+ * @returns A lookup by worker count (empty without steps).
+ */
+export function rawTimesByWorkers(
+  sweepSteps: readonly StepResult[] | undefined,
+): Map<number, StepJobTimes> {
+  return new Map(stepJobTimes(sweepSteps ?? []).map((times) => [times.workers, times]));
+}
+
+function jsonStep(step: StepAnalysis, raw?: StepJobTimes): JsonStep {
   return {
     workers: step.workers,
     jobCount: step.jobCount,
@@ -255,12 +308,17 @@ function jsonStep(step: StepAnalysis): JsonStep {
     seconds: finite(step.seconds),
     secondsMin: finite(step.secondsMin),
     secondsMax: finite(step.secondsMax),
+    repeatSeconds: raw
+      ? raw.repeatSeconds.map(finite)
+      : step.repeats === 1
+      ? [finite(step.seconds)]
+      : null,
     workerRatio: finite(step.workerRatio),
     speedup: finite(step.speedup),
     efficiency: finite(step.efficiency),
     karpFlatt: finite(step.karpFlatt),
-    waitSeconds: jsonPercentiles(step.waitSeconds),
-    runSeconds: jsonPercentiles(step.runSeconds),
+    waitSeconds: jsonPercentiles(step.waitSeconds, raw?.waitSeconds),
+    runSeconds: jsonPercentiles(step.runSeconds, raw?.runSeconds),
     utilization: finite(step.utilization),
     overheadSeconds: finite(step.overheadSeconds),
     peakRssMiB: finite(step.peakRssMiB),
@@ -333,13 +391,14 @@ function jsonFits(analysis: SweepAnalysis): { amdahl: JsonAmdahl; usl: JsonUsl }
  */
 export function buildJsonReport(report: ScalingReport): JsonReport {
   const { analysis, machine } = report;
+  const raw = rawTimesByWorkers(report.sweepSteps);
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
     generatedAt: report.generatedAt ?? null,
     config: report.config,
     machine,
     baselineWorkers: analysis.baselineWorkers,
-    steps: analysis.steps.map(jsonStep),
+    steps: analysis.steps.map((step) => jsonStep(step, raw.get(step.workers))),
     ...jsonFits(analysis),
     recommendation: {
       workers: analysis.recommendation.workers,

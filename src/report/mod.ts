@@ -22,7 +22,7 @@
  */
 export { renderAnalysisTable, type RenderOptions } from "./analysis_table.ts";
 export { type ChartOptions, renderChartSvg } from "./chart.ts";
-export { renderCsv } from "./csv.ts";
+export { type CsvOptions, renderCsv } from "./csv.ts";
 export {
   compareUslFits,
   type ExplainInput,
@@ -42,6 +42,17 @@ export {
   type UslFitOptions,
 } from "./fit.ts";
 export {
+  analyzeScan,
+  type Crossover,
+  CROSSOVER_SPEEDUP,
+  describeCrossover,
+  renderGranularityTable,
+  type ScanAnalysis,
+  type ScanPoint,
+  type ScanValueInput,
+} from "./granularity.ts";
+export { type GranularityChartOptions, renderGranularityChartSvg } from "./granularity_chart.ts";
+export {
   buildJsonReport,
   JSON_SCHEMA_VERSION,
   type JsonAmdahl,
@@ -55,6 +66,7 @@ export {
   renderJson,
   type ScalingReport,
 } from "./json.ts";
+export { type JobTimeSpread, type StepJobTimes, stepJobTimes } from "./job_times.ts";
 export { renderMarkdown } from "./markdown.ts";
 export { checkNoise, type NoiseOptions, type NoiseReport, type NoiseStep } from "./noise.ts";
 export {
@@ -87,6 +99,13 @@ export {
   type CpuProfileNode,
   validateCpuProfile,
 } from "./profile_validate.ts";
+export {
+  buildJsonScanReport,
+  type JsonScanReport,
+  type JsonScanValue,
+  renderJsonScan,
+  type ScanReport,
+} from "./scan_json.ts";
 export { RECOMMEND_SHARE, type Recommendation, recommendWorkers } from "./recommend.ts";
 export {
   type AnalyzeOptions,

@@ -1,0 +1,146 @@
+/**
+ * A parameter scan's output: for each value a heading, the summary and the
+ * analysis (as a run without a scan prints them), then the granularity table
+ * and the crossover; the same in Markdown, CSV (with `parameter` and `value`
+ * columns) and JSON (`scan`), the `--export-*` files, and the granularity
+ * chart for `--chart`.
+ *
+ * @module
+ */
+import { renderAnalysisTable } from "../report/analysis_table.ts";
+import { renderCsv } from "../report/csv.ts";
+import { analyzeScan, CROSSOVER_SPEEDUP, renderGranularityTable } from "../report/granularity.ts";
+import { renderGranularityChartSvg } from "../report/granularity_chart.ts";
+import { renderMarkdown } from "../report/markdown.ts";
+import { renderJsonScan } from "../report/scan_json.ts";
+import type { SweepStep } from "../types.ts";
+import { machineInfo } from "./machine.ts";
+import {
+  analyzeRun,
+  renderSummary,
+  reportedConfig,
+  reportedSteps,
+  type RunJob,
+  writeFormats,
+  writeOutputFile,
+} from "./render.ts";
+import type { ParameterScan } from "./scan.ts";
+import type { Config, OutputFormat } from "./settings.ts";
+
+/** One sweep of a run: the scan's value (none without a scan), its job and every step it yielded. */
+export interface SweepRun {
+  /** The scanned parameter's value, `undefined` without a scan. */
+  value: number | string | undefined;
+  /** The job kind and the parameters of this value. */
+  job: RunJob;
+  /** Every step the sweep yielded, all repeats, in order. */
+  sweepSteps: SweepStep[];
+}
+
+/**
+ * The heading above one value's tables.
+ *
+ * @param scan The scan.
+ * @param index The value's position in the scan, 0-based.
+ * @returns `Parameter scan: sleep-ms = 10 (value 2 of 3)`.
+ */
+export function scanHeading(scan: ParameterScan, index: number): string {
+  return `Parameter scan: ${scan.name} = ${scan.values[index]} (value ${
+    index + 1
+  } of ${scan.values.length})`;
+}
+
+/**
+ * The summaries of the sweeps that yielded steps, each under its scan heading
+ * (what the CLI prints when a run stops early).
+ *
+ * @param config The run's settings.
+ * @param runs The sweeps so far.
+ * @returns The text, without a final newline; for a scan, empty when no step completed.
+ */
+export function renderCompleted(config: Config, runs: readonly SweepRun[]): string {
+  // Without a scan the summary prints even empty, as the interrupted run's record.
+  if (!config.scan) return renderSummary(runs[0].job, reportedSteps(config, runs[0].sweepSteps));
+  return runs.flatMap((run, index) => {
+    if (run.sweepSteps.length === 0) return [];
+    const summary = renderSummary(run.job, reportedSteps(config, run.sweepSteps));
+    return [`${scanHeading(config.scan!, index)}\n${summary}`];
+  }).join("\n\n");
+}
+
+/**
+ * Writes a scan's results: the chosen format (stdout or `--out`), the
+ * `--export-*` files, and the granularity chart (`--chart`).
+ *
+ * @param config The run's settings, with `scan` set.
+ * @param runs One sweep per value, in the order run.
+ */
+export async function writeScanResults(config: Config, runs: readonly SweepRun[]): Promise<void> {
+  const scan = config.scan!;
+  const cpuCount = navigator.hardwareConcurrency;
+  const measured = runs.flatMap((run, index) => {
+    if (run.sweepSteps.length === 0) return [];
+    const steps = reportedSteps(config, run.sweepSteps);
+    return [{ index, run, steps, analysis: analyzeRun(run.job, steps) }];
+  });
+  if (measured.length === 0) return;
+  const analysis = analyzeScan(
+    scan.name,
+    measured.map(({ run, analysis }) => ({
+      value: run.value!,
+      analysis,
+      sweepSteps: run.sweepSteps,
+    })),
+  );
+  const top = Math.max(...analysis.crossover.points.map((point) => point.workers));
+  const workers = (n: number) => `${n} worker${n === 1 ? "" : "s"}`;
+  const granularityTitle =
+    `Granularity: speed-up by ${scan.name} (a value pays when ${workers(top)} run at least ` +
+    `${CROSSOVER_SPEEDUP}x as fast as ${workers(analysis.values[0].analysis.baselineWorkers)})`;
+  const render = async (format: OutputFormat): Promise<string> => {
+    switch (format) {
+      case "table":
+        return [
+          ...measured.map(({ index, run, steps, analysis }) =>
+            `${scanHeading(scan, index)}\n${renderSummary(run.job, steps)}\n\n` +
+            `Scaling analysis:\n${renderAnalysisTable(analysis, { cpuCount }).trimEnd()}\n`
+          ),
+          `${granularityTitle}:\n${renderGranularityTable(analysis)}`,
+        ].join("\n");
+      case "markdown":
+        return [
+          ...measured.map(({ index, analysis }) =>
+            `## ${scanHeading(scan, index)}\n\n${renderMarkdown(analysis, { cpuCount })}`
+          ),
+          `## ${granularityTitle}\n\n${renderGranularityTable(analysis, "markdown")}`,
+        ].join("\n");
+      case "csv":
+        return measured.map(({ run, analysis }, i) => {
+          const text = renderCsv(analysis, {
+            sweepSteps: run.sweepSteps,
+            leading: { header: ["parameter", "value"], cells: [scan.name, String(run.value)] },
+          });
+          return i === 0 ? text : text.slice(text.indexOf("\n") + 1);
+        }).join("");
+      case "json":
+        return renderJsonScan({
+          config: reportedConfig(config),
+          machine: await machineInfo(),
+          scan: analysis,
+          generatedAt: new Date().toISOString(),
+        });
+    }
+  };
+  await writeFormats(config, render);
+  if (config.chart) {
+    const title = `deno-channels: ${config.job}, speed-up by ${scan.name} on ${cpuCount} CPU${
+      cpuCount === 1 ? "" : "s"
+    }`;
+    await writeOutputFile(
+      config,
+      "chart",
+      config.chart,
+      renderGranularityChartSvg(analysis, { title }),
+    );
+  }
+}

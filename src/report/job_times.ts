@@ -1,0 +1,102 @@
+/**
+ * What the exports add from the steps exactly as a sweep yielded them (every
+ * repeat apart): each run's wall time, and the spread of per-job wait and run
+ * times over all runs of a worker count, with its minimum and 99th percentile
+ * (the analysis keeps p50, p95 and max). Pure: steps in, figures out.
+ *
+ * @module
+ */
+import type { StepResult } from "../types.ts";
+import { jobColumn, quantileInPlace } from "./_samples.ts";
+
+/** The spread of a set of job durations, in seconds. */
+export interface JobTimeSpread {
+  /** The smallest value, in seconds. */
+  min: number;
+  /** The median, in seconds. */
+  p50: number;
+  /** The 95th percentile, in seconds. */
+  p95: number;
+  /** The 99th percentile, in seconds. */
+  p99: number;
+  /** The largest value, in seconds. */
+  max: number;
+}
+
+/** One worker count's raw figures, over every run of it. */
+export interface StepJobTimes {
+  /** Workers in the step. */
+  workers: number;
+  /** Every run's wall time, in run order, in seconds. */
+  repeatSeconds: number[];
+  /** How long jobs a worker took waited for it, over every run; `null` if none started. */
+  waitSeconds: JobTimeSpread | null;
+  /** How long finished jobs ran inside their worker, over every run; `null` if none finished. */
+  runSeconds: JobTimeSpread | null;
+}
+
+function spread(parts: readonly Float64Array[]): JobTimeSpread | null {
+  const length = parts.reduce((total, part) => total + part.length, 0);
+  if (length === 0) return null;
+  const values = new Float64Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    values.set(part, offset);
+    offset += part.length;
+  }
+  return {
+    min: quantileInPlace(values, 0),
+    p50: quantileInPlace(values, 0.5),
+    p95: quantileInPlace(values, 0.95),
+    p99: quantileInPlace(values, 0.99),
+    max: quantileInPlace(values, 1),
+  };
+}
+
+/**
+ * Groups the steps a sweep yielded by worker count (first-seen order, as
+ * `combineRepeats` does) and gives each count its runs' wall times and the
+ * min/p50/p95/p99/max of its jobs' wait and run times, pooled over the runs.
+ * Percentiles interpolate linearly between closest ranks (NumPy's default).
+ *
+ * @param steps Every step as the sweep yielded it, all repeats.
+ * @returns One entry per worker count.
+ *
+ * @example Two runs of a 1-worker step
+ * ```ts
+ * import { jobRecords } from "../job_records.ts";
+ * import { stepJobTimes } from "./job_times.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const job = (elapsedSeconds: number) => ({
+ *   jobId: "", jobNumber: 1, workerId: "w", status: "done" as const, elapsedSeconds, waitSeconds: 0,
+ * });
+ * const step = (seconds: number, runs: number[]) => ({
+ *   workers: 1, seconds, jobCount: runs.length, completed: runs.length, failed: 0, cancelled: 0,
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords(runs.map(job)),
+ * });
+ * const [one] = stepJobTimes([step(2.5, [1, 1.5]), step(2.4, [0.5, 2])]);
+ * assert.deepEqual(one.repeatSeconds, [2.5, 2.4]);
+ * assert.equal(one.runSeconds?.min, 0.5);
+ * assert.equal(one.runSeconds?.max, 2);
+ * assert.equal(one.runSeconds?.p50, 1.25);
+ * ```
+ */
+export function stepJobTimes(
+  steps: readonly Pick<StepResult, "workers" | "seconds" | "jobs">[],
+): StepJobTimes[] {
+  const groups = new Map<number, Pick<StepResult, "workers" | "seconds" | "jobs">[]>();
+  for (const step of steps) groups.set(step.workers, [...groups.get(step.workers) ?? [], step]);
+  return [...groups.entries()].map(([workers, group]) => ({
+    workers,
+    repeatSeconds: group.map((step) => step.seconds),
+    waitSeconds: spread(
+      group.map(({ jobs }) => jobColumn(jobs, "waitSeconds", (index) => jobs.started(index))),
+    ),
+    runSeconds: spread(
+      group.map(({ jobs }) =>
+        jobColumn(jobs, "elapsedSeconds", (index) => jobs.status(index) === "done")
+      ),
+    ),
+  }));
+}
