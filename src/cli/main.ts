@@ -176,14 +176,20 @@ function errorText(error: unknown): string {
  * The warnings after the results: outputs that differ between steps, a busy machine (or the
  * contention note); under the table, or on stderr for the other formats.
  */
-function printNoise(config: Config, job: RunJob, steps: readonly SweepStep[]): void {
-  const noise = checkNoise(steps, {
-    cpuCount: navigator.hardwareConcurrency,
-    jobBound: job.kind.bound,
-  });
+function printNoise(config: Config, runs: readonly { job: RunJob; sweepSteps: SweepStep[] }[]) {
+  const lines = new Set<string>();
+  for (const { job, sweepSteps } of runs) {
+    const outputs = describeOutputCheck(compareOutputs(sweepSteps));
+    if (outputs) lines.add(outputs);
+    const noise = checkNoise(sweepSteps, {
+      cpuCount: navigator.hardwareConcurrency,
+      jobBound: job.kind.bound,
+    });
+    for (const line of noise.lines) lines.add(line);
+  }
+  // A scan's values share the machine: a warning said for one is said once.
   const print = config.format === "table" && !config.out ? console.log : console.error;
-  const outputs = describeOutputCheck(compareOutputs(steps));
-  for (const line of [...(outputs ? [outputs] : []), ...noise.lines]) print(terminalSafe(line));
+  for (const line of lines) print(terminalSafe(line));
 }
 
 function reportFailures(steps: readonly SweepStep[]): boolean {
@@ -388,7 +394,7 @@ async function parseRunRender(): Promise<void> {
     try {
       if (config.scan) await writeScanResults(config, runs);
       else await writeResults(config, runs[0].job, runs[0].sweepSteps);
-      for (const run of runs) printNoise(config, run.job, run.sweepSteps);
+      printNoise(config, runs);
       if (config.profileDir !== undefined) await reportProfiles(config, steps());
     } catch (error) {
       // The destinations were checked before the run; a disk that fills up fails here.
