@@ -326,7 +326,10 @@ export function compute(fractionLimbs: i32): usize {
   // log10 Q = Σ log10(k³·640320³/24) = 3·log10(terms!) + terms·log10(640320³/24) (Stirling).
   const n = <f64> terms;
   const log10Factorial = (n * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI * n)) / Math.LN10;
-  const longestProduct = <i32> ((3 * log10Factorial + n * 16.04) / 9) + 64;
+  const rootProduct = <i32> ((3 * log10Factorial + n * 16.04) / 9) + 64;
+  // The final products (Y·Q', then by 1/T) are about 2w limbs long, longer than the root's at
+  // small sizes.
+  const longestProduct = rootProduct > 2 * w + 16 ? rootProduct : 2 * w + 16;
   // The tables lie at the bottom of the arena: a computation no longer than the last keeps them.
   if (twiddlesCover(longestProduct)) {
     arenaResetTo(twiddlesEnd());
