@@ -35,18 +35,29 @@ const METHODS: readonly NaturalsMultiplication[] = ["schoolbook", "karatsuba", "
 
 Deno.test("multiplyNaturals() matches BigInt by every method, across the Karatsuba and NTT thresholds", () => {
   const next = randomSource(20_261_202);
-  // Shorter-operand lengths around the thresholds (Karatsuba from 56 limbs, NTT from 600),
-  // unbalanced shapes, and products whose convolution length is a power of two, or one more.
+  // Shorter-operand lengths around the thresholds (Karatsuba from 96 limbs, NTT from 200), the
+  // schoolbook's row blocks (8 rows at a time, carried every 16), unbalanced shapes, and products
+  // whose convolution length is a power of two, or one more.
   const shapes: [number, number][] = [
     [1, 1],
     [1, 7],
     [2, 3],
+    [5, 5],
+    [5, 9],
+    [13, 21],
     [16, 17],
+    [31, 33],
     [39, 39],
     [55, 55],
     [56, 56],
     [57, 120],
+    [95, 95],
+    [96, 96],
+    [97, 150],
     [111, 113],
+    [199, 199],
+    [200, 200],
+    [201, 700],
     [100, 3],
     [250, 1_000],
     [599, 599],
@@ -69,7 +80,7 @@ Deno.test("multiplyNaturals() matches BigInt by every method, across the Karatsu
 });
 
 Deno.test("multiplyNaturals() is exact for the largest limbs, zero and squares", () => {
-  for (const limbs of [1, 55, 56, 600, 2_000]) {
+  for (const limbs of [1, 8, 95, 96, 199, 200, 600, 2_000]) {
     const largest = LIMB ** BigInt(limbs) - 1n;
     for (const method of METHODS) {
       assert.equal(multiplyNaturals(piModule, largest, largest, method), largest * largest);
@@ -101,13 +112,14 @@ Deno.test("piDigits() matches the BigInt reference at every size from 1 to 300 d
 });
 
 Deno.test("piDigits() matches the BigInt reference at sizes crossing every threshold", () => {
-  // Around 2,500 digits the root products pass 600 limbs (NTT); beyond, each doubling adds an NTT
+  // Around 1,500 digits the root products pass 200 limbs (NTT); beyond, each doubling adds an NTT
   // length and a level to the splitting tree and to both Newton iterations.
   const reference = piDigitsBigInt(200_000);
   for (
     const digits of [
       500,
       1_001,
+      1_500,
       2_000,
       2_500,
       3_000,

@@ -16,7 +16,7 @@ export const BASE: u32 = 1_000_000_000;
 export const BASE64: u64 = 1_000_000_000;
 
 /** Karatsuba below this many limbs in the smaller operand is slower than schoolbook. */
-export const KARATSUBA_MIN_LIMBS: i32 = 56;
+export const KARATSUBA_MIN_LIMBS: i32 = 96;
 
 /** Work units (limb products, butterflies) between two cancellation polls: about 1–3 ms. */
 const POLL_WORK: i64 = 2_000_000;
@@ -228,7 +228,8 @@ function mulTiny(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
 /**
  * out[0..na+nb) = a · b, schoolbook. The rows accumulate in u64 cells and are carried every 16 rows:
  * a carried cell is below 1e9 and each product below 1e18, so 16 products more stay below
- * 1.6e19 + 1e9 < 2^64 = 1.84e19.
+ * 1.6e19 + 1e9 < 2^64 = 1.84e19. Rows go four at a time, so that each pair of cells is loaded and
+ * stored once for eight products: a is read at four offsets from a copy with zero limbs around it.
  */
 export function mulSchoolbook(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
   if (na <= 4 || nb <= 4) {
@@ -239,23 +240,50 @@ export function mulSchoolbook(out: usize, a: usize, na: i32, b: usize, nb: i32):
   const at = mark();
   const acc = alloc(2 * n);
   memory.fill(acc, 0, <usize> n << 3);
+  // padded[7 + i] = a[i], zero at 0..6 and na + 7 .. na + 15.
+  const padded = alloc(na + 16);
+  memory.fill(padded, 0, 28);
+  memory.copy(padded + 28, a, <usize> na << 2);
+  memory.fill(padded + 28 + (<usize> na << 2), 0, 36);
   for (let j0 = 0; j0 < nb; j0 += 16) {
     const jEnd = j0 + 16 < nb ? j0 + 16 : nb;
-    for (let j = j0; j < jEnd; j++) {
+    let j = j0;
+    for (; j + 8 <= jEnd; j += 8) {
+      const b0 = i32x4.splat(limb(b, j));
+      const b1 = i32x4.splat(limb(b, j + 1));
+      const b2 = i32x4.splat(limb(b, j + 2));
+      const b3 = i32x4.splat(limb(b, j + 3));
+      const b4 = i32x4.splat(limb(b, j + 4));
+      const b5 = i32x4.splat(limb(b, j + 5));
+      const b6 = i32x4.splat(limb(b, j + 6));
+      const b7 = i32x4.splat(limb(b, j + 7));
+      const row = acc + (<usize> j << 3);
+      for (let k = 0; k < na + 7; k += 2) {
+        const from = padded + (<usize> (k + 7) << 2);
+        const cell = row + (<usize> k << 3);
+        let sum = i64x2.extmul_low_i32x4_u(v128.load64_zero(from), b0);
+        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 4), b1));
+        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 8), b2));
+        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 12), b3));
+        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 16), b4));
+        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 20), b5));
+        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 24), b6));
+        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 28), b7));
+        v128.store(cell, i64x2.add(v128.load(cell), sum));
+      }
+    }
+    for (; j < jEnd; j++) {
       const bj = limb(b, j);
-      if (bj == 0) continue;
       const row = acc + (<usize> j << 3);
       // Two products per step: extmul multiplies two u32 lanes into two u64 lanes.
       const bjV = i32x4.splat(bj);
-      let i = 0;
-      for (; i + 1 < na; i += 2) {
+      for (let i = 0; i < na; i += 2) {
         const cell = row + (<usize> i << 3);
-        const product = i64x2.extmul_low_i32x4_u(v128.load64_zero(a + (<usize> i << 2)), bjV);
+        const product = i64x2.extmul_low_i32x4_u(
+          v128.load64_zero(padded + (<usize> (i + 7) << 2)),
+          bjV,
+        );
         v128.store(cell, i64x2.add(v128.load(cell), product));
-      }
-      if (i < na) {
-        const cell = row + (<usize> i << 3);
-        store<u64>(cell, load<u64>(cell) + <u64> limb(a, i) * <u64> bj);
       }
     }
     tick(na * (jEnd - j0));
