@@ -18,8 +18,14 @@ export const BASE64: u64 = 1_000_000_000;
 /** Karatsuba below this many limbs in the smaller operand is slower than schoolbook. */
 export const KARATSUBA_MIN_LIMBS: i32 = 96;
 
-/** Work units (limb products, butterflies) between two cancellation polls: about 1–3 ms. */
-const POLL_WORK: i64 = 2_000_000;
+/**
+ * Work units between two cancellation polls. A unit is about a nanosecond on the test machine:
+ * four SIMD schoolbook products, half an NTT butterfly, half a limb of a carry pass; the weights
+ * are where the work is counted. A poll costs one call into the host (tens of nanoseconds), so
+ * polling every millisecond or so costs nothing measurable and leaves room for a loaded machine
+ * before the ~10 ms that cancellation may wait.
+ */
+const POLL_WORK: i64 = 1_000_000;
 
 /**
  * Linear passes over long numbers (carries, residues, small multipliers) count their work every
@@ -70,9 +76,39 @@ export function alloc(limbs: i32): usize {
   return ptr;
 }
 
+/** Bytes that `fillZero` and `moveDown` fill or copy between two work ticks (about 0.1 ms). */
+const BYTES_CHUNK: usize = 1 << 20;
+
+/** memory.fill(ptr, 0, bytes), counted as work every megabyte. */
+export function fillZero(ptr: usize, bytes: usize): void {
+  while (bytes > BYTES_CHUNK) {
+    memory.fill(ptr, 0, BYTES_CHUNK);
+    tick(<i32> (BYTES_CHUNK >> 2));
+    ptr += BYTES_CHUNK;
+    bytes -= BYTES_CHUNK;
+  }
+  memory.fill(ptr, 0, bytes);
+}
+
+/**
+ * memory.copy(to, from, bytes), counted as work every megabyte when to < from: then ascending
+ * chunks never overwrite a source byte before it is read (an upward move is one memmove).
+ */
+export function moveDown(to: usize, from: usize, bytes: usize): void {
+  if (to == from) return;
+  while (to < from && bytes > BYTES_CHUNK) {
+    memory.copy(to, from, BYTES_CHUNK);
+    tick(<i32> (BYTES_CHUNK >> 2));
+    to += BYTES_CHUNK;
+    from += BYTES_CHUNK;
+    bytes -= BYTES_CHUNK;
+  }
+  memory.copy(to, from, bytes);
+}
+
 /** Moves `len` limbs at `ptr` (at or above `at`) down to `at` and frees everything above them. */
 export function keep(at: usize, ptr: usize, len: i32): usize {
-  if (ptr != at) memory.copy(at, ptr, <usize> len << 2);
+  moveDown(at, ptr, <usize> len << 2);
   heapTop = at;
   alloc(len);
   return at;
@@ -104,7 +140,7 @@ export function norm(ptr: usize, len: i32): i32 {
 }
 
 export function zero(ptr: usize, len: i32): void {
-  memory.fill(ptr, 0, <usize> len << 2);
+  fillZero(ptr, <usize> len << 2);
 }
 
 /** Writes a u64 below 1e18 as 2 limbs at ptr; returns the normalised length. */
@@ -134,6 +170,7 @@ export function addTo(dst: usize, dn: i32, src: usize, sn: i32): void {
     const s = limb(dst, i) + limb(src, i) + carry;
     carry = <u32> (s >= BASE);
     setLimb(dst, i, s - (BASE & (0 - carry)));
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 2);
   }
   for (; carry != 0 && i < dn; i++) {
     let s = limb(dst, i) + 1;
@@ -155,6 +192,7 @@ export function subFrom(dst: usize, dn: i32, src: usize, sn: i32): void {
     const y = limb(src, i) + borrow;
     borrow = <u32> (x < y);
     setLimb(dst, i, x - y + (BASE & (0 - borrow)));
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 2);
   }
   for (; borrow != 0 && i < dn; i++) {
     const x = limb(dst, i);
@@ -193,7 +231,7 @@ export function divSmall(a: usize, n: i32, d: u32): i32 {
     const q = v / d;
     rest = v - q * d;
     setLimb(a, i, <u32> q);
-    if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK * 16);
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK && i != n - 1) tick(LINEAR_CHUNK * 16);
   }
   return norm(a, n);
 }
@@ -239,7 +277,7 @@ export function mulSchoolbook(out: usize, a: usize, na: i32, b: usize, nb: i32):
   const n = na + nb;
   const at = mark();
   const acc = alloc(2 * n);
-  memory.fill(acc, 0, <usize> n << 3);
+  fillZero(acc, <usize> n << 3);
   // padded[7 + i] = a[i], zero at 0..6 and na + 7 .. na + 15.
   const padded = alloc(na + 16);
   memory.fill(padded, 0, 28);
@@ -286,7 +324,7 @@ export function mulSchoolbook(out: usize, a: usize, na: i32, b: usize, nb: i32):
         v128.store(cell, i64x2.add(v128.load(cell), product));
       }
     }
-    tick(na * (jEnd - j0));
+    tick((na * (jEnd - j0)) >> 2);
     let carry: u64 = 0;
     for (let k = j0; k < n && (k < na + jEnd || carry != 0); k++) {
       const cell = acc + (<usize> k << 3);

@@ -28,6 +28,7 @@ import {
   BASE,
   BASE64,
   divideByBase,
+  fillZero,
   limb,
   LINEAR_CHUNK,
   LINEAR_CHUNK_MASK,
@@ -56,6 +57,21 @@ const NTT_MIN_LENGTH: i32 = 16;
  */
 const BUTTERFLY_CHUNK: i32 = 1 << 13;
 
+/**
+ * Work units (bignum.ts: about a nanosecond each) of one butterfly, and of half of one. Levels that
+ * sweep a buffer longer than CACHE_BLOCK wait on memory, at several times the cost: they count
+ * SWEEP_FACTOR times more.
+ */
+const BUTTERFLY_WORK: i32 = 2;
+const BUTTERFLY_WORK_HALF: i32 = 1;
+const SWEEP_FACTOR: i32 = 4;
+
+/**
+ * Entries (4 bytes each) that a transform finishes level by level before moving on: with their
+ * twiddles they stay in the 512 KiB L2 cache of the test machine's cores.
+ */
+const CACHE_BLOCK: i32 = 1 << 14;
+
 function powMod(base: u64, exponent: u64, p: u64): u64 {
   let result: u64 = 1;
   base %= p;
@@ -76,13 +92,14 @@ function negInverse(p: u32): u32 {
 
 /** floor(w·2^32/p) for w < p: Shoup's companion of the constant w. */
 function shoupCompanion(w: u32, p: u32): u32 {
-  // An f64 estimate is off by at most one (its error is below 2^-20); the exact remainder fixes it,
-  // where a 64-bit division per table entry would cost several times more.
-  let q = <u64> (<f64> w * (4294967296.0 / <f64> p));
-  const wide = <u64> w << 32;
-  if (q * <u64> p > wide) q--;
-  else if (wide - q * <u64> p >= <u64> p) q++;
-  return <u32> q;
+  // An f64 estimate is off by at most one (its error is below 2^-20); the remainder
+  // w·2^32 − q·p, in (−p, 2p), says which way, from its low 32 bits alone: below p it is right,
+  // above 2^31 it is negative, else one p too large. A 64-bit division per table entry would
+  // cost several times more.
+  const q = <u32> (<f64> w * (4294967296.0 / <f64> p));
+  const rest: u32 = 0 - q * p;
+  if (rest < p) return q;
+  return <i32> rest < 0 ? q - 1 : q + 1;
 }
 
 // Reductions are branchless: the comparisons are random, so branches would be mispredicted half the
@@ -140,7 +157,7 @@ function buildTwiddles(tw: usize, twq: usize, n: i32, p: u32, omega: u32): void 
     store<u32>(tw + at, w);
     store<u32>(twq + at, shoupCompanion(w, p));
     w = reduceOnce(shoup(w, omega, omegaQ, p), p);
-    if ((j & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 8);
+    if ((j & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 16);
   }
   for (let len = half >> 1; len >= 1; len >>= 1) {
     for (let j = 0; j < len; j++) {
@@ -148,14 +165,12 @@ function buildTwiddles(tw: usize, twq: usize, n: i32, p: u32, omega: u32): void 
       const to = <usize> (len + j) << 2;
       store<u32>(tw + to, load<u32>(tw + from));
       store<u32>(twq + to, load<u32>(twq + from));
+      if ((j & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 2);
     }
-    tick(len);
   }
 }
 
 /** One Gentleman–Sande butterfly on four lanes: (u, v) ← (u + v, (u − v)·w), all in [0, 2p). */
-// @ts-ignore: decorator
-
 function forwardButterflies(ia: usize, ib: usize, w: v128, wq: v128, p: v128, p2: v128): void {
   const u = v128.load(ia);
   const v = v128.load(ib);
@@ -164,8 +179,6 @@ function forwardButterflies(ia: usize, ib: usize, w: v128, wq: v128, p: v128, p2
 }
 
 /** One Cooley–Tukey butterfly on four lanes: (u, v) ← (u + v·w, u − v·w), all in [0, 2p). */
-// @ts-ignore: decorator
-
 function backwardButterflies(ia: usize, ib: usize, w: v128, wq: v128, p: v128, p2: v128): void {
   const u = v128.load(ia);
   const t = shoupV(v128.load(ib), w, wq, p);
@@ -174,38 +187,27 @@ function backwardButterflies(ia: usize, ib: usize, w: v128, wq: v128, p: v128, p
 }
 
 /**
- * Gentleman–Sande from level `len` (n/2 for a whole transform) down: natural order in, bit-reversed
- * out, values in [0, 2p). n >= 16.
+ * One Gentleman–Sande level: the butterflies (j, j + len) of every block of 2·len entries among
+ * `size` at buf, len >= 4.
  */
-function forward(buf: usize, n: i32, tw: usize, twq: usize, p: u32, len: i32): void {
-  const pV = i32x4.splat(p);
-  const p2V = i32x4.splat(2 * p);
-  for (; len >= 4; len >>= 1) {
-    const lenBytes = <usize> len << 2;
-    const w = tw + lenBytes;
-    const wq = twq + lenBytes;
-    if (len >= BUTTERFLY_CHUNK) {
-      for (let s = 0; s < n; s += len << 1) {
-        const block = buf + (<usize> s << 2);
-        for (let j0 = 0; j0 < len; j0 += BUTTERFLY_CHUNK) {
-          for (let j = j0; j < j0 + BUTTERFLY_CHUNK; j += 4) {
-            const at = <usize> j << 2;
-            forwardButterflies(
-              block + at,
-              block + at + lenBytes,
-              v128.load(w + at),
-              v128.load(wq + at),
-              pV,
-              p2V,
-            );
-          }
-          tick(BUTTERFLY_CHUNK);
-        }
-      }
-    } else {
-      for (let s = 0; s < n; s += len << 1) {
-        const block = buf + (<usize> s << 2);
-        for (let j = 0; j < len; j += 4) {
+function forwardLevel(
+  buf: usize,
+  size: i32,
+  len: i32,
+  tw: usize,
+  twq: usize,
+  pV: v128,
+  p2V: v128,
+): void {
+  const lenBytes = <usize> len << 2;
+  const factor = size > CACHE_BLOCK ? SWEEP_FACTOR : 1;
+  const w = tw + lenBytes;
+  const wq = twq + lenBytes;
+  if (len >= BUTTERFLY_CHUNK) {
+    for (let s = 0; s < size; s += len << 1) {
+      const block = buf + (<usize> s << 2);
+      for (let j0 = 0; j0 < len; j0 += BUTTERFLY_CHUNK) {
+        for (let j = j0; j < j0 + BUTTERFLY_CHUNK; j += 4) {
           const at = <usize> j << 2;
           forwardButterflies(
             block + at,
@@ -216,15 +218,47 @@ function forward(buf: usize, n: i32, tw: usize, twq: usize, p: u32, len: i32): v
             p2V,
           );
         }
+        tick(BUTTERFLY_CHUNK * BUTTERFLY_WORK * factor);
       }
-      tick(n >> 1);
     }
+    return;
   }
-  // The last two levels (len 2 and 1) inside each group of eight, with lanes regrouped by shuffles;
-  // level 1's twiddle is 1.
+  // Short blocks go in groups of BUTTERFLY_CHUNK butterflies between two ticks.
+  const group = BUTTERFLY_CHUNK << 1 < size ? BUTTERFLY_CHUNK << 1 : size;
+  for (let s0 = 0; s0 < size; s0 += group) {
+    for (let s = s0; s < s0 + group; s += len << 1) {
+      const block = buf + (<usize> s << 2);
+      for (let j = 0; j < len; j += 4) {
+        const at = <usize> j << 2;
+        forwardButterflies(
+          block + at,
+          block + at + lenBytes,
+          v128.load(w + at),
+          v128.load(wq + at),
+          pV,
+          p2V,
+        );
+      }
+    }
+    tick(group * BUTTERFLY_WORK_HALF * factor);
+  }
+}
+
+/**
+ * The last two Gentleman–Sande levels (len 2 and 1) inside each group of eight of `size` entries,
+ * with lanes regrouped by shuffles; level 1's twiddle is 1.
+ */
+function forwardLastLevels(
+  buf: usize,
+  size: i32,
+  tw: usize,
+  twq: usize,
+  pV: v128,
+  p2V: v128,
+): void {
   const w2 = i32x4(load<u32>(tw, 8), load<u32>(tw, 12), load<u32>(tw, 8), load<u32>(tw, 12));
   const w2q = i32x4(load<u32>(twq, 8), load<u32>(twq, 12), load<u32>(twq, 8), load<u32>(twq, 12));
-  for (let s = 0; s < n; s += 8) {
+  for (let s = 0; s < size; s += 8) {
     const at = buf + (<usize> s << 2);
     const x = v128.load(at);
     const y = v128.load(at, 16);
@@ -240,21 +274,96 @@ function forward(buf: usize, n: i32, tw: usize, twq: usize, p: u32, len: i32): v
     // c = (x0'', x2'', x4'', x6''), d = (x1'', x3'', x5'', x7'').
     v128.store(at, v128.shuffle<u32>(c, d, 0, 4, 1, 5));
     v128.store(at, v128.shuffle<u32>(c, d, 2, 6, 3, 7), 16);
-    if ((s & (BUTTERFLY_CHUNK - 1)) == BUTTERFLY_CHUNK - 8) tick(BUTTERFLY_CHUNK);
+    if ((s & (BUTTERFLY_CHUNK - 1)) == BUTTERFLY_CHUNK - 8) tick(BUTTERFLY_CHUNK * BUTTERFLY_WORK);
   }
 }
 
 /**
- * Cooley–Tukey with the forward twiddles: bit-reversed in, natural out, n times the input with
- * indices negated; values in [0, 2p). n >= 16.
+ * Gentleman–Sande from level `len` (n/2 for a whole transform) down: natural order in, bit-reversed
+ * out, values in [0, 2p). n >= 16. Levels whose blocks are longer than CACHE_BLOCK entries sweep
+ * the whole buffer; below that, each CACHE_BLOCK is taken through all the remaining levels while it
+ * stays in cache.
  */
-function backward(buf: usize, n: i32, tw: usize, twq: usize, p: u32): void {
+function forward(buf: usize, n: i32, tw: usize, twq: usize, p: u32, len: i32): void {
   const pV = i32x4.splat(p);
   const p2V = i32x4.splat(2 * p);
-  // The first two levels (len 1 and 2) inside each group of eight, as in `forward`.
+  for (; len >= 4 && len << 1 > CACHE_BLOCK; len >>= 1) forwardLevel(buf, n, len, tw, twq, pV, p2V);
+  const size = n < CACHE_BLOCK ? n : CACHE_BLOCK;
+  for (let s = 0; s < n; s += size) {
+    const block = buf + (<usize> s << 2);
+    for (let level = len; level >= 4; level >>= 1) {
+      forwardLevel(block, size, level, tw, twq, pV, p2V);
+    }
+    forwardLastLevels(block, size, tw, twq, pV, p2V);
+  }
+}
+
+/** One Cooley–Tukey level, as `forwardLevel`. */
+function backwardLevel(
+  buf: usize,
+  size: i32,
+  len: i32,
+  tw: usize,
+  twq: usize,
+  pV: v128,
+  p2V: v128,
+): void {
+  const lenBytes = <usize> len << 2;
+  const factor = size > CACHE_BLOCK ? SWEEP_FACTOR : 1;
+  const w = tw + lenBytes;
+  const wq = twq + lenBytes;
+  if (len >= BUTTERFLY_CHUNK) {
+    for (let s = 0; s < size; s += len << 1) {
+      const block = buf + (<usize> s << 2);
+      for (let j0 = 0; j0 < len; j0 += BUTTERFLY_CHUNK) {
+        for (let j = j0; j < j0 + BUTTERFLY_CHUNK; j += 4) {
+          const at = <usize> j << 2;
+          backwardButterflies(
+            block + at,
+            block + at + lenBytes,
+            v128.load(w + at),
+            v128.load(wq + at),
+            pV,
+            p2V,
+          );
+        }
+        tick(BUTTERFLY_CHUNK * BUTTERFLY_WORK * factor);
+      }
+    }
+    return;
+  }
+  const group = BUTTERFLY_CHUNK << 1 < size ? BUTTERFLY_CHUNK << 1 : size;
+  for (let s0 = 0; s0 < size; s0 += group) {
+    for (let s = s0; s < s0 + group; s += len << 1) {
+      const block = buf + (<usize> s << 2);
+      for (let j = 0; j < len; j += 4) {
+        const at = <usize> j << 2;
+        backwardButterflies(
+          block + at,
+          block + at + lenBytes,
+          v128.load(w + at),
+          v128.load(wq + at),
+          pV,
+          p2V,
+        );
+      }
+    }
+    tick(group * BUTTERFLY_WORK_HALF * factor);
+  }
+}
+
+/** The first two Cooley–Tukey levels (len 1 and 2) inside each group of eight, as in forward. */
+function backwardFirstLevels(
+  buf: usize,
+  size: i32,
+  tw: usize,
+  twq: usize,
+  pV: v128,
+  p2V: v128,
+): void {
   const w2 = i32x4(load<u32>(tw, 8), load<u32>(tw, 12), load<u32>(tw, 8), load<u32>(tw, 12));
   const w2q = i32x4(load<u32>(twq, 8), load<u32>(twq, 12), load<u32>(twq, 8), load<u32>(twq, 12));
-  for (let s = 0; s < n; s += 8) {
+  for (let s = 0; s < size; s += 8) {
     const at = buf + (<usize> s << 2);
     const x = v128.load(at);
     const y = v128.load(at, 16);
@@ -270,48 +379,25 @@ function backward(buf: usize, n: i32, tw: usize, twq: usize, p: u32): void {
     // c = (x0'', x1'', x4'', x5''), d = (x2'', x3'', x6'', x7'').
     v128.store(at, v128.shuffle<u32>(c, d, 0, 1, 4, 5));
     v128.store(at, v128.shuffle<u32>(c, d, 2, 3, 6, 7), 16);
-    if ((s & (BUTTERFLY_CHUNK - 1)) == BUTTERFLY_CHUNK - 8) tick(BUTTERFLY_CHUNK);
+    if ((s & (BUTTERFLY_CHUNK - 1)) == BUTTERFLY_CHUNK - 8) tick(BUTTERFLY_CHUNK * BUTTERFLY_WORK);
   }
-  for (let len = 4; len < n; len <<= 1) {
-    const lenBytes = <usize> len << 2;
-    const w = tw + lenBytes;
-    const wq = twq + lenBytes;
-    if (len >= BUTTERFLY_CHUNK) {
-      for (let s = 0; s < n; s += len << 1) {
-        const block = buf + (<usize> s << 2);
-        for (let j0 = 0; j0 < len; j0 += BUTTERFLY_CHUNK) {
-          for (let j = j0; j < j0 + BUTTERFLY_CHUNK; j += 4) {
-            const at = <usize> j << 2;
-            backwardButterflies(
-              block + at,
-              block + at + lenBytes,
-              v128.load(w + at),
-              v128.load(wq + at),
-              pV,
-              p2V,
-            );
-          }
-          tick(BUTTERFLY_CHUNK);
-        }
-      }
-    } else {
-      for (let s = 0; s < n; s += len << 1) {
-        const block = buf + (<usize> s << 2);
-        for (let j = 0; j < len; j += 4) {
-          const at = <usize> j << 2;
-          backwardButterflies(
-            block + at,
-            block + at + lenBytes,
-            v128.load(w + at),
-            v128.load(wq + at),
-            pV,
-            p2V,
-          );
-        }
-      }
-      tick(n >> 1);
-    }
+}
+
+/**
+ * Cooley–Tukey with the forward twiddles: bit-reversed in, natural out, n times the input with
+ * indices negated; values in [0, 2p). n >= 16. Each CACHE_BLOCK first goes through the levels
+ * that stay inside it, then the longer levels sweep the whole buffer.
+ */
+function backward(buf: usize, n: i32, tw: usize, twq: usize, p: u32): void {
+  const pV = i32x4.splat(p);
+  const p2V = i32x4.splat(2 * p);
+  const size = n < CACHE_BLOCK ? n : CACHE_BLOCK;
+  for (let s = 0; s < n; s += size) {
+    const block = buf + (<usize> s << 2);
+    backwardFirstLevels(block, size, tw, twq, pV, p2V);
+    for (let len = 4; len < size; len <<= 1) backwardLevel(block, size, len, tw, twq, pV, p2V);
   }
+  for (let len = size; len < n; len <<= 1) backwardLevel(buf, n, len, tw, twq, pV, p2V);
 }
 
 /**
@@ -328,13 +414,13 @@ function transformOf(buf: usize, x: usize, nx: i32, n: i32, tw: usize, twq: usiz
     for (; i + 4 <= nx; i += 4) {
       const at = <usize> i << 2;
       v128.store(buf + at, reduceV(v128.load(x + at), p2V));
-      if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK);
+      if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK - 3) tick(LINEAR_CHUNK * 8);
     }
     for (; i < nx; i++) {
       const at = <usize> i << 2;
       store<u32>(buf + at, reduceOnce(load<u32>(x + at), 2 * p));
     }
-    memory.fill(buf + (<usize> nx << 2), 0, <usize> (n - nx) << 2);
+    fillZero(buf + (<usize> nx << 2), <usize> (n - nx) << 2);
     forward(buf, n, tw, twq, p, half);
     return;
   }
@@ -348,7 +434,7 @@ function transformOf(buf: usize, x: usize, nx: i32, n: i32, tw: usize, twq: usiz
     const u = reduceV(v128.load(x + at), p2V);
     v128.store(buf + at, u);
     v128.store(buf + halfBytes + at, shoupV(u, v128.load(w + at), v128.load(wq + at), pV));
-    if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK);
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK - 3) tick(LINEAR_CHUNK * 8);
   }
   for (; i < nx; i++) {
     const at = <usize> i << 2;
@@ -356,8 +442,8 @@ function transformOf(buf: usize, x: usize, nx: i32, n: i32, tw: usize, twq: usiz
     store<u32>(buf + at, u);
     store<u32>(buf + halfBytes + at, shoup(u, load<u32>(w + at), load<u32>(wq + at), p));
   }
-  memory.fill(buf + (<usize> nx << 2), 0, <usize> (half - nx) << 2);
-  memory.fill(buf + halfBytes + (<usize> nx << 2), 0, <usize> (half - nx) << 2);
+  fillZero(buf + (<usize> nx << 2), <usize> (half - nx) << 2);
+  fillZero(buf + halfBytes + (<usize> nx << 2), <usize> (half - nx) << 2);
   forward(buf, n, tw, twq, p, half >> 1);
 }
 
@@ -375,7 +461,7 @@ function multiplyBack(into: usize, source: usize, n: i32, tw: usize, twq: usize,
     const at = <usize> i << 2;
     const product = montV(v128.load(into + at), v128.load(source + at), pV, pnV);
     v128.store(into + at, shoupV(product, sV, sqV, pV));
-    if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK);
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK - 3) tick(LINEAR_CHUNK * 8);
   }
   backward(into, n, tw, twq, p);
 }
@@ -589,7 +675,7 @@ function crt(
     v128.store(res0 + at, v0);
     v128.store(res1 + at, v1);
     v128.store(res2 + at, v2);
-    if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK * 2);
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK - 3) tick(LINEAR_CHUNK * 8);
   }
   // Index 0 (coefficient 0) on its own, unless the pass above started there: Garner's step is not
   // idempotent.
@@ -617,14 +703,14 @@ function crt(
     const q = divideByBase(total);
     setLimb(out, i, <u32> (total - q * BASE64));
     store<u32>(quotients + (<usize> i << 2), <u32> q);
-    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 4);
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 8);
   }
   let carry: u32 = 0;
   for (let i = 1; i < outLen; i++) {
     const sum = limb(out, i) + load<u32>(quotients + (<usize> (i - 1) << 2)) + carry;
     carry = <u32> (sum >= BASE) + <u32> (sum >= 2 * BASE);
     setLimb(out, i, sum - carry * BASE);
-    if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK);
+    if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK * 4);
   }
 }
 
