@@ -5,8 +5,11 @@
 // available (bench/gmp_chudnovsky.c, compiled into a temp dir; skipped with a message otherwise).
 //
 // Run: deno run -A bench/pi_long.ts [sizes...] [--machin-max=N] [--repeats=N]
-// Default sizes 10000 100000 1000000 10000000. Prints a table, then one line of JSON with the Deno
-// version, CPU count, load average and the WASM build's SHA-256, so runs can be compared later.
+// Default sizes 10000 100000 1000000 10000000. Times are medians of 15 runs at 10,000 digits and
+// below, 5 to 100,000 and 1 above (--repeats=N sets one count for all), after warm-up runs of
+// every kernel, so that V8 has tiered the WASM and the BigInt code up before the clock starts.
+// Prints a table, then one line of JSON with the Deno version, CPU count, load average (before
+// and after) and the WASM build's SHA-256, so runs can be compared later.
 import { loadPiModule, MachinKernel, piDigitsBigInt, PiKernel } from "../mod.ts";
 
 const flags = new Map<string, string>();
@@ -18,7 +21,15 @@ for (const arg of Deno.args) {
 }
 if (sizes.length === 0) sizes.push(10_000, 100_000, 1_000_000, 10_000_000);
 const machinMax = Number(flags.get("machin-max") ?? 100_000);
-const repeatsAtMost = Number(flags.get("repeats") ?? 3);
+const repeatsFlag = flags.get("repeats");
+/** How many timed runs a size gets. */
+function repeatsFor(digits: number): number {
+  if (repeatsFlag !== undefined) return Number(repeatsFlag);
+  return digits <= 10_000 ? 15 : digits <= 100_000 ? 5 : 1;
+}
+/** Untimed runs before the timed ones: enough calls for V8 to optimise the hot functions. */
+const WARM_UP_RUNS = 5;
+const loadBefore = Deno.loadavg();
 const BIGINT_MAX = 1_000_000;
 const GMP_MAX = 10_000_000;
 
@@ -82,10 +93,10 @@ interface Row {
 
 const rows: Row[] = [];
 for (const digits of sizes) {
-  const repeats = digits <= 100_000 ? repeatsAtMost : 1;
+  const repeats = repeatsFor(digits);
   // A fresh kernel per size, so that its memory is this size's high-water mark.
   const kernel = new PiKernel(piModule);
-  kernel.compute(Math.min(digits, 10_000)); // warm-up: compile the hot functions
+  for (let i = 0; i < WARM_UP_RUNS; i++) kernel.compute(Math.min(digits, 10_000));
   const wasm = timeMs(repeats, () => kernel.compute(digits));
   const tail = wasm.result.slice(-10);
   const row: Row = {
@@ -95,7 +106,7 @@ for (const digits of sizes) {
     agree: true,
   };
   if (digits <= BIGINT_MAX) {
-    piDigitsBigInt(Math.min(digits, 10_000));
+    for (let i = 0; i < WARM_UP_RUNS; i++) piDigitsBigInt(Math.min(digits, 10_000));
     const bigint = timeMs(repeats, () => piDigitsBigInt(digits));
     row.bigintMs = bigint.ms;
     row.wasmOverBigInt = wasm.ms / bigint.ms;
@@ -138,6 +149,7 @@ console.log(JSON.stringify({
   deno: Deno.version.deno,
   v8: Deno.version.v8,
   cpus: navigator.hardwareConcurrency,
+  loadavgBefore: loadBefore,
   loadavg: Deno.loadavg(),
   wasmSha256: Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join(""),
   rows,
