@@ -206,12 +206,20 @@ function recipStep(d: usize, n: i32, rs: usize, rsn: i32, s: i32): usize {
     tooLarge = true;
   }
   const en = norm(e, m + 1);
-  const c = alloc(rsn + en);
-  mul(c, rs, rsn, e, en);
-  const cn = norm(c, rsn + en);
   const shift = m - s;
-  const corr = c + (<usize> shift << 2);
-  const corrn = cn > shift ? cn - shift : 0;
+  // E's limbs below `cut` change Rs·E'/B^shift by less than one unit (Rs < B^rsn), within the few
+  // units the result may be off anyway: dropping them makes the product Rs × (top half of E')
+  // instead of Rs × E', half the transform length.
+  let cut = shift - rsn - 1;
+  if (cut < 0) cut = 0;
+  if (cut > en) cut = en;
+  const etn = en - cut;
+  const c = alloc(rsn + etn);
+  mul(c, rs, rsn, e + (<usize> cut << 2), etn);
+  const cn = norm(c, rsn + etn);
+  const corrShift = shift - cut;
+  const corr = c + (<usize> corrShift << 2);
+  const corrn = cn > corrShift ? cn - corrShift : 0;
   const rn = s + rsn + 1;
   const r = alloc(rn);
   zero(r, s);
