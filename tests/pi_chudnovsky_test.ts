@@ -22,13 +22,14 @@ function randomSource(seed: number): () => number {
 
 /** A natural of exactly `limbs` base-1e9 limbs, with runs of 0 and 999999999 limbs mixed in. */
 function randomNatural(limbs: number, next: () => number): bigint {
-  let value = 0n;
+  // Through decimal text: one BigInt parse instead of a multiplication per limb (quadratic).
+  const parts: string[] = [];
   for (let i = 0; i < limbs; i++) {
     const kind = next() % 8;
     const limb = kind === 0 ? 0 : kind === 1 ? 999_999_999 : next() % 1_000_000_000;
-    value = value * LIMB + BigInt(i === 0 && limb === 0 ? 1 : limb);
+    parts.push(String(i === 0 && limb === 0 ? 1 : limb).padStart(i === 0 ? 0 : 9, "0"));
   }
-  return value;
+  return BigInt(parts.join(""));
 }
 
 const METHODS: readonly NaturalsMultiplication[] = ["schoolbook", "karatsuba", "ntt", "auto"];
@@ -99,6 +100,17 @@ Deno.test("multiplyNaturals() matches BigInt on random shapes up to 4,000 limbs"
     const b = randomNatural(nb, next);
     const method = METHODS[round % METHODS.length];
     assert.equal(multiplyNaturals(piModule, a, b, method), a * b, `${method} ${na}x${nb}`);
+  }
+});
+
+Deno.test("multiplyNaturals() matches BigInt by NTT on transforms longer than a cache block", () => {
+  // Transforms of 2^15 to 2^17 entries: levels that sweep the whole buffer in ticked chunks, then
+  // 16,384-entry blocks; an operand longer than half the transform takes the unfused first level.
+  const next = randomSource(2_026);
+  for (const [na, nb] of [[20_000, 20_000], [9_000, 30_000], [40_000, 1_000], [65_000, 65_000]]) {
+    const a = randomNatural(na, next);
+    const b = randomNatural(nb, next);
+    assert.equal(multiplyNaturals(piModule, a, b, "ntt"), a * b, `${na}x${nb}`);
   }
 });
 
