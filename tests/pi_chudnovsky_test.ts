@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { loadPiModule, piDigits, piDigitsBigInt, PiKernel } from "../mod.ts";
 import { fnv1a32 } from "../src/jobs/pi.ts";
-import { multiplyNaturals, type NaturalsMultiplication } from "../src/pi/kernel.ts";
+import { multiplyNaturals, multiplyNode, type NaturalsMultiplication } from "../src/pi/naturals.ts";
 import { PI_1000_DECIMALS } from "./fixtures/pi_1000_digits.ts";
 
 const piModule = await loadPiModule();
@@ -112,6 +112,51 @@ Deno.test("multiplyNaturals() matches BigInt by NTT on transforms longer than a 
     const b = randomNatural(nb, next);
     assert.equal(multiplyNaturals(piModule, a, b, "ntt"), a * b, `${na}x${nb}`);
   }
+});
+
+Deno.test("multiplyNode() matches BigInt: Q, T summed or subtracted in the transform domain, P", () => {
+  const next = randomSource(14);
+  // [lq, rq, lt, lp, rt, rp] limbs: shapes of splitting nodes (T about Q's size, P about half)
+  // from the smallest NTT products to transforms longer than a cache block, all of Q's transform
+  // length (lp·rt longer than half of it).
+  const shapes = [
+    [300, 310, 300, 220, 300, 200],
+    [1_000, 1_100, 1_050, 960, 1_100, 900],
+    [3_000, 2_900, 3_000, 1_400, 2_950, 1_450],
+    [12_000, 12_500, 12_200, 6_000, 12_400, 6_100],
+  ];
+  for (const [lqn, rqn, ltn, lpn, rtn, rpn] of shapes) {
+    const operands = {
+      lq: randomNatural(lqn, next),
+      rq: randomNatural(rqn, next),
+      lt: randomNatural(ltn, next),
+      lp: randomNatural(lpn, next),
+      rt: randomNatural(rtn, next),
+      rp: randomNatural(rpn, next),
+    };
+    const { lq, rq, lt, lp, rt, rp } = operands;
+    for (const subtract of [false, true]) {
+      const t = subtract ? lt * rq - lp * rt : lt * rq + lp * rt;
+      assert.deepEqual(
+        multiplyNode(piModule, operands, subtract),
+        { q: lq * rq, t, p: lp * rp },
+        `${[lqn, rqn, ltn, lpn, rtn, rpn]} ${subtract ? "minus" : "plus"}`,
+      );
+    }
+  }
+  // A positive difference whose convolution coefficients are almost all negative: lt·rq = B^602
+  // has only one nonzero coefficient, lp·rt all limbs 999999999.
+  const power = LIMB ** 301n;
+  const nines = LIMB ** 299n - 1n;
+  const operands = { lq: power, rq: power, lt: power, lp: nines, rt: nines, rp: nines };
+  assert.deepEqual(multiplyNode(piModule, operands, true), {
+    q: power * power,
+    t: power * power - nines * nines,
+    p: nines * nines,
+  });
+  // Products of different transform lengths are left to the separate path.
+  const short = { ...operands, rt: 5n };
+  assert.equal(multiplyNode(piModule, short, false), undefined);
 });
 
 Deno.test("piDigits() matches the BigInt reference at every size from 1 to 300 digits", () => {

@@ -29,8 +29,8 @@ import {
   tick,
   zero,
 } from "./bignum";
-import { mul, mulPair } from "./mul";
-import { forgetTwiddles, prepareTwiddles, twiddlesCover, twiddlesEnd } from "./ntt";
+import { mul, mulPair, NTT_MIN_LIMBS } from "./mul";
+import { forgetTwiddles, mulNttNode, prepareTwiddles, twiddlesCover, twiddlesEnd } from "./ntt";
 
 /** Decimal digits per limb. */
 const DIGITS_PER_LIMB: i32 = 9;
@@ -125,14 +125,39 @@ function split(first: i32, end: i32, wantP: bool): void {
   // Q = Q_left·Q_right and T1 = T_left·Q_right share Q_right; P = P_left·P_right and
   // T2 = P_left·T_right share P_left.
   const q = alloc(lqn + rqn);
+  let p: usize = 0;
+  let pn = 0;
+  let t: usize = 0;
+  let tn = 0;
+  let negative = lNegative;
+  if (
+    nttWins(lqn, rqn) && nttWins(ltn, rqn) && nttWins(lpn, rtn) && (!wantP || nttWins(lpn, rpn))
+  ) {
+    // All in one: T1 ± T2 summed in the transform domain. The difference (signs unlike) is never
+    // negative: |T_left|·Q_right exceeds P_left·|T_right| by many orders of magnitude (each
+    // term's p_k/q_k is below 1e-12), so T has T_left's sign.
+    const tSize = (ltn + rqn > lpn + rtn ? ltn + rqn : lpn + rtn) + 1;
+    t = alloc(tSize);
+    if (wantP) p = alloc(lpn + rpn);
+    const subtract = lNegative != rNegative;
+    if (
+      mulNttNode(q, lq, lqn, rq, rqn, t, tSize, lt, ltn, lp, lpn, rt, rtn, subtract, p, rp, rpn)
+    ) {
+      // A negative difference would come out modulo B^tSize, with a top limb of B − 1.
+      if (subtract && limb(t, tSize - 1) != 0) unreachable();
+      tn = norm(t, tSize);
+      if (wantP) pn = norm(p, lpn + rpn);
+      moveNodeDown(base, p, pn, q, norm(q, lqn + rqn), t, tn, negative);
+      return;
+    }
+    p = 0;
+  }
   const t1Size = ltn + rqn + 1;
   const t1 = alloc(t1Size);
   setLimb(t1, t1Size - 1, 0);
   mulPair(q, lq, lqn, t1, lt, ltn, rq, rqn);
   const qn = norm(q, lqn + rqn);
   let t1n = norm(t1, t1Size);
-  let p: usize = 0;
-  let pn = 0;
   const t2 = alloc(lpn + rtn);
   if (wantP) {
     p = alloc(lpn + rpn);
@@ -142,9 +167,8 @@ function split(first: i32, end: i32, wantP: bool): void {
     mul(t2, lp, lpn, rt, rtn);
   }
   const t2n = norm(t2, lpn + rtn);
-  let t = t1;
-  let tn = t1n;
-  let negative = lNegative;
+  t = t1;
+  tn = t1n;
   if (lNegative == rNegative) {
     if (t2n > t1Size) unreachable();
     addTo(t1, t1Size, t2, t2n);
@@ -158,7 +182,28 @@ function split(first: i32, end: i32, wantP: bool): void {
     tn = norm(t2, t2n);
     negative = rNegative;
   }
-  // Move P, Q, T down over the children: each lands below its source, so memmove order is safe.
+  moveNodeDown(base, p, pn, q, qn, t, tn, negative);
+}
+
+/** Whether a product with these operand lengths goes to the NTT (mul's choice). */
+function nttWins(na: i32, nb: i32): bool {
+  return (na < nb ? na : nb) >= NTT_MIN_LIMBS;
+}
+
+/**
+ * Moves a node's P, Q, T down to `base`, over its children, frees everything above them and sets
+ * the result globals. Each lands below its source, so the ascending copies are safe.
+ */
+function moveNodeDown(
+  base: usize,
+  p: usize,
+  pn: i32,
+  q: usize,
+  qn: i32,
+  t: usize,
+  tn: i32,
+  negative: bool,
+): void {
   const newP = base;
   moveDown(newP, p, <usize> pn << 2);
   const newQ = newP + (<usize> pn << 2);

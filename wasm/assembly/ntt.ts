@@ -447,22 +447,38 @@ function transformOf(buf: usize, x: usize, nx: i32, n: i32, tw: usize, twq: usiz
   forward(buf, n, tw, twq, p, half >> 1);
 }
 
-/** into = into·source·n⁻¹ pointwise, then the backward transform: the convolution modulo p. */
-function multiplyBack(into: usize, source: usize, n: i32, tw: usize, twq: usize, p: u32): void {
-  // mont(A, B) = A·B·2^-32; Shoup's product by S = 2^32·n⁻¹ mod p then gives A·B·n⁻¹, for the
-  // 1/n of the inverse transform.
+/** S = 2^32·n⁻¹ mod p: Shoup's product of mont(A, B) = A·B·2^-32 by S is A·B·n⁻¹. */
+function inverseLengthFactor(n: i32, p: u32): u32 {
   const r = (<u64> 1 << 32) % <u64> p;
-  const s = <u32> ((r * powMod(<u64> n, <u64> p - 2, <u64> p)) % <u64> p);
+  return <u32> ((r * powMod(<u64> n, <u64> p - 2, <u64> p)) % <u64> p);
+}
+
+/**
+ * into = x·y·n⁻¹ pointwise (into may be x or y), or into ± x·y·n⁻¹ when `accumulate` is 1 or −1;
+ * the n⁻¹ is the 1/n of the inverse transform. Values in [0, 2p).
+ */
+function pointwise(into: usize, x: usize, y: usize, n: i32, p: u32, accumulate: i32): void {
+  const s = inverseLengthFactor(n, p);
   const pV = i32x4.splat(p);
+  const p2V = i32x4.splat(2 * p);
   const pnV = i32x4.splat(negInverse(p));
   const sV = i32x4.splat(s);
   const sqV = i32x4.splat(shoupCompanion(s, p));
   for (let i = 0; i < n; i += 4) {
     const at = <usize> i << 2;
-    const product = montV(v128.load(into + at), v128.load(source + at), pV, pnV);
-    v128.store(into + at, shoupV(product, sV, sqV, pV));
+    let product = shoupV(montV(v128.load(x + at), v128.load(y + at), pV, pnV), sV, sqV, pV);
+    if (accumulate > 0) product = reduceV(i32x4.add(v128.load(into + at), product), p2V);
+    else if (accumulate < 0) {
+      product = reduceV(i32x4.add(i32x4.sub(v128.load(into + at), product), p2V), p2V);
+    }
+    v128.store(into + at, product);
     if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK - 3) tick(LINEAR_CHUNK * 8);
   }
+}
+
+/** into = into·source·n⁻¹ pointwise, then the backward transform: the convolution modulo p. */
+function multiplyBack(into: usize, source: usize, n: i32, tw: usize, twq: usize, p: u32): void {
+  pointwise(into, into, source, n, p, 0);
   backward(into, n, tw, twq, p);
 }
 
@@ -553,7 +569,7 @@ export function mulNtt(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
   const n = nttLength(na, nb);
   if (n > NTT_MAX_LENGTH) unreachable();
   const at = mark();
-  const scratch = alloc(n);
+  const scratch = alloc(n + 4); // also the quotients of crt, up to n + 2 of them
   const res0 = alloc(n);
   const res1 = alloc(n);
   const res2 = alloc(n);
@@ -571,7 +587,7 @@ export function mulNtt(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
     if (!square) transformOf(scratch, b, nb, n, tw, twq, p);
     multiplyBack(into, square ? into : scratch, n, tw, twq, p);
   }
-  crt(out, na + nb, res0, res1, res2, n, scratch);
+  crt(out, na + nb, res0, res1, res2, n, scratch, false);
   release(at);
 }
 
@@ -593,7 +609,7 @@ export function mulNttShared(
   const n = nttLength(na1 > na2 ? na1 : na2, nb);
   if (n > NTT_MAX_LENGTH) unreachable();
   const at = mark();
-  const bBuf = alloc(n);
+  const bBuf = alloc(n + 4); // also the quotients of crt, up to n + 2 of them
   const first0 = alloc(n);
   const first1 = alloc(n);
   const first2 = alloc(n);
@@ -616,14 +632,103 @@ export function mulNttShared(
     transformOf(second, a2, na2, n, tw, twq, p);
     multiplyBack(second, bBuf, n, tw, twq, p);
   }
-  crt(out1, na1 + nb, first0, first1, first2, n, bBuf);
-  crt(out2, na2 + nb, second0, second1, second2, n, bBuf);
+  crt(out1, na1 + nb, first0, first1, first2, n, bBuf, false);
+  crt(out2, na2 + nb, second0, second1, second2, n, bBuf, false);
   release(at);
 }
 
 /**
+ * The products of one splitting node in one go: q = lq·rq, t = lt·rq ± lp·rt (minus when
+ * `subtract`, which must leave t >= 0) and, when p != 0, p = lp·rp. The two products of t are
+ * summed in the transform domain, so t costs one backward transform and one Chinese remaindering
+ * instead of two; rq and lp are transformed once for both their products. Returns false, having
+ * done nothing, unless all of them have q's transform length (then the separate products are
+ * cheaper). q needs lqn + rqn limbs, p lpn + rpn, t tLen >= both products' lengths + 1.
+ */
+export function mulNttNode(
+  q: usize,
+  lq: usize,
+  lqn: i32,
+  rq: usize,
+  rqn: i32,
+  t: usize,
+  tLen: i32,
+  lt: usize,
+  ltn: i32,
+  lp: usize,
+  lpn: i32,
+  rt: usize,
+  rtn: i32,
+  subtract: bool,
+  p: usize,
+  rp: usize,
+  rpn: i32,
+): bool {
+  const n = nttLength(lqn, rqn);
+  if (
+    n > NTT_MAX_LENGTH || nttLength(ltn, rqn) != n || nttLength(lpn, rtn) != n ||
+    (p != 0 && nttLength(lpn, rpn) > n) || tLen < ltn + rqn + 1 || tLen < lpn + rtn + 1
+  ) {
+    return false;
+  }
+  const wantP = p != 0;
+  const at = mark();
+  const shared = alloc(n + 4); // r̂q, then the quotients of crt
+  const other = alloc(n); // r̂t, then r̂p
+  const q0 = alloc(n);
+  const q1 = alloc(n);
+  const q2 = alloc(n);
+  const t0 = alloc(n);
+  const t1 = alloc(n);
+  const t2 = alloc(n);
+  // l̂p: in p's residue buffers when p is wanted, else in one scratch buffer.
+  const p0 = alloc(n);
+  const p1 = wantP ? alloc(n) : p0;
+  const p2 = wantP ? alloc(n) : p0;
+  const cached = n <= cachedLength;
+  const ownTw = cached ? <usize> 0 : alloc(n);
+  const ownTwq = cached ? <usize> 0 : alloc(n);
+  // 10^26 = OFFSET_HIGH·B² lifts the difference's coefficients above zero: added at index 0 of
+  // the transform, it adds to every coefficient.
+  for (let prime = 0; prime < 3; prime++) {
+    const pr = primeOf(prime);
+    if (!cached) buildTwiddlesOf(ownTw, ownTwq, n, prime);
+    const tw = cached ? cachedTwiddles(prime) : ownTw;
+    const twq = cached ? cachedCompanions(prime) : ownTwq;
+    const qr = prime == 0 ? q0 : prime == 1 ? q1 : q2;
+    const tr = prime == 0 ? t0 : prime == 1 ? t1 : t2;
+    const pr2 = prime == 0 ? p0 : prime == 1 ? p1 : p2;
+    transformOf(shared, rq, rqn, n, tw, twq, pr);
+    transformOf(qr, lq, lqn, n, tw, twq, pr);
+    multiplyBack(qr, shared, n, tw, twq, pr);
+    transformOf(tr, lt, ltn, n, tw, twq, pr);
+    pointwise(tr, tr, shared, n, pr, 0);
+    transformOf(pr2, lp, lpn, n, tw, twq, pr);
+    transformOf(other, rt, rtn, n, tw, twq, pr);
+    pointwise(tr, pr2, other, n, pr, subtract ? -1 : 1);
+    if (subtract) {
+      const offsetMod =
+        <u32> (((OFFSET_HIGH % <u64> pr) * ((BASE64 * BASE64) % <u64> pr)) % <u64> pr);
+      store<u32>(tr, reduceOnce(load<u32>(tr) + offsetMod, 2 * pr));
+    }
+    backward(tr, n, tw, twq, pr);
+    if (wantP) {
+      transformOf(other, rp, rpn, n, tw, twq, pr);
+      multiplyBack(pr2, other, n, tw, twq, pr);
+    }
+  }
+  crt(q, lqn + rqn, q0, q1, q2, n, shared, false);
+  crt(t, tLen, t0, t1, t2, n, shared, subtract);
+  if (wantP) crt(p, lpn + rpn, p0, p1, p2, n, shared, false);
+  release(at);
+  return true;
+}
+
+/**
  * Joins the three residue convolutions (length n, values in [0, 2p), coefficient i at index
- * (n − i) mod n) into out[0..outLen) in base 1e9; `quotients` (n entries) is scratch.
+ * (n − i) mod n) into out[0..outLen) in base 1e9; `quotients` (outLen entries) is scratch. With
+ * `offset`, every coefficient is OFFSET_HIGH·B² more than its signed value (mulNttNode's
+ * difference of two convolutions): the digits come out of the signed values, modulo B^outLen.
  */
 function crt(
   out: usize,
@@ -633,6 +738,7 @@ function crt(
   res2: usize,
   n: i32,
   quotients: usize,
+  offset: bool,
 ): void {
   // Garner: x = v0 + v1·P0 + v2·P0·P1 with v_i < P_i, v1 = (r1 − v0)·P0⁻¹ mod P1,
   // v2 = (r2 − v0 − v1·P0)·(P0·P1)⁻¹ mod P2; first four coefficients at a time, in place.
@@ -690,6 +796,10 @@ function crt(
   const p01Low = p01 % BASE64;
   const p01High = p01 / BASE64;
   const mask = n - 1;
+  if (offset) {
+    crtSignedDigits(out, outLen, res0, res1, res2, n, quotients, p01Low, p01High);
+    return;
+  }
   let pending: u64 = 0; // column 1 of the previous coefficient
   for (let i = 0; i < outLen; i++) {
     let total = pending;
@@ -710,6 +820,59 @@ function crt(
     const sum = limb(out, i) + load<u32>(quotients + (<usize> (i - 1) << 2)) + carry;
     carry = <u32> (sum >= BASE) + <u32> (sum >= 2 * BASE);
     setLimb(out, i, sum - carry * BASE);
+    if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK * 4);
+  }
+}
+
+/**
+ * The offset added to every coefficient of a difference of convolutions, in units of B² (1e26 in
+ * all): more than any |coefficient| (below 2^23·1e18 = 8.4e24), and with it still below
+ * M = P0·P1·P2 = 3.54e26, so the residues determine the offset coefficient exactly.
+ */
+const OFFSET_HIGH: u64 = 100_000_000;
+
+/**
+ * crt's digit passes when every coefficient carries OFFSET_HIGH·B²: each limb from the third on
+ * loses OFFSET_HIGH (the offsets of the coefficients two below; those of the top two coefficients
+ * fall beyond outLen, where the result is taken modulo B^outLen). A total may then be negative,
+ * down to −OFFSET_HIGH: B − OFFSET_HIGH is added and the quotient taken one lower, and quotients
+ * and carries are signed (−1 or more).
+ */
+function crtSignedDigits(
+  out: usize,
+  outLen: i32,
+  res0: usize,
+  res1: usize,
+  res2: usize,
+  n: i32,
+  quotients: usize,
+  p01Low: u64,
+  p01High: u64,
+): void {
+  const p0 = <u64> P0;
+  const mask = n - 1;
+  let pending: u64 = 0;
+  for (let i = 0; i < outLen; i++) {
+    let total = pending;
+    pending = 0;
+    if (i < n) {
+      const at = <usize> ((n - i) & mask) << 2;
+      const v2 = <u64> load<u32>(res2 + at);
+      total += <u64> load<u32>(res0 + at) + <u64> load<u32>(res1 + at) * p0 + v2 * p01Low;
+      pending = v2 * p01High;
+    }
+    // Limbs 0 and 1 get no offset: they are the only ones without a lift by one base.
+    const lifted = i >= 2 ? total + (BASE64 - OFFSET_HIGH) : total + BASE64;
+    const q = divideByBase(lifted);
+    setLimb(out, i, <u32> (lifted - q * BASE64));
+    store<i32>(quotients + (<usize> i << 2), <i32> q - 1);
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 8);
+  }
+  let carry: i64 = 0;
+  for (let i = 1; i < outLen; i++) {
+    const sum = <i64> limb(out, i) + <i64> load<i32>(quotients + (<usize> (i - 1) << 2)) + carry;
+    carry = <i64> (sum >= <i64> BASE) + <i64> (sum >= 2 * <i64> BASE) - <i64> (sum < 0);
+    setLimb(out, i, <u32> (sum - carry * <i64> BASE));
     if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK * 4);
   }
 }
