@@ -569,7 +569,7 @@ export function mulNtt(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
   const n = nttLength(na, nb);
   if (n > NTT_MAX_LENGTH) unreachable();
   const at = mark();
-  const scratch = alloc(n + 4); // also the quotients of crt, up to n + 2 of them
+  const scratch = alloc(n);
   const res0 = alloc(n);
   const res1 = alloc(n);
   const res2 = alloc(n);
@@ -587,7 +587,7 @@ export function mulNtt(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
     if (!square) transformOf(scratch, b, nb, n, tw, twq, p);
     multiplyBack(into, square ? into : scratch, n, tw, twq, p);
   }
-  crt(out, na + nb, res0, res1, res2, n, scratch, false);
+  crt(out, na + nb, res0, res1, res2, n, false);
   release(at);
 }
 
@@ -609,7 +609,7 @@ export function mulNttShared(
   const n = nttLength(na1 > na2 ? na1 : na2, nb);
   if (n > NTT_MAX_LENGTH) unreachable();
   const at = mark();
-  const bBuf = alloc(n + 4); // also the quotients of crt, up to n + 2 of them
+  const bBuf = alloc(n);
   const first0 = alloc(n);
   const first1 = alloc(n);
   const first2 = alloc(n);
@@ -632,8 +632,8 @@ export function mulNttShared(
     transformOf(second, a2, na2, n, tw, twq, p);
     multiplyBack(second, bBuf, n, tw, twq, p);
   }
-  crt(out1, na1 + nb, first0, first1, first2, n, bBuf, false);
-  crt(out2, na2 + nb, second0, second1, second2, n, bBuf, false);
+  crt(out1, na1 + nb, first0, first1, first2, n, false);
+  crt(out2, na2 + nb, second0, second1, second2, n, false);
   release(at);
 }
 
@@ -673,7 +673,7 @@ export function mulNttNode(
   }
   const wantP = p != 0;
   const at = mark();
-  const shared = alloc(n + 4); // r̂q, then the quotients of crt
+  const shared = alloc(n); // r̂q
   const other = alloc(n); // r̂t, then r̂p
   const q0 = alloc(n);
   const q1 = alloc(n);
@@ -717,16 +717,16 @@ export function mulNttNode(
       multiplyBack(pr2, other, n, tw, twq, pr);
     }
   }
-  crt(q, lqn + rqn, q0, q1, q2, n, shared, false);
-  crt(t, tLen, t0, t1, t2, n, shared, subtract);
-  if (wantP) crt(p, lpn + rpn, p0, p1, p2, n, shared, false);
+  crt(q, lqn + rqn, q0, q1, q2, n, false);
+  crt(t, tLen, t0, t1, t2, n, subtract);
+  if (wantP) crt(p, lpn + rpn, p0, p1, p2, n, false);
   release(at);
   return true;
 }
 
 /**
  * Joins the three residue convolutions (length n, values in [0, 2p), coefficient i at index
- * (n − i) mod n) into out[0..outLen) in base 1e9; `quotients` (outLen entries) is scratch. With
+ * (n − i) mod n) into out[0..outLen) in base 1e9. With
  * `offset`, every coefficient is OFFSET_HIGH·B² more than its signed value (mulNttNode's
  * difference of two convolutions): the digits come out of the signed values, modulo B^outLen.
  */
@@ -737,7 +737,6 @@ function crt(
   res1: usize,
   res2: usize,
   n: i32,
-  quotients: usize,
   offset: bool,
 ): void {
   // Garner: x = v0 + v1·P0 + v2·P0·P1 with v_i < P_i, v1 = (r1 − v0)·P0⁻¹ mod P1,
@@ -789,18 +788,22 @@ function crt(
   // Then the digits: x = v0 + v1·P0 + v2·(P01 mod B) + v2·(P01 div B)·B adds into two output
   // limbs. Column 0 gets v0 + v1·P0 + v2·(P01 mod B) < 1e9 + 7.6e17 + 4.7e17, column 1 gets
   // v2·(P01 div B) < 3.6e17; with the previous column 1 every total stays below 1.6e18 < 2^61.
-  // Two passes, so that no long chain of dependent operations runs through the carries: the
-  // first splits each total into limb and quotient (< 1.6e9) independently, the second adds each
-  // quotient into the next limb with a carry of at most 2.
+  // A limb is then total mod B plus the previous total's quotient (< 1.6e9) plus a carry of at
+  // most 2: below 2.6e9 + 2 < 2^32.
   const p0 = <u64> P0;
   const p01Low = p01 % BASE64;
   const p01High = p01 / BASE64;
   const mask = n - 1;
   if (offset) {
-    crtSignedDigits(out, outLen, res0, res1, res2, n, quotients, p01Low, p01High);
+    crtSignedDigits(out, outLen, res0, res1, res2, n, p01Low, p01High);
     return;
   }
+  // One pass: each total splits into limb and quotient (< 1.6e9) independently of the others, and
+  // only the short add-and-compare of the previous quotient and a carry of at most 2 runs from
+  // limb to limb, so no long chain of dependent operations (a division) runs through the carries.
   let pending: u64 = 0; // column 1 of the previous coefficient
+  let previous: u32 = 0; // quotient of the previous total
+  let carry: u32 = 0;
   for (let i = 0; i < outLen; i++) {
     let total = pending;
     pending = 0;
@@ -811,16 +814,11 @@ function crt(
       pending = v2 * p01High;
     }
     const q = divideByBase(total);
-    setLimb(out, i, <u32> (total - q * BASE64));
-    store<u32>(quotients + (<usize> i << 2), <u32> q);
-    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 8);
-  }
-  let carry: u32 = 0;
-  for (let i = 1; i < outLen; i++) {
-    const sum = limb(out, i) + load<u32>(quotients + (<usize> (i - 1) << 2)) + carry;
+    const sum = <u32> (total - q * BASE64) + previous + carry;
     carry = <u32> (sum >= BASE) + <u32> (sum >= 2 * BASE);
     setLimb(out, i, sum - carry * BASE);
-    if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK * 4);
+    previous = <u32> q;
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 8);
   }
 }
 
@@ -845,13 +843,14 @@ function crtSignedDigits(
   res1: usize,
   res2: usize,
   n: i32,
-  quotients: usize,
   p01Low: u64,
   p01High: u64,
 ): void {
   const p0 = <u64> P0;
   const mask = n - 1;
   let pending: u64 = 0;
+  let previous: i64 = 0;
+  let carry: i64 = 0;
   for (let i = 0; i < outLen; i++) {
     let total = pending;
     pending = 0;
@@ -864,16 +863,11 @@ function crtSignedDigits(
     // Limbs 0 and 1 get no offset: they are the only ones without a lift by one base.
     const lifted = i >= 2 ? total + (BASE64 - OFFSET_HIGH) : total + BASE64;
     const q = divideByBase(lifted);
-    setLimb(out, i, <u32> (lifted - q * BASE64));
-    store<i32>(quotients + (<usize> i << 2), <i32> q - 1);
-    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 8);
-  }
-  let carry: i64 = 0;
-  for (let i = 1; i < outLen; i++) {
-    const sum = <i64> limb(out, i) + <i64> load<i32>(quotients + (<usize> (i - 1) << 2)) + carry;
+    const sum = <i64> (lifted - q * BASE64) + previous + carry;
     carry = <i64> (sum >= <i64> BASE) + <i64> (sum >= 2 * <i64> BASE) - <i64> (sum < 0);
     setLimb(out, i, <u32> (sum - carry * <i64> BASE));
-    if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK * 4);
+    previous = <i64> q - 1;
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 8);
   }
 }
 
