@@ -11,11 +11,11 @@
 //
 // Arithmetic: the primes are below 2^30, so values may lie anywhere in [0, 4p) without overflowing
 // a u32 lane ("lazy" reduction, after Harvey, "Faster arithmetic for number-theoretic transforms",
-// 2014): every butterfly takes and leaves values in [0, 2p) and reduces only once. A product by a
-// twiddle w is Shoup's: with w' = floor(w·2^32/p), q = floor(x·w'/2^32), x·w − q·p lies in [0, 2p)
-// for any x < 2^32, computed in wrapping 32-bit arithmetic. Pointwise products of two transforms
-// are Montgomery's (R = 2^32): for a, b < 2p, t = a·b < 4p² and t + m·p < 2^63, and the result
-// (t + m·p)/2^32 is below 2p because 4p < 2^32.
+// 2014): every forward butterfly takes and leaves values in [0, 2p), every backward one [0, 4p),
+// and each reduces only once. A product by a twiddle w is Shoup's: with w' = floor(w·2^32/p),
+// q = floor(x·w'/2^32), x·w − q·p lies in [0, 2p) for any x < 2^32, computed in wrapping 32-bit
+// arithmetic. Pointwise products of two transforms are Montgomery's (R = 2^32): for a, b < 2p,
+// t = a·b < 4p² and t + m·p < 2^63, and the result (t + m·p)/2^32 is below 2p because 4p < 2^32.
 //
 // Butterflies are Gentleman–Sande (decimation in frequency) forward, natural order in and
 // bit-reversed order out, and Cooley–Tukey (decimation in time) backward, bit-reversed in and
@@ -178,12 +178,16 @@ function forwardButterflies(ia: usize, ib: usize, w: v128, wq: v128, p: v128, p2
   v128.store(ib, shoupV(i32x4.add(i32x4.sub(u, v), p2), w, wq, p));
 }
 
-/** One Cooley–Tukey butterfly on four lanes: (u, v) ← (u + v·w, u − v·w), all in [0, 2p). */
+/**
+ * One Cooley–Tukey butterfly on four lanes: (u, v) ← (u + v·w, u − v·w), in and out in [0, 4p):
+ * u is reduced to [0, 2p) first and the outputs are left unreduced (Harvey's variant; one
+ * reduction per butterfly instead of two).
+ */
 function backwardButterflies(ia: usize, ib: usize, w: v128, wq: v128, p: v128, p2: v128): void {
-  const u = v128.load(ia);
+  const u = reduceV(v128.load(ia), p2);
   const t = shoupV(v128.load(ib), w, wq, p);
-  v128.store(ia, reduceV(i32x4.add(u, t), p2));
-  v128.store(ib, reduceV(i32x4.add(i32x4.sub(u, t), p2), p2));
+  v128.store(ia, i32x4.add(u, t));
+  v128.store(ib, i32x4.add(i32x4.sub(u, t), p2));
 }
 
 /**
@@ -369,13 +373,14 @@ function backwardFirstLevels(
     const y = v128.load(at, 16);
     let u = v128.shuffle<u32>(x, y, 0, 2, 4, 6);
     let v = v128.shuffle<u32>(x, y, 1, 3, 5, 7);
-    const a = reduceV(i32x4.add(u, v), p2V);
-    const b = reduceV(i32x4.add(i32x4.sub(u, v), p2V), p2V);
+    // In [0, 2p); out in [0, 4p), as in backwardButterflies.
+    const a = i32x4.add(u, v);
+    const b = i32x4.add(i32x4.sub(u, v), p2V);
     // a = (x0', x2', x4', x6'), b = (x1', x3', x5', x7'); level 2 pairs (0,2), (1,3), (4,6), (5,7).
-    u = v128.shuffle<u32>(a, b, 0, 4, 2, 6);
+    u = reduceV(v128.shuffle<u32>(a, b, 0, 4, 2, 6), p2V);
     v = shoupV(v128.shuffle<u32>(a, b, 1, 5, 3, 7), w2, w2q, pV);
-    const c = reduceV(i32x4.add(u, v), p2V);
-    const d = reduceV(i32x4.add(i32x4.sub(u, v), p2V), p2V);
+    const c = i32x4.add(u, v);
+    const d = i32x4.add(i32x4.sub(u, v), p2V);
     // c = (x0'', x1'', x4'', x5''), d = (x2'', x3'', x6'', x7'').
     v128.store(at, v128.shuffle<u32>(c, d, 0, 1, 4, 5));
     v128.store(at, v128.shuffle<u32>(c, d, 2, 3, 6, 7), 16);
@@ -385,8 +390,8 @@ function backwardFirstLevels(
 
 /**
  * Cooley–Tukey with the forward twiddles: bit-reversed in, natural out, n times the input with
- * indices negated; values in [0, 2p). n >= 16. Each CACHE_BLOCK first goes through the levels
- * that stay inside it, then the longer levels sweep the whole buffer.
+ * indices negated; values in [0, 2p) in, [0, 4p) out. n >= 16. Each CACHE_BLOCK first goes
+ * through the levels that stay inside it, then the longer levels sweep the whole buffer.
  */
 function backward(buf: usize, n: i32, tw: usize, twq: usize, p: u32): void {
   const pV = i32x4.splat(p);
@@ -725,7 +730,7 @@ export function mulNttNode(
 }
 
 /**
- * Joins the three residue convolutions (length n, values in [0, 2p), coefficient i at index
+ * Joins the three residue convolutions (length n, values in [0, 4p), coefficient i at index
  * (n − i) mod n) into out[0..outLen) in base 1e9. With
  * `offset`, every coefficient is OFFSET_HIGH·B² more than its signed value (mulNttNode's
  * difference of two convolutions): the digits come out of the signed values, modulo B^outLen.
@@ -748,6 +753,8 @@ function crt(
   const p0V = i32x4.splat(P0);
   const p1V = i32x4.splat(P1);
   const p2V = i32x4.splat(P2);
+  const twoP0V = i32x4.splat(2 * P0);
+  const twoP1V = i32x4.splat(2 * P1);
   const twoP2V = i32x4.splat(2 * P2);
   const pairInverseV = i32x4.splat(pairInverse);
   const pairInverseQV = i32x4.splat(shoupCompanion(pairInverse, P1));
@@ -760,9 +767,9 @@ function crt(
   const first = (n - count + 1) & ~3;
   for (let i = first; i < n; i += 4) {
     const at = <usize> i << 2;
-    const v0 = reduceV(v128.load(res0 + at), p0V);
-    const x1 = reduceV(v128.load(res1 + at), p1V);
-    const x2 = reduceV(v128.load(res2 + at), p2V);
+    const v0 = reduceV(reduceV(v128.load(res0 + at), twoP0V), p0V);
+    const x1 = reduceV(reduceV(v128.load(res1 + at), twoP1V), p1V);
+    const x2 = reduceV(reduceV(v128.load(res2 + at), twoP2V), p2V);
     const v0ModP1 = reduceV(v0, p1V);
     const v1 = reduceV(
       shoupV(i32x4.add(i32x4.sub(x1, v0ModP1), p1V), pairInverseV, pairInverseQV, p1V),
@@ -880,9 +887,9 @@ function garnerOne(
   tripleInverse: u32,
   p0ModP2: u32,
 ): void {
-  const v0 = reduceOnce(load<u32>(res0), P0);
-  const x1 = reduceOnce(load<u32>(res1), P1);
-  const x2 = reduceOnce(load<u32>(res2), P2);
+  const v0 = reduceOnce(reduceOnce(load<u32>(res0), 2 * P0), P0);
+  const x1 = reduceOnce(reduceOnce(load<u32>(res1), 2 * P1), P1);
+  const x2 = reduceOnce(reduceOnce(load<u32>(res2), 2 * P2), P2);
   const v1 = <u32> (((<u64> x1 + P1 - reduceOnce(v0, P1)) * pairInverse) % P1);
   const low = (<u64> v0 + <u64> v1 * p0ModP2) % P2;
   const v2 = <u32> (((<u64> x2 + P2 - low) * tripleInverse) % P2);
