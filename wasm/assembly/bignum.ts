@@ -266,8 +266,9 @@ function mulTiny(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
 /**
  * out[0..na+nb) = a · b, schoolbook. The rows accumulate in u64 cells and are carried every 16 rows:
  * a carried cell is below 1e9 and each product below 1e18, so 16 products more stay below
- * 1.6e19 + 1e9 < 2^64 = 1.84e19. Rows go four at a time, so that each pair of cells is loaded and
- * stored once for eight products: a is read at four offsets from a copy with zero limbs around it.
+ * 1.6e19 + 1e9 < 2^64 = 1.84e19. Rows go eight at a time and cells four at a time, so that each
+ * cell is loaded and stored once per eight products: a is read at eight offsets from a copy with
+ * zero limbs around it.
  */
 export function mulSchoolbook(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
   if (na <= 4 || nb <= 4) {
@@ -276,13 +277,14 @@ export function mulSchoolbook(out: usize, a: usize, na: i32, b: usize, nb: i32):
   }
   const n = na + nb;
   const at = mark();
-  const acc = alloc(2 * n);
-  fillZero(acc, <usize> n << 3);
-  // padded[7 + i] = a[i], zero at 0..6 and na + 7 .. na + 15.
-  const padded = alloc(na + 16);
+  // Three cells more than the product: the four-cell steps of the last rows run past it, adding 0.
+  const acc = alloc(2 * (n + 3));
+  fillZero(acc, <usize> (n + 3) << 3);
+  // padded[7 + i] = a[i], zero at 0..6 and na + 7 .. na + 19.
+  const padded = alloc(na + 20);
   memory.fill(padded, 0, 28);
   memory.copy(padded + 28, a, <usize> na << 2);
-  memory.fill(padded + 28 + (<usize> na << 2), 0, 36);
+  memory.fill(padded + 28 + (<usize> na << 2), 0, 52);
   for (let j0 = 0; j0 < nb; j0 += 16) {
     const jEnd = j0 + 16 < nb ? j0 + 16 : nb;
     let j = j0;
@@ -296,18 +298,37 @@ export function mulSchoolbook(out: usize, a: usize, na: i32, b: usize, nb: i32):
       const b6 = i32x4.splat(limb(b, j + 6));
       const b7 = i32x4.splat(limb(b, j + 7));
       const row = acc + (<usize> j << 3);
-      for (let k = 0; k < na + 7; k += 2) {
+      // Four cells at a time: one load of four limbs of a per row feeds two extmuls (cells k, k+1
+      // and k+2, k+3), with two independent sums.
+      for (let k = 0; k < na + 7; k += 4) {
         const from = padded + (<usize> (k + 7) << 2);
         const cell = row + (<usize> k << 3);
-        let sum = i64x2.extmul_low_i32x4_u(v128.load64_zero(from), b0);
-        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 4), b1));
-        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 8), b2));
-        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 12), b3));
-        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 16), b4));
-        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 20), b5));
-        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 24), b6));
-        sum = i64x2.add(sum, i64x2.extmul_low_i32x4_u(v128.load64_zero(from - 28), b7));
-        v128.store(cell, i64x2.add(v128.load(cell), sum));
+        let x = v128.load(from);
+        let low = i64x2.extmul_low_i32x4_u(x, b0);
+        let high = i64x2.extmul_high_i32x4_u(x, b0);
+        x = v128.load(from - 4);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b1));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b1));
+        x = v128.load(from - 8);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b2));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b2));
+        x = v128.load(from - 12);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b3));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b3));
+        x = v128.load(from - 16);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b4));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b4));
+        x = v128.load(from - 20);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b5));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b5));
+        x = v128.load(from - 24);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b6));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b6));
+        x = v128.load(from - 28);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b7));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b7));
+        v128.store(cell, i64x2.add(v128.load(cell), low));
+        v128.store(cell, i64x2.add(v128.load(cell, 16), high), 16);
       }
     }
     for (; j < jEnd; j++) {
