@@ -33,8 +33,8 @@ export const PI_DIGITS_MIN = 1;
 /**
  * The most decimals {@linkcode PiKernel.compute} and {@linkcode piDigits} accept.
  *
- * Ten million decimals took 13–27 s on the shared 2-core AMD EPYC test machine and 277 MiB of
- * WebAssembly memory; one million take 0.6–0.8 s and 17 MiB.
+ * Ten million decimals take 6–11 s on the shared 2-core AMD EPYC test machine and 277 MiB of
+ * WebAssembly memory; one million take 0.3–0.5 s and 19 MiB.
  *
  * @example At most ten million decimals
  * ```ts
@@ -64,9 +64,9 @@ export const MACHIN_DIGITS_MAX = 1_000_000;
 
 /**
  * A digit count {@linkcode PiKernel} computes in well under a second on the 2-core test machine
- * (about 0.63 s measured in one process where the Machin kernel took 0.9 s for the previous
- * default, 125,000): a job size that is long enough to dwarf the worker-pool overhead and short
- * enough for a sweep. It is also the most the Machin and BigInt kernels accept (slowly: about
+ * (0.3–0.5 s; about 0.63 s when it was chosen, measured in one process where the Machin kernel
+ * took 0.9 s for the previous default, 125,000): a job size that is long enough to dwarf the
+ * worker-pool overhead and short enough for a sweep. It is also the most the Machin and BigInt kernels accept (slowly: about
  * 55 s and 3 s).
  *
  * @example The default job size
