@@ -68,6 +68,8 @@ function timeAlternating<T>(
 /** Compiles the GMP anchor, or says why not. */
 async function compileGmp(): Promise<string | { skipped: string }> {
   const dir = await Deno.makeTempDir({ prefix: "pi_gmp_" });
+  // Removed when the bench exits, whether the anchor compiled or not.
+  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
   const source = new URL("./gmp_chudnovsky.c", import.meta.url).pathname;
   try {
     const { code, stderr } = await new Deno.Command("gcc", {
