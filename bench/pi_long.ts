@@ -5,8 +5,12 @@
 // available (bench/gmp_chudnovsky.c, compiled into a temp dir; skipped with a message otherwise).
 //
 // Run: deno run -A bench/pi_long.ts [sizes...] [--machin-max=N] [--repeats=N]
-// Default sizes 10000 100000 1000000 10000000. Prints a table, then one line of JSON with the Deno
-// version, CPU count, load average and the WASM build's SHA-256, so runs can be compared later.
+// Default sizes 10000 100000 1000000 10000000. Times are medians of 15 runs at 10,000 digits and
+// below, 7 to 100,000, 3 to 1,000,000 and 1 above (--repeats=N sets one count for all; Machin
+// gets 1 from 1,000,000), after warm-up runs of every kernel, so that V8 has tiered the WASM and
+// the BigInt code up before the clock starts. WASM and BigInt runs alternate.
+// Prints a table, then one line of JSON with the Deno version, CPU count, load average (before
+// and after) and the WASM build's SHA-256, so runs can be compared later.
 import { loadPiModule, MachinKernel, piDigitsBigInt, PiKernel } from "../mod.ts";
 
 const flags = new Map<string, string>();
@@ -18,7 +22,15 @@ for (const arg of Deno.args) {
 }
 if (sizes.length === 0) sizes.push(10_000, 100_000, 1_000_000, 10_000_000);
 const machinMax = Number(flags.get("machin-max") ?? 100_000);
-const repeatsAtMost = Number(flags.get("repeats") ?? 3);
+const repeatsFlag = flags.get("repeats");
+/** How many timed runs a size gets. */
+function repeatsFor(digits: number): number {
+  if (repeatsFlag !== undefined) return Number(repeatsFlag);
+  return digits <= 10_000 ? 15 : digits <= 100_000 ? 7 : digits <= 1_000_000 ? 3 : 1;
+}
+/** Untimed runs before the timed ones: enough calls for V8 to optimise the hot functions. */
+const WARM_UP_RUNS = 5;
+const loadBefore = Deno.loadavg();
 const BIGINT_MAX = 1_000_000;
 const GMP_MAX = 10_000_000;
 
@@ -26,20 +38,38 @@ const piModule = await loadPiModule();
 
 /** The median of `repeats` timed runs of `fn`, in milliseconds, and the last result. */
 function timeMs<T>(repeats: number, fn: () => T): { ms: number; result: T } {
-  const times: number[] = [];
-  let result!: T;
+  return timeAlternating(repeats, [fn])[0];
+}
+
+/**
+ * The median times of `repeats` rounds that each run every function once, in turn: a change in
+ * the machine's load during the rounds then weighs on all of them alike, so their ratios stay
+ * fair on a shared machine.
+ */
+function timeAlternating<T>(
+  repeats: number,
+  fns: (() => T)[],
+): { ms: number; result: T }[] {
+  const times = fns.map((): number[] => []);
+  const results: T[] = [];
   for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    result = fn();
-    times.push(performance.now() - start);
+    fns.forEach((fn, k) => {
+      const start = performance.now();
+      results[k] = fn();
+      times[k].push(performance.now() - start);
+    });
   }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], result };
+  return times.map((list, k) => {
+    list.sort((a, b) => a - b);
+    return { ms: list[Math.floor(list.length / 2)], result: results[k] };
+  });
 }
 
 /** Compiles the GMP anchor, or says why not. */
 async function compileGmp(): Promise<string | { skipped: string }> {
   const dir = await Deno.makeTempDir({ prefix: "pi_gmp_" });
+  // Removed when the bench exits, whether the anchor compiled or not.
+  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
   const source = new URL("./gmp_chudnovsky.c", import.meta.url).pathname;
   try {
     const { code, stderr } = await new Deno.Command("gcc", {
@@ -82,11 +112,21 @@ interface Row {
 
 const rows: Row[] = [];
 for (const digits of sizes) {
-  const repeats = digits <= 100_000 ? repeatsAtMost : 1;
+  const repeats = repeatsFor(digits);
   // A fresh kernel per size, so that its memory is this size's high-water mark.
   const kernel = new PiKernel(piModule);
-  kernel.compute(Math.min(digits, 10_000)); // warm-up: compile the hot functions
-  const wasm = timeMs(repeats, () => kernel.compute(digits));
+  for (let i = 0; i < WARM_UP_RUNS; i++) kernel.compute(Math.min(digits, 10_000));
+  const withBigInt = digits <= BIGINT_MAX;
+  if (withBigInt) {
+    for (let i = 0; i < WARM_UP_RUNS; i++) piDigitsBigInt(Math.min(digits, 10_000));
+  }
+  // WASM and BigInt in alternation: their ratio is the bench's main figure.
+  const [wasm, bigint] = timeAlternating(
+    repeats,
+    withBigInt
+      ? [() => kernel.compute(digits), () => piDigitsBigInt(digits)]
+      : [() => kernel.compute(digits)],
+  );
   const tail = wasm.result.slice(-10);
   const row: Row = {
     digits,
@@ -94,16 +134,15 @@ for (const digits of sizes) {
     wasmMemoryMiB: kernel.memoryBytes / 2 ** 20,
     agree: true,
   };
-  if (digits <= BIGINT_MAX) {
-    piDigitsBigInt(Math.min(digits, 10_000));
-    const bigint = timeMs(repeats, () => piDigitsBigInt(digits));
+  if (bigint) {
     row.bigintMs = bigint.ms;
     row.wasmOverBigInt = wasm.ms / bigint.ms;
     row.agree &&= bigint.result === wasm.result;
   }
   if (digits <= machinMax) {
     const machin = new MachinKernel(piModule);
-    const result = timeMs(repeats, () => machin.compute(digits));
+    // O(n²): a minute at 1,000,000 digits, so one run there.
+    const result = timeMs(digits >= 1_000_000 ? 1 : repeats, () => machin.compute(digits));
     row.machinMs = result.ms;
     row.agree &&= result.result === wasm.result;
   }
@@ -138,6 +177,7 @@ console.log(JSON.stringify({
   deno: Deno.version.deno,
   v8: Deno.version.v8,
   cpus: navigator.hardwareConcurrency,
+  loadavgBefore: loadBefore,
   loadavg: Deno.loadavg(),
   wasmSha256: Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join(""),
   rows,

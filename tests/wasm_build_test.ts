@@ -50,6 +50,7 @@ Deno.test("wasm/build/pi.wasm imports only the cancel poll and exports the numer
     [
       "function bigAlloc",
       "function bigMul",
+      "function bigNodeProducts",
       "function bigReset",
       "function chudnovskyPi",
       "function noop",

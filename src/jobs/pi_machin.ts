@@ -9,7 +9,10 @@ import { MachinKernel } from "../pi/machin_kernel.ts";
 import { defineJob, type JobKind, type JobRunner } from "./job.ts";
 import { PI_KIND_EXTRAS, type PiOutput, type PiParams, summarisePi } from "./pi.ts";
 
-/** A default Machin job's size: O(n²), so about as long as a default `pi` job (~0.75 s). */
+/**
+ * A default Machin job's size: O(n²), so about as long as a default `pi` job was when it was
+ * chosen (~0.75 s; the Chudnovsky kernel has since become about twice as fast).
+ */
 export const DEFAULT_MACHIN_DIGITS = 125_000;
 
 /**

@@ -33,8 +33,8 @@ export const PI_DIGITS_MIN = 1;
 /**
  * The most decimals {@linkcode PiKernel.compute} and {@linkcode piDigits} accept.
  *
- * Ten million decimals took 13–27 s on the shared 2-core AMD EPYC test machine and 277 MiB of
- * WebAssembly memory; one million take 0.6–0.8 s and 17 MiB.
+ * Ten million decimals take 6–11 s on the shared 2-core AMD EPYC test machine and 277 MiB of
+ * WebAssembly memory; one million take 0.3–0.5 s and 19 MiB.
  *
  * @example At most ten million decimals
  * ```ts
@@ -64,9 +64,9 @@ export const MACHIN_DIGITS_MAX = 1_000_000;
 
 /**
  * A digit count {@linkcode PiKernel} computes in well under a second on the 2-core test machine
- * (about 0.63 s measured in one process where the Machin kernel took 0.9 s for the previous
- * default, 125,000): a job size that is long enough to dwarf the worker-pool overhead and short
- * enough for a sweep. It is also the most the Machin and BigInt kernels accept (slowly: about
+ * (0.3–0.5 s; about 0.63 s when it was chosen, measured in one process where the Machin kernel
+ * took 0.9 s for the previous default, 125,000): a job size that is long enough to dwarf the
+ * worker-pool overhead and short enough for a sweep. It is also the most the Machin and BigInt kernels accept (slowly: about
  * 55 s and 3 s).
  *
  * @example The default job size
@@ -111,6 +111,7 @@ export interface PiExports {
   bigReset(): void;
   bigAlloc(limbs: number): number;
   bigMul(a: number, aLimbs: number, b: number, bLimbs: number, method: number): number;
+  bigNodeProducts(operands: number, subtract: number): number;
   noop(): number;
 }
 
@@ -317,84 +318,4 @@ export class PiKernel {
   noop(): number {
     return this.#exports.noop();
   }
-}
-
-/** How {@linkcode multiplyNaturals} multiplies: the kernel's own choice or one method. */
-export type NaturalsMultiplication = "auto" | "schoolbook" | "karatsuba" | "ntt";
-
-const MULTIPLICATION_METHODS: Record<NaturalsMultiplication, number> = {
-  auto: 0,
-  schoolbook: 1,
-  karatsuba: 2,
-  ntt: 3,
-};
-
-/**
- * Multiplies two naturals with the Chudnovsky kernel's bignum core, by one method: a test hook
- * that lets the core be checked against V8's BigInt. The conversions use BigInt; the kernel's
- * own path does not.
- *
- * @param module The compiled kernel, from {@linkcode loadPiModule}.
- * @param a A natural number.
- * @param b A natural number.
- * @param method `"auto"` (the kernel's choice by size), `"schoolbook"`, `"karatsuba"` or `"ntt"`.
- * @returns a·b.
- * @throws {RangeError} When `a` or `b` is negative.
- *
- * @example Multiply by the number-theoretic transform
- * ```ts
- * import { multiplyNaturals } from "./kernel.ts";
- * import { loadPiModule } from "./loader.ts";
- * import assert from "node:assert/strict";
- *
- * const module = await loadPiModule();
- * assert.equal(multiplyNaturals(module, 10n ** 30n + 7n, 99n, "ntt"), (10n ** 30n + 7n) * 99n);
- * ```
- */
-export function multiplyNaturals(
-  module: WebAssembly.Module,
-  a: bigint,
-  b: bigint,
-  method: NaturalsMultiplication = "auto",
-): bigint {
-  if (a < 0n || b < 0n) {
-    throw new RangeError(`Cannot multiply: the operands must be natural, received ${a} and ${b}`);
-  }
-  const exports = piExportsOf(
-    new WebAssembly.Instance(module, { host: { shouldStop: () => {} } }),
-    "a kernel",
-    ["bigReset", "bigAlloc", "bigMul"],
-  );
-  const toLimbs = (x: bigint): number[] => {
-    const text = x.toString();
-    const limbs: number[] = [];
-    for (let end = text.length; end > 0; end -= DIGITS_PER_LIMB) {
-      limbs.push(Number(text.slice(Math.max(0, end - DIGITS_PER_LIMB), end)));
-    }
-    return limbs;
-  };
-  exports.bigReset();
-  const place = (limbs: number[]): number => {
-    const address = exports.bigAlloc(limbs.length);
-    new Uint32Array(exports.memory.buffer, address, limbs.length).set(limbs);
-    return address;
-  };
-  const aLimbs = toLimbs(a);
-  const bLimbs = toLimbs(b);
-  const aAddress = place(aLimbs);
-  const bAddress = place(bLimbs);
-  const count = aLimbs.length + bLimbs.length;
-  const out = exports.bigMul(
-    aAddress,
-    aLimbs.length,
-    bAddress,
-    bLimbs.length,
-    MULTIPLICATION_METHODS[method],
-  );
-  const product = new Uint32Array(exports.memory.buffer, out, count);
-  let text = "";
-  for (let i = count - 1; i >= 0; i--) {
-    text += String(product[i]).padStart(DIGITS_PER_LIMB, "0");
-  }
-  return BigInt(text);
 }

@@ -16,10 +16,16 @@ export const BASE: u32 = 1_000_000_000;
 export const BASE64: u64 = 1_000_000_000;
 
 /** Karatsuba below this many limbs in the smaller operand is slower than schoolbook. */
-export const KARATSUBA_MIN_LIMBS: i32 = 56;
+export const KARATSUBA_MIN_LIMBS: i32 = 96;
 
-/** Work units (limb products, butterflies) between two cancellation polls: about 1–3 ms. */
-const POLL_WORK: i64 = 2_000_000;
+/**
+ * Work units between two cancellation polls. A unit is about a nanosecond on the test machine:
+ * four SIMD schoolbook products, half an NTT butterfly, half a limb of a carry pass; the weights
+ * are where the work is counted. A poll costs one call into the host (tens of nanoseconds), so
+ * polling every millisecond or so costs nothing measurable and leaves room for a loaded machine
+ * before the ~10 ms that cancellation may wait.
+ */
+const POLL_WORK: i64 = 1_000_000;
 
 /**
  * Linear passes over long numbers (carries, residues, small multipliers) count their work every
@@ -70,9 +76,39 @@ export function alloc(limbs: i32): usize {
   return ptr;
 }
 
+/** Bytes that `fillZero` and `moveDown` fill or copy between two work ticks (about 0.1 ms). */
+const BYTES_CHUNK: usize = 1 << 20;
+
+/** memory.fill(ptr, 0, bytes), counted as work every megabyte. */
+export function fillZero(ptr: usize, bytes: usize): void {
+  while (bytes > BYTES_CHUNK) {
+    memory.fill(ptr, 0, BYTES_CHUNK);
+    tick(<i32> (BYTES_CHUNK >> 2));
+    ptr += BYTES_CHUNK;
+    bytes -= BYTES_CHUNK;
+  }
+  memory.fill(ptr, 0, bytes);
+}
+
+/**
+ * memory.copy(to, from, bytes), counted as work every megabyte when to < from: then ascending
+ * chunks never overwrite a source byte before it is read (an upward move is one memmove).
+ */
+export function moveDown(to: usize, from: usize, bytes: usize): void {
+  if (to == from) return;
+  while (to < from && bytes > BYTES_CHUNK) {
+    memory.copy(to, from, BYTES_CHUNK);
+    tick(<i32> (BYTES_CHUNK >> 2));
+    to += BYTES_CHUNK;
+    from += BYTES_CHUNK;
+    bytes -= BYTES_CHUNK;
+  }
+  memory.copy(to, from, bytes);
+}
+
 /** Moves `len` limbs at `ptr` (at or above `at`) down to `at` and frees everything above them. */
 export function keep(at: usize, ptr: usize, len: i32): usize {
-  if (ptr != at) memory.copy(at, ptr, <usize> len << 2);
+  moveDown(at, ptr, <usize> len << 2);
   heapTop = at;
   alloc(len);
   return at;
@@ -104,7 +140,7 @@ export function norm(ptr: usize, len: i32): i32 {
 }
 
 export function zero(ptr: usize, len: i32): void {
-  memory.fill(ptr, 0, <usize> len << 2);
+  fillZero(ptr, <usize> len << 2);
 }
 
 /** Writes a u64 below 1e18 as 2 limbs at ptr; returns the normalised length. */
@@ -134,6 +170,7 @@ export function addTo(dst: usize, dn: i32, src: usize, sn: i32): void {
     const s = limb(dst, i) + limb(src, i) + carry;
     carry = <u32> (s >= BASE);
     setLimb(dst, i, s - (BASE & (0 - carry)));
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 2);
   }
   for (; carry != 0 && i < dn; i++) {
     let s = limb(dst, i) + 1;
@@ -155,6 +192,7 @@ export function subFrom(dst: usize, dn: i32, src: usize, sn: i32): void {
     const y = limb(src, i) + borrow;
     borrow = <u32> (x < y);
     setLimb(dst, i, x - y + (BASE & (0 - borrow)));
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 2);
   }
   for (; borrow != 0 && i < dn; i++) {
     const x = limb(dst, i);
@@ -193,7 +231,7 @@ export function divSmall(a: usize, n: i32, d: u32): i32 {
     const q = v / d;
     rest = v - q * d;
     setLimb(a, i, <u32> q);
-    if ((i & LINEAR_CHUNK_MASK) == 0) tick(LINEAR_CHUNK * 16);
+    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK && i != n - 1) tick(LINEAR_CHUNK * 16);
   }
   return norm(a, n);
 }
@@ -228,7 +266,9 @@ function mulTiny(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
 /**
  * out[0..na+nb) = a · b, schoolbook. The rows accumulate in u64 cells and are carried every 16 rows:
  * a carried cell is below 1e9 and each product below 1e18, so 16 products more stay below
- * 1.6e19 + 1e9 < 2^64 = 1.84e19.
+ * 1.6e19 + 1e9 < 2^64 = 1.84e19. Rows go eight at a time and cells four at a time, so that each
+ * cell is loaded and stored once per eight products: a is read at eight offsets from a copy with
+ * zero limbs around it.
  */
 export function mulSchoolbook(out: usize, a: usize, na: i32, b: usize, nb: i32): void {
   if (na <= 4 || nb <= 4) {
@@ -237,28 +277,75 @@ export function mulSchoolbook(out: usize, a: usize, na: i32, b: usize, nb: i32):
   }
   const n = na + nb;
   const at = mark();
-  const acc = alloc(2 * n);
-  memory.fill(acc, 0, <usize> n << 3);
+  // Three cells more than the product: the four-cell steps of the last rows run past it, adding 0.
+  const acc = alloc(2 * (n + 3));
+  fillZero(acc, <usize> (n + 3) << 3);
+  // padded[7 + i] = a[i], zero at 0..6 and na + 7 .. na + 19.
+  const padded = alloc(na + 20);
+  memory.fill(padded, 0, 28);
+  memory.copy(padded + 28, a, <usize> na << 2);
+  memory.fill(padded + 28 + (<usize> na << 2), 0, 52);
   for (let j0 = 0; j0 < nb; j0 += 16) {
     const jEnd = j0 + 16 < nb ? j0 + 16 : nb;
-    for (let j = j0; j < jEnd; j++) {
+    let j = j0;
+    for (; j + 8 <= jEnd; j += 8) {
+      const b0 = i32x4.splat(limb(b, j));
+      const b1 = i32x4.splat(limb(b, j + 1));
+      const b2 = i32x4.splat(limb(b, j + 2));
+      const b3 = i32x4.splat(limb(b, j + 3));
+      const b4 = i32x4.splat(limb(b, j + 4));
+      const b5 = i32x4.splat(limb(b, j + 5));
+      const b6 = i32x4.splat(limb(b, j + 6));
+      const b7 = i32x4.splat(limb(b, j + 7));
+      const row = acc + (<usize> j << 3);
+      // Four cells at a time: one load of four limbs of a per row feeds two extmuls (cells k, k+1
+      // and k+2, k+3), with two independent sums.
+      for (let k = 0; k < na + 7; k += 4) {
+        const from = padded + (<usize> (k + 7) << 2);
+        const cell = row + (<usize> k << 3);
+        let x = v128.load(from);
+        let low = i64x2.extmul_low_i32x4_u(x, b0);
+        let high = i64x2.extmul_high_i32x4_u(x, b0);
+        x = v128.load(from - 4);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b1));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b1));
+        x = v128.load(from - 8);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b2));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b2));
+        x = v128.load(from - 12);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b3));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b3));
+        x = v128.load(from - 16);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b4));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b4));
+        x = v128.load(from - 20);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b5));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b5));
+        x = v128.load(from - 24);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b6));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b6));
+        x = v128.load(from - 28);
+        low = i64x2.add(low, i64x2.extmul_low_i32x4_u(x, b7));
+        high = i64x2.add(high, i64x2.extmul_high_i32x4_u(x, b7));
+        v128.store(cell, i64x2.add(v128.load(cell), low));
+        v128.store(cell, i64x2.add(v128.load(cell, 16), high), 16);
+      }
+    }
+    for (; j < jEnd; j++) {
       const bj = limb(b, j);
-      if (bj == 0) continue;
       const row = acc + (<usize> j << 3);
       // Two products per step: extmul multiplies two u32 lanes into two u64 lanes.
       const bjV = i32x4.splat(bj);
-      let i = 0;
-      for (; i + 1 < na; i += 2) {
+      for (let i = 0; i < na; i += 2) {
         const cell = row + (<usize> i << 3);
-        const product = i64x2.extmul_low_i32x4_u(v128.load64_zero(a + (<usize> i << 2)), bjV);
+        const product = i64x2.extmul_low_i32x4_u(
+          v128.load64_zero(padded + (<usize> (i + 7) << 2)),
+          bjV,
+        );
         v128.store(cell, i64x2.add(v128.load(cell), product));
       }
-      if (i < na) {
-        const cell = row + (<usize> i << 3);
-        store<u64>(cell, load<u64>(cell) + <u64> limb(a, i) * <u64> bj);
-      }
     }
-    tick(na * (jEnd - j0));
+    tick((na * (jEnd - j0)) >> 2);
     let carry: u64 = 0;
     for (let k = j0; k < n && (k < na + jEnd || carry != 0); k++) {
       const cell = acc + (<usize> k << 3);

@@ -21,6 +21,7 @@ import {
   LINEAR_CHUNK,
   LINEAR_CHUNK_MASK,
   mark,
+  moveDown,
   mulSmall,
   norm,
   setLimb,
@@ -28,8 +29,8 @@ import {
   tick,
   zero,
 } from "./bignum";
-import { mul, mulPair } from "./mul";
-import { forgetTwiddles, prepareTwiddles, twiddlesCover, twiddlesEnd } from "./ntt";
+import { mul, mulPair, NTT_MIN_LIMBS } from "./mul";
+import { forgetTwiddles, mulNttNode, prepareTwiddles, twiddlesCover, twiddlesEnd } from "./ntt";
 
 /** Decimal digits per limb. */
 const DIGITS_PER_LIMB: i32 = 9;
@@ -124,14 +125,39 @@ function split(first: i32, end: i32, wantP: bool): void {
   // Q = Q_left·Q_right and T1 = T_left·Q_right share Q_right; P = P_left·P_right and
   // T2 = P_left·T_right share P_left.
   const q = alloc(lqn + rqn);
+  let p: usize = 0;
+  let pn = 0;
+  let t: usize = 0;
+  let tn = 0;
+  let negative = lNegative;
+  if (
+    nttWins(lqn, rqn) && nttWins(ltn, rqn) && nttWins(lpn, rtn) && (!wantP || nttWins(lpn, rpn))
+  ) {
+    // All in one: T1 ± T2 summed in the transform domain. The difference (signs unlike) is never
+    // negative: |T_left|·Q_right exceeds P_left·|T_right| by many orders of magnitude (each
+    // term's p_k/q_k is below 1e-12), so T has T_left's sign.
+    const tSize = (ltn + rqn > lpn + rtn ? ltn + rqn : lpn + rtn) + 1;
+    t = alloc(tSize);
+    if (wantP) p = alloc(lpn + rpn);
+    const subtract = lNegative != rNegative;
+    if (
+      mulNttNode(q, lq, lqn, rq, rqn, t, tSize, lt, ltn, lp, lpn, rt, rtn, subtract, p, rp, rpn)
+    ) {
+      // A negative difference would come out modulo B^tSize, with a top limb of B − 1.
+      if (subtract && limb(t, tSize - 1) != 0) unreachable();
+      tn = norm(t, tSize);
+      if (wantP) pn = norm(p, lpn + rpn);
+      moveNodeDown(base, p, pn, q, norm(q, lqn + rqn), t, tn, negative);
+      return;
+    }
+    p = 0;
+  }
   const t1Size = ltn + rqn + 1;
   const t1 = alloc(t1Size);
   setLimb(t1, t1Size - 1, 0);
   mulPair(q, lq, lqn, t1, lt, ltn, rq, rqn);
   const qn = norm(q, lqn + rqn);
   let t1n = norm(t1, t1Size);
-  let p: usize = 0;
-  let pn = 0;
   const t2 = alloc(lpn + rtn);
   if (wantP) {
     p = alloc(lpn + rpn);
@@ -141,9 +167,8 @@ function split(first: i32, end: i32, wantP: bool): void {
     mul(t2, lp, lpn, rt, rtn);
   }
   const t2n = norm(t2, lpn + rtn);
-  let t = t1;
-  let tn = t1n;
-  let negative = lNegative;
+  t = t1;
+  tn = t1n;
   if (lNegative == rNegative) {
     if (t2n > t1Size) unreachable();
     addTo(t1, t1Size, t2, t2n);
@@ -157,13 +182,34 @@ function split(first: i32, end: i32, wantP: bool): void {
     tn = norm(t2, t2n);
     negative = rNegative;
   }
-  // Move P, Q, T down over the children: each lands below its source, so memmove order is safe.
+  moveNodeDown(base, p, pn, q, qn, t, tn, negative);
+}
+
+/** Whether a product with these operand lengths goes to the NTT (mul's choice). */
+function nttWins(na: i32, nb: i32): bool {
+  return (na < nb ? na : nb) >= NTT_MIN_LIMBS;
+}
+
+/**
+ * Moves a node's P, Q, T down to `base`, over its children, frees everything above them and sets
+ * the result globals. Each lands below its source, so the ascending copies are safe.
+ */
+function moveNodeDown(
+  base: usize,
+  p: usize,
+  pn: i32,
+  q: usize,
+  qn: i32,
+  t: usize,
+  tn: i32,
+  negative: bool,
+): void {
   const newP = base;
-  if (pn > 0) memory.copy(newP, p, <usize> pn << 2);
+  moveDown(newP, p, <usize> pn << 2);
   const newQ = newP + (<usize> pn << 2);
-  memory.copy(newQ, q, <usize> qn << 2);
+  moveDown(newQ, q, <usize> qn << 2);
   const newT = newQ + (<usize> qn << 2);
-  memory.copy(newT, t, <usize> tn << 2);
+  moveDown(newT, t, <usize> tn << 2);
   keep(base, base, pn + qn + tn);
   resultP = newP;
   resultPLen = pn;
@@ -205,12 +251,20 @@ function recipStep(d: usize, n: i32, rs: usize, rsn: i32, s: i32): usize {
     tooLarge = true;
   }
   const en = norm(e, m + 1);
-  const c = alloc(rsn + en);
-  mul(c, rs, rsn, e, en);
-  const cn = norm(c, rsn + en);
   const shift = m - s;
-  const corr = c + (<usize> shift << 2);
-  const corrn = cn > shift ? cn - shift : 0;
+  // E's limbs below `cut` change Rs·E'/B^shift by less than one unit (Rs < B^rsn), within the few
+  // units the result may be off anyway: dropping them makes the product Rs × (top half of E')
+  // instead of Rs × E', half the transform length.
+  let cut = shift - rsn - 1;
+  if (cut < 0) cut = 0;
+  if (cut > en) cut = en;
+  const etn = en - cut;
+  const c = alloc(rsn + etn);
+  mul(c, rs, rsn, e + (<usize> cut << 2), etn);
+  const cn = norm(c, rsn + etn);
+  const corrShift = shift - cut;
+  const corr = c + (<usize> corrShift << 2);
+  const corrn = cn > corrShift ? cn - corrShift : 0;
   const rn = s + rsn + 1;
   const r = alloc(rn);
   zero(r, s);
@@ -326,7 +380,10 @@ export function compute(fractionLimbs: i32): usize {
   // log10 Q = Σ log10(k³·640320³/24) = 3·log10(terms!) + terms·log10(640320³/24) (Stirling).
   const n = <f64> terms;
   const log10Factorial = (n * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI * n)) / Math.LN10;
-  const longestProduct = <i32> ((3 * log10Factorial + n * 16.04) / 9) + 64;
+  const rootProduct = <i32> ((3 * log10Factorial + n * 16.04) / 9) + 64;
+  // The final products (Y·Q', then by 1/T) are about 2w limbs long, longer than the root's at
+  // small sizes.
+  const longestProduct = rootProduct > 2 * w + 16 ? rootProduct : 2 * w + 16;
   // The tables lie at the bottom of the arena: a computation no longer than the last keeps them.
   if (twiddlesCover(longestProduct)) {
     arenaResetTo(twiddlesEnd());
@@ -371,7 +428,8 @@ export function compute(fractionLimbs: i32): usize {
   const text = alloc((1 + fractionLimbs * DIGITS_PER_LIMB + 3) >> 2);
   store<u8>(text, <u8> (0x30 + integerPart));
   for (let i = 0; i < fractionLimbs; i++) {
-    if ((i & LINEAR_CHUNK_MASK) == LINEAR_CHUNK_MASK) tick(LINEAR_CHUNK * 8);
+    // Nine divisions by ten a limb: about 30 ns, so ticks every 4,096 limbs.
+    if ((i & 4095) == 4095) tick(4096 * 32);
     let value = limb(x, w - 1 - i);
     let at = text + 1 + <usize> (i + 1) * DIGITS_PER_LIMB;
     for (let d = 0; d < DIGITS_PER_LIMB; d++) {

@@ -7,7 +7,7 @@ import { finish, start, step } from "./machin";
 import { compute } from "./chudnovsky";
 import { alloc, arenaReset } from "./bignum";
 import { mulWith } from "./mul";
-import { forgetTwiddles } from "./ntt";
+import { forgetTwiddles, mulNttNode } from "./ntt";
 
 /**
  * Prepares a computation of pi with `fractionLimbs` limbs of nine decimals after the point.
@@ -62,6 +62,53 @@ export function bigMul(a: usize, na: i32, b: usize, nb: i32, method: i32): usize
   const out = alloc(na + nb);
   mulWith(out, a, na, b, nb, method);
   return out;
+}
+
+/**
+ * The products of one splitting node by mulNttNode, for tests: q = lq·rq, t = lt·rq ± lp·rt
+ * (minus when `subtract` is 1), p = lp·rp, written one after the other (lqn + rqn, then
+ * tLen = max(ltn + rqn, lpn + rtn) + 1, then lpn + rpn limbs). Takes the six operands' addresses
+ * and lengths from the 12 u32 at `operands`. Returns the address of q, or 0 when the products'
+ * transform lengths differ (mulNttNode declines).
+ */
+export function bigNodeProducts(operands: usize, subtract: i32): usize {
+  const lq = <usize> load<u32>(operands);
+  const lqn = load<i32>(operands, 4);
+  const rq = <usize> load<u32>(operands, 8);
+  const rqn = load<i32>(operands, 12);
+  const lt = <usize> load<u32>(operands, 16);
+  const ltn = load<i32>(operands, 20);
+  const lp = <usize> load<u32>(operands, 24);
+  const lpn = load<i32>(operands, 28);
+  const rt = <usize> load<u32>(operands, 32);
+  const rtn = load<i32>(operands, 36);
+  const rp = <usize> load<u32>(operands, 40);
+  const rpn = load<i32>(operands, 44);
+  const tLen = (ltn + rqn > lpn + rtn ? ltn + rqn : lpn + rtn) + 1;
+  // One block, so that the three lie back to back (alloc rounds each up to 8 bytes).
+  const q = alloc(lqn + rqn + tLen + lpn + rpn);
+  const t = q + (<usize> (lqn + rqn) << 2);
+  const p = t + (<usize> tLen << 2);
+  const done = mulNttNode(
+    q,
+    lq,
+    lqn,
+    rq,
+    rqn,
+    t,
+    tLen,
+    lt,
+    ltn,
+    lp,
+    lpn,
+    rt,
+    rtn,
+    subtract != 0,
+    p,
+    rp,
+    rpn,
+  );
+  return done ? q : 0;
 }
 
 /** Does nothing: prices one host-to-Wasm call. */

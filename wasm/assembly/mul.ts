@@ -3,7 +3,7 @@ import { KARATSUBA_MIN_LIMBS, mulKaratsuba, mulSchoolbook } from "./bignum";
 import { mulNtt, mulNttShared, nttLength } from "./ntt";
 
 /** The NTT wins over Karatsuba from about this many limbs in the shorter operand. */
-export const NTT_MIN_LIMBS: i32 = 600;
+export const NTT_MIN_LIMBS: i32 = 200;
 
 export const METHOD_AUTO: i32 = 0;
 export const METHOD_SCHOOLBOOK: i32 = 1;
