@@ -18,6 +18,7 @@ import { isJobModuleReference } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
 import { type ParameterScan, parseScanText, resolveScan, SCAN_ACCEPTED } from "./scan.ts";
 import { DEFAULT_MACHIN_DIGITS } from "../jobs/pi_machin.ts";
+import { DEFAULT_BIGINT_DIGITS } from "../jobs/pi_bigint.ts";
 import { DEFAULT_SLEEP_MS } from "../jobs/sleep.ts";
 import { DEFAULT_PI_DIGITS, PI_DIGITS_MAX, PI_DIGITS_MIN } from "../pi/kernel.ts";
 import {
@@ -103,7 +104,7 @@ export const SETTINGS = {
     // Unset, each Pi kind takes its own default (Machin is O(n²)).
     fallback: () => undefined,
     defaultText:
-      `${DEFAULT_PI_DIGITS} for pi and pi-bigint, ${DEFAULT_MACHIN_DIGITS} for pi-machin`,
+      `${DEFAULT_PI_DIGITS} for pi, ${DEFAULT_BIGINT_DIGITS} for pi-bigint, ${DEFAULT_MACHIN_DIGITS} for pi-machin`,
     description: "decimals of pi each pi job computes (pi-bigint, pi-machin: at most 1000000)",
   }),
   ioLines: integerSetting<number>({

@@ -9,6 +9,9 @@ import { piDigitsBigInt } from "../pi/bigint_reference.ts";
 import { defineJob, type JobKind } from "./job.ts";
 import { PI_KIND_EXTRAS, type PiOutput, type PiParams, summarisePi } from "./pi.ts";
 
+/** The `pi-bigint` kind's default digits: its maximum (0.5–1.5 s a job here; the kind's own default). */
+export const DEFAULT_BIGINT_DIGITS = 1_000_000;
+
 /**
  * The BigInt Pi job; its digits match {@linkcode piDigits} exactly.
  *
@@ -33,6 +36,7 @@ export const piBigIntJob: JobKind = defineJob<undefined, PiOutput, PiParams>({
   description:
     "PIDIGITS (at most 1000000) decimals of pi per job, V8 BigInt Chudnovsky (allocates, GC-bound)",
   ...PI_KIND_EXTRAS,
+  defaultParams: { digits: DEFAULT_BIGINT_DIGITS },
   createRunner: (params) => ({ shouldStop }) =>
     summarisePi(piDigitsBigInt(params.digits, { shouldStop })),
   describeOutput: (output) =>

@@ -63,21 +63,22 @@ export const PI_DIGITS_MAX = 10_000_000;
 export const MACHIN_DIGITS_MAX = 1_000_000;
 
 /**
- * A digit count {@linkcode PiKernel} computes in well under a second on the 2-core test machine
- * (0.3–0.5 s; about 0.63 s when it was chosen, measured in one process where the Machin kernel
- * took 0.9 s for the previous default, 125,000): a job size that is long enough to dwarf the
- * worker-pool overhead and short enough for a sweep. It is also the most the Machin and BigInt kernels accept (slowly: about
- * 55 s and 3 s).
+ * The default job size of the `pi` kind: about as long as a default Pi job
+ * took before the kernel got faster (~0.75 s): 2,000,000 digits took 0.69 s a
+ * job on the 2-core test machine (load 1.8; 1,000,000 took 0.31 s). Long
+ * enough to dwarf the worker-pool overhead, short enough for a sweep. Above
+ * what the Machin and BigInt kernels accept ({@linkcode MACHIN_DIGITS_MAX}):
+ * those kinds default lower.
  *
  * @example The default job size
  * ```ts
  * import { DEFAULT_PI_DIGITS } from "./kernel.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(DEFAULT_PI_DIGITS, 1_000_000);
+ * assert.equal(DEFAULT_PI_DIGITS, 2_000_000);
  * ```
  */
-export const DEFAULT_PI_DIGITS = 1_000_000;
+export const DEFAULT_PI_DIGITS = 2_000_000;
 
 /**
  * Work units per `piStep` call of the Machin kernel: one unit is one limb of one f64x2 division
