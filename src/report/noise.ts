@@ -41,9 +41,13 @@ const CPU_SHARE_BUSY = 0.85;
 /** A per-job run time this much above the first step's, with CPUs to spare, is contention. */
 const CONTENTION_RISE = 1.15;
 
-/** The load above which the machine was busy before the sweep began. */
+/**
+ * The load above which the machine was busy before the sweep began: half its
+ * CPUs, and at least one (a 1-minute average decays slowly, so a little left
+ * from a run a minute ago is not other work; the CPU-time check sees the rest).
+ */
 function busyLoad(cpuCount: number): number {
-  return Math.max(0.5, 0.25 * cpuCount);
+  return Math.max(1, 0.5 * cpuCount);
 }
 
 function medianRun(step: NoiseStep): number | undefined {
