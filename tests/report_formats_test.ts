@@ -86,17 +86,21 @@ Deno.test("renderCsv() writes a header of JSON key names and one fixed-precision
   assert.equal(
     renderCsv(fixedAnalysis()),
     [
-      "workers,jobCount,repeats,seconds,secondsMin,secondsMax,workerRatio,speedup,efficiency," +
+      "workers,jobCount,repeats,seconds,secondsMin,secondsMax,secondsMean,secondsStdDev," +
+      "workerRatio,speedup,efficiency," +
       "karpFlatt,waitSecondsMin,waitSecondsP50,waitSecondsP95,waitSecondsP99,waitSecondsMax," +
       "runSecondsMin,runSecondsP50,runSecondsP95,runSecondsP99,runSecondsMax,utilization," +
       "overheadSeconds,peakRssMiB,completed,failed,cancelled",
       // Without the sweep's own steps, the min and p99 cells are empty.
-      "1,4,1,10.000000,10.000000,10.000000,1.000000,1.000000,1.000000,,,3.750000000,7.125000000,," +
+      "1,4,1,10.000000,10.000000,10.000000,10.000000,0.000000,1.000000,1.000000,1.000000,,," +
+      "3.750000000,7.125000000,," +
       "7.500000000,,2.500000000,2.500000000,,2.500000000,1.000000,0.000000000,50.000,4,0,0",
-      "2,4,1,6.000000,6.000000,6.000000,2.000000,1.666667,0.833333,0.200000,,1.500000000," +
+      "2,4,1,6.000000,6.000000,6.000000,6.000000,0.000000,2.000000,1.666667,0.833333,0.200000,," +
+      "1.500000000," +
       "3.000000000,,3.000000000,,3.000000000,3.000000000,,3.000000000,1.000000,0.000000000," +
       "60.000,4,0,0",
-      "4,4,1,4.000000,4.000000,4.000000,4.000000,2.500000,0.625000,0.200000,,0.000000000," +
+      "4,4,1,4.000000,4.000000,4.000000,4.000000,0.000000,4.000000,2.500000,0.625000,0.200000,," +
+      "0.000000000," +
       "0.000000000,,0.000000000,,3.500000000,3.500000000,,3.500000000,0.875000,0.500000000," +
       "80.000,4,0,0",
       "",

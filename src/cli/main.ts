@@ -173,10 +173,10 @@ function errorText(error: unknown): string {
 }
 
 /**
- * The warnings after the results: outputs that differ between steps, a busy machine (or the
- * contention note); under the table, or on stderr for the other formats.
+ * The warnings about a run: outputs that differ between steps, a busy machine (or the
+ * contention note). A scan's values share the machine: a warning said for one is said once.
  */
-function printNoise(config: Config, runs: readonly { job: RunJob; sweepSteps: SweepStep[] }[]) {
+function runWarnings(runs: readonly { job: RunJob; sweepSteps: SweepStep[] }[]): string[] {
   const lines = new Set<string>();
   for (const { job, sweepSteps } of runs) {
     const outputs = describeOutputCheck(compareOutputs(sweepSteps));
@@ -187,9 +187,13 @@ function printNoise(config: Config, runs: readonly { job: RunJob; sweepSteps: Sw
     });
     for (const line of noise.lines) lines.add(line);
   }
-  // A scan's values share the machine: a warning said for one is said once.
+  return [...lines];
+}
+
+/** The warnings after the results: under the table, or on stderr for the other formats. */
+function printWarnings(config: Config, warnings: readonly string[]): void {
   const print = config.format === "table" && !config.out ? console.log : console.error;
-  for (const line of lines) print(terminalSafe(line));
+  for (const line of warnings) print(terminalSafe(line));
 }
 
 function reportFailures(steps: readonly SweepStep[]): boolean {
@@ -392,9 +396,10 @@ async function parseRunRender(): Promise<void> {
     }
     live?.clear();
     try {
+      const warnings = runWarnings(runs);
       if (config.scan) await writeScanResults(config, runs);
-      else await writeResults(config, runs[0].job, runs[0].sweepSteps);
-      printNoise(config, runs);
+      else await writeResults(config, runs[0].job, runs[0].sweepSteps, warnings);
+      printWarnings(config, warnings);
       if (config.profileDir !== undefined) await reportProfiles(config, steps());
     } catch (error) {
       // The destinations were checked before the run; a disk that fills up fails here.

@@ -173,6 +173,7 @@ async function renderResults(
   steps: readonly SweepStep[],
   sweepSteps: readonly SweepStep[],
   analysis: SweepAnalysis,
+  warnings: readonly string[],
 ): Promise<string> {
   const cpuCount = navigator.hardwareConcurrency;
   switch (format) {
@@ -190,6 +191,7 @@ async function renderResults(
         machine: await machineInfo(),
         analysis,
         sweepSteps,
+        warnings,
         generatedAt: new Date().toISOString(),
       });
   }
@@ -206,12 +208,13 @@ export async function writeResults(
   config: Config,
   job: RunJob,
   sweepSteps: readonly SweepStep[],
+  warnings: readonly string[] = [],
 ): Promise<void> {
   const steps = reportedSteps(config, sweepSteps);
   const analysis = analyzeRun(job, steps);
   await writeFormats(
     config,
-    (format) => renderResults(format, config, job, steps, sweepSteps, analysis),
+    (format) => renderResults(format, config, job, steps, sweepSteps, analysis, warnings),
   );
   if (config.chart && steps.length > 0) {
     const cpus = navigator.hardwareConcurrency;

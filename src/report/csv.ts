@@ -7,7 +7,7 @@
  */
 import type { StepResult } from "../types.ts";
 import { finite } from "./_format_common.ts";
-import { rawTimesByWorkers } from "./json.ts";
+import { rawTimesByWorkers } from "./job_times.ts";
 import type { SweepAnalysis } from "./stats.ts";
 
 /** Options for {@linkcode renderCsv}. */
@@ -29,6 +29,8 @@ const CSV_COLUMNS = [
   "seconds",
   "secondsMin",
   "secondsMax",
+  "secondsMean",
+  "secondsStdDev",
   "workerRatio",
   "speedup",
   "efficiency",
@@ -81,7 +83,7 @@ function fixed(value: number | null | undefined, digits: number): string {
  * assert.ok(header.startsWith("workers,jobCount,repeats,seconds,"));
  * // No Karp–Flatt for the baseline, no wait or run times without jobs: 11 empty cells;
  * // no dispatch overhead without job records either.
- * assert.equal(row, `1,2,1,2.000000,2.000000,2.000000,1.000000,1.000000,1.000000${",".repeat(12)}` +
+ * assert.equal(row, `1,2,1,2.000000,2.000000,2.000000,2.000000,0.000000,1.000000,1.000000,1.000000${",".repeat(12)}` +
  *   "0.000000,,0.000,2,0,0");
  * ```
  */
@@ -98,6 +100,8 @@ export function renderCsv(analysis: SweepAnalysis, options: CsvOptions = {}): st
       fixed(step.seconds, 6),
       fixed(step.secondsMin, 6),
       fixed(step.secondsMax, 6),
+      fixed(step.secondsMean, 6),
+      fixed(step.secondsStdDev, 6),
       fixed(step.workerRatio, 6),
       fixed(step.speedup, 6),
       fixed(step.efficiency, 6),

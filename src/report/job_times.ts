@@ -100,3 +100,15 @@ export function stepJobTimes(
     ),
   }));
 }
+
+/**
+ * The raw figures of each analysed step, by worker count, when the report has `sweepSteps`.
+ *
+ * @param sweepSteps Every step as the sweep yielded it, or nothing.
+ * @returns A lookup by worker count (empty without steps).
+ */
+export function rawTimesByWorkers(
+  sweepSteps: readonly StepResult[] | undefined,
+): Map<number, StepJobTimes> {
+  return new Map(stepJobTimes(sweepSteps ?? []).map((times) => [times.workers, times]));
+}

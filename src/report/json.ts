@@ -14,7 +14,8 @@
  * - `baselineWorkers` (workers): the first step's worker count; speed-ups are relative to it.
  * - `steps[]`: one object per worker count, in the order run:
  *   - `workers` (workers), `jobCount` (jobs per run), `repeats` (runs combined, 1 without repeats);
- *   - `seconds` (s): wall time, the median over repeats; `secondsMin`, `secondsMax` (s);
+ *   - `seconds` (s): wall time, the median over repeats; `secondsMin`, `secondsMax`,
+ *     `secondsMean`, `secondsStdDev` (s, sample standard deviation, 0 for one run);
  *   - `workerRatio` (ratio): `workers / baselineWorkers`, the ideal speed-up;
  *   - `speedup` (ratio | null): baseline seconds over this step's;
  *   - `efficiency` (ratio | null): `speedup / workerRatio`;
@@ -42,6 +43,7 @@
  *   peakWorkers (workers | null), bestWorkers (workers), predicted: { workers, speedup } }`
  *   or `{ ok: false, model: "usl", reason }`.
  * - `recommendation`: `{ workers, fastestWorkers, fastestSpeedup (ratio | null), reason }`.
+ * - `warnings` (string[]): a busy machine, outputs that differed between steps (empty if none).
  * - `explanation` (string): one sentence on why the curve has its shape.
  *
  * A parameter scan's report (`--parameter-list`, `renderJsonScan` in `scan_json.ts`, 0.3.0) has
@@ -63,7 +65,7 @@
 import type { StepResult } from "../types.ts";
 import { finite } from "./_format_common.ts";
 import { explainScaling } from "./explain.ts";
-import { type JobTimeSpread, type StepJobTimes, stepJobTimes } from "./job_times.ts";
+import { type JobTimeSpread, rawTimesByWorkers, type StepJobTimes } from "./job_times.ts";
 import type { Percentiles, StepAnalysis, SweepAnalysis } from "./stats.ts";
 
 /**
@@ -122,6 +124,8 @@ export interface ScalingReport {
    * `repeatSeconds` and of the job times' `min` and `p99`.
    */
   sweepSteps?: readonly StepResult[];
+  /** Warnings about the run (a busy machine, outputs that differ between steps), one sentence each. */
+  warnings?: readonly string[];
 }
 
 /** Percentiles as written to JSON, in seconds. */
@@ -152,6 +156,10 @@ export interface JsonStep {
   secondsMin: number | null;
   /** Slowest run, in seconds. */
   secondsMax: number | null;
+  /** The runs' mean seconds. */
+  secondsMean: number | null;
+  /** The runs' sample standard deviation, in seconds (0 for one run). */
+  secondsStdDev: number | null;
   /** Every run's wall time in run order, in seconds; `null` when not known. */
   repeatSeconds: (number | null)[] | null;
   /** `workers / baselineWorkers`. */
@@ -273,6 +281,8 @@ export interface JsonReport {
   };
   /** One sentence on why the curve has its shape. */
   explanation: string;
+  /** Warnings about the run, one sentence each (empty when there were none). */
+  warnings: string[];
 }
 
 function jsonPercentiles(
@@ -288,18 +298,6 @@ function jsonPercentiles(
   };
 }
 
-/**
- * The raw figures of each analysed step, by worker count, when the report has `sweepSteps`.
- *
- * @param sweepSteps Every step as the sweep yielded it, or nothing.
- * @returns A lookup by worker count (empty without steps).
- */
-export function rawTimesByWorkers(
-  sweepSteps: readonly StepResult[] | undefined,
-): Map<number, StepJobTimes> {
-  return new Map(stepJobTimes(sweepSteps ?? []).map((times) => [times.workers, times]));
-}
-
 function jsonStep(step: StepAnalysis, raw?: StepJobTimes): JsonStep {
   return {
     workers: step.workers,
@@ -308,6 +306,8 @@ function jsonStep(step: StepAnalysis, raw?: StepJobTimes): JsonStep {
     seconds: finite(step.seconds),
     secondsMin: finite(step.secondsMin),
     secondsMax: finite(step.secondsMax),
+    secondsMean: finite(step.secondsMean),
+    secondsStdDev: finite(step.secondsStdDev),
     repeatSeconds: raw
       ? raw.repeatSeconds.map(finite)
       : step.repeats === 1
@@ -407,6 +407,7 @@ export function buildJsonReport(report: ScalingReport): JsonReport {
       reason: analysis.recommendation.reason,
     },
     explanation: explainScaling(analysis, { cpuCount: machine.cpuCount }),
+    warnings: [...report.warnings ?? []],
   };
 }
 
