@@ -42,6 +42,22 @@ Deno.test("--workers 0,1 prints an (inline) row and what a worker cost per job",
   );
   // The analysis covers the worker steps only.
   assert.doesNotMatch(run.stdout, /^\| +0 \| [\d.]+ \| \(baseline\)/m);
+  const json = await runCli([
+    "--job",
+    "noop",
+    "--jobs",
+    "20",
+    "--workers",
+    "0,1",
+    "--format",
+    "json",
+  ]);
+  assert.equal(json.code, 0, json.stderr);
+  const report = JSON.parse(json.stdout);
+  assert.deepEqual(report.steps.map((step: { workers: number }) => step.workers), [1]);
+  assert.equal(report.inline.jobCount, 20);
+  assert.equal(report.inline.completed, 20);
+  assert.equal(report.inline.repeatSeconds.length, 1);
   const alone = await runCli(["--job", "noop", "--workers", "0"]);
   assert.equal(alone.code, 2);
   assert.match(

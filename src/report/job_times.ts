@@ -112,3 +112,60 @@ export function rawTimesByWorkers(
 ): Map<number, StepJobTimes> {
   return new Map(stepJobTimes(sweepSteps ?? []).map((times) => [times.workers, times]));
 }
+
+/** The inline step (0 workers: the batch on the calling thread) as the JSON report shows it. */
+export interface JsonInlineStep {
+  /** Every run's wall time, in run order, in seconds. */
+  repeatSeconds: number[];
+  /** The median run's wall time, in seconds. */
+  seconds: number;
+  /** Jobs per run. */
+  jobCount: number;
+  /** Mean run time of the finished jobs, in seconds (the last run's). */
+  averageJobSeconds: number;
+  /** Jobs that finished, summed over runs. */
+  completed: number;
+  /** Jobs that failed, summed over runs. */
+  failed: number;
+  /** Jobs that were cancelled, summed over runs. */
+  cancelled: number;
+}
+
+/**
+ * The inline step of a sweep, when it had one (`workerCounts` with a 0).
+ *
+ * @param sweepSteps Every step as the sweep yielded it, or nothing.
+ * @returns Its figures over every run, or `null`.
+ *
+ * @example Two runs of a sweep with an inline step
+ * ```ts
+ * import { jobRecords } from "../job_records.ts";
+ * import { inlineStepOf } from "./job_times.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const step = (workers: number, seconds: number) => ({
+ *   workers, seconds, jobCount: 2, completed: 2, failed: 0, cancelled: 0,
+ *   averageJobSeconds: 0.5, peakRssBytes: 0, jobs: jobRecords([]),
+ * });
+ * const inline = inlineStepOf([step(0, 1.2), step(1, 1.1), step(0, 1.0), step(1, 1.1)]);
+ * assert.deepEqual(inline?.repeatSeconds, [1.2, 1.0]);
+ * assert.equal(inline?.completed, 4);
+ * assert.equal(inlineStepOf([step(1, 1)]), null);
+ * ```
+ */
+export function inlineStepOf(sweepSteps: readonly StepResult[] | undefined): JsonInlineStep | null {
+  const runs = (sweepSteps ?? []).filter((step) => step.workers === 0);
+  if (runs.length === 0) return null;
+  const seconds = runs.map((step) => step.seconds);
+  const sorted = [...seconds].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return {
+    repeatSeconds: seconds,
+    seconds: sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2,
+    jobCount: runs[0].jobCount,
+    averageJobSeconds: runs[runs.length - 1].averageJobSeconds,
+    completed: runs.reduce((sum, step) => sum + step.completed, 0),
+    failed: runs.reduce((sum, step) => sum + step.failed, 0),
+    cancelled: runs.reduce((sum, step) => sum + step.cancelled, 0),
+  };
+}

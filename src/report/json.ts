@@ -20,10 +20,8 @@
  *   - `speedup` (ratio | null): baseline seconds over this step's;
  *   - `efficiency` (ratio | null): `speedup / workerRatio`;
  *   - `karpFlatt` (ratio | null): experimental serial fraction, `null` for the baseline;
- *   - `repeatSeconds` (s[] | null, 0.3.0): every run's wall time, in run order (the raw
- *     figures behind `seconds`, `secondsMin` and `secondsMax`); from
- *     {@linkcode ScalingReport.sweepSteps}; without them `[seconds]` for one run, `null` for
- *     combined repeats;
+ *   - `repeatSeconds` (s[] | null, 0.3.0): every run's wall time, in run order, from
+ *     {@linkcode ScalingReport.sweepSteps} (without them `[seconds]` for one run, else `null`);
  *   - `waitSeconds.min`, `waitSeconds.p50`, `waitSeconds.p95`, `waitSeconds.p99`,
  *     `waitSeconds.max` (s): time jobs waited for a worker, over every run (`waitSeconds` is
  *     `null` when no job started);
@@ -32,8 +30,7 @@
  *     is `null` when none finished); `min` and `p99` (0.3.0) come from
  *     {@linkcode ScalingReport.sweepSteps} and are `null` without them;
  *   - `utilization` (ratio | null): job run time over `seconds × workers`;
- *   - `overheadSeconds` (s | null): dispatch overhead per job, `(seconds × workers − Σ job run
- *     time) / jobs`: what each job cost besides its own run (hand-off, idle workers, the tail);
+ *   - `overheadSeconds` (s | null): dispatch overhead per job, `(seconds × workers − Σ run) / jobs`;
  *   - `peakRssMiB` (MiB): highest process resident set size during the step;
  *   - `completed`, `failed`, `cancelled` (jobs, summed over repeats).
  * - `amdahl`: `{ ok: true, model: "amdahl", baselineWorkers, serialFraction (ratio),
@@ -44,6 +41,8 @@
  *   or `{ ok: false, model: "usl", reason }`.
  * - `recommendation`: `{ workers, fastestWorkers, fastestSpeedup (ratio | null), reason }`.
  * - `warnings` (string[]): a busy machine, outputs that differed between steps (empty if none).
+ * - `inline`: the inline step (`--workers 0,…`; not in `steps`), `{ seconds, repeatSeconds,
+ *   jobCount, averageJobSeconds, completed, failed, cancelled }`, or `null`.
  * - `explanation` (string): one sentence on why the curve has its shape.
  *
  * A parameter scan's report (`--parameter-list`, `renderJsonScan` in `scan_json.ts`, 0.3.0) has
@@ -65,7 +64,13 @@
 import type { StepResult } from "../types.ts";
 import { finite } from "./_format_common.ts";
 import { explainScaling } from "./explain.ts";
-import { type JobTimeSpread, rawTimesByWorkers, type StepJobTimes } from "./job_times.ts";
+import {
+  inlineStepOf,
+  type JobTimeSpread,
+  type JsonInlineStep,
+  rawTimesByWorkers,
+  type StepJobTimes,
+} from "./job_times.ts";
 import type { Percentiles, StepAnalysis, SweepAnalysis } from "./stats.ts";
 
 /**
@@ -283,6 +288,8 @@ export interface JsonReport {
   explanation: string;
   /** Warnings about the run, one sentence each (empty when there were none). */
   warnings: string[];
+  /** The inline step, when the sweep had one. */
+  inline: JsonInlineStep | null;
 }
 
 function jsonPercentiles(
@@ -408,6 +415,7 @@ export function buildJsonReport(report: ScalingReport): JsonReport {
     },
     explanation: explainScaling(analysis, { cpuCount: machine.cpuCount }),
     warnings: [...report.warnings ?? []],
+    inline: inlineStepOf(report.sweepSteps),
   };
 }
 

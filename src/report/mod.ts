@@ -66,7 +66,13 @@ export {
   renderJson,
   type ScalingReport,
 } from "./json.ts";
-export { type JobTimeSpread, type StepJobTimes, stepJobTimes } from "./job_times.ts";
+export {
+  inlineStepOf,
+  type JobTimeSpread,
+  type JsonInlineStep,
+  type StepJobTimes,
+  stepJobTimes,
+} from "./job_times.ts";
 export { renderMarkdown } from "./markdown.ts";
 export { checkNoise, type NoiseOptions, type NoiseReport, type NoiseStep } from "./noise.ts";
 export {
