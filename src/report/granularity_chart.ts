@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { escapeXml, niceStep, px, tickLabel, wrap } from "./_svg.ts";
 import { duration as formatDuration } from "./_words.ts";
 import { CROSSOVER_SPEEDUP, describeCrossover, type ScanAnalysis } from "./granularity.ts";
 
@@ -35,39 +36,6 @@ const PALETTE = [
 ];
 /** Approximate advance of one character of 12 px sans-serif (bold, µ), for the legend. */
 const CHAR_WIDTH_PX = 7.2;
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
-}
-
-const px = (value: number) => String(Math.round(value * 100) / 100);
-
-/** A 1-2-5 step giving at most about `target` intervals over [0, max]. */
-function niceStep(max: number, target: number, integer: boolean): number {
-  const raw = max / target;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const fraction = raw / power;
-  const step = (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
-  return integer ? Math.max(1, Math.round(step)) : step;
-}
-
-function wrap(text: string, maxChars: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > maxChars) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-const label = (value: number) => String(Number(value.toPrecision(6)));
 
 /**
  * Renders the granularity chart as a standalone SVG document. Each value's
@@ -160,7 +128,7 @@ export function renderGranularityChartSvg(
     const at = px(x(value));
     out.push(
       `<line x1="${at}" y1="${px(top)}" x2="${at}" y2="${px(bottom)}" stroke="#e6e6e6"/>`,
-      `<text x="${at}" y="${px(bottom + 19)}" text-anchor="middle">${label(value)}</text>`,
+      `<text x="${at}" y="${px(bottom + 19)}" text-anchor="middle">${tickLabel(value)}</text>`,
     );
   }
   for (let i = 0; i * yStep <= yMax + 1e-9; i++) {
@@ -168,7 +136,7 @@ export function renderGranularityChartSvg(
     out.push(
       `<line x1="${px(left)}" y1="${at}" x2="${px(right)}" y2="${at}" stroke="#e6e6e6"/>`,
       `<text x="${px(left - 8)}" y="${px(y(i * yStep) + 4)}" text-anchor="end">${
-        label(i * yStep)
+        tickLabel(i * yStep)
       }</text>`,
     );
   }
