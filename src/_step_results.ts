@@ -21,6 +21,7 @@ import {
   type JobIds,
   type JobRecordError,
   numberDetail,
+  withDetail,
 } from "./job_records.ts";
 import type { JobResult, StepResult } from "./types.ts";
 
@@ -221,21 +222,14 @@ export class StepRecords {
    */
   resultOf(index: number): JobResult {
     const fields = this.#read(index, emptyFields());
-    const result: JobResult = {
+    return withDetail({
       jobId: this.#jobIds.of(index),
       jobNumber: index + 1,
       workerId: fields.slot < 0 ? "" : this.#workerIdOf(fields.slot),
       status: fields.status,
       elapsedSeconds: fields.elapsedSeconds,
       waitSeconds: fields.waitSeconds,
-    };
-    const detail = fields.detail;
-    if (fields.status === "done") {
-      result.output = detail?.output ?? null;
-      result.summary = detail?.summary;
-    }
-    if (detail?.error) result.error = { ...detail.error };
-    return result;
+    }, fields.detail);
   }
 
   /**

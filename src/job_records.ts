@@ -217,20 +217,14 @@ class ColumnarJobRecords implements JobRecords {
       : detailCode
       ? this.#shared[detailCode - 1]
       : this.#details.get(index);
-    const result: JobResult = {
+    return withDetail({
       jobId: this.#ids.of(index),
       jobNumber: index + 1,
       workerId: slot < 0 ? "" : this.#workerIdOf(slot),
       status,
       elapsedSeconds: columns.elapsedSeconds[index],
       waitSeconds: columns.waitSeconds[index],
-    };
-    if (status === "done") {
-      result.output = detail?.output ?? null;
-      result.summary = detail?.summary;
-    }
-    if (detail?.error) result.error = { ...detail.error };
-    return result;
+    }, detail);
   }
 
   *[Symbol.iterator](): Iterator<JobResult> {
@@ -240,6 +234,23 @@ class ColumnarJobRecords implements JobRecords {
   toJSON(): JobResult[] {
     return [...this];
   }
+}
+
+/**
+ * Completes a job's result with its detail: a finished job's output (`null`
+ * for none) and summary, and a copy of any error.
+ *
+ * @param result The job's columns as a result.
+ * @param detail Its output, summary or error, when it has any.
+ * @returns `result`, completed.
+ */
+export function withDetail(result: JobResult, detail: JobDetail | undefined): JobResult {
+  if (result.status === "done") {
+    result.output = detail?.output ?? null;
+    result.summary = detail?.summary;
+  }
+  if (detail?.error) result.error = { ...detail.error };
+  return result;
 }
 
 /** A numeric output as a {@linkcode JobResult} shows it: the number, and its text as summary. */
