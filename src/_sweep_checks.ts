@@ -52,12 +52,27 @@ export function loadAverageNow(): number | undefined {
 }
 
 /** The process's CPU time so far (every thread), when it can be read. */
-export function cpuUsageNow(): { user: number; system: number } | undefined {
+function cpuUsageNow(): { user: number; system: number } | undefined {
   try {
     return process.cpuUsage();
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Starts reading the process's CPU time (every thread, user + system).
+ *
+ * @returns A function giving the CPU seconds used since, or `undefined` when they cannot be read.
+ */
+export function startCpuClock(): () => number | undefined {
+  const before = cpuUsageNow();
+  return () => {
+    const after = cpuUsageNow();
+    return before && after
+      ? (after.user - before.user + after.system - before.system) / 1e6
+      : undefined;
+  };
 }
 
 /** `promise`, or a rejection naming `what` once `ms` milliseconds have passed. */

@@ -9,7 +9,7 @@ import { errorRecord, JobCancelledError } from "./errors.ts";
 import { JobIds } from "./job_ids.ts";
 import { JobColumnsBuilder } from "./job_records.ts";
 import type { JobContext, JobKind, JobParams } from "./jobs/job.ts";
-import { cpuUsageNow } from "./_sweep_checks.ts";
+import { startCpuClock } from "./_sweep_checks.ts";
 import type { StepResult, SweepStep } from "./types.ts";
 
 /** What {@linkcode runInlineStep} needs. */
@@ -138,9 +138,9 @@ export async function inlineSweepStep(
   repeat: number,
   loadAverage: number | undefined,
 ): Promise<SweepStep> {
-  const cpuStart = cpuUsageNow();
+  const cpuClock = startCpuClock();
   const result = await runInlineStep(options);
-  const cpuEnd = cpuUsageNow();
+  const cpuSeconds = cpuClock();
   return {
     ...result,
     repeat,
@@ -148,8 +148,6 @@ export async function inlineSweepStep(
     speedup: 1,
     loadAverage,
     warmupRuns: options.warmup ?? 0,
-    cpuSeconds: cpuStart && cpuEnd
-      ? (cpuEnd.user - cpuStart.user + cpuEnd.system - cpuStart.system) / 1e6
-      : undefined,
+    cpuSeconds,
   };
 }

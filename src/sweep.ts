@@ -8,8 +8,8 @@ import { Session } from "node:inspector/promises";
 import {
   abortable,
   checkedInputs,
-  cpuUsageNow,
   loadAverageNow,
+  startCpuClock,
   withDeadline,
 } from "./_sweep_checks.ts";
 import { inlineSweepStep } from "./inline_step.ts";
@@ -404,7 +404,7 @@ async function runOneStep(
     if (warm.failed > 0) break;
   }
   const mainProfiler = options.profile ? await startMainProfiler() : undefined;
-  const cpuBefore = cpuUsageNow();
+  const cpuClock = startCpuClock();
   const result = await runStep(pool, {
     jobCount,
     signal,
@@ -415,7 +415,7 @@ async function runOneStep(
   });
   // Only an abort that cut the step short drops it: a step whose jobs all ran
   // before the signal is yielded, and the sweep stops before the next one.
-  const cpuAfter = cpuUsageNow();
+  const cpuSeconds = cpuClock();
   const cutShort = (signal?.aborted ?? false) && result.cancelled > 0;
   const mainProfile = mainProfiler ? await stopMainProfiler(mainProfiler) : undefined;
   const stats = signal?.aborted ? [] : await pool.stats();
@@ -425,9 +425,7 @@ async function runOneStep(
     startupSeconds,
     speedup: (at.baselineSeconds ?? result.seconds) / result.seconds,
     loadAverage,
-    cpuSeconds: cpuBefore && cpuAfter
-      ? (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1e6
-      : undefined,
+    cpuSeconds,
     warmupRuns: plan.warmup,
     workerMemory: stats.map((s) => s && { ...s.memory, wasmMemoryBytes: s.wasmMemoryBytes }),
   };
