@@ -15,7 +15,7 @@ import { renderMarkdown } from "../report/markdown.ts";
 import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../report/stats.ts";
 import { formatJobSeconds, renderSummaryTable } from "../report/table.ts";
 import type { SweepStep } from "../types.ts";
-import { duration } from "../report/_words.ts";
+import { duration, plural } from "../report/_words.ts";
 import { machineInfo } from "./machine.ts";
 import type { Config, OutputFormat } from "./settings.ts";
 
@@ -56,8 +56,8 @@ function inlineNote(steps: readonly SweepStep[]): string | undefined {
   const verb = perJob >= 0 ? "cost" : "saved";
   return `Inline (0 workers: the batch on the main thread, no dispatch): ${
     inline.seconds.toFixed(6)
-  } s against ${first.seconds.toFixed(6)} s on ${first.workers} worker${
-    first.workers === 1 ? "" : "s"
+  } s against ${first.seconds.toFixed(6)} s on ${
+    plural(first.workers, "worker")
   }: moving the jobs to workers ${verb} ${duration(Math.abs(perJob))} per job`;
 }
 

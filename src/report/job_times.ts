@@ -157,11 +157,9 @@ export function inlineStepOf(sweepSteps: readonly StepResult[] | undefined): Jso
   const runs = (sweepSteps ?? []).filter((step) => step.workers === 0);
   if (runs.length === 0) return null;
   const seconds = runs.map((step) => step.seconds);
-  const sorted = [...seconds].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
   return {
     repeatSeconds: seconds,
-    seconds: sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2,
+    seconds: quantileInPlace(Float64Array.from(seconds), 0.5),
     jobCount: runs[0].jobCount,
     averageJobSeconds: runs[runs.length - 1].averageJobSeconds,
     completed: runs.reduce((sum, step) => sum + step.completed, 0),

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { duration } from "./_words.ts";
+import { jobColumn, quantileInPlace } from "./_samples.ts";
+import { duration, plural } from "./_words.ts";
 import type { JobBound } from "./stats.ts";
 import type { StepResult } from "../types.ts";
 
@@ -51,14 +52,9 @@ function busyLoad(cpuCount: number): number {
 }
 
 function medianRun(step: NoiseStep): number | undefined {
-  const runs: number[] = [];
-  for (let index = 0; index < step.jobs.length; index++) {
-    if (step.jobs.status(index) === "done") runs.push(step.jobs.elapsedSeconds(index));
-  }
-  if (runs.length === 0) return undefined;
-  runs.sort((a, b) => a - b);
-  const middle = Math.floor(runs.length / 2);
-  return runs.length % 2 ? runs[middle] : (runs[middle - 1] + runs[middle]) / 2;
+  const { jobs } = step;
+  const runs = jobColumn(jobs, "elapsedSeconds", (index) => jobs.status(index) === "done");
+  return runs.length === 0 ? undefined : quantileInPlace(runs, 0.5);
 }
 
 function runSum(step: NoiseStep): number {
@@ -113,7 +109,7 @@ export function checkNoise(steps: readonly NoiseStep[], options: NoiseOptions): 
     for (const step of starved) {
       const run = runSum(step);
       lines.push(
-        `Warning: at ${step.workers} worker${step.workers === 1 ? "" : "s"}` +
+        `Warning: at ${plural(step.workers, "worker")}` +
           `${(step.repeat ?? 1) > 1 ? ` (run ${step.repeat})` : ""} the CPU-bound jobs got ` +
           `${step.cpuSeconds!.toFixed(2)} s of CPU for ${run.toFixed(2)} s of run time: ` +
           `they waited ${Math.round((1 - step.cpuSeconds! / run) * 100)}% of it for a CPU that ` +
@@ -139,7 +135,7 @@ export function checkNoise(steps: readonly NoiseStep[], options: NoiseOptions): 
     if (worst && base !== undefined) {
       lines.push(
         `Jobs slow each other down: the median job ran ${duration(base)} at ` +
-          `${first.workers} worker${first.workers === 1 ? "" : "s"} and ${duration(worst.run!)} ` +
+          `${plural(first.workers, "worker")} and ${duration(worst.run!)} ` +
           `at ${worst.step.workers}, with a CPU each and the CPU time to show for it, so ` +
           `they contend for something shared (memory bandwidth, caches, the allocator, GC), ` +
           `which more workers cannot remove.`,

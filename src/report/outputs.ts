@@ -7,6 +7,7 @@
  * @module
  */
 import type { StepResult } from "../types.ts";
+import { plural } from "./_words.ts";
 
 /** What {@linkcode compareOutputs} reads from each step (a `SweepStep` has all of it). */
 export interface OutputStep extends Pick<StepResult, "workers" | "jobCount" | "jobs"> {
@@ -136,8 +137,7 @@ export function describeOutputCheck(check: OutputCheck): string | undefined {
   if (check.differing === 0) return undefined;
   const [example] = check.examples;
   const [from, to] = example.workers;
-  const workers = (count: number) =>
-    count === 0 ? "the inline step" : `${count} worker${count === 1 ? "" : "s"}`;
+  const workers = (count: number) => count === 0 ? "the inline step" : plural(count, "worker");
   return `Warning: job ${example.jobNumber}'s output differs between ${workers(from)} and ` +
     `${workers(to)}${example.repeat > 1 ? ` (run ${example.repeat})` : ""} ` +
     `(${example.outputs[0]} vs ${example.outputs[1]}); ${check.differing} of ` +
