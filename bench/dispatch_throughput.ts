@@ -13,6 +13,7 @@
  * @module
  */
 import { runStep, WorkerPool } from "../mod.ts";
+import { medianMinMax } from "../src/report/stats.ts";
 import { startGoAnchor } from "./_go_anchor.ts";
 
 const jobCount = Number(Deno.args[0] ?? 1_000_000);
@@ -68,11 +69,7 @@ try {
   if (typeof anchor !== "string") await anchor.close();
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+const median = (values: number[]) => medianMinMax(values).median;
 const rate = (seconds: number) => Math.round(jobCount / seconds).toLocaleString("en-US");
 
 console.log(

@@ -12,6 +12,7 @@
 // Prints a table, then one line of JSON with the Deno version, CPU count, load average (before
 // and after) and the WASM build's SHA-256, so runs can be compared later.
 import { loadPiModule, MachinKernel, piDigitsBigInt, PiKernel } from "../mod.ts";
+import { benchEnvironment } from "./_environment.ts";
 
 const flags = new Map<string, string>();
 const sizes: number[] = [];
@@ -171,15 +172,5 @@ for (const digits of sizes) {
   );
 }
 
-const wasmBytes = await Deno.readFile(new URL("../wasm/build/pi.wasm", import.meta.url));
-const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", wasmBytes));
-console.log(JSON.stringify({
-  deno: Deno.version.deno,
-  v8: Deno.version.v8,
-  cpus: navigator.hardwareConcurrency,
-  loadavgBefore: loadBefore,
-  loadavg: Deno.loadavg(),
-  wasmSha256: Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join(""),
-  rows,
-}));
+console.log(JSON.stringify({ ...await benchEnvironment(loadBefore), rows }));
 if (rows.some((row) => !row.agree)) Deno.exitCode = 1;

@@ -12,6 +12,7 @@
 // (before and after) and the WASM build's SHA-256.
 import { cpuUsage } from "node:process";
 import { loadPiModule, PiKernel } from "../mod.ts";
+import { benchEnvironment } from "./_environment.ts";
 
 const sizes = Deno.args.map(Number);
 if (sizes.length === 0) sizes.push(1_000_000, 10_000_000);
@@ -89,14 +90,4 @@ for (const digits of sizes) {
   );
 }
 
-const wasmBytes = await Deno.readFile(new URL("../wasm/build/pi.wasm", import.meta.url));
-const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", wasmBytes));
-console.log(JSON.stringify({
-  deno: Deno.version.deno,
-  v8: Deno.version.v8,
-  cpus: navigator.hardwareConcurrency,
-  loadavgBefore: loadBefore,
-  loadavg: Deno.loadavg(),
-  wasmSha256: Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join(""),
-  rows,
-}));
+console.log(JSON.stringify({ ...await benchEnvironment(loadBefore), rows }));
