@@ -147,8 +147,20 @@ Deno.test("pi_bench.ts benches the WASM kernels against the BigInt reference at 
   ]);
 });
 
-const goOnPath = await new Deno.Command("go", { args: ["version"], stdout: "null", stderr: "null" })
-  .output().then((result) => result.success, () => false);
+// Deno.Command throws NotFound synchronously when the program is missing, before any promise.
+async function onPath(program: string): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command(program, {
+      args: ["version"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return success;
+  } catch {
+    return false;
+  }
+}
+const goOnPath = await onPath("go");
 
 Deno.test({
   name: "the Go anchor builds, times batches of every size asked and removes its build",
