@@ -24,7 +24,7 @@
  * @module
  */
 export { Channel, type ReceiveResult } from "./src/channel.ts";
-export { jobRecords } from "./src/job_records.ts";
+export { jobRecords } from "./src/step/job_records.ts";
 export type {
   JobRecords,
   JobResult,
@@ -43,8 +43,8 @@ export {
   runSweep,
   type SweepOptions,
   sweepWorkerCounts,
-} from "./src/sweep.ts";
-export { runStep, type RunStepOptions } from "./src/dispatcher.ts";
+} from "./src/sweep/sweep.ts";
+export { runStep, type RunStepOptions } from "./src/step/run_step.ts";
 export type { JobReport, SerializedError, WorkerStats } from "./src/pool/protocol.ts";
 export type { DrainEnd, JobOutcome, PoolWorker, WorkerState } from "./src/pool/pool_worker.ts";
 export type { WorkerPoolOptions } from "./src/pool/spawn_worker.ts";
@@ -76,7 +76,7 @@ export {
   type PiComputeOptions,
   PiKernel,
 } from "./src/pi/kernel.ts";
-export { renderSummaryTable, type SummaryRow } from "./src/report/table.ts";
+export { renderSummaryTable, type SummaryRow } from "./src/report/format/table.ts";
 
 if (import.meta.main) {
   const { runCli } = await import("./src/cli/main.ts");

@@ -1,5 +1,5 @@
 // The dispatcher's price: a batch of no-op jobs through runStep (workers claim them from the
-// shared-memory channel, src/shared_channel.ts; no message per job) on 1 and 2 workers, next to a
+// shared-memory channel, src/channel/; no message per job) on 1 and 2 workers, next to a
 // bare postMessage ping-pong with the same number of round trips (what the dispatcher paid per job
 // before the shared channel). Per iteration: jobs/s = jobs / time. At this size the step's fixed
 // costs (channel, UUIDs, wake-ups) weigh; bench/dispatch_throughput.ts runs a million jobs.

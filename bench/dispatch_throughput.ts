@@ -13,7 +13,7 @@
  * @module
  */
 import { runStep, WorkerPool } from "../mod.ts";
-import { medianMinMax } from "../src/report/stats.ts";
+import { medianMinMax } from "../src/report/analysis/stats.ts";
 import { startGoAnchor } from "./_go_anchor.ts";
 
 const jobCount = Number(Deno.args[0] ?? 1_000_000);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { jobRecords } from "../src/job_records.ts";
-import { renderCsv } from "../src/report/csv.ts";
-import { buildJsonReport, type MachineInfo } from "../src/report/json.ts";
-import { analyzeSweep, combineRepeats } from "../src/report/stats.ts";
+import { jobRecords } from "../src/step/job_records.ts";
+import { renderCsv } from "../src/report/format/csv.ts";
+import { buildJsonReport, type MachineInfo } from "../src/report/format/json.ts";
+import { analyzeSweep, combineRepeats } from "../src/report/analysis/stats.ts";
 import type { JobResult, SweepStep } from "../src/types.ts";
 import { dirWithDotenv, runCli } from "./_cli.ts";
 import { tempDir } from "./_temp.ts";

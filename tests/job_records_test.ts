@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { JobColumnsBuilder, JobIds, jobRecords } from "../src/job_records.ts";
-import { percentile, percentiles } from "../src/report/stats.ts";
+import { JobColumnsBuilder, JobIds, jobRecords } from "../src/step/job_records.ts";
+import { percentile, percentiles } from "../src/report/analysis/stats.ts";
 import { runSweep, type SweepEvent } from "../mod.ts";
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

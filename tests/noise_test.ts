@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { jobRecords } from "../src/job_records.ts";
-import { checkNoise, type NoiseStep } from "../src/report/noise.ts";
-import { combineRepeats } from "../src/report/stats.ts";
+import { jobRecords } from "../src/step/job_records.ts";
+import { checkNoise, type NoiseStep } from "../src/report/analysis/noise.ts";
+import { combineRepeats } from "../src/report/analysis/stats.ts";
 import { runSweep, type SweepStep } from "../mod.ts";
 import { runCli } from "./_cli.ts";
 

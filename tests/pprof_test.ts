@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { piWasmBytes } from "../src/cli/machine.ts";
 import { cpuProfileToPprof, decodePprofGz, encodePprofGz, pprofPath } from "../src/cli/pprof.ts";
-import { analyzeProfiles } from "../src/report/profile_top.ts";
-import { type CpuProfile, validateCpuProfile } from "../src/report/profile_validate.ts";
-import { nameWasmFunction, wasmExportNames } from "../src/report/wasm_names.ts";
+import { analyzeProfiles } from "../src/profile/top.ts";
+import { type CpuProfile, validateCpuProfile } from "../src/profile/validate.ts";
+import { nameWasmFunction, wasmExportNames } from "../src/profile/wasm_names.ts";
 import { runCli } from "./_cli.ts";
 
 type Pprof = Awaited<ReturnType<typeof decodePprofGz>>;

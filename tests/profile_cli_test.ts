@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { validateCpuProfile } from "../src/report/profile_validate.ts";
+import { validateCpuProfile } from "../src/profile/validate.ts";
 import { runCli } from "./_cli.ts";
 import { tempDir } from "./_temp.ts";
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { jobRecords } from "../src/job_records.ts";
+import { jobRecords } from "../src/step/job_records.ts";
 import type { SweepStep } from "../src/types.ts";
-import { amdahlSpeedup, uslSpeedup, uslThroughput } from "../src/report/models.ts";
-import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../src/report/stats.ts";
-import { CREDIBLE_R_SQUARED } from "../src/report/fit.ts";
-import { renderChartSvg } from "../src/report/chart.ts";
+import { amdahlSpeedup, uslSpeedup, uslThroughput } from "../src/report/analysis/models.ts";
+import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../src/report/analysis/stats.ts";
+import { CREDIBLE_R_SQUARED } from "../src/report/analysis/fit.ts";
+import { renderChartSvg } from "../src/report/format/chart.ts";
 
 function step(workers: number, seconds: number, jobCount = 16): SweepStep {
   return {

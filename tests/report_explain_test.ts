@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { jobRecords } from "../src/job_records.ts";
+import { jobRecords } from "../src/step/job_records.ts";
 import type { SweepStep } from "../src/types.ts";
-import { renderAnalysisTable } from "../src/report/analysis_table.ts";
-import { describeFits, explainScaling } from "../src/report/explain.ts";
-import { fitAmdahl, fitUsl } from "../src/report/fit.ts";
-import { uslSpeedup } from "../src/report/models.ts";
-import { recommendWorkers } from "../src/report/recommend.ts";
-import { analyzeSweep } from "../src/report/stats.ts";
-import { formatSpeedup } from "../src/report/table.ts";
+import { renderAnalysisTable } from "../src/report/format/analysis_table.ts";
+import { describeFits, explainScaling } from "../src/report/analysis/explain.ts";
+import { fitAmdahl, fitUsl } from "../src/report/analysis/fit.ts";
+import { uslSpeedup } from "../src/report/analysis/models.ts";
+import { recommendWorkers } from "../src/report/analysis/recommend.ts";
+import { analyzeSweep } from "../src/report/analysis/stats.ts";
+import { formatSpeedup } from "../src/report/format/table.ts";
 
 function step(workers: number, seconds: number, overrides: Partial<SweepStep> = {}): SweepStep {
   const jobCount = overrides.jobCount ?? 840;

@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
-import { jobRecords } from "../src/job_records.ts";
-import { describeFits, explainScaling } from "../src/report/explain.ts";
-import { fitAmdahl, fitUsl } from "../src/report/fit.ts";
-import { amdahlSpeedup, rSquared, type ScalingPoint, uslSpeedup } from "../src/report/models.ts";
-import { recommendWorkers } from "../src/report/recommend.ts";
-import { analyzeSweep, type StepAnalysis } from "../src/report/stats.ts";
+import { jobRecords } from "../src/step/job_records.ts";
+import { describeFits, explainScaling } from "../src/report/analysis/explain.ts";
+import { fitAmdahl, fitUsl } from "../src/report/analysis/fit.ts";
+import {
+  amdahlSpeedup,
+  rSquared,
+  type ScalingPoint,
+  uslSpeedup,
+} from "../src/report/analysis/models.ts";
+import { recommendWorkers } from "../src/report/analysis/recommend.ts";
+import { analyzeSweep, type StepAnalysis } from "../src/report/analysis/stats.ts";
 
 function points(counts: number[], model: (workers: number) => number): ScalingPoint[] {
   return counts.map((workers) => ({ workers, speedup: model(workers) }));

@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
-import { jobRecords } from "../src/job_records.ts";
+import { jobRecords } from "../src/step/job_records.ts";
 import type { JobResult, SweepStep } from "../src/types.ts";
-import { analyzeSweep, combineRepeats } from "../src/report/stats.ts";
-import { renderAnalysisTable } from "../src/report/analysis_table.ts";
-import { renderCsv } from "../src/report/csv.ts";
-import { describeFits } from "../src/report/explain.ts";
+import { analyzeSweep, combineRepeats } from "../src/report/analysis/stats.ts";
+import { renderAnalysisTable } from "../src/report/format/analysis_table.ts";
+import { renderCsv } from "../src/report/format/csv.ts";
+import { describeFits } from "../src/report/analysis/explain.ts";
 import {
   buildJsonReport,
   JSON_SCHEMA_VERSION,
   type MachineInfo,
   renderJson,
-} from "../src/report/json.ts";
-import { renderMarkdown } from "../src/report/markdown.ts";
+} from "../src/report/format/json.ts";
+import { renderMarkdown } from "../src/report/format/markdown.ts";
 
 const MIB = 1024 * 1024;
 

@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
 import { Session } from "node:inspector/promises";
-import { renderProfileTop } from "../src/report/profile_render.ts";
-import {
-  analyzeProfiles,
-  profileSummary,
-  profileTop,
-  type TopEntry,
-} from "../src/report/profile_top.ts";
+import { renderProfileTop } from "../src/profile/render.ts";
+import { analyzeProfiles, profileSummary, profileTop, type TopEntry } from "../src/profile/top.ts";
 import {
   type CpuProfile,
   type CpuProfileCallFrame,
   validateCpuProfile,
-} from "../src/report/profile_validate.ts";
+} from "../src/profile/validate.ts";
 
 const meta = (functionName: string): CpuProfileCallFrame => ({
   functionName,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { jobRecords } from "../src/job_records.ts";
+import { jobRecords } from "../src/step/job_records.ts";
 import type { JobResult, SweepStep } from "../src/types.ts";
 import {
   analyzeStep,
@@ -8,8 +8,8 @@ import {
   medianMinMax,
   percentile,
   percentiles,
-} from "../src/report/stats.ts";
-import { karpFlatt } from "../src/report/models.ts";
+} from "../src/report/analysis/stats.ts";
+import { karpFlatt } from "../src/report/analysis/models.ts";
 
 const MIB = 1024 * 1024;
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { parseConfig } from "../src/cli/settings.ts";
-import { jobRecords } from "../src/job_records.ts";
-import { analyzeScan, describeCrossover } from "../src/report/granularity.ts";
-import { renderGranularityChartSvg } from "../src/report/granularity_chart.ts";
-import { analyzeSweep } from "../src/report/stats.ts";
+import { jobRecords } from "../src/step/job_records.ts";
+import { analyzeScan, describeCrossover } from "../src/report/scan/granularity.ts";
+import { renderGranularityChartSvg } from "../src/report/scan/chart.ts";
+import { analyzeSweep } from "../src/report/analysis/stats.ts";
 import { interruptCliWhen, runCli } from "./_cli.ts";
 import { tempDir } from "./_temp.ts";
 

@@ -16,7 +16,7 @@ import {
   reclaimOrphan,
   reclaimSlot,
   settleJob,
-} from "../src/shared_channel.ts";
+} from "../src/channel/mod.ts";
 import type { ChannelWorkerMessage, ChannelWorkerStart } from "./fixtures/channel_worker.ts";
 
 const WORKER_URL = new URL("./fixtures/channel_worker.ts", import.meta.url);

@@ -4,7 +4,7 @@ import {
   renderPiTable,
   renderSummaryTable,
   type SummaryRow,
-} from "../src/report/table.ts";
+} from "../src/report/format/table.ts";
 
 const row = (workers: number, seconds: number, speedup: number): SummaryRow => ({
   workers,

@@ -5,7 +5,7 @@
  * @module
  */
 import { cpus } from "node:os";
-import type { MachineInfo } from "../report/json.ts";
+import type { MachineInfo } from "../report/format/json.ts";
 
 const PI_WASM_URL = new URL("../../wasm/build/pi.wasm", import.meta.url);
 

@@ -9,12 +9,12 @@
  */
 import { ConfigError, WorkerStartError } from "../errors.ts";
 import { checkInputCount, readInputs } from "./inputs.ts";
-import { checkNoise } from "../report/noise.ts";
-import { compareOutputs, describeOutputCheck } from "../report/outputs.ts";
+import { checkNoise } from "../report/analysis/noise.ts";
+import { compareOutputs, describeOutputCheck } from "../report/analysis/outputs.ts";
 import { type JobParams, resolveJobParams } from "../jobs/job.ts";
 import { isJobModuleReference, moduleJob } from "../jobs/module.ts";
 import { findJobKind } from "../jobs/registry.ts";
-import { runSweep } from "../sweep.ts";
+import { runSweep } from "../sweep/sweep.ts";
 import type { SweepEvent, SweepStep } from "../types.ts";
 import { debugLogger } from "./debug_log.ts";
 import { checkDestinations } from "./destinations.ts";

@@ -8,7 +8,7 @@
  * for someone running `mod.ts` by URL or from JSR.
  *
  * What the conversion keeps, so that `go tool pprof -top` agrees with
- * `profile_top.ts`:
+ * `src/profile/top.ts`:
  * - **Sample time.** A sample lasts until the next sample by timestamp, the
  *   last until `endTime` (the top table's rule, not `timeDeltas[i]`, which is
  *   the gap *before* the sample): the two tools then charge every function
@@ -28,9 +28,9 @@
  */
 // deno-lint-ignore no-import-prefix -- the pinned specifier is the point (see above)
 import * as pprofFormat from "npm:pprof-format@2.3.2";
-import type { CpuProfile, CpuProfileCallFrame } from "../report/profile_validate.ts";
-import { nameWasmFunction } from "../report/wasm_names.ts";
-import { frameLabel, sampleMicros } from "../report/profile_top.ts";
+import type { CpuProfile, CpuProfileCallFrame } from "../profile/validate.ts";
+import { nameWasmFunction } from "../profile/wasm_names.ts";
+import { frameLabel, sampleMicros } from "../profile/top.ts";
 
 /** Options for {@linkcode cpuProfileToPprof}. */
 export interface PprofOptions {

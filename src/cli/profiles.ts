@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { renderProfileTop } from "../report/profile_render.ts";
-import { analyzeProfiles } from "../report/profile_top.ts";
-import { type CpuProfile, validateCpuProfile } from "../report/profile_validate.ts";
-import { renderAsciiTable } from "../report/table.ts";
-import { nameWasmFunction, wasmExportNames } from "../report/wasm_names.ts";
+import { renderProfileTop } from "../profile/render.ts";
+import { analyzeProfiles } from "../profile/top.ts";
+import { type CpuProfile, validateCpuProfile } from "../profile/validate.ts";
+import { renderAsciiTable } from "../report/format/table.ts";
+import { nameWasmFunction, wasmExportNames } from "../profile/wasm_names.ts";
 import type { SweepStep } from "../types.ts";
 import { piWasmBytes } from "./machine.ts";
 import type { Config } from "./settings.ts";

@@ -7,15 +7,15 @@
  * @module
  */
 import type { JobKind, JobParams } from "../jobs/job.ts";
-import { renderChartSvg } from "../report/chart.ts";
-import { renderAnalysisTable } from "../report/analysis_table.ts";
-import { renderCsv } from "../report/csv.ts";
-import { renderJson } from "../report/json.ts";
-import { renderMarkdown } from "../report/markdown.ts";
-import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../report/stats.ts";
-import { formatJobSeconds, renderSummaryTable } from "../report/table.ts";
+import { renderChartSvg } from "../report/format/chart.ts";
+import { renderAnalysisTable } from "../report/format/analysis_table.ts";
+import { renderCsv } from "../report/format/csv.ts";
+import { renderJson } from "../report/format/json.ts";
+import { renderMarkdown } from "../report/format/markdown.ts";
+import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../report/analysis/stats.ts";
+import { formatJobSeconds, renderSummaryTable } from "../report/format/table.ts";
 import type { SweepStep } from "../types.ts";
-import { duration, plural } from "../report/_words.ts";
+import { duration, plural } from "../text.ts";
 import { machineInfo } from "./machine.ts";
 import type { Config, OutputFormat } from "./settings.ts";
 

@@ -7,12 +7,16 @@
  *
  * @module
  */
-import { renderAnalysisTable } from "../report/analysis_table.ts";
-import { renderCsv } from "../report/csv.ts";
-import { analyzeScan, CROSSOVER_SPEEDUP, renderGranularityTable } from "../report/granularity.ts";
-import { renderGranularityChartSvg } from "../report/granularity_chart.ts";
-import { renderMarkdown } from "../report/markdown.ts";
-import { renderJsonScan } from "../report/scan_json.ts";
+import { renderAnalysisTable } from "../report/format/analysis_table.ts";
+import { renderCsv } from "../report/format/csv.ts";
+import {
+  analyzeScan,
+  CROSSOVER_SPEEDUP,
+  renderGranularityTable,
+} from "../report/scan/granularity.ts";
+import { renderGranularityChartSvg } from "../report/scan/chart.ts";
+import { renderMarkdown } from "../report/format/markdown.ts";
+import { renderJsonScan } from "../report/scan/json.ts";
 import type { SweepStep } from "../types.ts";
 import { machineInfo } from "./machine.ts";
 import {

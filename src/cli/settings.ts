@@ -27,7 +27,7 @@ import {
   MAX_JOBS,
   MAX_REPEAT,
   MAX_WORKERS,
-} from "../sweep.ts";
+} from "../sweep/sweep.ts";
 
 /** The longest sleep job, in milliseconds (one hour). */
 export const MAX_SLEEP_MS = 3_600_000;

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { jobRecords } from "../job_records.ts";
+import { jobRecords } from "../step/job_records.ts";
 import type { SweepEvent, SweepStep } from "../types.ts";
 
 /** The environment variable that carries the log's path from the parent to the child. */

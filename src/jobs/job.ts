@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SummaryRow } from "../report/table.ts";
+import type { SummaryRow } from "../report/format/table.ts";
 import type { StepResult } from "../types.ts";
 
 /**

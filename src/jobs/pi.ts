@@ -6,7 +6,7 @@
  * @module
  */
 import { DEFAULT_PI_DIGITS, PiKernel } from "../pi/kernel.ts";
-import { renderPiTable } from "../report/table.ts";
+import { renderPiTable } from "../report/format/table.ts";
 import { defineJob, type JobKind, type JobRunner } from "./job.ts";
 
 /** What one Pi job reports (the digits themselves stay in the worker). */

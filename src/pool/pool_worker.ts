@@ -197,7 +197,7 @@ export class PoolWorker {
   }
 
   /**
-   * Claims jobs from a shared job channel (`shared_channel.ts`) as `slot`
+   * Claims jobs from a shared job channel (`src/channel/`) as `slot`
    * until the channel closes or the slot is retired. No message per job: the
    * worker records jobs in the channel and sends only batches of reports.
    *

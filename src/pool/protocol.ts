@@ -35,7 +35,7 @@ export type MainToWorker =
   }
   | { type: "run"; jobId: string }
   /**
-   * Claim jobs from a shared job channel (`shared_channel.ts`) as `slot` until it closes
+   * Claim jobs from a shared job channel (`src/channel/`) as `slot` until it closes
    * or the slot is retired; answered by `reports` batches and one `drained`.
    */
   | { type: "drain"; channel: SharedArrayBuffer; slot: number }

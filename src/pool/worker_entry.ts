@@ -29,7 +29,7 @@ import {
   JOB_STATE,
   slotState,
   viewJobChannel,
-} from "../shared_channel.ts";
+} from "../channel/mod.ts";
 
 let kind: JobKind | undefined;
 let params: JobParams | undefined;

@@ -5,7 +5,7 @@
  * is pure: it takes steps and returns values or strings.
  *
  * ```ts
- * import { jobRecords } from "../job_records.ts";
+ * import { jobRecords } from "../step/job_records.ts";
  * import { analyzeSweep, renderAnalysisTable } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
@@ -20,16 +20,16 @@
  *
  * @module
  */
-export { renderAnalysisTable, type RenderOptions } from "./analysis_table.ts";
-export { type ChartOptions, renderChartSvg } from "./chart.ts";
-export { type CsvOptions, renderCsv } from "./csv.ts";
+export { renderAnalysisTable, type RenderOptions } from "./format/analysis_table.ts";
+export { type ChartOptions, renderChartSvg } from "./format/chart.ts";
+export { type CsvOptions, renderCsv } from "./format/csv.ts";
 export {
   compareUslFits,
   type ExplainInput,
   type ExplainOptions,
   explainScaling,
   type ExplainStep,
-} from "./explain.ts";
+} from "./analysis/explain.ts";
 export {
   type AmdahlFit,
   CREDIBLE_R_SQUARED,
@@ -40,7 +40,7 @@ export {
   type Prediction,
   type UslFit,
   type UslFitOptions,
-} from "./fit.ts";
+} from "./analysis/fit.ts";
 export {
   analyzeScan,
   type Crossover,
@@ -50,8 +50,8 @@ export {
   type ScanAnalysis,
   type ScanPoint,
   type ScanValueInput,
-} from "./granularity.ts";
-export { type GranularityChartOptions, renderGranularityChartSvg } from "./granularity_chart.ts";
+} from "./scan/granularity.ts";
+export { type GranularityChartOptions, renderGranularityChartSvg } from "./scan/chart.ts";
 export {
   buildJsonReport,
   JSON_SCHEMA_VERSION,
@@ -65,23 +65,28 @@ export {
   type MachineInfo,
   renderJson,
   type ScalingReport,
-} from "./json.ts";
+} from "./format/json.ts";
 export {
   inlineStepOf,
   type JobTimeSpread,
   type JsonInlineStep,
   type StepJobTimes,
   stepJobTimes,
-} from "./job_times.ts";
-export { renderMarkdown } from "./markdown.ts";
-export { checkNoise, type NoiseOptions, type NoiseReport, type NoiseStep } from "./noise.ts";
+} from "./analysis/job_times.ts";
+export { renderMarkdown } from "./format/markdown.ts";
+export {
+  checkNoise,
+  type NoiseOptions,
+  type NoiseReport,
+  type NoiseStep,
+} from "./analysis/noise.ts";
 export {
   compareOutputs,
   describeOutputCheck,
   type OutputCheck,
   type OutputDifference,
   type OutputStep,
-} from "./outputs.ts";
+} from "./analysis/outputs.ts";
 export {
   amdahlSpeedup,
   karpFlatt,
@@ -89,8 +94,8 @@ export {
   splitRounds,
   uslSpeedup,
   uslThroughput,
-} from "./models.ts";
-export { renderProfileTop, type RenderProfileTopOptions } from "./profile_render.ts";
+} from "./analysis/models.ts";
+export { renderProfileTop, type RenderProfileTopOptions } from "../profile/render.ts";
 export {
   analyzeProfiles,
   type ProfileFunction,
@@ -98,21 +103,21 @@ export {
   type ProfileTop,
   type ProfileTopOptions,
   type TopEntry,
-} from "./profile_top.ts";
+} from "../profile/top.ts";
 export {
   type CpuProfile,
   type CpuProfileCallFrame,
   type CpuProfileNode,
   validateCpuProfile,
-} from "./profile_validate.ts";
+} from "../profile/validate.ts";
 export {
   buildJsonScanReport,
   type JsonScanReport,
   type JsonScanValue,
   renderJsonScan,
   type ScanReport,
-} from "./scan_json.ts";
-export { RECOMMEND_SHARE, type Recommendation, recommendWorkers } from "./recommend.ts";
+} from "./scan/json.ts";
+export { RECOMMEND_SHARE, type Recommendation, recommendWorkers } from "./analysis/recommend.ts";
 export {
   type AnalyzeOptions,
   analyzeSweep,
@@ -125,5 +130,5 @@ export {
   type StepAnalysis,
   type StepInput,
   type SweepAnalysis,
-} from "./stats.ts";
-export { renderPiTable, renderSummaryTable, type SummaryRow } from "./table.ts";
+} from "./analysis/stats.ts";
+export { renderPiTable, renderSummaryTable, type SummaryRow } from "./format/table.ts";

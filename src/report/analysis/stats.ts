@@ -1,0 +1,399 @@
+/**
+ * Per-step scaling figures from measured sweep steps: speed-up, efficiency,
+ * the Karp–Flatt serial fraction, job wait and run time percentiles, worker
+ * utilisation and peak RSS; repeated runs combined by their median; and the
+ * whole sweep analysed with Amdahl and USL fits and a recommendation.
+ *
+ * Definitions, with `b` the first (baseline) step's workers and `N` a step's:
+ * - speed-up `S = baseline seconds / step seconds`, so the first step is 1;
+ * - worker ratio `p = N / b`, the ideal speed-up for that step;
+ * - efficiency `E = S / p` (1 is ideal, also when the baseline has 2+ workers);
+ * - Karp–Flatt `e = (1/S − 1/p) / (1 − 1/p)`, `null` where `p = 1`;
+ * - utilisation `U = Σ job run seconds / (step seconds × N)`;
+ * - rounds `r = ceil(jobs / N)`: how many jobs the busiest worker runs when they are equal;
+ * - ideal speed-up of the split `r(b) / r(N)`: at most `p`, less when the jobs split
+ *   unevenly (3 jobs on 2 workers: 2 rounds against 3 on 1 worker, so 1.5). The fits
+ *   use it in place of `p`, so an uneven split is not read as serial work.
+ *
+ * @module
+ */
+import { concatJobRecords } from "../../step/job_records.ts";
+import {
+  jobColumn,
+  meanStdDev,
+  percentile,
+  type Percentiles,
+  percentiles,
+  percentilesInPlace,
+} from "./_samples.ts";
+
+export { percentile, type Percentiles, percentiles };
+import type { StepResult, SweepStep } from "../../types.ts";
+import { type AmdahlFit, fitAmdahl, type FitFailure, fitUsl, type UslFit } from "./fit.ts";
+import { karpFlatt, splitRounds } from "./models.ts";
+import { type Recommendation, recommendWorkers } from "./recommend.ts";
+
+const BYTES_PER_MIB = 1024 * 1024;
+
+/** The middle and the range of repeated measurements. */
+export interface Spread {
+  /** The median (the mean of the two middle values for an even count). */
+  median: number;
+  /** The smallest value. */
+  min: number;
+  /** The largest value. */
+  max: number;
+}
+
+/** What {@linkcode combineRepeats} adds to a step measured more than once. */
+export interface RepeatInfo {
+  /** How many times the step was run. */
+  repeats: number;
+  /** The fastest run's seconds. */
+  secondsMin: number;
+  /** The slowest run's seconds. */
+  secondsMax: number;
+  /** The runs' mean seconds. */
+  secondsMean?: number;
+  /** The runs' sample standard deviation (n − 1), in seconds; 0 for one run. */
+  secondsStdDev?: number;
+}
+
+/** A step whose `seconds` is the median of several runs (see {@linkcode combineRepeats}). */
+export interface RepeatedStep extends SweepStep, RepeatInfo {}
+
+/** A step as measured once, or combined from repeats. */
+export type StepInput = StepResult & Partial<RepeatInfo>;
+
+/** Every figure for one step; ratios are plain fractions (0.97, not 97). */
+export interface StepAnalysis {
+  /** Workers in the step. */
+  workers: number;
+  /** Jobs per run of the step. */
+  jobCount: number;
+  /** Runs the figures come from (1 unless combined from repeats). */
+  repeats: number;
+  /** Wall time of the step in seconds (the median over repeats). */
+  seconds: number;
+  /** The fastest run's seconds (equal to `seconds` for one run). */
+  secondsMin: number;
+  /** The slowest run's seconds (equal to `seconds` for one run). */
+  secondsMax: number;
+  /** The runs' mean seconds (equal to `seconds` for one run). */
+  secondsMean: number;
+  /** The runs' sample standard deviation, in seconds (0 for one run). */
+  secondsStdDev: number;
+  /** `p = workers / baselineWorkers`: the ideal speed-up for this step. */
+  workerRatio: number;
+  /** Baseline seconds over this step's; `null` when either is not positive. */
+  speedup: number | null;
+  /** `speedup / workerRatio`; `null` without a speed-up. */
+  efficiency: number | null;
+  /** Karp–Flatt experimental serial fraction; `null` for `workerRatio` 1 or no speed-up. */
+  karpFlatt: number | null;
+  /** `ceil(jobCount / workers)`: how many jobs the busiest worker runs when jobs are equal. */
+  rounds: number;
+  /** Baseline rounds over this step's: `workerRatio` for an even split, less for an uneven one. */
+  idealSpeedup: number;
+  /** How long jobs waited for a worker, over jobs a worker took; `null` if none. */
+  waitSeconds: Percentiles | null;
+  /** How long finished jobs ran inside a worker; `null` if none finished. */
+  runSeconds: Percentiles | null;
+  /** Share of worker time spent running jobs (may pass 1 by clock skew); `null` for 0 s. */
+  utilization: number | null;
+  /**
+   * Worker time not spent running jobs, per job, in seconds: `(seconds × workers − Σ run) /
+   * jobs`, the cost of handing each job out (and of idle workers); `null` without job records.
+   */
+  overheadSeconds?: number | null;
+  /** Highest process resident set size during the step, in MiB. */
+  peakRssMiB: number;
+  /** Jobs that finished (summed over repeats). */
+  completed: number;
+  /** Jobs that failed (summed over repeats). */
+  failed: number;
+  /** Jobs that were cancelled (summed over repeats). */
+  cancelled: number;
+}
+
+/** What limits one job: its CPU time, or time spent waiting (a timer, IO). */
+export type JobBound = "cpu" | "wait";
+
+/** Options for {@linkcode analyzeSweep}. */
+export interface AnalyzeOptions {
+  /**
+   * What limits one job, when known (a job kind's `bound`): `"wait"` jobs
+   * (sleep, IO) are never explained by the CPU count.
+   */
+  jobBound?: JobBound;
+}
+
+/** A whole sweep analysed: every step, the fits, and how many workers to use. */
+export interface SweepAnalysis {
+  /** Workers in the first step, which every speed-up is relative to. */
+  baselineWorkers: number;
+  /** What limits one job, when the caller said ({@linkcode AnalyzeOptions}). */
+  jobBound?: JobBound;
+  /** One entry per step, in the order run. */
+  steps: StepAnalysis[];
+  /** Amdahl's law fitted to the speed-ups, or why not (it needs 3 or more worker counts). */
+  amdahl: AmdahlFit | FitFailure;
+  /** The Universal Scalability Law fitted with γ through the baseline, or why not. */
+  usl: UslFit | FitFailure;
+  /** The USL with γ fitted free (R's `usl` package), or why not (it needs 5 or more counts). */
+  uslFree: UslFit | FitFailure;
+  /** How many workers to use. */
+  recommendation: Recommendation;
+}
+
+/**
+ * The median, minimum and maximum of repeated measurements.
+ *
+ * @param values At least one value.
+ * @returns The spread.
+ * @throws {RangeError} If `values` is empty.
+ *
+ * @example Three runs
+ * ```ts
+ * import { medianMinMax } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(medianMinMax([2.1, 1.9, 2.0]), { median: 2.0, min: 1.9, max: 2.1 });
+ * assert.equal(medianMinMax([1, 2, 3, 10]).median, 2.5);
+ * ```
+ */
+export function medianMinMax(values: readonly number[]): Spread {
+  const median = percentile(values, 0.5);
+  if (median === null) {
+    throw new RangeError("Cannot take median: received no finite values");
+  }
+  return { median, min: percentile(values, 0)!, max: percentile(values, 1)! };
+}
+
+/**
+ * Combines K repeated runs of a sweep into one step per worker count: the
+ * median `seconds` with its min–max, speed-ups recomputed from the medians
+ * (relative to the first worker count seen), and the jobs of every run pooled
+ * so percentiles cover them all. Counts of completed, failed and cancelled
+ * jobs are summed, `peakRssBytes` is the highest, `startupSeconds` the median.
+ *
+ * Steps are grouped by worker count in first-seen order, so `runs` may hold
+ * one array per sweep (`sweeps.map((s) => s.steps)`) or one per worker count.
+ *
+ * @param runs The repeated runs, at least one step in all.
+ * @returns One combined step per worker count.
+ * @throws {RangeError} If there are no steps, or runs of one worker count differ in job count.
+ *
+ * @example Three runs of a 1- and 2-worker sweep
+ * ```ts
+ * import { jobRecords } from "../../step/job_records.ts";
+ * import { combineRepeats } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const step = (workers: number, seconds: number) => ({
+ *   workers, seconds, speedup: 1, repeat: 1, jobCount: 4, startupSeconds: 0, completed: 4, failed: 0,
+ *   cancelled: 0, averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
+ * });
+ * const combined = combineRepeats([
+ *   [step(1, 4.0), step(2, 2.2)],
+ *   [step(1, 4.2), step(2, 2.0)],
+ *   [step(1, 3.9), step(2, 2.1)],
+ * ]);
+ * assert.equal(combined[1].seconds, 2.1);
+ * assert.deepEqual([combined[1].secondsMin, combined[1].secondsMax], [2.0, 2.2]);
+ * assert.ok(Math.abs(combined[1].speedup - 4.0 / 2.1) < 1e-12);
+ * assert.equal(combined[1].repeats, 3);
+ * ```
+ */
+export function combineRepeats(runs: readonly (readonly SweepStep[])[]): RepeatedStep[] {
+  const groups = new Map<number, SweepStep[]>();
+  for (const run of runs) {
+    for (const step of run) {
+      const group = groups.get(step.workers) ?? [];
+      group.push(step);
+      groups.set(step.workers, group);
+    }
+  }
+  if (groups.size === 0) {
+    throw new RangeError("Cannot combine repeats: received no steps");
+  }
+  const combined = [...groups.values()].map((group): RepeatedStep => {
+    const first = group[0];
+    const other = group.find((step) => step.jobCount !== first.jobCount);
+    if (other) {
+      throw new RangeError(
+        `Cannot combine repeats: every run with ${first.workers} worker${
+          first.workers === 1 ? "" : "s"
+        } must have the same ` +
+          `job count, received ${first.jobCount} and ${other.jobCount}`,
+      );
+    }
+    const seconds = medianMinMax(group.map((step) => step.seconds));
+    const jobs = concatJobRecords(group.map((step) => step.jobs));
+    const done = jobColumn(jobs, "elapsedSeconds", (index) => jobs.status(index) === "done");
+    const sum = (pick: (step: SweepStep) => number) =>
+      group.reduce((total, step) => total + pick(step), 0);
+    return {
+      ...first,
+      seconds: seconds.median,
+      secondsMin: seconds.min,
+      secondsMax: seconds.max,
+      ...meanStdDev(group.map((step) => step.seconds)),
+      repeats: group.length,
+      startupSeconds: medianMinMax(group.map((step) => step.startupSeconds)).median,
+      completed: sum((step) => step.completed),
+      failed: sum((step) => step.failed),
+      cancelled: sum((step) => step.cancelled),
+      averageJobSeconds: done.length === 0
+        ? medianMinMax(group.map((step) => step.averageJobSeconds)).median
+        : done.reduce((total, seconds) => total + seconds, 0) / done.length,
+      peakRssBytes: Math.max(...group.map((step) => step.peakRssBytes)),
+      jobs,
+      speedup: 1,
+    };
+  });
+  const baseline = combined[0].seconds;
+  for (const step of combined) step.speedup = baseline / step.seconds;
+  return combined;
+}
+
+/**
+ * Computes every figure for one step relative to the baseline step (see the
+ * module doc for the definitions). Speed-up is recomputed from `seconds`, so
+ * it agrees with combined repeats; utilisation divides the job run time of all
+ * repeats by `repeats`, so it is per run.
+ *
+ * @param step The step, measured once or combined from repeats.
+ * @param baseline The sweep's first step.
+ * @returns The step's figures.
+ * @throws {RangeError} If either step has fewer than one worker.
+ *
+ * @example Two workers against a one-worker baseline
+ * ```ts
+ * import { jobRecords } from "../../step/job_records.ts";
+ * import { analyzeStep } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const job = (waitSeconds: number) => ({
+ *   jobId: "", jobNumber: 1, workerId: "w", status: "done" as const, elapsedSeconds: 1, waitSeconds,
+ * });
+ * const step = {
+ *   workers: 2, jobCount: 4, seconds: 2.5, startupSeconds: 0, completed: 4, failed: 0,
+ *   cancelled: 0, averageJobSeconds: 1, peakRssBytes: 64 * 1024 * 1024,
+ *   jobs: jobRecords([job(0), job(0), job(1), job(1)]),
+ * };
+ * const figures = analyzeStep(step, { workers: 1, seconds: 4 });
+ * assert.equal(figures.speedup, 1.6);
+ * assert.equal(figures.efficiency, 0.8);
+ * assert.equal(figures.utilization, 0.8);
+ * assert.equal(figures.karpFlatt, 0.25);
+ * assert.equal(figures.peakRssMiB, 64);
+ * ```
+ */
+export function analyzeStep(
+  step: StepInput,
+  baseline: Pick<StepResult, "workers" | "seconds"> & Partial<Pick<StepResult, "jobCount">>,
+): StepAnalysis {
+  for (const [name, workers] of [["step", step.workers], ["baseline", baseline.workers]] as const) {
+    if (!(workers >= 1)) {
+      throw new RangeError(
+        `Cannot analyse step: the ${name} must have at least 1 worker, received ${workers}`,
+      );
+    }
+  }
+  const repeats = step.repeats ?? 1;
+  const workerRatio = step.workers / baseline.workers;
+  const measurable = step.seconds > 0 && baseline.seconds > 0 && Number.isFinite(step.seconds) &&
+    Number.isFinite(baseline.seconds);
+  const speedup = measurable ? baseline.seconds / step.seconds : null;
+  const jobs = step.jobs;
+  let busySeconds = 0;
+  for (let index = 0; index < jobs.length; index++) busySeconds += jobs.elapsedSeconds(index);
+  busySeconds /= repeats;
+  const rounds = splitRounds(step.jobCount, step.workers);
+  return {
+    workers: step.workers,
+    jobCount: step.jobCount,
+    repeats,
+    seconds: step.seconds,
+    secondsMin: step.secondsMin ?? step.seconds,
+    secondsMax: step.secondsMax ?? step.seconds,
+    secondsMean: step.secondsMean ?? step.seconds,
+    secondsStdDev: step.secondsStdDev ?? 0,
+    workerRatio,
+    speedup,
+    efficiency: speedup === null ? null : speedup / workerRatio,
+    karpFlatt: speedup === null ? null : karpFlatt(speedup, workerRatio),
+    rounds,
+    idealSpeedup: splitRounds(baseline.jobCount ?? step.jobCount, baseline.workers) / rounds,
+    waitSeconds: percentilesInPlace(
+      jobColumn(jobs, "waitSeconds", (index) => jobs.started(index)),
+    ),
+    runSeconds: percentilesInPlace(
+      jobColumn(jobs, "elapsedSeconds", (index) => jobs.status(index) === "done"),
+    ),
+    utilization: step.seconds > 0 && Number.isFinite(step.seconds)
+      ? busySeconds / (step.seconds * step.workers)
+      : null,
+    overheadSeconds: jobs.length > 0 && Number.isFinite(step.seconds)
+      ? Math.max(0, step.seconds * step.workers - busySeconds) / step.jobCount
+      : null,
+    peakRssMiB: step.peakRssBytes / BYTES_PER_MIB,
+    completed: step.completed,
+    failed: step.failed,
+    cancelled: step.cancelled,
+  };
+}
+
+/**
+ * Analyses a whole sweep: every step against the first, Amdahl and USL fits
+ * over the (workers, speed-up) points, and a recommended worker count. The
+ * fits see each step's ideal speed-up of the split, so 3 jobs on 2 workers
+ * (2 rounds, at most 1.5x) are not read as a third of the work being serial.
+ *
+ * @param sweep A sweep result, or `{ steps: combineRepeats(runs) }`.
+ * @param options What limits one job, when known.
+ * @returns The analysis; fits that cannot be made carry a reason instead of NaN.
+ * @throws {RangeError} If the sweep has no steps.
+ *
+ * @example A sweep that flattens after 2 workers
+ * ```ts
+ * import { jobRecords } from "../../step/job_records.ts";
+ * import { analyzeSweep } from "./stats.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const step = (workers: number, seconds: number) => ({
+ *   workers, seconds, jobCount: 8, startupSeconds: 0, completed: 8, failed: 0, cancelled: 0,
+ *   averageJobSeconds: 1, peakRssBytes: 0, jobs: jobRecords([]),
+ * });
+ * const analysis = analyzeSweep({ steps: [step(1, 8), step(2, 4.1), step(3, 4), step(4, 4)] });
+ * assert.equal(analysis.recommendation.workers, 2);
+ * assert.ok(analysis.amdahl.ok && analysis.usl.ok);
+ * ```
+ */
+export function analyzeSweep(
+  sweep: { steps: readonly StepInput[] },
+  options: AnalyzeOptions = {},
+): SweepAnalysis {
+  const baseline = sweep.steps[0];
+  if (!baseline) {
+    throw new RangeError("Cannot analyse sweep: it has no steps");
+  }
+  const steps = sweep.steps.map((step) => analyzeStep(step, baseline));
+  const points = steps.flatMap((step) =>
+    step.speedup === null
+      ? []
+      : [{ workers: step.workers, speedup: step.speedup, idealSpeedup: step.idealSpeedup }]
+  );
+  const fitOptions = { baselineWorkers: baseline.workers };
+  const usl = fitUsl(points, fitOptions);
+  return {
+    baselineWorkers: baseline.workers,
+    ...(options.jobBound === undefined ? {} : { jobBound: options.jobBound }),
+    steps,
+    amdahl: fitAmdahl(points, fitOptions),
+    usl,
+    uslFree: fitUsl(points, { ...fitOptions, gamma: "free" }),
+    recommendation: recommendWorkers(steps, usl),
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The inline step (`workerCounts` with a 0): the batch run on the calling
+ * thread itself, one job after another, with no worker and no dispatch. Next
+ * to the 1-worker step it prices moving work to a worker at all.
+ *
+ * @module
+ */
+import { errorRecord, JobCancelledError } from "../errors.ts";
+import { JobIds } from "./job_ids.ts";
+import { JobColumnsBuilder } from "./job_records.ts";
+import type { JobContext, JobKind, JobParams } from "../jobs/job.ts";
+import { startCpuClock } from "../sweep/_checks.ts";
+import type { StepResult, SweepStep } from "../types.ts";
+
+/** What {@linkcode runInlineStep} needs. */
+export interface InlineStepOptions {
+  kind: JobKind;
+  params: JobParams;
+  setup: unknown;
+  jobCount: number;
+  inputs?: readonly unknown[];
+  /** Stops the step between jobs (and raises the running job's cancel flag). */
+  signal?: AbortSignal;
+  /** The job's name in messages. */
+  jobName: string;
+  /** Untimed runs of the batch first, as the worker steps have (`warmup`). */
+  warmup?: number;
+}
+
+const CANCELLED_DETAIL = {
+  error: {
+    name: new JobCancelledError("").name,
+    message: "The sweep was cancelled before it started",
+  },
+};
+
+/**
+ * Runs the batch on this thread. Every job comes back as done, failed or
+ * cancelled; a custom module is imported here, outside any worker sandbox.
+ *
+ * @param options The kind, its parameters and set-up, the job count and inputs.
+ * @returns The step, with `workers: 0`.
+ */
+export async function runInlineStep(options: InlineStepOptions): Promise<StepResult> {
+  const { kind, params, jobCount, inputs, signal } = options;
+  const runner = await kind.createRunner(params, options.setup);
+  const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  const onAbort = () => Atomics.store(cancelFlag, 0, 1);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const context: { -readonly [K in keyof JobContext]: JobContext[K] } = {
+    cancelFlag,
+    shouldStop: () => Atomics.load(cancelFlag, 0) !== 0,
+    hasInput: inputs !== undefined,
+  };
+  for (let run = 0; run < (options.warmup ?? 0) && !signal?.aborted; run++) {
+    for (let index = 0; index < jobCount && !signal?.aborted; index++) {
+      context.jobNumber = index + 1;
+      if (inputs) context.input = inputs[index];
+      try {
+        const output = runner(context);
+        if (output instanceof Promise) await output;
+      } catch {
+        break; // The timed run reports it.
+      }
+    }
+  }
+  const columns = new JobColumnsBuilder(jobCount, 1, [CANCELLED_DETAIL]);
+  const counts = { completed: 0, failed: 0, cancelled: 0 };
+  let doneSeconds = 0;
+  const startMs = performance.now();
+  try {
+    for (let index = 0; index < jobCount; index++) {
+      // One clock reading for the job's wait and its start (each costs ~0.1 µs).
+      const start = performance.now();
+      const waitSeconds = (start - startMs) / 1000;
+      if (signal?.aborted) {
+        columns.setUnstarted(index, "cancelled", 0, waitSeconds);
+        counts.cancelled++;
+        continue;
+      }
+      context.jobNumber = index + 1;
+      if (inputs) context.input = inputs[index];
+      try {
+        // Awaited only when it is a promise, as in a worker: an await per job would be timed too.
+        let output = runner(context);
+        if (output instanceof Promise) output = await output;
+        const elapsedSeconds = (performance.now() - start) / 1000;
+        doneSeconds += elapsedSeconds;
+        counts.completed++;
+        if (typeof output === "number") {
+          columns.setNumber(index, 0, elapsedSeconds, waitSeconds, output);
+        } else if (output == null) {
+          columns.set(index, "done", 0, elapsedSeconds, waitSeconds);
+        } else {
+          const summary = kind.describeOutput?.(output, params);
+          columns.set(index, "done", 0, elapsedSeconds, waitSeconds, { output, summary });
+        }
+      } catch (error) {
+        const elapsedSeconds = (performance.now() - start) / 1000;
+        const cancelled = error instanceof JobCancelledError || context.shouldStop();
+        const status = cancelled ? "cancelled" : "failed";
+        const record = errorRecord(error instanceof Error ? error : new Error(String(error)));
+        columns.set(index, status, 0, elapsedSeconds, waitSeconds, {
+          error: {
+            name: record.name,
+            message: `Job ${index + 1} (${options.jobName}) ${status}: ${record.message}`,
+          },
+        });
+        counts[status]++;
+      }
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+  const seconds = (performance.now() - startMs) / 1000;
+  return {
+    workers: 0,
+    jobCount,
+    seconds,
+    ...counts,
+    averageJobSeconds: counts.completed === 0 ? 0 : doneSeconds / counts.completed,
+    peakRssBytes: Deno.memoryUsage().rss,
+    jobs: columns.seal(new JobIds(), () => "inline"),
+  };
+}
+
+/**
+ * {@linkcode runInlineStep} as a sweep step: `speedup` 1, no start-up, with
+ * the load average taken before it and the process's CPU time during it.
+ *
+ * @param options What {@linkcode runInlineStep} needs.
+ * @param repeat Which run of the sweep it belongs to.
+ * @param loadAverage The 1-minute load average as the step began, when readable.
+ * @returns The step.
+ */
+export async function inlineSweepStep(
+  options: InlineStepOptions,
+  repeat: number,
+  loadAverage: number | undefined,
+): Promise<SweepStep> {
+  const cpuClock = startCpuClock();
+  const result = await runInlineStep(options);
+  const cpuSeconds = cpuClock();
+  return {
+    ...result,
+    repeat,
+    startupSeconds: 0,
+    speedup: 1,
+    loadAverage,
+    warmupRuns: options.warmup ?? 0,
+    cpuSeconds,
+  };
+}
