@@ -1,6 +1,6 @@
 /**
- * Small pieces of wording shared by the explanation, the fit lines and the
- * recommendation: counts with their noun, percentages and durations.
+ * Small pieces of wording every layer shares: counts with their noun, percentages,
+ * durations and the message of anything thrown. It imports nothing, so any file may use it.
  *
  * @module
  */
@@ -21,4 +21,28 @@ export function plural(count: number, noun: string): string {
 /** A ratio as a whole percentage. */
 export function percent(ratio: number): string {
   return `${Math.round(ratio * 100)}%`;
+}
+
+/**
+ * The message of anything thrown: an `Error`'s `message`, anything else as a string. Never
+ * throws, even for an error whose `message` getter does.
+ *
+ * @param error What was thrown.
+ * @returns Its message.
+ *
+ * @example A thrown Error and a thrown string
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { errorMessage } from "./text.ts";
+ *
+ * assert.equal(errorMessage(new RangeError("too big")), "too big");
+ * assert.equal(errorMessage("plain"), "plain");
+ * ```
+ */
+export function errorMessage(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return "(a value whose message could not be read)";
+  }
 }
