@@ -2,20 +2,16 @@ import assert from "node:assert/strict";
 import {
   ChannelClaimer,
   channelLayout,
+  ChannelMain,
   ChannelWatcher,
   CLAIM_END,
   CLAIM_NONE,
   CLAIM_POLICY,
-  closeJobChannel,
   createJobChannel,
-  dealFirstJobs,
   HEADER,
   isFinal,
   JOB_STATE,
   type JobChannelView,
-  reclaimOrphan,
-  reclaimSlot,
-  settleJob,
 } from "../src/channel/mod.ts";
 import type { ChannelWorkerMessage, ChannelWorkerStart } from "./fixtures/channel_worker.ts";
 
@@ -95,6 +91,7 @@ Deno.test("channelLayout() places every section inside the buffer, aligned and a
 
 Deno.test("a claimer takes jobs in index order, growing its claims, then ends when closed", () => {
   const view = createJobChannel(10_000, 1);
+  const main = new ChannelMain(view);
   Atomics.store(view.header, HEADER.LIVE_WORKERS_I32, 1);
   const claimer = new ChannelClaimer(view, 0);
   const order: number[] = [];
@@ -112,7 +109,7 @@ Deno.test("a claimer takes jobs in index order, growing its claims, then ends wh
   assert.ok(Math.max(...sizes) >= 64, `claim sizes ${[...sizes]}`);
   assert.ok(sizes.has(1));
   assert.equal(claimer.next(), CLAIM_NONE);
-  closeJobChannel(view);
+  main.close();
   assert.equal(claimer.next(), CLAIM_END);
 });
 
@@ -132,8 +129,9 @@ Deno.test("a claim never takes more than a share of what is left (the tail rule)
 
 Deno.test("dealFirstJobs() keeps one job for each starting slot, however fast the others are", () => {
   const view = createJobChannel(10, 3);
-  Atomics.store(view.header, HEADER.LIVE_WORKERS_I32, 3);
-  assert.equal(dealFirstJobs(view, 3), 3);
+  const main = new ChannelMain(view);
+  main.setLiveWorkers(3);
+  assert.equal(main.dealFirstJobs(3), 3);
   const run = (slot: number) => {
     const claimer = new ChannelClaimer(view, slot);
     const ran: number[] = [];
@@ -150,9 +148,49 @@ Deno.test("dealFirstJobs() keeps one job for each starting slot, however fast th
   assert.deepEqual(run(1), [1]);
 });
 
+Deno.test("ChannelMain asks a running job to stop, settles the unstarted ones and names each end", () => {
+  const view = createJobChannel(6, 2);
+  const main = new ChannelMain(view);
+  main.setLiveWorkers(1);
+  const claimer = new ChannelClaimer(view, 1);
+  assert.equal(claimer.next(), 0);
+  assert.ok(claimer.begin(0));
+  assert.equal(claimer.commit(0, JOB_STATE.DONE, 1), JOB_STATE.DONE);
+  assert.equal(claimer.next(), 1);
+  assert.ok(claimer.begin(1));
+  const running = main.stateOf(1);
+  assert.equal(main.runningSlot(running), 1);
+  assert.equal(main.startedSlot(1, running), 1);
+  assert.ok(main.cancelRunning(1, running));
+  assert.ok(main.isCancelling(1, running));
+  assert.equal(main.runningSlot(main.stateOf(1)), -1, "a job asked to stop no longer runs");
+  assert.equal(main.cancelRunning(1, running), false, "only one swap wins");
+  assert.ok(main.settle(1, main.stateOf(1)));
+  assert.equal(main.isCancelling(1, running), false);
+  // Job 2 is claimed, not started; the rest are queued: an abort settles them all, one swap each.
+  assert.equal(claimer.next(), 2);
+  assert.ok(main.isQueued(main.stateOf(3)));
+  main.settleUnstarted("cancelled");
+  assert.equal(claimer.begin(2), false, "a job settled unstarted cannot start");
+  assert.equal(main.poll(), 6);
+  assert.deepEqual(Array.from({ length: 6 }, (_, index) => main.endOf(index)), [
+    "done",
+    "settled",
+    "unstarted-cancelled",
+    "unstarted-cancelled",
+    "unstarted-cancelled",
+    "unstarted-cancelled",
+  ]);
+  assert.deepEqual(
+    Array.from({ length: 6 }, (_, index) => main.startedSlot(index, main.stateOf(index))),
+    [1, -1, -1, -1, -1, -1],
+  );
+});
+
 Deno.test("one worker of the channel begins jobs in index order", async () => {
   const jobCount = 500;
   const view = createJobChannel(jobCount, 1);
+  const main = new ChannelMain(view);
   Atomics.store(view.header, HEADER.LIVE_WORKERS_I32, 1);
   const evidence = evidenceFor(jobCount, true);
   const one = spawn({
@@ -164,7 +202,7 @@ Deno.test("one worker of the channel begins jobs in index order", async () => {
     recordOrder: true,
   });
   await waitForFinal(view, jobCount);
-  closeJobChannel(view);
+  main.close();
   assert.deepEqual(await one.ended, { type: "exited", slot: 0, ran: jobCount });
   assert.deepEqual(
     [...evidence.subarray(2 * jobCount)],
@@ -177,6 +215,7 @@ Deno.test("4 contending workers run every job exactly once, over 25 jittered bat
   for (let iteration = 0; iteration < 25; iteration++) {
     const jobCount = 200 + Math.floor(Math.random() * 3000);
     const view = createJobChannel(jobCount, 4);
+    const main = new ChannelMain(view);
     Atomics.store(view.header, HEADER.LIVE_WORKERS_I32, 4);
     const evidence = evidenceFor(jobCount);
     const workers = [0, 1, 2, 3].map((slot) =>
@@ -189,7 +228,7 @@ Deno.test("4 contending workers run every job exactly once, over 25 jittered bat
       })
     );
     await waitForFinal(view, jobCount);
-    closeJobChannel(view);
+    main.close();
     const ends = await Promise.all(workers.map((w) => w.ended));
     for (const w of workers) w.worker.terminate();
     assert.equal(
@@ -208,6 +247,7 @@ Deno.test("4 contending workers run every job exactly once, over 25 jittered bat
 Deno.test("closing the channel sends idle workers home and hands back unstarted claims", async () => {
   const jobCount = 64;
   const view = createJobChannel(jobCount, 2);
+  const main = new ChannelMain(view);
   Atomics.store(view.header, HEADER.LIVE_WORKERS_I32, 2);
   // Slot 1 (this thread) takes jobs 0 and 1, which claims job 2 with them, and starts none.
   const hog = new ChannelClaimer(view, 1);
@@ -225,7 +265,7 @@ Deno.test("closing the channel sends idle workers home and hands back unstarted 
   await waitForFinal(view, jobCount - 3);
   // The worker is now idle in a 60 s wait: only the close's notify can end it in time.
   const closedAt = performance.now();
-  closeJobChannel(view);
+  main.close();
   assert.deepEqual(await worker.ended, { type: "exited", slot: 0, ran: jobCount - 3 });
   assert.ok(performance.now() - closedAt < 5_000);
   worker.worker.terminate();
@@ -234,12 +274,13 @@ Deno.test("closing the channel sends idle workers home and hands back unstarted 
   // they stay the hog's until a dispatcher reclaims its slot.
   assert.equal(view.state[2], JOB_STATE.QUEUED);
   assert.equal(view.state[0], view.state[1]);
-  assert.equal(reclaimSlot(view, 1, () => assert.fail("slot 1 started nothing")), 2);
+  assert.equal(main.reclaimSlot(1, () => assert.fail("slot 1 started nothing")), 2);
 });
 
 Deno.test("requeued jobs wake an idle worker, and the main thread is woken in batches", async () => {
   const jobCount = 20_000;
   const view = createJobChannel(jobCount, 2);
+  const main = new ChannelMain(view);
   Atomics.store(view.header, HEADER.LIVE_WORKERS_I32, 1);
   // Slot 0 claims the first jobs and "dies" holding them.
   const dead = new ChannelClaimer(view, 0);
@@ -259,10 +300,10 @@ Deno.test("requeued jobs wake an idle worker, and the main thread is woken in ba
   assert.ok(wakes < jobCount / 20, `${wakes} wake-ups for ${jobCount} jobs`);
   // The worker idles in a 60 s wait; reclaiming slot 0 must wake it.
   const requeuedAt = performance.now();
-  assert.equal(reclaimSlot(view, 0, () => assert.fail("slot 0 started nothing")), 3);
+  assert.equal(main.reclaimSlot(0, () => assert.fail("slot 0 started nothing")), 3);
   await waitForFinal(view, jobCount, 5_000);
   assert.ok(performance.now() - requeuedAt < 5_000);
-  closeJobChannel(view);
+  main.close();
   await worker.ended;
   worker.worker.terminate();
   for (const index of held) assert.equal(view.slot[index], 1);
@@ -278,6 +319,7 @@ Deno.test("killing and retiring workers at random points loses, repeats and misr
     const jobCount = 300 + Math.floor(Math.random() * 1500);
     const capacity = 40;
     const view = createJobChannel(jobCount, capacity);
+    const main = new ChannelMain(view);
     const evidence = evidenceFor(jobCount);
     const live = new Map<number, Spawned>();
     const all: Spawned[] = [];
@@ -305,14 +347,14 @@ Deno.test("killing and retiring workers at random points loses, repeats and misr
     // What a dispatcher does for a dead or given-up worker: requeue, fail what it started.
     const retire = (slot: number) => {
       live.delete(slot);
-      requeuedRuns += reclaimSlot(view, slot, (index, state) => {
-        if (settleJob(view, index, state)) settledByMain.add(index);
+      requeuedRuns += main.reclaimSlot(slot, (index, state) => {
+        if (main.settle(index, state)) settledByMain.add(index);
       });
       if (nextSlot < capacity) start();
       else if (live.size === 0) {
         for (let index = 0; index < jobCount; index++) {
           const state = Atomics.load(view.state, index);
-          if (!isFinal(state) && settleJob(view, index, state)) settledByMain.add(index);
+          if (!isFinal(state) && main.settle(index, state)) settledByMain.add(index);
         }
       }
     };
@@ -328,8 +370,8 @@ Deno.test("killing and retiring workers at random points loses, repeats and misr
       const done = watcher.poll(
         undefined,
         (index, state) =>
-          reclaimOrphan(view, index, state, (index, state) => {
-            if (settleJob(view, index, state)) settledByMain.add(index);
+          main.reclaimOrphan(index, state, (index, state) => {
+            if (main.settle(index, state)) settledByMain.add(index);
           }),
       );
       if (done >= jobCount) break;
@@ -355,7 +397,7 @@ Deno.test("killing and retiring workers at random points loses, repeats and misr
       const waiting = Atomics.waitAsync(view.header, HEADER.PROGRESS_I32, progress, 20);
       if (waiting.async) await waiting.value;
     }
-    closeJobChannel(view);
+    main.close();
     await Promise.all([...live.values()].map((w) => w.ended));
     for (const w of all) w.worker.terminate();
 

@@ -20,7 +20,7 @@ export const HEADER = {
   EPOCH_I32: 4,
   /** Lowest index a worker should scan from for requeued jobs. */
   SCAN_FROM_INDEX_I32: 5,
-  /** How many first jobs were dealt one per slot before the start ({@linkcode dealFirstJobs}). */
+  /** How many first jobs were dealt one per slot before the start (`ChannelMain.dealFirstJobs`). */
   DEALT_JOBS_I32: 6,
   /** The largest claim, in jobs (set at creation; `CLAIM_POLICY.MAX_CLAIM_JOBS` by default). */
   MAX_CLAIM_I32: 7,
@@ -30,7 +30,7 @@ export const HEADER = {
    * Jobs committed by workers, added once per block: a wake-up word the main
    * thread waits on, not a count it trusts (a worker that dies between a
    * commit and its add takes the add with it). The main thread counts final
-   * states itself ({@linkcode ChannelWatcher}).
+   * states itself (`ChannelWatcher`).
    */
   PROGRESS_I32: 32,
 } as const;

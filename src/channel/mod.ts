@@ -28,6 +28,11 @@
  * thread, so a stray late write by a retired thread to that job's columns is
  * never read.
  *
+ * The main thread does all of its part through {@linkcode ChannelMain} (deal,
+ * close, retire, reclaim, settle, ask to stop, read a state word by name), so
+ * that no state word arithmetic or compare-and-swap lives outside this folder;
+ * a worker does its part through {@linkcode ChannelClaimer}.
+ *
  * ## Claim policy
  *
  * A worker claims a block of consecutive indices with one `Atomics.add` on the
@@ -35,7 +40,7 @@
  * claim, by the worker, from what it measured:
  *
  * - before the start, the main thread deals job `i` to slot `i` for each
- *   starting worker ({@linkcode dealFirstJobs}), so every worker runs one even
+ *   starting worker ({@linkcode ChannelMain.dealFirstJobs}), so every worker runs one even
  *   if it starts late; a worker's first claim then takes 1 job (nothing is
  *   measured yet);
  * - then `TARGET_CLAIM_MS / meanJobMs` jobs, so a claim holds about 1 ms of
@@ -51,7 +56,7 @@
  * ## Wake-ups
  *
  * The main thread only ever waits with `Atomics.waitAsync` (with a timeout)
- * on the progress word. Workers add to it once per block (not per job) and
+ * on the progress word ({@linkcode ChannelMain.waitForProgress}). Workers add to it once per block (not per job) and
  * notify it when their add reaches the job count, or when `NOTIFY_INTERVAL_MS`
  * has passed since their last notification (so progress and DEBUG lines stay
  * live, including a long job's start); never once per job. The word is only a
@@ -63,31 +68,19 @@
  *
  * @module
  */
+// What src/step/ (ChannelMain), src/pool/worker_entry.ts (the claimer's side) and the
+// channel's tests use; the rest of the layout stays private to this folder.
 export {
-  bumpEpoch,
-  type ChannelLayout,
   channelLayout,
   CLAIM_POLICY,
   createJobChannel,
   HEADER,
-  HEADER_BYTES,
   isFinal,
   JOB_STATE,
   type JobChannelView,
-  lowerScanFrom,
   slotState,
-  stateSlot,
-  stateTag,
   viewJobChannel,
 } from "./_layout.ts";
 export { ChannelClaimer, CLAIM_END, CLAIM_NONE, type ClaimPoint } from "./_claimer.ts";
-export {
-  ChannelWatcher,
-  closeJobChannel,
-  dealFirstJobs,
-  reclaimOrphan,
-  reclaimSlot,
-  requeueJob,
-  retireSlot,
-  settleJob,
-} from "./_main.ts";
+export { ChannelMain, type JobEnd } from "./_main.ts";
+export { ChannelWatcher } from "./_watcher.ts";

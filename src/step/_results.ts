@@ -7,7 +7,7 @@
  * @module
  */
 import type { JobReport } from "../pool/protocol.ts";
-import { JOB_STATE, type JobChannelView, settleJob, stateSlot, stateTag } from "../channel/mod.ts";
+import type { ChannelMain } from "../channel/mod.ts";
 import { errorRecord, JobCancelledError, JobTimeoutError, NoWorkerError } from "../errors.ts";
 import {
   JobColumnsBuilder,
@@ -26,16 +26,13 @@ export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** A job's error, as a {@linkcode JobResult} carries it. */
-export type JobError = JobRecordError;
-
 /** A job the main thread settled itself: its record is kept here, not in the shared columns. */
 export interface SettledRecord {
   status: JobResult["status"];
   slot: number;
   startMs: number;
   runMs: number;
-  error: JobError;
+  error: JobRecordError;
 }
 
 const UNSTARTED_CANCELLED_DETAIL: JobDetail = {
@@ -48,7 +45,7 @@ const UNSTARTED_FAILED_DETAIL: JobDetail = {
 /** What {@linkcode StepRecords} needs to know about its step. */
 export interface StepRecordsOptions {
   /** The step's channel. */
-  channel: JobChannelView;
+  channel: ChannelMain;
   /** The step's job UUIDs. */
   jobIds: JobIds;
   /** The id of the worker that held a slot ("" for none). */
@@ -61,7 +58,7 @@ export interface StepRecordsOptions {
 
 /** The main thread's records of one step, and the results built from them. */
 export class StepRecords {
-  readonly #channel: JobChannelView;
+  readonly #channel: ChannelMain;
   readonly #jobIds: JobIds;
   readonly #workerIdOf: (slot: number) => string;
   readonly #label: (index: number) => string;
@@ -90,7 +87,7 @@ export class StepRecords {
   }
 
   /** The error of a job that timed out. */
-  timeoutError(index: number): JobError {
+  timeoutError(index: number): JobRecordError {
     return errorRecord(
       new JobTimeoutError(`${this.#label(index)} timed out after ${this.#jobTimeoutMs} ms`),
     );
@@ -105,18 +102,19 @@ export class StepRecords {
     index: number,
     from: number,
     status: JobResult["status"],
-    error: JobError,
+    error: JobRecordError,
   ): boolean {
     const channel = this.#channel;
-    const started = stateTag(from) >= JOB_STATE.RUNNING_TAG;
-    if (!settleJob(channel, index, from)) return false;
+    const slot = channel.startedSlot(index, from);
+    const started = slot >= 0;
+    if (!channel.settle(index, from)) return false;
     const settledAtMs = nowMs();
     // A worker that died right after its start swap may not have written the start time.
     const written = channel.startMs[index];
     const startedAtMs = started && written >= this.startMs ? written : settledAtMs;
     this.#settled.set(index, {
       status,
-      slot: started ? stateSlot(from) : -1,
+      slot,
       startMs: startedAtMs,
       runMs: started ? settledAtMs - startedAtMs : 0,
       error,
@@ -139,16 +137,16 @@ export class StepRecords {
   settleReport(report: JobReport, timedOut: boolean): void {
     const channel = this.#channel;
     const index = report.index;
-    const state = Atomics.load(channel.state, index);
-    if (stateTag(state) !== JOB_STATE.REPORTED_TAG) return;
-    let final: number = JOB_STATE.DONE;
+    const state = channel.stateOf(index);
+    if (!channel.isReported(state)) return;
+    let final: JobResult["status"] = "done";
     const detail: JobDetail = {};
     if (timedOut) {
-      final = JOB_STATE.FAILED;
+      final = "failed";
       detail.error = this.timeoutError(index);
     } else if (report.error || report.cancelled) {
-      final = report.cancelled ? JOB_STATE.CANCELLED : JOB_STATE.FAILED;
       const status = report.cancelled ? "cancelled" : "failed";
+      final = status;
       const what = report.trapped ? "trapped in WebAssembly" : status;
       detail.error = {
         name: report.error?.name ?? JOB_CANCELLED,
@@ -158,7 +156,7 @@ export class StepRecords {
       detail.output = report.output;
       detail.summary = report.summary;
     }
-    if (settleJob(channel, index, state, final)) this.#details.set(index, detail);
+    if (channel.settle(index, state, final)) this.#details.set(index, detail);
   }
 
   /**
@@ -171,10 +169,10 @@ export class StepRecords {
   #read(index: number, into: JobRecordFields): JobRecordFields {
     const channel = this.#channel;
     const startMs = this.startMs;
-    const state = channel.state[index];
+    const end = channel.endOf(index);
     into.detail = undefined;
-    if (state === JOB_STATE.UNSTARTED_CANCELLED || state === JOB_STATE.UNSTARTED_FAILED) {
-      const cancelled = state === JOB_STATE.UNSTARTED_CANCELLED;
+    if (end === "unstarted-cancelled" || end === "unstarted-failed") {
+      const cancelled = end === "unstarted-cancelled";
       const settledAtMs = cancelled ? this.#unstartedCancelledAtMs : this.#unstartedFailedAtMs;
       into.status = cancelled ? "cancelled" : "failed";
       into.slot = -1;
@@ -184,7 +182,7 @@ export class StepRecords {
       return into;
     }
     const record = this.#settled.get(index);
-    if (state === JOB_STATE.SETTLED && record) {
+    if (end === "settled" && record) {
       into.status = record.status;
       into.slot = record.slot;
       into.elapsedSeconds = record.runMs / 1000;
@@ -194,15 +192,15 @@ export class StepRecords {
       into.detail = { error: record.error };
       return into;
     }
-    into.status = state === JOB_STATE.DONE || state === JOB_STATE.DONE_NUMBER
+    into.status = end === "done" || end === "done-number"
       ? "done"
-      : state === JOB_STATE.FAILED
+      : end === "failed"
       ? "failed"
       : "cancelled";
     into.slot = channel.slot[index];
     into.elapsedSeconds = channel.runMs[index] / 1000;
     into.waitSeconds = Math.max(0, channel.startMs[index] - startMs) / 1000;
-    into.detail = state === JOB_STATE.DONE_NUMBER
+    into.detail = end === "done-number"
       ? numberDetail(channel.output[index])
       : this.#details.get(index);
     return into;
@@ -246,23 +244,22 @@ export class StepRecords {
     let failed = 0;
     let cancelled = 0;
     let doneSeconds = 0;
-    const states = channel.state;
     const cancelledWait = Math.max(0, this.#unstartedCancelledAtMs - this.startMs) / 1000;
     const failedWait = Math.max(0, this.#unstartedFailedAtMs - this.startMs) / 1000;
     for (let index = 0; index < jobCount; index++) {
       // The millions of jobs an abort (or the loss of every worker) settled unstarted: one byte each.
-      const state = states[index];
-      if (state === JOB_STATE.UNSTARTED_CANCELLED) {
+      const end = channel.endOf(index);
+      if (end === "unstarted-cancelled") {
         columns.setUnstarted(index, "cancelled", 0, cancelledWait);
         cancelled++;
         continue;
       }
-      if (state === JOB_STATE.UNSTARTED_FAILED) {
+      if (end === "unstarted-failed") {
         columns.setUnstarted(index, "failed", 1, failedWait);
         failed++;
         continue;
       }
-      if (state === JOB_STATE.DONE_NUMBER) {
+      if (end === "done-number") {
         const elapsedSeconds = channel.runMs[index] / 1000;
         const waitSeconds = Math.max(0, channel.startMs[index] - this.startMs) / 1000;
         columns.setNumber(

@@ -8,27 +8,11 @@
 import type { JobReport } from "../pool/protocol.ts";
 import type { DrainEnd, PoolWorker } from "../pool/pool_worker.ts";
 import type { WorkerPool } from "../pool/worker_pool.ts";
-import {
-  bumpEpoch,
-  ChannelWatcher,
-  closeJobChannel,
-  createJobChannel,
-  dealFirstJobs,
-  HEADER,
-  isFinal,
-  JOB_STATE,
-  type JobChannelView,
-  lowerScanFrom,
-  reclaimOrphan,
-  reclaimSlot,
-  retireSlot,
-  slotState,
-  stateSlot,
-  stateTag,
-} from "../channel/mod.ts";
+import { ChannelMain, createJobChannel } from "../channel/mod.ts";
 import { nowMs, StepRecords } from "./_results.ts";
 import { JobIds } from "./job_ids.ts";
 import { errorRecord, WorkerCrashError } from "../errors.ts";
+import { errorMessage } from "../text.ts";
 import type { StepResult, SweepEventHandler } from "../types.ts";
 
 const WORKER_CRASH = new WorkerCrashError("").name;
@@ -121,17 +105,15 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
   const onEvent = options.jobEvents === false ? undefined : onStepEvent;
   const jobName = options.jobName ?? "job";
   // One slot per worker incarnation: the first workers, then room for replacements.
-  const channel: JobChannelView = createJobChannel(
-    jobCount,
-    pool.size * 2 + 64,
-    options.maxClaimJobs,
+  const channel = new ChannelMain(
+    createJobChannel(jobCount, pool.size * 2 + 64, options.maxClaimJobs),
   );
 
   let peakRssBytes = Deno.memoryUsage().rss;
   const sampleRss = () => {
     peakRssBytes = Math.max(peakRssBytes, Deno.memoryUsage().rss);
   };
-  // Also keeps the event loop alive: a pending Atomics.waitAsync does not.
+  // Also keeps the event loop alive: a pending wait on the progress word does not.
   const rssTimer = setInterval(sampleRss, options.rssSampleMs ?? 20);
 
   const jobIds = new JobIds();
@@ -164,41 +146,28 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
    * state word each and no record (millions may be queued when Ctrl-C comes).
    */
   const settleUnstarted = (status: "failed" | "cancelled") => {
-    const final = status === "cancelled"
-      ? JOB_STATE.UNSTARTED_CANCELLED
-      : JOB_STATE.UNSTARTED_FAILED;
     records.markUnstarted(status);
-    const states = channel.state;
-    for (let index = 0; index < jobCount; index++) {
-      // One swap for a queued job (the millions an abort finds); a claimed one may take more.
-      let state = Atomics.compareExchange(states, index, JOB_STATE.QUEUED, final);
-      while (state !== JOB_STATE.QUEUED && stateTag(state) === JOB_STATE.CLAIMED_TAG) {
-        const seen = Atomics.compareExchange(states, index, state, final);
-        if (seen === state) break;
-        state = seen;
-      }
-    }
-    watcher.includeAll();
+    channel.settleUnstarted(status);
   };
   const onReports = (reports: JobReport[]) => {
     for (const report of reports) records.settleReport(report, timedOut.has(report.index));
     wake();
   };
 
-  const wake = () => Atomics.notify(channel.header, HEADER.PROGRESS_I32);
+  const wake = () => channel.wake();
 
   /** A slot's worker died or stopped: retire it, requeue its claims, fail what it ran. */
   const endSlot = (slot: number, end: DrainEnd) => {
     const entry = slots[slot];
     entry.ended = true;
     live--;
-    Atomics.store(channel.header, HEADER.LIVE_WORKERS_I32, Math.max(1, live));
-    if (end.type === "drained" && !end.trapped && channel.header[HEADER.CLOSED_I32] === 1) {
+    channel.setLiveWorkers(Math.max(1, live));
+    if (end.type === "drained" && !end.trapped && channel.closed) {
       // It left because the channel closed, after handing back its claims itself.
-      retireSlot(channel, slot);
+      channel.retireSlot(slot);
     } else {
-      reclaimSlot(channel, slot, (index, state) => {
-        const reported = stateTag(state) === JOB_STATE.REPORTED_TAG;
+      channel.reclaimSlot(slot, (index, state) => {
+        const reported = channel.isReported(state);
         if (end.type === "drained" && !reported) return;
         const timeout = timedOut.has(index);
         const cancelled = !timeout &&
@@ -228,8 +197,7 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
           onEvent?.({ type: "worker-replaced", oldWorkerId: dead.id, workerId: worker.id });
           if (slots.length < channel.slotCapacity && !aborted) startSlot(worker);
         }, (error) => {
-          const reason = error instanceof Error ? error.message : String(error);
-          onEvent?.({ type: "worker-lost", workerId: dead.id, reason });
+          onEvent?.({ type: "worker-lost", workerId: dead.id, reason: errorMessage(error) });
         }).finally(() => {
           if (live === 0 && !allFinal()) {
             settleUnstarted(aborted ? "cancelled" : "failed");
@@ -248,25 +216,21 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
     const slot = slots.length;
     slots.push({ worker, ended: false });
     live++;
-    Atomics.store(channel.header, HEADER.LIVE_WORKERS_I32, live);
+    channel.setLiveWorkers(live);
     endings.push(worker.drain(channel.buffer, slot, onReports).then((end) => endSlot(slot, end)));
   };
 
   // Counts final states itself (the progress word is only a wake-up hint) and
   // looks at each open job: DEBUG events, timeouts, jobs of retired slots.
-  const watcher = new ChannelWatcher(channel);
-  const allFinal = () => watcher.poll(onFinal, onOpen) >= jobCount;
+  const allFinal = () => channel.poll(onFinal, onOpen) >= jobCount;
   let offer = false;
   let now = 0;
   const started = (index: number, state: number) => {
     if (!onEvent || seen[index] & STARTED_SEEN) return;
-    if (state === JOB_STATE.UNSTARTED_CANCELLED || state === JOB_STATE.UNSTARTED_FAILED) return;
-    const record = state === JOB_STATE.SETTLED ? records.settled(index) : undefined;
-    // While open, the state word names the slot (its column may not be written yet).
-    const slot = record ? record.slot : isFinal(state) ? channel.slot[index] : stateSlot(state);
-    if (slot < 0 || (!record && !isFinal(state) && stateTag(state) < JOB_STATE.RUNNING_TAG)) {
-      return;
-    }
+    // A job the main thread settled keeps its record here; the channel knows who started the rest.
+    const record = records.settled(index);
+    const slot = record ? record.slot : channel.startedSlot(index, state);
+    if (slot < 0) return;
     seen[index] |= STARTED_SEEN;
     onEvent({
       type: "job-started",
@@ -290,7 +254,7 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
     const until = performance.now() + budgetMs;
     while (finishedHead < finishedQueue.length) {
       const index = finishedQueue[finishedHead++];
-      started(index, channel.state[index]);
+      started(index, channel.stateOf(index));
       onEvent({ type: "job-finished", jobCount, job: records.resultOf(index) });
       if ((finishedHead & 127) === 0 && performance.now() > until) return;
     }
@@ -317,20 +281,19 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
   };
   const onOpen = (index: number, state: number) => {
     started(index, state);
-    const tag = stateTag(state);
-    if (tag >= JOB_STATE.RUNNING_TAG && index > lastStarted) lastStarted = index;
-    if (state === JOB_STATE.QUEUED) {
+    if (index > lastStarted && channel.startedSlot(index, state) >= 0) lastStarted = index;
+    if (channel.isQueued(state)) {
       // Queued below the cursor on two looks: its claimer died mid-claim. Offer it.
       if (seen[index] & QUEUED_SEEN) {
-        lowerScanFrom(channel, index);
+        channel.offer(index);
         offer = true;
       }
       seen[index] |= QUEUED_SEEN;
       return;
     }
     // A retired thread that claimed or started a job after its retirement, then stopped.
-    const orphan = reclaimOrphan(channel, index, state, (index, state) => {
-      if (stateTag(state) === JOB_STATE.REPORTED_TAG && !(seen[index] & ORPHAN_SEEN)) {
+    const orphan = channel.reclaimOrphan(index, state, (index, state) => {
+      if (channel.isReported(state) && !(seen[index] & ORPHAN_SEEN)) {
         seen[index] |= ORPHAN_SEEN; // Its report may still be on its way: look once more.
         return;
       }
@@ -342,18 +305,17 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
       );
     });
     if (orphan) return;
-    const slot = stateSlot(state);
+    const slot = channel.runningSlot(state);
     if (
-      tag === JOB_STATE.RUNNING_TAG && options.jobTimeoutMs !== undefined &&
+      slot >= 0 && options.jobTimeoutMs !== undefined &&
       channel.startMs[index] >= startMs && now - channel.startMs[index] > options.jobTimeoutMs
     ) {
-      const cancelling = slotState(JOB_STATE.CANCELLING_TAG, slot);
-      if (Atomics.compareExchange(channel.state, index, state, cancelling) === state) {
+      if (channel.cancelRunning(index, state)) {
         timedOut.add(index);
         const worker = slots[slot].worker;
         worker.raiseCancel();
         const timer = setTimeout(() => {
-          if (Atomics.load(channel.state, index) === cancelling) worker.close();
+          if (channel.isCancelling(index, state)) worker.close();
         }, CANCEL_GRACE_MS);
         Deno.unrefTimer(timer);
       }
@@ -363,16 +325,16 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
     now = nowMs();
     offer = false;
     const finished = allFinal();
-    if (offer) bumpEpoch(channel);
+    if (offer) channel.wakeIdleWorkers();
     emitFinished(EVENT_BUDGET_MS);
-    progress(watcher.finalCount, finished);
+    progress(channel.finalCount, finished);
     return finished;
   };
 
   const onAbort = () => {
     if (aborted) return;
     aborted = true;
-    closeJobChannel(channel);
+    channel.close();
     pool.cancel();
     settleUnstarted("cancelled");
     wake();
@@ -381,8 +343,8 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
   // The step's clock starts as the first job is handed out, after allocation.
   const startMs = nowMs();
   records.startMs = startMs;
-  Atomics.store(channel.header, HEADER.LIVE_WORKERS_I32, pool.size);
-  dealFirstJobs(channel, pool.size);
+  channel.setLiveWorkers(pool.size);
+  channel.dealFirstJobs(pool.size);
   signal?.addEventListener("abort", onAbort, { once: true });
   if (signal?.aborted) onAbort();
   for (const worker of pool.workers) startSlot(worker);
@@ -390,14 +352,12 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
   // Wait on the progress word; workers notify it in batches, and the timeout
   // keeps timeouts, DEBUG lines and the retired-slot rules going.
   for (;;) {
-    const progress = Atomics.load(channel.header, HEADER.PROGRESS_I32);
+    const progress = channel.progress;
     if (tick()) break;
-    const waiting = Atomics.waitAsync(channel.header, HEADER.PROGRESS_I32, progress, TICK_MS);
-    if (waiting.async) await waiting.value;
-    else await new Promise((resolve) => setTimeout(resolve, 0));
+    await channel.waitForProgress(progress, TICK_MS);
   }
   records.endMs = nowMs();
-  closeJobChannel(channel);
+  channel.close();
   emitFinished(Infinity);
   // Every drain (and any replacement under way) ends now that the channel is closed.
   for (let settledCount = 0; settledCount < endings.length;) {
