@@ -2,6 +2,10 @@
  * One sweep step: a shared-memory channel of jobs (`src/channel/`) that
  * every worker claims from itself, as goroutines range over a channel; the
  * records it leaves are turned into a {@linkcode StepResult} after the step.
+ * {@linkcode runStep} checks its options and holds the pool for the step;
+ * `ClaimedStep` deals the first jobs, watches the channel until every job is
+ * final (timeouts, jobs of retired slots, events), settles what a dead worker
+ * held, replaces it, and builds the result.
  *
  * @module
  */
@@ -10,12 +14,11 @@ import type { DrainEnd, PoolWorker } from "../pool/pool_worker.ts";
 import type { WorkerPool } from "../pool/worker_pool.ts";
 import { ChannelMain, createJobChannel } from "../channel/mod.ts";
 import { nowMs, StepRecords } from "./_results.ts";
+import { StepEvents } from "./_step_events.ts";
 import { JobIds } from "./job_ids.ts";
 import { errorRecord, WorkerCrashError } from "../errors.ts";
 import { errorMessage } from "../text.ts";
 import type { StepResult, SweepEventHandler } from "../types.ts";
-
-const WORKER_CRASH = new WorkerCrashError("").name;
 
 /** Options for {@linkcode runStep}. */
 export interface RunStepOptions {
@@ -43,25 +46,6 @@ export interface RunStepOptions {
    */
   maxClaimJobs?: number;
 }
-
-/** How long the main thread waits for a wake-up before it looks anyway, in milliseconds. */
-const TICK_MS = 20;
-/** The longest the main thread spends on job events per look while the step runs, in ms. */
-const EVENT_BUDGET_MS = 2;
-/** How often, at most, a `step-progress` event goes out while the step runs, in milliseconds. */
-const PROGRESS_EVENT_MS = 100;
-/** How long a job that was asked to stop (a timeout) may take before its worker is closed, in ms. */
-const CANCEL_GRACE_MS = 250;
-
-interface Slot {
-  worker: PoolWorker;
-  ended: boolean;
-}
-
-// The per-job event flags the main thread keeps (one byte per job).
-const STARTED_SEEN = 1;
-const QUEUED_SEEN = 2;
-const ORPHAN_SEEN = 4;
 
 /**
  * Runs a batch of `jobCount` jobs through a ready pool and collects the results.
@@ -93,281 +77,329 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
   }
   const endStep = pool.beginStep();
   try {
-    return await runClaimedStep(pool, options);
+    return await new ClaimedStep(pool, options).run();
   } finally {
     endStep();
   }
 }
 
-async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promise<StepResult> {
-  const { jobCount, signal } = options;
-  const onStepEvent = options.onEvent;
-  const onEvent = options.jobEvents === false ? undefined : onStepEvent;
-  const jobName = options.jobName ?? "job";
-  // One slot per worker incarnation: the first workers, then room for replacements.
-  const channel = new ChannelMain(
-    createJobChannel(jobCount, pool.size * 2 + 64, options.maxClaimJobs),
-  );
+const WORKER_CRASH = new WorkerCrashError("").name;
 
-  let peakRssBytes = Deno.memoryUsage().rss;
-  const sampleRss = () => {
-    peakRssBytes = Math.max(peakRssBytes, Deno.memoryUsage().rss);
-  };
-  // Also keeps the event loop alive: a pending wait on the progress word does not.
-  const rssTimer = setInterval(sampleRss, options.rssSampleMs ?? 20);
+/** How long the main thread waits for a wake-up before it looks anyway, in milliseconds. */
+const TICK_MS = 20;
+/** The longest the main thread spends on job events per look while the step runs, in ms. */
+const EVENT_BUDGET_MS = 2;
+/** How long a job that was asked to stop (a timeout) may take before its worker is closed, in ms. */
+const CANCEL_GRACE_MS = 250;
 
-  const jobIds = new JobIds();
-  if (onEvent) {
-    for (let index = 0; index < jobCount; index++) {
-      onEvent({ type: "job-allocated", jobNumber: index + 1, jobId: jobIds.of(index) });
+// What the watch has seen of a job, on earlier looks (one byte per job).
+const QUEUED_SEEN = 1;
+const ORPHAN_SEEN = 2;
+
+/** One worker incarnation of the step. */
+interface Slot {
+  worker: PoolWorker;
+  ended: boolean;
+}
+
+/**
+ * A step of workers claiming from one shared channel. {@linkcode ClaimedStep.run}
+ * once: deal, watch, finish; the workers' ends and reports come in meanwhile.
+ */
+class ClaimedStep {
+  readonly #pool: WorkerPool;
+  readonly #options: RunStepOptions;
+  readonly #jobCount: number;
+  readonly #jobName: string;
+  readonly #channel: ChannelMain;
+  /** The jobs the main thread settles itself, the reports' outputs, and the results built from them. */
+  readonly #records: StepRecords;
+  readonly #events: StepEvents;
+  readonly #timedOut = new Set<number>();
+  readonly #seen: Uint8Array;
+  readonly #slots: Slot[] = [];
+  /** Every drain and replacement under way; the step ends when all have. */
+  readonly #endings: Promise<void>[] = [];
+  #live = 0;
+  #aborted = false;
+  /** Whether this look offered a queued job to the claimers (they are woken once after it). */
+  #offer = false;
+  /** The current look's clock, epoch milliseconds. */
+  #nowMs = 0;
+  #peakRssBytes = 0;
+
+  /**
+   * @param pool A pool whose workers are ready, in a step of its own.
+   * @param options The step's options (`jobCount` already checked).
+   */
+  constructor(pool: WorkerPool, options: RunStepOptions) {
+    this.#pool = pool;
+    this.#options = options;
+    this.#jobCount = options.jobCount;
+    this.#jobName = options.jobName ?? "job";
+    // One slot per worker incarnation: the first workers, then room for replacements.
+    this.#channel = new ChannelMain(
+      createJobChannel(options.jobCount, pool.size * 2 + 64, options.maxClaimJobs),
+    );
+    this.#seen = new Uint8Array(options.jobCount);
+    const jobIds = new JobIds();
+    const workerIdOf = (slot: number) => slot >= 0 ? this.#slots[slot]?.worker.id ?? "" : "";
+    this.#records = new StepRecords({
+      channel: this.#channel,
+      jobIds,
+      workerIdOf,
+      label: (index) => this.#label(index),
+      jobTimeoutMs: options.jobTimeoutMs,
+    });
+    this.#events = new StepEvents({
+      channel: this.#channel,
+      records: this.#records,
+      jobIds,
+      workerIdOf,
+      onEvent: options.onEvent,
+      jobEvents: options.jobEvents,
+    });
+  }
+
+  /**
+   * Runs the step: every job comes back exactly once, as done, failed or cancelled.
+   *
+   * @returns The step's timings and every job's result.
+   */
+  async run(): Promise<StepResult> {
+    this.#peakRssBytes = Deno.memoryUsage().rss;
+    // Also keeps the event loop alive: a pending wait on the progress word does not.
+    const rssTimer = setInterval(() => this.#sampleRss(), this.#options.rssSampleMs ?? 20);
+    this.#events.allocated();
+    this.#deal();
+    await this.#watch();
+    await this.#finish();
+    clearInterval(rssTimer);
+    this.#sampleRss();
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    return this.#records.stepResult(this.#pool.size, this.#peakRssBytes);
+  }
+
+  #sampleRss(): void {
+    this.#peakRssBytes = Math.max(this.#peakRssBytes, Deno.memoryUsage().rss);
+  }
+
+  /** A job's name in messages, `Job 3 (pi)`. */
+  #label(index: number): string {
+    return `Job ${index + 1} (${this.#jobName})`;
+  }
+
+  /** Starts the clock, deals one job to each starting worker and starts them all draining. */
+  #deal(): void {
+    const pool = this.#pool;
+    const signal = this.#options.signal;
+    // The step's clock starts as the first job is handed out, after allocation.
+    this.#records.startMs = nowMs();
+    this.#channel.setLiveWorkers(pool.size);
+    this.#channel.dealFirstJobs(pool.size);
+    signal?.addEventListener("abort", this.#onAbort, { once: true });
+    if (signal?.aborted) this.#onAbort();
+    for (const worker of pool.workers) this.#startSlot(worker);
+  }
+
+  /**
+   * Waits on the progress word until every job is final; workers notify it in
+   * batches, and the timeout keeps timeouts, DEBUG lines and the retired-slot rules going.
+   */
+  async #watch(): Promise<void> {
+    const channel = this.#channel;
+    for (;;) {
+      const progress = channel.progress;
+      if (this.#tick()) break;
+      await channel.waitForProgress(progress, TICK_MS);
     }
   }
 
-  const timedOut = new Set<number>();
-  const seen = new Uint8Array(jobCount);
-  const slots: Slot[] = [];
-  const endings: Promise<void>[] = [];
-  let live = 0;
-  let aborted = false;
+  /** Stops the clock, closes the channel, sends the rest of the events and waits for every drain. */
+  async #finish(): Promise<void> {
+    this.#records.endMs = nowMs();
+    this.#channel.close();
+    this.#events.sendFinished(Infinity);
+    // Every drain (and any replacement under way) ends now that the channel is closed.
+    const endings = this.#endings;
+    for (let settledCount = 0; settledCount < endings.length;) {
+      const batch = endings.slice(settledCount);
+      settledCount = endings.length;
+      await Promise.all(batch);
+    }
+  }
 
-  const label = (index: number) => `Job ${index + 1} (${jobName})`;
-  const workerIdOf = (slot: number) => slot >= 0 ? slots[slot]?.worker.id ?? "" : "";
-  // The jobs the main thread settles itself, the reports' outputs, and the results built from them.
-  const records = new StepRecords({
-    channel,
-    jobIds,
-    workerIdOf,
-    label,
-    jobTimeoutMs: options.jobTimeoutMs,
-  });
+  /** One look at the channel; whether every job is final. */
+  #tick(): boolean {
+    this.#nowMs = nowMs();
+    this.#offer = false;
+    const finished = this.#allFinal();
+    if (this.#offer) this.#channel.wakeIdleWorkers();
+    this.#events.sendFinished(EVENT_BUDGET_MS);
+    this.#events.progress(this.#nowMs, this.#channel.finalCount, finished);
+    return finished;
+  }
 
   /**
-   * Settles every job not yet final that nobody is running: cancelled (abort) or failed. One
-   * state word each and no record (millions may be queued when Ctrl-C comes).
+   * Counts final states (the progress word is only a wake-up hint) and looks at
+   * each open job: events, timeouts, jobs of retired slots.
    */
-  const settleUnstarted = (status: "failed" | "cancelled") => {
-    records.markUnstarted(status);
-    channel.settleUnstarted(status);
-  };
-  const onReports = (reports: JobReport[]) => {
-    for (const report of reports) records.settleReport(report, timedOut.has(report.index));
-    wake();
+  #allFinal(): boolean {
+    return this.#channel.poll(this.#onFinal, this.#onOpen) >= this.#jobCount;
+  }
+
+  readonly #onFinal = (index: number): void => this.#events.finished(index);
+
+  readonly #onOpen = (index: number, state: number): void => {
+    const channel = this.#channel;
+    this.#events.open(index, state);
+    if (channel.isQueued(state)) {
+      // Queued below the cursor on two looks: its claimer died mid-claim. Offer it.
+      if (this.#seen[index] & QUEUED_SEEN) {
+        channel.offer(index);
+        this.#offer = true;
+      }
+      this.#seen[index] |= QUEUED_SEEN;
+      return;
+    }
+    // A retired thread that claimed or started a job after its retirement, then stopped.
+    if (channel.reclaimOrphan(index, state, this.#settleOrphan)) return;
+    const slot = channel.runningSlot(state);
+    const timeoutMs = this.#options.jobTimeoutMs;
+    const startedMs = channel.startMs[index];
+    if (
+      slot >= 0 && timeoutMs !== undefined &&
+      startedMs >= this.#records.startMs && this.#nowMs - startedMs > timeoutMs
+    ) this.#timeOut(index, state, slot);
   };
 
-  const wake = () => channel.wake();
+  /** A started job of a retired slot: failed, unless its report may still be on its way. */
+  readonly #settleOrphan = (index: number, state: number): void => {
+    if (this.#channel.isReported(state) && !(this.#seen[index] & ORPHAN_SEEN)) {
+      this.#seen[index] |= ORPHAN_SEEN; // Its report may still be on its way: look once more.
+      return;
+    }
+    this.#records.settleByMain(
+      index,
+      state,
+      "failed",
+      errorRecord(new WorkerCrashError(`${this.#label(index)} failed: its worker was retired`)),
+    );
+  };
+
+  /** Asks a job that ran too long to stop; closes its worker if it has not within the grace. */
+  #timeOut(index: number, running: number, slot: number): void {
+    const channel = this.#channel;
+    if (!channel.cancelRunning(index, running)) return;
+    this.#timedOut.add(index);
+    const worker = this.#slots[slot].worker;
+    worker.raiseCancel();
+    const timer = setTimeout(() => {
+      if (channel.isCancelling(index, running)) worker.close();
+    }, CANCEL_GRACE_MS);
+    Deno.unrefTimer(timer);
+  }
+
+  /** Starts a worker draining the channel in the next slot. */
+  #startSlot(worker: PoolWorker): void {
+    const slot = this.#slots.length;
+    this.#slots.push({ worker, ended: false });
+    this.#live++;
+    this.#channel.setLiveWorkers(this.#live);
+    this.#endings.push(
+      worker.drain(this.#channel.buffer, slot, this.#onReports).then((end) =>
+        this.#endSlot(slot, end)
+      ),
+    );
+  }
+
+  readonly #onReports = (reports: JobReport[]): void => {
+    for (const report of reports) {
+      this.#records.settleReport(report, this.#timedOut.has(report.index));
+    }
+    this.#channel.wake();
+  };
 
   /** A slot's worker died or stopped: retire it, requeue its claims, fail what it ran. */
-  const endSlot = (slot: number, end: DrainEnd) => {
-    const entry = slots[slot];
+  #endSlot(slot: number, end: DrainEnd): void {
+    const channel = this.#channel;
+    const entry = this.#slots[slot];
     entry.ended = true;
-    live--;
-    channel.setLiveWorkers(Math.max(1, live));
+    this.#live--;
+    channel.setLiveWorkers(Math.max(1, this.#live));
     if (end.type === "drained" && !end.trapped && channel.closed) {
       // It left because the channel closed, after handing back its claims itself.
       channel.retireSlot(slot);
     } else {
-      channel.reclaimSlot(slot, (index, state) => {
-        const reported = channel.isReported(state);
-        if (end.type === "drained" && !reported) return;
-        const timeout = timedOut.has(index);
-        const cancelled = !timeout &&
-          (aborted || (end.type === "died" && end.status === "cancelled"));
-        const status = cancelled ? "cancelled" : "failed";
-        const message = end.type === "died" && !reported
-          ? end.error.message
-          : `its worker stopped before its report arrived${
-            end.type === "died" ? ` (${end.error.message})` : ""
-          }`;
-        records.settleByMain(
-          index,
-          state,
-          status,
-          timeout ? records.timeoutError(index) : {
-            name: end.type === "died" ? end.error.name : WORKER_CRASH,
-            message: `${label(index)} ${status}: ${message}`,
-          },
-        );
-      });
+      channel.reclaimSlot(slot, (index, state) => this.#settleAfterEnd(index, state, end));
     }
     const replace = end.type === "died" || end.trapped;
-    if (replace && !aborted) {
-      const dead = entry.worker;
-      endings.push(
-        pool.replace(dead).then((worker) => {
-          onEvent?.({ type: "worker-replaced", oldWorkerId: dead.id, workerId: worker.id });
-          if (slots.length < channel.slotCapacity && !aborted) startSlot(worker);
-        }, (error) => {
-          onEvent?.({ type: "worker-lost", workerId: dead.id, reason: errorMessage(error) });
-        }).finally(() => {
-          if (live === 0 && !allFinal()) {
-            settleUnstarted(aborted ? "cancelled" : "failed");
-          }
-          wake();
-        }),
-      );
-    }
-    if (live === 0 && !replace && !allFinal()) {
-      settleUnstarted(aborted ? "cancelled" : "failed");
-    }
-    wake();
-  };
-
-  const startSlot = (worker: PoolWorker) => {
-    const slot = slots.length;
-    slots.push({ worker, ended: false });
-    live++;
-    channel.setLiveWorkers(live);
-    endings.push(worker.drain(channel.buffer, slot, onReports).then((end) => endSlot(slot, end)));
-  };
-
-  // Counts final states itself (the progress word is only a wake-up hint) and
-  // looks at each open job: DEBUG events, timeouts, jobs of retired slots.
-  const allFinal = () => channel.poll(onFinal, onOpen) >= jobCount;
-  let offer = false;
-  let now = 0;
-  const started = (index: number, state: number) => {
-    if (!onEvent || seen[index] & STARTED_SEEN) return;
-    // A job the main thread settled keeps its record here; the channel knows who started the rest.
-    const record = records.settled(index);
-    const slot = record ? record.slot : channel.startedSlot(index, state);
-    if (slot < 0) return;
-    seen[index] |= STARTED_SEEN;
-    onEvent({
-      type: "job-started",
-      jobNumber: index + 1,
-      jobCount,
-      jobId: jobIds.of(index),
-      workerId: workerIdOf(slot),
-    });
-  };
-  // Finished jobs wait here for their events, which each look spends at most
-  // EVENT_BUDGET_MS on (the rest after the step): the main thread must not take
-  // the workers' CPU while the step is timed, and a DEBUG log of millions of
-  // jobs is written after the fact anyway.
-  let finishedQueue: number[] = [];
-  let finishedHead = 0;
-  const onFinal = (index: number) => {
-    if (onEvent) finishedQueue.push(index);
-  };
-  const emitFinished = (budgetMs: number) => {
-    if (!onEvent) return;
-    const until = performance.now() + budgetMs;
-    while (finishedHead < finishedQueue.length) {
-      const index = finishedQueue[finishedHead++];
-      started(index, channel.stateOf(index));
-      onEvent({ type: "job-finished", jobCount, job: records.resultOf(index) });
-      if ((finishedHead & 127) === 0 && performance.now() > until) return;
-    }
-    finishedQueue = [];
-    finishedHead = 0;
-  };
-  // The highest job seen running, for the progress events.
-  let lastStarted = -1;
-  let lastProgressMs = -Infinity;
-  let firstStartSent = false;
-  const progress = (settled: number, force: boolean) => {
-    if (!onStepEvent) return;
-    // The first job seen running is sent at once: a crash log then names it.
-    const firstStart = !firstStartSent && lastStarted >= 0;
-    if (!force && !firstStart && now - lastProgressMs < PROGRESS_EVENT_MS) return;
-    firstStartSent ||= lastStarted >= 0;
-    lastProgressMs = now;
-    onStepEvent({
-      type: "step-progress",
-      settled,
-      jobCount,
-      lastStartedJobNumber: lastStarted < 0 ? undefined : lastStarted + 1,
-    });
-  };
-  const onOpen = (index: number, state: number) => {
-    started(index, state);
-    if (index > lastStarted && channel.startedSlot(index, state) >= 0) lastStarted = index;
-    if (channel.isQueued(state)) {
-      // Queued below the cursor on two looks: its claimer died mid-claim. Offer it.
-      if (seen[index] & QUEUED_SEEN) {
-        channel.offer(index);
-        offer = true;
-      }
-      seen[index] |= QUEUED_SEEN;
-      return;
-    }
-    // A retired thread that claimed or started a job after its retirement, then stopped.
-    const orphan = channel.reclaimOrphan(index, state, (index, state) => {
-      if (channel.isReported(state) && !(seen[index] & ORPHAN_SEEN)) {
-        seen[index] |= ORPHAN_SEEN; // Its report may still be on its way: look once more.
-        return;
-      }
-      records.settleByMain(
-        index,
-        state,
-        "failed",
-        errorRecord(new WorkerCrashError(`${label(index)} failed: its worker was retired`)),
-      );
-    });
-    if (orphan) return;
-    const slot = channel.runningSlot(state);
-    if (
-      slot >= 0 && options.jobTimeoutMs !== undefined &&
-      channel.startMs[index] >= startMs && now - channel.startMs[index] > options.jobTimeoutMs
-    ) {
-      if (channel.cancelRunning(index, state)) {
-        timedOut.add(index);
-        const worker = slots[slot].worker;
-        worker.raiseCancel();
-        const timer = setTimeout(() => {
-          if (channel.isCancelling(index, state)) worker.close();
-        }, CANCEL_GRACE_MS);
-        Deno.unrefTimer(timer);
-      }
-    }
-  };
-  const tick = (): boolean => {
-    now = nowMs();
-    offer = false;
-    const finished = allFinal();
-    if (offer) channel.wakeIdleWorkers();
-    emitFinished(EVENT_BUDGET_MS);
-    progress(channel.finalCount, finished);
-    return finished;
-  };
-
-  const onAbort = () => {
-    if (aborted) return;
-    aborted = true;
-    channel.close();
-    pool.cancel();
-    settleUnstarted("cancelled");
-    wake();
-  };
-
-  // The step's clock starts as the first job is handed out, after allocation.
-  const startMs = nowMs();
-  records.startMs = startMs;
-  channel.setLiveWorkers(pool.size);
-  channel.dealFirstJobs(pool.size);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  if (signal?.aborted) onAbort();
-  for (const worker of pool.workers) startSlot(worker);
-
-  // Wait on the progress word; workers notify it in batches, and the timeout
-  // keeps timeouts, DEBUG lines and the retired-slot rules going.
-  for (;;) {
-    const progress = channel.progress;
-    if (tick()) break;
-    await channel.waitForProgress(progress, TICK_MS);
+    if (replace && !this.#aborted) this.#replace(entry.worker);
+    if (this.#live === 0 && !replace && !this.#allFinal()) this.#settleUnstarted();
+    channel.wake();
   }
-  records.endMs = nowMs();
-  channel.close();
-  emitFinished(Infinity);
-  // Every drain (and any replacement under way) ends now that the channel is closed.
-  for (let settledCount = 0; settledCount < endings.length;) {
-    const batch = endings.slice(settledCount);
-    settledCount = endings.length;
-    await Promise.all(batch);
-  }
-  clearInterval(rssTimer);
-  sampleRss();
-  signal?.removeEventListener("abort", onAbort);
 
-  return records.stepResult(pool.size, peakRssBytes);
+  /** Settles a job its slot had started when the slot's worker ended (see {@linkcode DrainEnd}). */
+  #settleAfterEnd(index: number, state: number, end: DrainEnd): void {
+    const reported = this.#channel.isReported(state);
+    if (end.type === "drained" && !reported) return;
+    const timeout = this.#timedOut.has(index);
+    const cancelled = !timeout &&
+      (this.#aborted || (end.type === "died" && end.status === "cancelled"));
+    const status = cancelled ? "cancelled" : "failed";
+    const message = end.type === "died" && !reported
+      ? end.error.message
+      : `its worker stopped before its report arrived${
+        end.type === "died" ? ` (${end.error.message})` : ""
+      }`;
+    this.#records.settleByMain(
+      index,
+      state,
+      status,
+      timeout ? this.#records.timeoutError(index) : {
+        name: end.type === "died" ? end.error.name : WORKER_CRASH,
+        message: `${this.#label(index)} ${status}: ${message}`,
+      },
+    );
+  }
+
+  /** Replaces a dead worker and starts the new one draining, while slots are left. */
+  #replace(dead: PoolWorker): void {
+    this.#endings.push(
+      this.#pool.replace(dead).then((worker) => {
+        this.#events.worker({ type: "worker-replaced", oldWorkerId: dead.id, workerId: worker.id });
+        if (this.#slots.length < this.#channel.slotCapacity && !this.#aborted) {
+          this.#startSlot(worker);
+        }
+      }, (error) => {
+        this.#events.worker({
+          type: "worker-lost",
+          workerId: dead.id,
+          reason: errorMessage(error),
+        });
+      }).finally(() => {
+        if (this.#live === 0 && !this.#allFinal()) this.#settleUnstarted();
+        this.#channel.wake();
+      }),
+    );
+  }
+
+  /**
+   * Settles every job not yet final that nobody is running: cancelled after an
+   * abort, failed when no worker is left. One state word each and no record
+   * (millions may be queued when Ctrl-C comes).
+   */
+  #settleUnstarted(status: "failed" | "cancelled" = this.#aborted ? "cancelled" : "failed"): void {
+    this.#records.markUnstarted(status);
+    this.#channel.settleUnstarted(status);
+  }
+
+  readonly #onAbort = (): void => {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#channel.close();
+    this.#pool.cancel();
+    this.#settleUnstarted("cancelled");
+    this.#channel.wake();
+  };
 }
