@@ -12,16 +12,68 @@ import type { SweepOptions } from "../sweep/sweep.ts";
 import type { RunJob } from "./render.ts";
 import { scanJobParams } from "./scan.ts";
 import type { SweepRun } from "./scan_render.ts";
-import type { Config } from "./settings.ts";
+import { type Config, SETTINGS } from "./settings.ts";
+import type { Setting } from "./setting_kinds.ts";
 
-/** The job parameters the settings name, for whichever kind runs. */
-function jobParams(config: Config): JobParams {
+/** The values of the settings that name `field` (`sweepOption`, `jobParam`), by that name. */
+function valuesNamedBy(config: Config, field: "sweepOption" | "jobParam"): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.keys(SETTINGS).flatMap((name) => {
+      const target =
+        (SETTINGS[name as keyof typeof SETTINGS] as Pick<Setting<unknown>, typeof field>)[field];
+      return target === undefined ? [] : [[target, config[name as keyof Config]]];
+    }),
+  );
+}
+
+/**
+ * The job parameters of a run: each setting that names a `jobParam`, with the custom module's
+ * `--job-arg` values and `--job-allow-*` permissions.
+ *
+ * @param config The run's settings.
+ * @returns The parameters, for whichever kind runs (each reads only its own).
+ *
+ * @example The sleep job's parameter, from its setting
+ * ```ts
+ * import { jobParams } from "./runs.ts";
+ * import { parseConfig } from "./settings.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(jobParams(parseConfig({ args: ["--sleep-ms", "5"] })).sleepMs, 5);
+ * ```
+ */
+export function jobParams(config: Config): JobParams {
   return {
-    sleepMs: config.sleepMs,
-    digits: config.digits,
-    ioLines: config.ioLines,
+    ...valuesNamedBy(config, "jobParam"),
     jobArgs: config.jobArgs,
     permissions: config.jobPermissions,
+  };
+}
+
+/**
+ * The library's sweep options the settings give: each setting that names a `sweepOption`, the
+ * job parameters, and whether to profile.
+ *
+ * @param config The run's settings.
+ * @returns The options, without inputs, signal and event handlers.
+ *
+ * @example Worker counts and job count, from their settings
+ * ```ts
+ * import { sweepOptions } from "./runs.ts";
+ * import { parseConfig } from "./settings.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options = sweepOptions(parseConfig({ args: ["--max-workers", "3", "--jobs", "6"] }));
+ * assert.equal(options.maxWorkers, 3);
+ * assert.equal(options.jobCount, 6);
+ * assert.equal(options.profile, false);
+ * ```
+ */
+export function sweepOptions(config: Config): SweepOptions {
+  return {
+    ...valuesNamedBy(config, "sweepOption"),
+    params: jobParams(config),
+    profile: config.profileDir !== undefined,
   };
 }
 
@@ -59,24 +111,16 @@ export function sweepRuns(config: Config): SweepRun[] {
  * @param inputs The jobs' inputs (`--inputs`), which replace the job count.
  * @returns The options, without the signal and event handlers.
  */
-export function sweepOptions(
+export function runSweepOptions(
   config: Config,
   run: SweepRun,
   inputs: unknown[] | undefined,
 ): SweepOptions {
   return {
-    job: config.job,
+    ...sweepOptions(config),
     params: valueParams(config, run.value),
-    jobTimeoutMs: config.jobTimeoutMs,
-    startupTimeoutMs: config.startupTimeoutMs,
-    profile: config.profileDir !== undefined,
-    startWorkers: config.startWorkers,
-    maxWorkers: config.maxWorkers,
-    workerCounts: config.workerCounts,
     jobCount: inputs ? undefined : config.jobCount,
     inputs,
-    repeat: config.repeat,
-    warmup: config.warmup,
     sandbox: true,
   };
 }

@@ -19,7 +19,7 @@ import { withPermissionHint } from "./permission_hint.ts";
 import { reportProfiles } from "./profiles.ts";
 import { progressLine } from "./progress.ts";
 import { type RunJob, writeResults } from "./render.ts";
-import { sweepOptions, sweepRuns } from "./runs.ts";
+import { runSweepOptions, sweepRuns } from "./runs.ts";
 import { renderCompleted, scanHeading, writeScanResults } from "./scan_render.ts";
 import type { Config } from "./settings.ts";
 import { listenForSignals } from "./signals.ts";
@@ -138,7 +138,7 @@ export async function runSweepChild(config: Config): Promise<number> {
     const sweeps = runs.map((run) => ({
       run,
       sweep: runSweep({
-        ...sweepOptions(config, run, inputs),
+        ...runSweepOptions(config, run, inputs),
         signal: controller.signal,
         onEvent,
         // Per-job events only for the DEBUG log: the progress line reads step-progress.
