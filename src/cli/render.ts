@@ -111,6 +111,9 @@ export function analyzeRun(job: RunJob, steps: readonly SweepStep[]): SweepAnaly
   return analyzeSweep({ steps: workerSteps }, { jobBound: job.kind.bound });
 }
 
+/** The run's settings as the JSON report records them. */
+export type ReportedConfig = Omit<Config, "help" | "version" | "jobCountGiven">;
+
 /** The formats `--export-*` write, with the setting that names each file. */
 const EXPORTS = [
   ["json", "exportJson"],
@@ -156,13 +159,14 @@ export async function writeFormats(
 }
 
 /**
- * The JSON report's settings: the run's configuration without `--help`.
+ * The JSON report's settings: the run's configuration without the fields only the CLI reads
+ * (`--help`, `--version`, whether the job count was given).
  *
  * @param config The run's settings.
  * @returns What `config` in the JSON report holds.
  */
-export function reportedConfig(config: Config): Omit<Config, "help" | "jobCountGiven"> {
-  const { help: _help, jobCountGiven: _given, ...settings } = config;
+export function reportedConfig(config: Config): ReportedConfig {
+  const { help: _help, version: _version, jobCountGiven: _given, ...settings } = config;
   return settings;
 }
 
@@ -218,7 +222,7 @@ export async function writeResults(
   );
   if (config.chart && steps.length > 0) {
     const cpus = navigator.hardwareConcurrency;
-    const title = `deno-channels: ${config.job} on ${cpus} CPU${cpus === 1 ? "" : "s"}`;
+    const title = `deno-channels: ${config.job} on ${plural(cpus, "CPU")}`;
     await writeOutputFile(
       config,
       "chart",

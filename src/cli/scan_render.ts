@@ -30,6 +30,7 @@ import {
 } from "./render.ts";
 import type { ParameterScan } from "./scan.ts";
 import type { Config, OutputFormat } from "./settings.ts";
+import { plural } from "../text.ts";
 
 /** One sweep of a run: the scan's value (none without a scan), its job and every step it yielded. */
 export interface SweepRun {
@@ -97,10 +98,13 @@ export async function writeScanResults(config: Config, runs: readonly SweepRun[]
     })),
   );
   const top = Math.max(...analysis.crossover.points.map((point) => point.workers));
-  const workers = (n: number) => `${n} worker${n === 1 ? "" : "s"}`;
   const granularityTitle =
-    `Granularity: speed-up by ${scan.name} (a value pays when ${workers(top)} run at least ` +
-    `${CROSSOVER_SPEEDUP}x as fast as ${workers(analysis.values[0].analysis.baselineWorkers)})`;
+    `Granularity: speed-up by ${scan.name} (a value pays when ${
+      plural(top, "worker")
+    } run at least ` +
+    `${CROSSOVER_SPEEDUP}x as fast as ${
+      plural(analysis.values[0].analysis.baselineWorkers, "worker")
+    })`;
   const render = async (format: OutputFormat): Promise<string> => {
     switch (format) {
       case "table":
@@ -137,8 +141,8 @@ export async function writeScanResults(config: Config, runs: readonly SweepRun[]
   };
   await writeFormats(config, render);
   if (config.chart) {
-    const title = `deno-channels: ${config.job}, speed-up by ${scan.name} on ${cpuCount} CPU${
-      cpuCount === 1 ? "" : "s"
+    const title = `deno-channels: ${config.job}, speed-up by ${scan.name} on ${
+      plural(cpuCount, "CPU")
     }`;
     await writeOutputFile(
       config,
