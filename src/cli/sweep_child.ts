@@ -18,9 +18,10 @@ import { checkInputCount, readInputs } from "./inputs.ts";
 import { withPermissionHint } from "./permission_hint.ts";
 import { reportProfiles } from "./profiles.ts";
 import { progressLine } from "./progress.ts";
-import { type RunJob, writeResults } from "./render.ts";
+import type { RunJob } from "./render.ts";
+import { writeResults } from "./write_results.ts";
 import { runSweepOptions, sweepRuns } from "./runs.ts";
-import { renderCompleted, scanHeading, writeScanResults } from "./scan_render.ts";
+import { renderCompleted, scanHeading } from "./scan_render.ts";
 import type { Config } from "./settings.ts";
 import { listenForSignals } from "./signals.ts";
 import { openStepLog, STEP_LOG_VARIABLE } from "./step_log.ts";
@@ -159,8 +160,7 @@ export async function runSweepChild(config: Config): Promise<number> {
     live?.clear();
     try {
       const warnings = runWarnings(runs);
-      if (config.scan) await writeScanResults(config, runs);
-      else await writeResults(config, runs[0].job, runs[0].sweepSteps, warnings);
+      await writeResults(config, runs, warnings);
       printWarnings(config, warnings);
       if (config.profileDir !== undefined) await reportProfiles(config, steps());
     } catch (error) {
