@@ -29,6 +29,10 @@ Deno.test("--format json carries config, machine, steps and fits under documente
   assert.equal(report.schemaVersion, 2);
   assert.equal(report.config.job, "sleep");
   assert.equal(report.config.sleepMs, 20);
+  // Only the settings of the run: nothing the CLI alone reads.
+  for (const key of ["help", "version", "jobCountGiven"]) {
+    assert.ok(!(key in report.config), `config holds "${key}"`);
+  }
   assert.equal(report.machine.cpuCount, navigator.hardwareConcurrency);
   assert.equal(report.machine.denoVersion, Deno.version.deno);
   assert.equal(report.machine.v8Version, Deno.version.v8);

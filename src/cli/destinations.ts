@@ -11,6 +11,7 @@
 import { dirname, join, resolve, sep as SEP } from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { Config } from "./settings.ts";
+import { errorMessage } from "../text.ts";
 
 async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
   try {
@@ -21,7 +22,7 @@ async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined>
   }
 }
 
-const reason = (error: unknown) => error instanceof Error ? error.message : String(error);
+const reason = errorMessage;
 
 async function checkFile(flag: string, path: string): Promise<void> {
   const fail = (why: string) => new ConfigError(`Cannot write results: ${flag} "${path}" ${why}`);

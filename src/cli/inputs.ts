@@ -5,6 +5,7 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
+import { errorMessage } from "../text.ts";
 
 /** How many characters of a bad line an error message quotes. */
 const QUOTED_CHARS = 40;
@@ -28,7 +29,7 @@ export function parseInputLines(text: string, name: string): unknown[] {
       inputs.push(JSON.parse(line));
     } catch (error) {
       const quoted = line.length > QUOTED_CHARS ? `${line.slice(0, QUOTED_CHARS)}…` : line;
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       throw new ConfigError(
         `Cannot read settings: --inputs ${where} line ${index + 1} must be one JSON value, ` +
           `received ${JSON.stringify(quoted)} (${reason})`,
@@ -57,7 +58,7 @@ export async function readInputs(path: string): Promise<unknown[]> {
       ? await new Response(Deno.stdin.readable).text()
       : await Deno.readTextFile(path);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new ConfigError(`Cannot read settings: --inputs ${path} is not readable: ${reason}`);
   }
   return parseInputLines(text, path);

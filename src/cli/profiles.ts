@@ -12,6 +12,7 @@ import { nameWasmFunction, wasmExportNames } from "../profile/wasm_names.ts";
 import type { SweepStep } from "../types.ts";
 import { piWasmBytes } from "./machine.ts";
 import type { Config } from "./settings.ts";
+import { plural } from "../text.ts";
 
 const PROFILE_TOP_LIMIT = 15;
 
@@ -87,8 +88,8 @@ export async function reportProfiles(config: Config, steps: readonly SweepStep[]
       label: nameWasmFunction(entry.label, wasmNames),
     }));
     const run = config.repeat > 1 ? `, run ${step.repeat}` : "";
-    const title = `CPU profile top, ${step.workers} worker${
-      step.workers === 1 ? "" : "s"
+    const title = `CPU profile top, ${
+      plural(step.workers, "worker")
     }${run} (summed across workers; ${dir}/${profileFileName(step, "*")})`;
     print("");
     print(renderProfileTop(entries, { ...top, title }).trimEnd());

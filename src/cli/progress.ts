@@ -4,6 +4,7 @@
  * @module
  */
 import type { SweepEvent } from "../types.ts";
+import { plural } from "../text.ts";
 
 /**
  * A live progress line on stderr (run, step, jobs done, elapsed, ETA), redrawn
@@ -43,9 +44,7 @@ export function progressLine(repeatCount: number): {
     onEvent: (event) => {
       if (event.type === "step-start") {
         run = repeatCount > 1 ? `run ${event.repeat}/${repeatCount}, ` : "";
-        step = `step ${event.step}/${event.stepCount} (${event.workers} worker${
-          event.workers === 1 ? "" : "s"
-        })`;
+        step = `step ${event.step}/${event.stepCount} (${plural(event.workers, "worker")})`;
         done = 0;
         total = event.jobCount;
         stepStart = performance.now();

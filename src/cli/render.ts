@@ -1,8 +1,6 @@
-// deno-lint-ignore-file no-console
 /**
- * Turns a sweep's steps into the chosen output (the summary and analysis
- * tables, Markdown, JSON or CSV) and writes it, the `--export-*` files and the
- * chart, where asked.
+ * A sweep's steps in every output format: the summary and analysis tables,
+ * Markdown, JSON and CSV, and the speed-up chart.
  *
  * @module
  */
@@ -111,119 +109,70 @@ export function analyzeRun(job: RunJob, steps: readonly SweepStep[]): SweepAnaly
   return analyzeSweep({ steps: workerSteps }, { jobBound: job.kind.bound });
 }
 
-/** The formats `--export-*` write, with the setting that names each file. */
-const EXPORTS = [
-  ["json", "exportJson"],
-  ["csv", "exportCsv"],
-  ["markdown", "exportMarkdown"],
-] as const satisfies readonly (readonly [OutputFormat, keyof Config])[];
+/** The run's settings as the JSON report records them. */
+export type ReportedConfig = Omit<Config, "help" | "version" | "jobCountGiven">;
 
-/**
- * Writes `text` to `path` (with a final newline) and says so on stderr unless quiet.
- *
- * @param config The run's settings (`quiet`).
- * @param what What the file holds ("json", "chart").
- * @param path The file.
- * @param text Its contents.
- */
-export async function writeOutputFile(
-  config: Config,
-  what: string,
-  path: string,
-  text: string,
-): Promise<void> {
-  await Deno.writeTextFile(path, text.endsWith("\n") ? text : `${text}\n`);
-  if (!config.quiet) console.error(`deno-channels: wrote ${what} to ${path}`);
+/** A run's results in every output format, and its chart when it has one. */
+export interface Report {
+  /** The text of the results in each format. */
+  formats: Record<OutputFormat, () => string | Promise<string>>;
+  /** The chart's SVG (`--chart`), if there is one to draw. */
+  chart?: () => string;
 }
 
 /**
- * Writes the main output (stdout, or `--out` in `--format`) and every `--export-*` file.
- *
- * @param config The run's settings.
- * @param render The text of the results in a format.
- */
-export async function writeFormats(
-  config: Config,
-  render: (format: OutputFormat) => string | Promise<string>,
-): Promise<void> {
-  const text = await render(config.format);
-  if (config.out) await writeOutputFile(config, config.format, config.out, text);
-  else console.log(text.trimEnd());
-  for (const [format, setting] of EXPORTS) {
-    const path = config[setting];
-    if (path) await writeOutputFile(config, format, path, await render(format));
-  }
-}
-
-/**
- * The JSON report's settings: the run's configuration without `--help`.
+ * The JSON report's settings: the run's configuration without the fields only the CLI reads
+ * (`--help`, `--version`, whether the job count was given).
  *
  * @param config The run's settings.
  * @returns What `config` in the JSON report holds.
  */
-export function reportedConfig(config: Config): Omit<Config, "help" | "jobCountGiven"> {
-  const { help: _help, jobCountGiven: _given, ...settings } = config;
+export function reportedConfig(config: Config): ReportedConfig {
+  const { help: _help, version: _version, jobCountGiven: _given, ...settings } = config;
   return settings;
 }
 
-async function renderResults(
-  format: OutputFormat,
-  config: Config,
-  job: RunJob,
-  steps: readonly SweepStep[],
-  sweepSteps: readonly SweepStep[],
-  analysis: SweepAnalysis,
-  warnings: readonly string[],
-): Promise<string> {
-  const cpuCount = navigator.hardwareConcurrency;
-  switch (format) {
-    case "table":
-      return `${renderSummary(job, steps)}\n\nScaling analysis:\n${
-        renderAnalysisTable(analysis, { cpuCount }).trimEnd()
-      }\n`;
-    case "markdown":
-      return renderMarkdown(analysis, { cpuCount });
-    case "csv":
-      return renderCsv(analysis, { sweepSteps });
-    case "json":
-      return renderJson({
-        config: reportedConfig(config),
-        machine: await machineInfo(),
-        analysis,
-        sweepSteps,
-        warnings,
-        generatedAt: new Date().toISOString(),
-      });
-  }
-}
-
 /**
- * Writes the results (stdout or `--out`), the `--export-*` files and the chart (`--chart`).
+ * A run without a parameter scan in every format: the summary and analysis tables, Markdown,
+ * CSV and JSON, and the speed-up chart.
  *
  * @param config The run's settings.
  * @param job The job kind and its parameters.
  * @param sweepSteps Every step the sweep yielded, all repeats, in order.
+ * @param warnings The warnings about the run (the JSON report holds them).
+ * @returns The report.
  */
-export async function writeResults(
+export function runReport(
   config: Config,
   job: RunJob,
   sweepSteps: readonly SweepStep[],
-  warnings: readonly string[] = [],
-): Promise<void> {
+  warnings: readonly string[],
+): Report {
   const steps = reportedSteps(config, sweepSteps);
   const analysis = analyzeRun(job, steps);
-  await writeFormats(
-    config,
-    (format) => renderResults(format, config, job, steps, sweepSteps, analysis, warnings),
-  );
-  if (config.chart && steps.length > 0) {
-    const cpus = navigator.hardwareConcurrency;
-    const title = `deno-channels: ${config.job} on ${cpus} CPU${cpus === 1 ? "" : "s"}`;
-    await writeOutputFile(
-      config,
-      "chart",
-      config.chart,
-      renderChartSvg(analysis, { cpuCount: navigator.hardwareConcurrency, title }),
-    );
-  }
+  const cpuCount = navigator.hardwareConcurrency;
+  return {
+    formats: {
+      table: () =>
+        `${renderSummary(job, steps)}\n\nScaling analysis:\n${
+          renderAnalysisTable(analysis, { cpuCount }).trimEnd()
+        }\n`,
+      markdown: () => renderMarkdown(analysis, { cpuCount }),
+      csv: () => renderCsv(analysis, { sweepSteps }),
+      json: async () =>
+        renderJson({
+          config: reportedConfig(config),
+          machine: await machineInfo(),
+          analysis,
+          sweepSteps,
+          warnings,
+          generatedAt: new Date().toISOString(),
+        }),
+    },
+    chart: steps.length === 0 ? undefined : () =>
+      renderChartSvg(analysis, {
+        cpuCount,
+        title: `deno-channels: ${config.job} on ${plural(cpuCount, "CPU")}`,
+      }),
+  };
 }

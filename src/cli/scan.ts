@@ -27,18 +27,20 @@ export interface ParameterScan {
   /** The parameter's name as the CLI spells it: `sleep-ms`, `digits`, `io-lines` or a job-arg key. */
   name: string;
   /** The `JobParams` key a built-in kind reads, or `jobArgs` for a custom module's key. */
-  param: "sleepMs" | "digits" | "ioLines" | "jobArgs";
+  param: keyof JobParams;
   /** The values, in the order given; numbers for the built-in parameters. */
   values: (number | string)[];
 }
 
-/** The built-in parameters a scan can change: the flag's name (no dashes) and the params key. */
-const BUILT_IN = { "sleep-ms": "sleepMs", "digits": "digits", "io-lines": "ioLines" } as const;
-type BuiltInName = keyof typeof BUILT_IN;
-
-/** What `--parameter-list` and `PARAMETERLIST` accept, for the error messages. */
-export const SCAN_ACCEPTED =
-  "NAME V1,V2,… (a job parameter: sleep-ms, digits, io-lines or a --job-arg key; then its values, comma-separated)";
+/**
+ * The name a scan gives a job parameter: its setting's flag without the dashes (`sleep-ms`).
+ *
+ * @param setting The job parameter's setting.
+ * @returns The name, lower case.
+ */
+export function scanName(setting: Pick<Setting<unknown>, "flag">): string {
+  return setting.flag.replace(/^--/, "");
+}
 
 /**
  * Splits `NAME V1,V2,…` (one space or more between) into the name and values.
@@ -61,14 +63,15 @@ export function parseScanText(text: string): ScanText | undefined {
  *
  * @param job The job setting (`sleep`, a module path).
  * @param scan The scan as written.
- * @param settings The settings of the built-in parameters, for their checks.
+ * @param settings The settings of the job parameters (each with its `jobParam`), for their
+ *   names and checks.
  * @returns The checked scan.
  * @throws {ConfigError} Naming the setting, what it accepts and what was received.
  */
 export function resolveScan(
   job: string,
   scan: ScanText,
-  settings: Record<BuiltInName, Setting<number | undefined>>,
+  settings: readonly Setting<number | undefined>[],
 ): ParameterScan {
   const fail = (why: string) =>
     new ConfigError(`Cannot read settings: --parameter-list (PARAMETERLIST) ${why}`);
@@ -87,17 +90,18 @@ export function resolveScan(
     }
     return { name: scan.name, param: "jobArgs", values: [...scan.values] };
   }
-  const own = (Object.keys(BUILT_IN) as BuiltInName[]).filter((name) =>
-    kind?.defaultParams !== undefined && BUILT_IN[name] in kind.defaultParams
+  const own = settings.filter((setting) =>
+    kind?.defaultParams !== undefined && setting.jobParam !== undefined &&
+    setting.jobParam in kind.defaultParams
   );
-  const name = scan.name.toLowerCase() as BuiltInName;
-  if (!own.includes(name)) {
+  const name = scan.name.toLowerCase();
+  const setting = own.find((setting) => scanName(setting) === name);
+  if (!setting) {
     const accepted = own.length > 0
-      ? `a parameter ${job} jobs read (${own.join(", ")})`
+      ? `a parameter ${job} jobs read (${own.map(scanName).join(", ")})`
       : `a parameter of the job, and ${job} jobs have none (scan sleep, pi, pi-machin, pi-bigint, io or a job module)`;
     throw fail(`NAME must be ${accepted}, received "${scan.name}"`);
   }
-  const setting = settings[name];
   const values = scan.values.map((text) => {
     const value = setting.parse(text);
     if (value === undefined) {
@@ -105,7 +109,7 @@ export function resolveScan(
     }
     return value;
   });
-  return { name, param: BUILT_IN[name], values };
+  return { name, param: setting.jobParam!, values };
 }
 
 /**

@@ -3,7 +3,7 @@
  * analysis (as a run without a scan prints them), then the granularity table
  * and the crossover; the same in Markdown, CSV (with `parameter` and `value`
  * columns) and JSON (`scan`), the `--export-*` files, and the granularity
- * chart for `--chart`.
+ * chart for `--chart`, all as a report that `writeResults` writes.
  *
  * @module
  */
@@ -22,14 +22,14 @@ import { machineInfo } from "./machine.ts";
 import {
   analyzeRun,
   renderSummary,
+  type Report,
   reportedConfig,
   reportedSteps,
   type RunJob,
-  writeFormats,
-  writeOutputFile,
 } from "./render.ts";
 import type { ParameterScan } from "./scan.ts";
-import type { Config, OutputFormat } from "./settings.ts";
+import type { Config } from "./settings.ts";
+import { plural } from "../text.ts";
 
 /** One sweep of a run: the scan's value (none without a scan), its job and every step it yielded. */
 export interface SweepRun {
@@ -73,13 +73,15 @@ export function renderCompleted(config: Config, runs: readonly SweepRun[]): stri
 }
 
 /**
- * Writes a scan's results: the chosen format (stdout or `--out`), the
- * `--export-*` files, and the granularity chart (`--chart`).
+ * A scan's results in every format: per value the heading, summary and
+ * analysis, then the granularity table and crossover; Markdown, CSV (with
+ * `parameter` and `value` columns) and JSON (`scan`); the granularity chart.
  *
  * @param config The run's settings, with `scan` set.
  * @param runs One sweep per value, in the order run.
+ * @returns The report; `undefined` when no value's sweep yielded a step.
  */
-export async function writeScanResults(config: Config, runs: readonly SweepRun[]): Promise<void> {
+export function scanReport(config: Config, runs: readonly SweepRun[]): Report | undefined {
   const scan = config.scan!;
   const cpuCount = navigator.hardwareConcurrency;
   const measured = runs.flatMap((run, index) => {
@@ -87,7 +89,7 @@ export async function writeScanResults(config: Config, runs: readonly SweepRun[]
     const steps = reportedSteps(config, run.sweepSteps);
     return [{ index, run, steps, analysis: analyzeRun(run.job, steps) }];
   });
-  if (measured.length === 0) return;
+  if (measured.length === 0) return undefined;
   const analysis = analyzeScan(
     scan.name,
     measured.map(({ run, analysis }) => ({
@@ -97,54 +99,51 @@ export async function writeScanResults(config: Config, runs: readonly SweepRun[]
     })),
   );
   const top = Math.max(...analysis.crossover.points.map((point) => point.workers));
-  const workers = (n: number) => `${n} worker${n === 1 ? "" : "s"}`;
   const granularityTitle =
-    `Granularity: speed-up by ${scan.name} (a value pays when ${workers(top)} run at least ` +
-    `${CROSSOVER_SPEEDUP}x as fast as ${workers(analysis.values[0].analysis.baselineWorkers)})`;
-  const render = async (format: OutputFormat): Promise<string> => {
-    switch (format) {
-      case "table":
-        return [
+    `Granularity: speed-up by ${scan.name} (a value pays when ${
+      plural(top, "worker")
+    } run at least ` +
+    `${CROSSOVER_SPEEDUP}x as fast as ${
+      plural(analysis.values[0].analysis.baselineWorkers, "worker")
+    })`;
+  return {
+    formats: {
+      table: () =>
+        [
           ...measured.map(({ index, run, steps, analysis }) =>
             `${scanHeading(scan, index)}\n${renderSummary(run.job, steps)}\n\n` +
             `Scaling analysis:\n${renderAnalysisTable(analysis, { cpuCount }).trimEnd()}\n`
           ),
           `${granularityTitle}:\n${renderGranularityTable(analysis)}`,
-        ].join("\n");
-      case "markdown":
-        return [
+        ].join("\n"),
+      markdown: () =>
+        [
           ...measured.map(({ index, analysis }) =>
             `## ${scanHeading(scan, index)}\n\n${renderMarkdown(analysis, { cpuCount })}`
           ),
           `## ${granularityTitle}\n\n${renderGranularityTable(analysis, "markdown")}`,
-        ].join("\n");
-      case "csv":
-        return measured.map(({ run, analysis }, i) => {
+        ].join("\n"),
+      csv: () =>
+        measured.map(({ run, analysis }, i) => {
           const text = renderCsv(analysis, {
             sweepSteps: run.sweepSteps,
             leading: { header: ["parameter", "value"], cells: [scan.name, String(run.value)] },
           });
           return i === 0 ? text : text.slice(text.indexOf("\n") + 1);
-        }).join("");
-      case "json":
-        return renderJsonScan({
+        }).join(""),
+      json: async () =>
+        renderJsonScan({
           config: reportedConfig(config),
           machine: await machineInfo(),
           scan: analysis,
           generatedAt: new Date().toISOString(),
-        });
-    }
+        }),
+    },
+    chart: () =>
+      renderGranularityChartSvg(analysis, {
+        title: `deno-channels: ${config.job}, speed-up by ${scan.name} on ${
+          plural(cpuCount, "CPU")
+        }`,
+      }),
   };
-  await writeFormats(config, render);
-  if (config.chart) {
-    const title = `deno-channels: ${config.job}, speed-up by ${scan.name} on ${cpuCount} CPU${
-      cpuCount === 1 ? "" : "s"
-    }`;
-    await writeOutputFile(
-      config,
-      "chart",
-      config.chart,
-      renderGranularityChartSvg(analysis, { title }),
-    );
-  }
 }

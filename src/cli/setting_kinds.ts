@@ -4,6 +4,13 @@
  *
  * @module
  */
+import type { JobParams } from "../jobs/job.ts";
+import type { SweepOptions } from "../sweep/sweep.ts";
+
+/** The keys of `Options` whose type takes a value of type `T`. */
+type KeysTaking<Options, T> = {
+  [K in keyof Options]-?: [T] extends [Options[K]] ? K : never;
+}[keyof Options];
 
 /** One setting: where it is read from, how it parses, its default and its help line. */
 export interface Setting<T> {
@@ -23,6 +30,10 @@ export interface Setting<T> {
   defaultText: string;
   /** The `--help` line. */
   description: string;
+  /** The library's sweep option that takes this setting's value as it is, if one does. */
+  sweepOption?: KeysTaking<SweepOptions, T>;
+  /** The job parameter this setting gives (one a parameter scan may change), if it is one. */
+  jobParam?: KeysTaking<JobParams, T>;
 }
 
 const BOOLEAN_VALUES: Record<string, boolean> = { true: true, "1": true, false: false, "0": false };
@@ -42,10 +53,15 @@ export function booleanSetting(key: string, flag: string, description: string): 
 
 /** An integer setting within `min` … `max`. */
 export function integerSetting<T extends number | undefined>(
-  spec: Pick<Setting<T>, "key" | "flag" | "fallback" | "defaultText" | "description"> & {
-    min: number;
-    max: number;
-  },
+  spec:
+    & Pick<
+      Setting<T>,
+      "key" | "flag" | "fallback" | "defaultText" | "description" | "sweepOption" | "jobParam"
+    >
+    & {
+      min: number;
+      max: number;
+    },
 ): Setting<T> {
   return {
     ...spec,

@@ -16,7 +16,7 @@ import { parseJobArgs, parseJobPermissions } from "./job_flags.ts";
 import { splitArgs } from "./split_args.ts";
 import { isJobModuleReference } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
-import { type ParameterScan, parseScanText, resolveScan, SCAN_ACCEPTED } from "./scan.ts";
+import { type ParameterScan, parseScanText, resolveScan, scanName } from "./scan.ts";
 import { DEFAULT_MACHIN_DIGITS } from "../jobs/pi_machin.ts";
 import { DEFAULT_BIGINT_DIGITS } from "../jobs/pi_bigint.ts";
 import { DEFAULT_SLEEP_MS } from "../jobs/sleep.ts";
@@ -39,6 +39,48 @@ export const OUTPUT_FORMATS = ["table", "markdown", "json", "csv"] as const;
 /** One of {@linkcode OUTPUT_FORMATS}. */
 export type OutputFormat = typeof OUTPUT_FORMATS[number];
 
+/**
+ * The job parameters the settings give, in `--help` order: each names its `JobParams` key, and a
+ * parameter scan names it by its flag without the dashes (`sleep-ms`).
+ */
+const JOB_PARAMETERS = {
+  sleepMs: integerSetting<number>({
+    key: "SLEEPMS",
+    jobParam: "sleepMs",
+    flag: "--sleep-ms",
+    min: 1,
+    max: MAX_SLEEP_MS,
+    fallback: () => DEFAULT_SLEEP_MS,
+    defaultText: String(DEFAULT_SLEEP_MS),
+    description: "milliseconds each sleep job sleeps",
+  }),
+  digits: integerSetting<number | undefined>({
+    key: "PIDIGITS",
+    jobParam: "digits",
+    flag: "--digits",
+    min: PI_DIGITS_MIN,
+    max: PI_DIGITS_MAX,
+    // Unset, each Pi kind takes its own default (Machin is O(n²)).
+    fallback: () => undefined,
+    defaultText:
+      `${DEFAULT_PI_DIGITS} for pi, ${DEFAULT_BIGINT_DIGITS} for pi-bigint, ${DEFAULT_MACHIN_DIGITS} for pi-machin`,
+    description: "decimals of pi each pi job computes (pi-bigint, pi-machin: at most 1000000)",
+  }),
+  ioLines: integerSetting<number>({
+    key: "IOLINES",
+    jobParam: "ioLines",
+    flag: "--io-lines",
+    min: 1,
+    max: MAX_IO_LINES,
+    fallback: () => DEFAULT_IO_LINES,
+    defaultText: String(DEFAULT_IO_LINES),
+    description: "lines per file each io job writes (11 files per job)",
+  }),
+} as const;
+
+/** The names a parameter scan takes for the job parameters: `sleep-ms, digits, io-lines`. */
+const SCAN_NAMES = Object.values(JOB_PARAMETERS).map((setting) => scanName(setting)).join(", ");
+
 /** Every setting, in `--help` order. */
 export const SETTINGS = {
   debug: booleanSetting(
@@ -48,6 +90,7 @@ export const SETTINGS = {
   ),
   job: {
     key: "JOBNAME",
+    sweepOption: "job",
     flag: "--job",
     placeholder: "NAME",
     accepted: `one of ${JOB_KINDS.map((kind) => kind.name).join(", ")} or a job module path`,
@@ -62,6 +105,7 @@ export const SETTINGS = {
   },
   startWorkers: integerSetting<number>({
     key: "STARTINGWORKERCOUNT",
+    sweepOption: "startWorkers",
     flag: "--start-workers",
     min: 1,
     max: MAX_WORKERS,
@@ -71,6 +115,7 @@ export const SETTINGS = {
   }),
   maxWorkers: integerSetting<number>({
     key: "MAXWORKERCOUNT",
+    sweepOption: "maxWorkers",
     flag: "--max-workers",
     min: 1,
     max: MAX_WORKERS,
@@ -80,6 +125,7 @@ export const SETTINGS = {
   }),
   jobCount: integerSetting<number>({
     key: "TOTALJOBCOUNT",
+    sweepOption: "jobCount",
     flag: "--jobs",
     min: 1,
     max: MAX_JOBS,
@@ -87,37 +133,10 @@ export const SETTINGS = {
     defaultText: "2 x CPU count",
     description: "jobs per step (the same batch every step)",
   }),
-  sleepMs: integerSetting<number>({
-    key: "SLEEPMS",
-    flag: "--sleep-ms",
-    min: 1,
-    max: MAX_SLEEP_MS,
-    fallback: () => DEFAULT_SLEEP_MS,
-    defaultText: String(DEFAULT_SLEEP_MS),
-    description: "milliseconds each sleep job sleeps",
-  }),
-  digits: integerSetting<number | undefined>({
-    key: "PIDIGITS",
-    flag: "--digits",
-    min: PI_DIGITS_MIN,
-    max: PI_DIGITS_MAX,
-    // Unset, each Pi kind takes its own default (Machin is O(n²)).
-    fallback: () => undefined,
-    defaultText:
-      `${DEFAULT_PI_DIGITS} for pi, ${DEFAULT_BIGINT_DIGITS} for pi-bigint, ${DEFAULT_MACHIN_DIGITS} for pi-machin`,
-    description: "decimals of pi each pi job computes (pi-bigint, pi-machin: at most 1000000)",
-  }),
-  ioLines: integerSetting<number>({
-    key: "IOLINES",
-    flag: "--io-lines",
-    min: 1,
-    max: MAX_IO_LINES,
-    fallback: () => DEFAULT_IO_LINES,
-    defaultText: String(DEFAULT_IO_LINES),
-    description: "lines per file each io job writes (11 files per job)",
-  }),
+  ...JOB_PARAMETERS,
   workerCounts: {
     key: "WORKERCOUNTS",
+    sweepOption: "workerCounts",
     flag: "--workers",
     placeholder: "N,N,…",
     accepted:
@@ -138,15 +157,17 @@ export const SETTINGS = {
     key: "PARAMETERLIST",
     flag: "--parameter-list",
     placeholder: "NAME V,…",
-    accepted: SCAN_ACCEPTED,
+    accepted:
+      `NAME V1,V2,… (a job parameter: ${SCAN_NAMES} or a --job-arg key; then its values, comma-separated)`,
     parse: parseScanText,
     fallback: () => undefined,
     defaultText: "none",
     description:
-      "run the whole sweep once per value of a job parameter (sleep-ms, digits, io-lines or a --job-arg key), as hyperfine's -L: --parameter-list sleep-ms 1,10,50",
+      `run the whole sweep once per value of a job parameter (${SCAN_NAMES} or a --job-arg key), as hyperfine's -L: --parameter-list sleep-ms 1,10,50`,
   },
   repeat: integerSetting<number>({
     key: "REPEAT",
+    sweepOption: "repeat",
     flag: "--repeat",
     min: 1,
     max: MAX_REPEAT,
@@ -156,6 +177,7 @@ export const SETTINGS = {
   }),
   warmup: integerSetting<number>({
     key: "WARMUP",
+    sweepOption: "warmup",
     flag: "--warmup",
     min: 0,
     max: MAX_REPEAT,
@@ -245,6 +267,7 @@ export const SETTINGS = {
   }),
   startupTimeoutMs: integerSetting<number>({
     key: "STARTUPTIMEOUTMS",
+    sweepOption: "startupTimeoutMs",
     flag: "--startup-timeout-ms",
     min: 1,
     max: MAX_JOB_TIMEOUT_MS,
@@ -254,6 +277,7 @@ export const SETTINGS = {
   }),
   jobTimeoutMs: integerSetting<number | undefined>({
     key: "JOBTIMEOUTMS",
+    sweepOption: "jobTimeoutMs",
     flag: "--job-timeout-ms",
     min: 1,
     max: MAX_JOB_TIMEOUT_MS,
@@ -261,7 +285,8 @@ export const SETTINGS = {
     defaultText: "none",
     description: "cancel a job running longer than this and count it failed",
   }),
-} as const;
+  // deno-lint-ignore no-explicit-any
+} as const satisfies Record<string, Setting<any>>;
 
 type Settings = typeof SETTINGS;
 type SettingName = keyof Settings;
@@ -365,11 +390,8 @@ export function parseConfig(sources: ConfigSources): Config {
   const { pprof, parameterList, ...settings } = values;
   const config: Config = {
     ...settings,
-    scan: parameterList && resolveScan(settings.job, parameterList, {
-      "sleep-ms": SETTINGS.sleepMs,
-      digits: SETTINGS.digits,
-      "io-lines": SETTINGS.ioLines,
-    }),
+    scan: parameterList &&
+      resolveScan(settings.job, parameterList, Object.values(JOB_PARAMETERS)),
     profileDir: settings.profileDir ?? (pprof ? "./profiles" : undefined),
     jobArgs: parseJobArgs(lists.get("--job-arg") ?? []),
     jobPermissions: parseJobPermissions(lists),

@@ -49,7 +49,7 @@ const parseOptions = (settings: readonly Setting<unknown>[]): ParseArgsOptionsCo
  */
 export function splitArgs<Name extends string>(
   args: readonly string[],
-  settings: Readonly<Record<Name, Setting<unknown>>>,
+  settings: Readonly<Record<Name, Omit<Setting<unknown>, "sweepOption" | "jobParam">>>,
 ): SplitArgs<Name> {
   const names = Object.keys(settings) as Name[];
   const { tokens } = parseArgs({

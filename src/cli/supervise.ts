@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * The CLI runs its measured sweep in a child Deno process that it launches
  * itself with `--unstable-worker-options`, so the job sandbox works however
@@ -5,10 +6,17 @@
  * `deno install -g`): Deno exits with code 70 when a worker asks for
  * permissions without that flag, and a program cannot probe for it. The child
  * gets the permissions the parent was granted, no more; the parent forwards
- * SIGINT/SIGTERM and exits with the child's code.
+ * SIGINT/SIGTERM and exits with the child's code. When the child dies without
+ * reporting, the parent prints the steps it had completed, from its step log.
  *
  * @module
  */
+import { plural } from "../text.ts";
+import { EXIT_BAD_SETTINGS, EXIT_JOB_FAILED, EXIT_OK, SIGNAL_EXIT_CODES } from "./exit_codes.ts";
+import { sweepRuns } from "./runs.ts";
+import { renderCompleted } from "./scan_render.ts";
+import type { Config } from "./settings.ts";
+import { readStepLog, STEP_LOG_VARIABLE } from "./step_log.ts";
 
 /** Set by the parent to its own pid; a child whose `Deno.ppid` matches runs the sweep itself. */
 const SUPERVISOR_PID = "DENO_CHANNELS_SUPERVISOR_PID";
@@ -38,8 +46,19 @@ const SIGNAL_NUMBERS: Record<string, number> = {
   SIGTERM: 15,
 };
 
+/** `HOST:PORT` for `--inspect` on the sweep process (the profiling hint prints it). */
+export const INSPECT_VARIABLE = "DENO_CHANNELS_INSPECT";
+
+/** The exit codes the sweep child gives on its own; anything else means it died. */
+const CHILD_REPORTED = new Set<number>([
+  EXIT_OK,
+  EXIT_JOB_FAILED,
+  EXIT_BAD_SETTINGS,
+  ...Object.values(SIGNAL_EXIT_CODES),
+]);
+
 /** How the sweep child ended. */
-export interface ChildExit {
+interface ChildExit {
   /** Its exit code (128 + the signal number when a signal ended it). */
   code: number;
   /** The signal that ended it, if one did. */
@@ -73,7 +92,7 @@ function grantedFlags(): string[] {
  * @returns How the child ended.
  * @throws {Error} When this process may not start subprocesses (`--allow-run`).
  */
-export async function runSweepChild(
+async function spawnSweepChild(
   args: readonly string[],
   env: Record<string, string> = {},
   flags: readonly string[] = [],
@@ -116,5 +135,75 @@ export async function runSweepChild(
     return { code, signal: status.signal ?? undefined, forwarded };
   } finally {
     for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+  }
+}
+
+/**
+ * Runs the sweep in a child process and returns the exit code. When the child
+ * dies without reporting (out of memory, a crash in native code, killed after
+ * ignoring a signal), prints the steps it had completed, from its step log,
+ * and where it stopped.
+ *
+ * @param config The run's settings.
+ * @returns The exit code: the child's own, or what its death means.
+ */
+export async function superviseSweep(config: Config): Promise<number> {
+  let logPath: string | undefined;
+  try {
+    logPath = await Deno.makeTempFile({ prefix: "deno-channels-steps-" });
+  } catch {
+    // No temp dir: the sweep still runs; a crash is then reported without its summary.
+  }
+  try {
+    // npm packages are fetched by the runtime, not under the worker's import permission: turn npm
+    // off for the whole sweep process unless a job may reach the network (or profiles need it).
+    const noNpm = !config.jobPermissions.net?.length && config.profileDir === undefined;
+    const flags = noNpm ? ["--no-npm"] : [];
+    // Deno cannot report the flags it was started with: --inspect for the sweep process comes
+    // from a variable of ours (the profiling hint prints it).
+    const inspect = Deno.env.get(INSPECT_VARIABLE);
+    if (inspect && /^[A-Za-z0-9.:\[\]-]+:\d{1,5}$/.test(inspect)) {
+      flags.push(`--inspect=${inspect}`);
+    }
+    const exit = await spawnSweepChild(
+      Deno.args,
+      logPath ? { [STEP_LOG_VARIABLE]: logPath } : {},
+      flags,
+    );
+    if (CHILD_REPORTED.has(exit.code)) return exit.code;
+    const reading = readStepLog(logPath ? await Deno.readTextFile(logPath) : "");
+    if (reading.steps.length > 0) {
+      const runs = sweepRuns(config).map((run, index) => ({
+        ...run,
+        sweepSteps: reading.steps.filter((_, i) => reading.scanIndexes[i] === index),
+      }));
+      console.log(renderCompleted(config, runs));
+    }
+    const completed = reading.steps.length > 0
+      ? "the steps above had completed"
+      : "no step had completed";
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    const running = reading.running;
+    const where = running
+      ? ` during the step with ${plural(running.workers, "worker")}${
+        config.repeat > 1 ? ` (run ${running.repeat})` : ""
+      }${
+        running.lastJobStarted === undefined
+          ? ""
+          : `; the last job seen starting was ${running.lastJobStarted} of ${running.jobCount}`
+      }`
+      : "";
+    if (exit.forwarded) {
+      console.error(
+        `deno-channels: interrupted by ${exit.forwarded}; the sweep process ${how}${where}`,
+      );
+      return SIGNAL_EXIT_CODES[exit.forwarded];
+    }
+    console.error(
+      `deno-channels: the sweep process ${how}${where} (out of memory, or a crash outside JavaScript); ${completed}`,
+    );
+    return EXIT_JOB_FAILED;
+  } finally {
+    if (logPath) await Deno.remove(logPath).catch(() => {});
   }
 }
