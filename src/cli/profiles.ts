@@ -63,7 +63,11 @@ async function writeProfiles(
   }
   // Loaded only when profiling: pprof.ts imports an npm package, and the sweep child of a run
   // that is not profiling has npm turned off (a job without a net grant must not fetch packages).
-  await (await import("./pprof.ts")).writePprofFiles(written, wasmNames);
+  // The specifier is a variable, not a literal: Deno puts a literal import() in the run's module
+  // graph and then installs every npm package in deno.lock, even for `--version`.
+  const pprofModule: string = "./pprof.ts";
+  const pprof: typeof import("./pprof.ts") = await import(pprofModule);
+  await pprof.writePprofFiles(written, wasmNames);
   return written.map((file) => file.path);
 }
 
