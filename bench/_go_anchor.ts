@@ -18,6 +18,8 @@ export interface GoAnchor {
   run(jobCount: number, workers: number): Promise<number>;
   /** Ends the process and removes its build (again: nothing). */
   close(): Promise<void>;
+  /** As `close()`, for an `unload` listener, which cannot wait: kills the process. */
+  closeSync(): void;
 }
 
 async function output(command: string, args: string[], env?: Record<string, string>) {
@@ -94,6 +96,16 @@ export async function startGoAnchor(): Promise<GoAnchor | string> {
       await lines.cancel();
       await child.status;
       await Deno.remove(dir, { recursive: true });
+    },
+    closeSync() {
+      if (closed) return;
+      closed = true;
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // It has ended already.
+      }
+      Deno.removeSync(dir, { recursive: true });
     },
   };
 }

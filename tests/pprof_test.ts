@@ -128,13 +128,15 @@ Deno.test("pprofPath() puts the .pb.gz next to the .cpuprofile", () => {
   );
 });
 
-/** Profiles 4 Machin jobs of 20,000 digits into `<cwd>/profiles` and returns that directory. */
+/** Profiles 4 Machin jobs of 20,000 digits into `<cwd>/profiles` and returns the run's folder there. */
 async function profileMachin(cwd: string, workers: string): Promise<string> {
   const dir = `${cwd}/profiles`;
   const args = "--job pi-machin --digits 20000 --jobs 4 --workers".split(" ");
   const run = await runCli([...args, workers, "--profile", dir], { cwd });
   assert.equal(run.code, 0, run.stderr);
-  return dir;
+  // Each run writes into its own run-<time> folder.
+  const [runFolder] = await Array.fromAsync(Deno.readDir(dir));
+  return `${dir}/${runFolder.name}`;
 }
 
 Deno.test("--profile DIR writes pprof files with the .cpuprofile's samples and the top table's hottest function", async () => {

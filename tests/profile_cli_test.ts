@@ -5,15 +5,23 @@ import { tempDir } from "./_temp.ts";
 
 const PI_ARGS = ["--job", "pi-machin", "--digits", "20000", "--jobs", "4", "--workers", "1,2"];
 
+/** The one `run-<time>` folder a profiled run made in `dir`. */
+async function runDir(dir: string): Promise<string> {
+  const runs = (await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name);
+  assert.equal(runs.length, 1, `one run folder in ${dir}: ${runs}`);
+  assert.match(runs[0], /^run-\d{8}-\d{6}(-\d+)?$/);
+  return `${dir}/${runs[0]}`;
+}
+
 async function readProfile(path: string) {
   return validateCpuProfile(JSON.parse(await Deno.readTextFile(path)));
 }
 
 Deno.test("--profile DIR writes a CPU profile of the main thread and of every worker per step", async () => {
   await using tmp = await tempDir();
-  const dir = tmp.path;
-  const run = await runCli([...PI_ARGS, "--profile", dir], { cwd: dir });
+  const run = await runCli([...PI_ARGS, "--profile", tmp.path], { cwd: tmp.path });
   assert.equal(run.code, 0, run.stderr);
+  const dir = await runDir(tmp.path);
   const files = (await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name).sort();
   assert.deepEqual(files, [
     "cpuprofile-1-workers-run-1-main.cpuprofile",
@@ -49,6 +57,32 @@ Deno.test("--profile DIR writes a CPU profile of the main thread and of every wo
   assert.match(run.stderr, /wrote 5 CPU profiles to /);
 });
 
+Deno.test("a second --profile run into the same DIR gets its own folder, the first one's left as it was", async () => {
+  await using tmp = await tempDir();
+  const args = "--job noop --jobs 2 --workers 1 --quiet --profile".split(" ");
+  const first = await runCli([...args, tmp.path], { cwd: tmp.path });
+  assert.equal(first.code, 0, first.stderr);
+  const firstDir = await runDir(tmp.path);
+  const firstFiles = (await Array.fromAsync(Deno.readDir(firstDir))).map((e) => e.name).sort();
+  const second = await runCli([...args, tmp.path], { cwd: tmp.path });
+  assert.equal(second.code, 0, second.stderr);
+  const runs = (await Array.fromAsync(Deno.readDir(tmp.path))).map((e) => `${tmp.path}/${e.name}`);
+  assert.equal(runs.length, 2);
+  const secondDir = runs.find((path) => path !== firstDir)!;
+  assert.deepEqual(
+    (await Array.fromAsync(Deno.readDir(firstDir))).map((e) => e.name).sort(),
+    firstFiles,
+  );
+  assert.deepEqual(
+    (await Array.fromAsync(Deno.readDir(secondDir))).map((e) => e.name).sort(),
+    firstFiles,
+  );
+  assert.match(
+    second.stdout,
+    new RegExp(`summed across workers; ${secondDir}/cpuprofile-1-workers`),
+  );
+});
+
 Deno.test("PPROF=true profiles into ./profiles and PPROFIP/PPROFPORT shape the --inspect command", async () => {
   await using tmp = await tempDir();
   const cwd = tmp.path;
@@ -58,7 +92,8 @@ Deno.test("PPROF=true profiles into ./profiles and PPROFIP/PPROFPORT shape the -
   });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /DENO_CHANNELS_INSPECT=0\.0\.0\.0:9229 deno run -A mod\.ts/);
-  const files = (await Array.fromAsync(Deno.readDir(`${cwd}/profiles`))).map((e) => e.name);
+  const files = (await Array.fromAsync(Deno.readDir(await runDir(`${cwd}/profiles`))))
+    .map((e) => e.name);
   assert.deepEqual(files.sort(), [
     "cpuprofile-1-workers-run-1-main.cpuprofile",
     "cpuprofile-1-workers-run-1-main.pb.gz",
@@ -74,7 +109,7 @@ Deno.test("--repeat 2 --profile writes each run's profiles under their own names
     tmp.path,
   ], { cwd: tmp.path });
   assert.equal(run.code, 0, run.stderr);
-  const files = (await Array.fromAsync(Deno.readDir(tmp.path))).map((e) => e.name);
+  const files = (await Array.fromAsync(Deno.readDir(await runDir(tmp.path)))).map((e) => e.name);
   assert.deepEqual(files.sort(), [
     "cpuprofile-1-workers-run-1-main.cpuprofile",
     "cpuprofile-1-workers-run-1-main.pb.gz",

@@ -254,6 +254,17 @@ Deno.test("renderChartSvg() hides a fit whose R² is too low to trust and says w
   assertWellFormed(svg);
 });
 
+Deno.test("renderChartSvg() says an R² just below 0 is below 0, never -0.00", () => {
+  const analysis = flatAfterTwo();
+  assert.ok(analysis.amdahl.ok);
+  const svg = renderChartSvg({ ...analysis, amdahl: { ...analysis.amdahl, rSquared: -0.003 } });
+  const note = svg.match(/<text class="note" data-fit="amdahl"[^>]*>([^<]*)</);
+  assert.equal(
+    note?.[1],
+    "Amdahl fit not drawn: R² is below 0 (worse than a flat line), so the model does not explain these points.",
+  );
+});
+
 Deno.test("renderChartSvg() draws min–max whiskers for repeated steps", () => {
   const steps = combineRepeats([
     [step(1, 4.0), step(2, 2.2), step(4, 1.2)],

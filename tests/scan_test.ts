@@ -88,8 +88,21 @@ Deno.test("the granularity chart draws one curve per value, dashed when it does 
   assert.doesNotMatch(curves[1][0], /stroke-dasharray/);
   assert.equal(svg.match(/<circle class="point" data-value="10"/g)?.length, 2);
   assert.match(svg, /<line id="threshold" data-speedup="1\.2"/);
-  assert.match(svg, />sleep-ms = 10: pays from here</);
+  assert.match(svg, />sleep-ms:</);
+  assert.match(svg, /font-weight="bold">10, pays</);
   assert.match(svg, /More workers pay from sleep-ms = 10 on/);
+});
+
+Deno.test("the granularity chart's legend takes at most a quarter of its width", () => {
+  const svg = renderGranularityChartSvg(analyzeScan("sleep-ms", [
+    { value: 1, analysis: sweep(1.05) },
+    { value: 10, analysis: sweep(1.8) },
+    { value: 50, analysis: sweep(1.98) },
+  ]));
+  const width = Number(svg.match(/<svg [^>]*width="([\d.]+)"/)![1]);
+  const legend = svg.slice(svg.indexOf(`<g id="legend">`));
+  const legendWidth = Number(legend.match(/<rect [^>]*width="([\d.]+)"/)![1]);
+  assert.ok(legendWidth <= width / 4, `legend ${legendWidth} px of ${width} px`);
 });
 
 Deno.test("--parameter-list takes NAME and values as two arguments, one, or from the environment", () => {

@@ -9,6 +9,9 @@ async function buildWasm(outFile: string): Promise<Uint8Array> {
     args: [
       "run",
       "-A",
+      // The compiler's own lock: deno.lock holds only what a run may need (see asc.lock's test).
+      "--lock=wasm/asc.lock",
+      "--frozen",
       "npm:assemblyscript@0.28.20/asc",
       "wasm/assembly/index.ts",
       "--config",

@@ -39,6 +39,29 @@ async function piWasmExportNames(): Promise<Map<number, string>> {
 }
 
 /**
+ * Makes this run's own subdirectory of `dir`, named by its UTC start time
+ * (`run-20261205-160711`, then `-2`, `-3` within the same second), so that the
+ * profiles of earlier runs are not mixed in with this run's.
+ *
+ * @param dir The directory given to `--profile` (made when missing).
+ * @param now The run's time.
+ * @returns The new subdirectory's path.
+ */
+export async function makeRunDir(dir: string, now: Date = new Date()): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
+  for (let suffix = 1;; suffix++) {
+    const path = `${dir}/run-${stamp}${suffix === 1 ? "" : `-${suffix}`}`;
+    try {
+      await Deno.mkdir(path);
+      return path;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+  }
+}
+
+/**
  * Writes each step's CPU profiles as `.cpuprofile` files, and a pprof `.pb.gz`
  * next to each; returns the `.cpuprofile` paths written.
  */
@@ -47,7 +70,6 @@ async function writeProfiles(
   steps: readonly SweepStep[],
   wasmNames: ReadonlyMap<number, string>,
 ): Promise<string[]> {
-  await Deno.mkdir(dir, { recursive: true });
   const written: { path: string; profile: CpuProfile }[] = [];
   const write = async (name: string, profile: unknown) => {
     if (profile === undefined) return;
@@ -64,7 +86,11 @@ async function writeProfiles(
   }
   // Loaded only when profiling: pprof.ts imports an npm package, and the sweep child of a run
   // that is not profiling has npm turned off (a job without a net grant must not fetch packages).
-  await (await import("./pprof.ts")).writePprofFiles(written, wasmNames);
+  // The specifier is a variable, not a literal: Deno puts a literal import() in the run's module
+  // graph and then installs every npm package in deno.lock, even for `--version`.
+  const pprofModule: string = "./pprof.ts";
+  const pprof: typeof import("./pprof.ts") = await import(pprofModule);
+  await pprof.writePprofFiles(written, wasmNames);
   return written.map((file) => file.path);
 }
 
@@ -75,7 +101,7 @@ async function writeProfiles(
  * @param steps Every step run, each repeat's apart.
  */
 export async function reportProfiles(config: Config, steps: readonly SweepStep[]): Promise<void> {
-  const dir = config.profileDir!;
+  const dir = await makeRunDir(config.profileDir!);
   const wasmNames = await piWasmExportNames();
   const written = await writeProfiles(dir, steps, wasmNames);
   const print = config.format === "table" && !config.out ? console.log : console.error;

@@ -236,14 +236,14 @@ export const SETTINGS = {
   pprof: booleanSetting(
     "PPROF",
     "--pprof",
-    "write CPU profiles per worker count to ./profiles (as --profile ./profiles)",
+    "write CPU profiles per worker count to a new run-<time> folder in ./profiles (as --profile ./profiles)",
   ),
   profileDir: pathSetting(
     "PROFILEDIR",
     "--profile",
     "DIR",
     "none",
-    "write CPU profiles per worker count to DIR and print top tables",
+    "write CPU profiles per worker count to a new run-<time> folder in DIR and print top tables",
   ),
   pprofIp: {
     key: "PPROFIP",

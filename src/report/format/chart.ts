@@ -48,10 +48,12 @@ const COLORS = {
 /** Why a fit's curve is left out, or `undefined` when it is drawn. */
 function hiddenBecause(fit: { ok: true; rSquared: number } | FitFailure): string | undefined {
   if (!fit.ok) return fit.reason;
-  return fit.rSquared >= CREDIBLE_R_SQUARED
-    ? undefined
-    : `R² ${fit.rSquared.toFixed(2)} is below ${CREDIBLE_R_SQUARED}, so the model does not ` +
-      "explain these points";
+  if (fit.rSquared >= CREDIBLE_R_SQUARED) return undefined;
+  const why = "so the model does not explain these points";
+  // A negative R² (worse than a flat line at the mean) is no figure worth reading, and one just
+  // below 0 would print as "-0.00".
+  if (fit.rSquared < 0) return `R² is below 0 (worse than a flat line), ${why}`;
+  return `R² ${fit.rSquared.toFixed(2)} is below ${CREDIBLE_R_SQUARED}, ${why}`;
 }
 
 /**

@@ -86,11 +86,15 @@ export function renderGranularityChartSvg(
     data: byValue.get(point.value)!.steps.flatMap((step) =>
       step.speedup === null ? [] : [{ workers: step.workers, speedup: step.speedup }]
     ),
-    text: `${scan.parameter} = ${point.value}${
+    // The parameter's name heads the legend once, rather than on every row: the legend stays
+    // a fifth of the chart wide, not a third.
+    text: `${point.value}${
       point.jobSeconds === null ? "" : ` (job ${formatDuration(point.jobSeconds)})`
-    }${point.value === scan.crossover.value ? ": pays from here" : ""}`,
+    }${point.value === scan.crossover.value ? ", pays" : ""}`,
   }));
-  const legendWidth = 40 + CHAR_WIDTH_PX * Math.max(...entries.map((e) => e.text.length));
+  const legendTitle = `${scan.parameter}:`;
+  const legendWidth = 40 +
+    CHAR_WIDTH_PX * Math.max(legendTitle.length, ...entries.map((e) => e.text.length));
   const subtitleLines = wrap(describeCrossover(scan), Math.floor((width - 48) / CHAR_WIDTH_PX));
 
   const left = 64;
@@ -188,9 +192,10 @@ export function renderGranularityChartSvg(
   out.push(
     `<g id="legend">`,
     `<rect x="${px(legendX)}" y="${legendY}" width="${px(legendWidth)}" ` +
-      `height="${12 + 20 * (entries.length + 1)}" fill="#ffffff" stroke="#cccccc"/>`,
+      `height="${12 + 20 * (entries.length + 2)}" fill="#ffffff" stroke="#cccccc"/>`,
+    `<text x="${px(legendX + 8)}" y="${legendY + 20}">${escapeXml(legendTitle)}</text>`,
     ...entries.flatMap(({ point, color, text }, i) => {
-      const ey = legendY + 16 + 20 * i;
+      const ey = legendY + 16 + 20 * (i + 1);
       return [
         `<line x1="${px(legendX + 8)}" y1="${ey}" x2="${px(legendX + 32)}" y2="${ey}" ` +
         `stroke="${color}" stroke-width="2"${point.pays ? "" : ` stroke-dasharray="5 3"`}/>`,
@@ -199,11 +204,13 @@ export function renderGranularityChartSvg(
         }>${escapeXml(text)}</text>`,
       ];
     }),
-    `<line x1="${px(legendX + 8)}" y1="${legendY + 16 + 20 * entries.length}" x2="${
+    `<line x1="${px(legendX + 8)}" y1="${legendY + 16 + 20 * (entries.length + 1)}" x2="${
       px(legendX + 32)
-    }" y2="${legendY + 16 + 20 * entries.length}" stroke="#888888" stroke-width="1.5" ` +
+    }" y2="${legendY + 16 + 20 * (entries.length + 1)}" stroke="#888888" stroke-width="1.5" ` +
       `stroke-dasharray="6 4"/>`,
-    `<text x="${px(legendX + 40)}" y="${legendY + 20 + 20 * entries.length}">Ideal (linear)</text>`,
+    `<text x="${px(legendX + 40)}" y="${
+      legendY + 20 + 20 * (entries.length + 1)
+    }">Ideal (linear)</text>`,
     `</g>`,
     `</svg>`,
     "",
