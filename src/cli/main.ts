@@ -12,7 +12,7 @@ import { checkInputCount, readInputs } from "./inputs.ts";
 import { checkNoise } from "../report/analysis/noise.ts";
 import { compareOutputs, describeOutputCheck } from "../report/analysis/outputs.ts";
 import { type JobParams, resolveJobParams } from "../jobs/job.ts";
-import { isJobModuleReference, moduleJob } from "../jobs/module.ts";
+import { isJobModuleReference, moduleJob, moduleUrlOf } from "../jobs/module.ts";
 import { findJobKind } from "../jobs/registry.ts";
 import { runSweep } from "../sweep/sweep.ts";
 import type { SweepEvent, SweepStep } from "../types.ts";
@@ -364,7 +364,7 @@ async function parseRunRender(): Promise<void> {
     const sweeps = runs.map((run) => ({
       run,
       sweep: runSweep({
-        job: config.job,
+        job: isJobModuleReference(config.job) ? moduleUrlOf(config.job) : config.job,
         params: valueParams(config, run.value),
         jobTimeoutMs: config.jobTimeoutMs,
         startupTimeoutMs: config.startupTimeoutMs,

@@ -7,7 +7,7 @@
  */
 import type { JobReport } from "../pool/protocol.ts";
 import type { DrainEnd, PoolWorker } from "../pool/pool_worker.ts";
-import type { WorkerPool } from "../pool/worker_pool.ts";
+import { beginStep, type WorkerPool } from "../pool/worker_pool.ts";
 import {
   bumpEpoch,
   ChannelWatcher,
@@ -107,7 +107,7 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
       `Cannot run step: jobCount must be a positive integer, received ${jobCount}`,
     );
   }
-  const endStep = pool.beginStep();
+  const endStep = beginStep(pool);
   try {
     return await runClaimedStep(pool, options);
   } finally {
