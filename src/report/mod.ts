@@ -82,4 +82,4 @@ export {
   type StepInput,
   type SweepAnalysis,
 } from "./analysis/stats.ts";
-export { renderSummaryTable, type SummaryRow } from "./format/table.ts";
+export { renderSummaryTable, type SummaryColumn, type SummaryRow } from "./format/table.ts";

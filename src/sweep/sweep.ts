@@ -5,13 +5,8 @@
  * @module
  */
 import { Session } from "node:inspector/promises";
-import {
-  abortable,
-  checkedInputs,
-  loadAverageNow,
-  startCpuClock,
-  withDeadline,
-} from "./_checks.ts";
+import { abortable, checkedInputs, withDeadline } from "./_checks.ts";
+import { loadAverageNow, startCpuClock } from "../clock.ts";
 import { inlineSweepStep } from "../step/inline_step.ts";
 import { WorkerStartError } from "../errors.ts";
 import { runStep } from "../step/run_step.ts";

@@ -210,3 +210,29 @@ export function sumOfSquares(
 ): number {
   return points.reduce((sum, point) => sum + (point.speedup - model(point.workers)) ** 2, 0);
 }
+
+/**
+ * Formats a speed-up: `+1.99x` when faster, `-1.25x` when
+ * slower (the slowdown factor), trailing zeros dropped (`+16x`).
+ *
+ * @param speedup Baseline time divided by this time.
+ * @returns The signed factor with an `x`.
+ *
+ * @example Faster and slower
+ * ```ts
+ * import { formatSpeedup } from "./models.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatSpeedup(1.994), "+1.99x");
+ * assert.equal(formatSpeedup(16), "+16x");
+ * assert.equal(formatSpeedup(0.8), "-1.25x");
+ * assert.equal(formatSpeedup(0.997), "1x");
+ * ```
+ */
+export function formatSpeedup(speedup: number): string {
+  if (!Number.isFinite(speedup) || speedup <= 0) return "n/a";
+  const trim = (x: number) => String(Number(x.toFixed(2)));
+  // Within ±0.5% of 1 there is no direction to show: 0.997 would read "-1x".
+  if (Math.abs(speedup - 1) <= 0.005 + 1e-12) return "1x";
+  return speedup >= 1 ? `+${trim(speedup)}x` : `-${trim(1 / speedup)}x`;
+}

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { escapeXml, niceStep, px, tickLabel, wrap } from "../format/_svg.ts";
+import { escapeXml, niceStep, px, tickLabel, wrap } from "../_svg.ts";
 import { duration as formatDuration } from "../../text.ts";
 import { CROSSOVER_SPEEDUP, describeCrossover, type ScanAnalysis } from "./granularity.ts";
 
