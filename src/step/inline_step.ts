@@ -29,7 +29,7 @@ export interface InlineStepOptions {
 
 const CANCELLED_DETAIL = {
   error: {
-    name: new JobCancelledError("").name,
+    name: JobCancelledError.name,
     message: "The sweep was cancelled before it started",
   },
 };

@@ -31,7 +31,7 @@ import { JobIds } from "./job_ids.ts";
 import { errorRecord, WorkerCrashError } from "../errors.ts";
 import type { StepResult, SweepEventHandler } from "../types.ts";
 
-const WORKER_CRASH = new WorkerCrashError("").name;
+const WORKER_CRASH = WorkerCrashError.name;
 
 /** Options for {@linkcode runStep}. */
 export interface RunStepOptions {

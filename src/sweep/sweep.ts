@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { errorMessage, plural } from "../text.ts";
 import { Session } from "node:inspector/promises";
 import { abortable, checkedInputs, withDeadline } from "./_checks.ts";
 import { loadAverageNow, startCpuClock } from "../clock.ts";
@@ -241,9 +242,9 @@ async function runOneStep(
     );
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new WorkerStartError(
-      `Cannot run the step with ${workers} worker${workers === 1 ? "" : "s"}: ${reason}`,
+      `Cannot run the step with ${plural(workers, "worker")}: ${reason}`,
       { cause: error },
     );
   }

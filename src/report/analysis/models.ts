@@ -188,30 +188,6 @@ export function rSquared(observed: readonly number[], predicted: readonly number
 }
 
 /**
- * The sum of squared differences between measured speed-ups and a model's,
- * the loss every fit here minimises.
- *
- * @param points Measured (workers, speed-up) pairs.
- * @param model The model's speed-up at a worker count.
- * @returns `Σ (speedup − model(workers))²`, 0 for a perfect fit.
- *
- * @example Amdahl with no serial part against linear points
- * ```ts
- * import { amdahlSpeedup, sumOfSquares } from "./models.ts";
- * import assert from "node:assert/strict";
- *
- * const points = [{ workers: 1, speedup: 1 }, { workers: 2, speedup: 1.5 }];
- * assert.equal(sumOfSquares(points, (workers) => amdahlSpeedup(workers, 0)), 0.25);
- * ```
- */
-export function sumOfSquares(
-  points: readonly ScalingPoint[],
-  model: (workers: number) => number,
-): number {
-  return points.reduce((sum, point) => sum + (point.speedup - model(point.workers)) ** 2, 0);
-}
-
-/**
  * Formats a speed-up: `+1.99x` when faster, `-1.25x` when
  * slower (the slowdown factor), trailing zeros dropped (`+16x`).
  *
