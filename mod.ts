@@ -5,13 +5,28 @@
  * workers pulling from it, and a summary table of the speed-up.
  *
  * ```ts ignore
- * import { renderSummaryTable, runSweep } from "./mod.ts";
+ * import { runSweep } from "./mod.ts";
+ * import { renderSummaryTable } from "./src/report/mod.ts"; // jsr: @deno-channels/core/report
  *
  * const steps = await Array.fromAsync(
  *   runSweep({ job: "sleep", params: { sleepMs: 100 }, maxWorkers: 2, jobCount: 4 }),
  * );
  * console.log(renderSummaryTable(steps));
  * ```
+ *
+ * Your own job is a module whose default export runs one job; pass its URL:
+ *
+ * ```ts ignore
+ * import { runSweep } from "./mod.ts";
+ *
+ * const job = new URL("./my_job.ts", import.meta.url);
+ * for await (const step of runSweep({ job, params: { jobArgs: { size: "1000" } } })) {
+ *   console.log(step.workers, step.seconds);
+ * }
+ * ```
+ *
+ * The analysis and renderers are `./report`, the Pi kernels `./pi`, CPU
+ * profiles `./profile`.
  *
  * Run as a program (`deno run -A mod.ts --help`) it prints the sweep's tables.
  *
@@ -23,7 +38,6 @@
  *
  * @module
  */
-export { Channel, type ReceiveResult } from "./src/channel.ts";
 export { jobRecords } from "./src/step/job_records.ts";
 export type {
   JobRecords,
@@ -36,17 +50,16 @@ export type {
   SweepStep,
   WorkerMemory,
 } from "./src/types.ts";
+export { runSweep } from "./src/sweep/sweep.ts";
 export {
   MAX_JOBS,
   MAX_REPEAT,
   MAX_WORKERS,
-  runSweep,
   type SweepOptions,
   sweepWorkerCounts,
-} from "./src/sweep/sweep.ts";
+} from "./src/sweep/options.ts";
 export { runStep, type RunStepOptions } from "./src/step/run_step.ts";
 export type { JobReport, SerializedError, WorkerStats } from "./src/pool/protocol.ts";
-export type { DrainEnd, JobOutcome, PoolWorker, WorkerState } from "./src/pool/pool_worker.ts";
 export type { WorkerPoolOptions } from "./src/pool/spawn_worker.ts";
 export { WorkerPool } from "./src/pool/worker_pool.ts";
 export {
@@ -56,27 +69,8 @@ export {
   WorkerCrashError,
   WorkerStartError,
 } from "./src/errors.ts";
-export {
-  defineJob,
-  type JobContext,
-  type JobKind,
-  type JobParams,
-  type JobPermissions,
-  type JobRunner,
-} from "./src/jobs/job.ts";
-export { findJobKind, JOB_KINDS } from "./src/jobs/registry.ts";
-export type { CustomJobContext, CustomJobFunction } from "./src/jobs/module.ts";
-export { type PiBigIntOptions, piDigitsBigInt } from "./src/pi/bigint_reference.ts";
-export { loadPiModule, piDigits } from "./src/pi/loader.ts";
-export { MachinKernel } from "./src/pi/machin_kernel.ts";
-export {
-  MACHIN_DIGITS_MAX,
-  PI_DIGITS_MAX,
-  PI_DIGITS_MIN,
-  type PiComputeOptions,
-  PiKernel,
-} from "./src/pi/kernel.ts";
-export { renderSummaryTable, type SummaryRow } from "./src/report/format/table.ts";
+export type { JobParams, JobPermissions } from "./src/jobs/job.ts";
+export type { CustomJobContext, CustomJobFunction, ModuleJobParams } from "./src/jobs/module.ts";
 
 if (import.meta.main) {
   const { runCli } = await import("./src/cli/main.ts");

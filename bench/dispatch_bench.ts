@@ -8,7 +8,8 @@
 // one long-lived Go process that times each batch itself; deno bench's group summary then prints
 // our ratio to it. Smoke runs (DENO_CHANNELS_BENCH_SMOKE=1) leave Go out.
 // Run: deno bench -A bench/dispatch_bench.ts
-import { findJobKind, type JobParams, runStep, WorkerPool } from "../mod.ts";
+import { type JobParams, runStep, WorkerPool } from "../mod.ts";
+import { findJobKind } from "../src/jobs/registry.ts";
 import { startGoAnchor } from "./_go_anchor.ts";
 import { settle, SIZES, SMOKE } from "./_params.ts";
 

@@ -2,7 +2,7 @@
 // call into the kernel. Run: deno bench -A bench/pi_bench.ts (about 30 s). Each group prints the
 // kernels' times relative to the BigInt baseline (the issue's targets: Chudnovsky WASM / BigInt
 // <= 1.0 at 10,000 digits and <= 0.5 at 100,000). Longer sizes: deno run -A bench/pi_long.ts.
-import { loadPiModule, MachinKernel, piDigitsBigInt, PiKernel } from "../mod.ts";
+import { loadPiModule, MachinKernel, piDigitsBigInt, PiKernel } from "../src/pi/mod.ts";
 import { SIZES } from "./_params.ts";
 
 const piModule = await loadPiModule();

@@ -11,7 +11,7 @@
 // the BigInt code up before the clock starts. WASM and BigInt runs alternate.
 // Prints a table, then one line of JSON with the Deno version, CPU count, load average (before
 // and after) and the WASM build's SHA-256, so runs can be compared later.
-import { loadPiModule, MachinKernel, piDigitsBigInt, PiKernel } from "../mod.ts";
+import { loadPiModule, MachinKernel, piDigitsBigInt, PiKernel } from "../src/pi/mod.ts";
 import { benchEnvironment } from "./_environment.ts";
 
 const flags = new Map<string, string>();

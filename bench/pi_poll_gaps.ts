@@ -11,7 +11,7 @@
 // Prints one line per size, then one line of JSON with the Deno version, CPU count, load average
 // (before and after) and the WASM build's SHA-256.
 import { cpuUsage } from "node:process";
-import { loadPiModule, PiKernel } from "../mod.ts";
+import { loadPiModule, PiKernel } from "../src/pi/mod.ts";
 import { benchEnvironment } from "./_environment.ts";
 
 const sizes = Deno.args.map(Number);

@@ -3,14 +3,9 @@
 // the CLI's keys: ./.env, the environment and the arguments after `--`, e.g.
 //   deno bench -A bench/sweep_bench.ts -- --job pi --max-workers 4 --jobs 8
 // Defaults: sleep (100 ms) and pi (20,000 digits), 8 jobs, 1 … CPU-count workers.
-import {
-  findJobKind,
-  type JobKind,
-  type JobParams,
-  runStep,
-  sweepWorkerCounts,
-  WorkerPool,
-} from "../mod.ts";
+import { type JobParams, runStep, sweepWorkerCounts, WorkerPool } from "../mod.ts";
+import type { JobKind } from "../src/jobs/job.ts";
+import { findJobKind } from "../src/jobs/registry.ts";
 import { type Iterations, readSweepBenchSettings, settle, SIZES } from "./_params.ts";
 
 const { config, jobs } = await readSweepBenchSettings();

@@ -15,10 +15,14 @@
  *
  * const error = new JobCancelledError("Cannot finish job 3: it was cancelled");
  * assert.equal(error.name, "JobCancelledError");
+ * assert.equal(JobCancelledError.name, "JobCancelledError"); // no instance needed
  * assert.ok(error instanceof Error);
  * ```
  */
 export class JobCancelledError extends Error {
+  /** The class's name, as errors and records carry it: `JobCancelledError.name`, no instance needed. */
+  static override readonly name = "JobCancelledError";
+
   /**
    * Creates a cancellation error.
    *
@@ -27,7 +31,7 @@ export class JobCancelledError extends Error {
    */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = "JobCancelledError";
+    this.name = JobCancelledError.name;
   }
 }
 
@@ -47,6 +51,9 @@ export class JobCancelledError extends Error {
  * ```
  */
 export class WorkerStartError extends Error {
+  /** The class's name, as errors and records carry it: `WorkerStartError.name`, no instance needed. */
+  static override readonly name = "WorkerStartError";
+
   /**
    * Creates a start-up error.
    *
@@ -55,7 +62,7 @@ export class WorkerStartError extends Error {
    */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = "WorkerStartError";
+    this.name = WorkerStartError.name;
   }
 }
 
@@ -74,6 +81,9 @@ export class WorkerStartError extends Error {
  * ```
  */
 export class ConfigError extends Error {
+  /** The class's name, as errors and records carry it: `ConfigError.name`, no instance needed. */
+  static override readonly name = "ConfigError";
+
   /**
    * Creates a settings error.
    *
@@ -82,7 +92,7 @@ export class ConfigError extends Error {
    */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = "ConfigError";
+    this.name = ConfigError.name;
   }
 }
 
@@ -106,6 +116,9 @@ export class ConfigError extends Error {
  * ```
  */
 export class JobTimeoutError extends Error {
+  /** The class's name, as errors and records carry it: `JobTimeoutError.name`, no instance needed. */
+  static override readonly name = "JobTimeoutError";
+
   /**
    * Creates a timeout error.
    *
@@ -113,7 +126,7 @@ export class JobTimeoutError extends Error {
    */
   constructor(message: string) {
     super(message);
-    this.name = "JobTimeoutError";
+    this.name = JobTimeoutError.name;
   }
 }
 
@@ -130,6 +143,9 @@ export class JobTimeoutError extends Error {
  * ```
  */
 export class NoWorkerError extends Error {
+  /** The class's name, as errors and records carry it: `NoWorkerError.name`, no instance needed. */
+  static override readonly name = "NoWorkerError";
+
   /**
    * Creates the error.
    *
@@ -137,7 +153,7 @@ export class NoWorkerError extends Error {
    */
   constructor(message: string) {
     super(message);
-    this.name = "NoWorkerError";
+    this.name = NoWorkerError.name;
   }
 }
 
@@ -155,6 +171,9 @@ export class NoWorkerError extends Error {
  * ```
  */
 export class WorkerCrashError extends Error {
+  /** The class's name, as errors and records carry it: `WorkerCrashError.name`, no instance needed. */
+  static override readonly name = "WorkerCrashError";
+
   /**
    * Creates the error.
    *
@@ -162,7 +181,7 @@ export class WorkerCrashError extends Error {
    */
   constructor(message: string) {
     super(message);
-    this.name = "WorkerCrashError";
+    this.name = WorkerCrashError.name;
   }
 }
 

@@ -5,7 +5,7 @@ import { collectSteps } from "./_sweep.ts";
 import { tempDir } from "./_temp.ts";
 import { type StepResult, type SweepEvent, type SweepOptions, WorkerStartError } from "../mod.ts";
 
-const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).href;
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
 
 /** Every job is reported exactly once, and the counts add up. */
 function assertAccounted(step: StepResult): void {
@@ -18,7 +18,7 @@ function assertAccounted(step: StepResult): void {
   assert.equal(new Set([...step.jobs].map((job) => job.jobId)).size, step.jobCount);
 }
 
-async function oneStep(job: string, jobCount: number, extra: SweepOptions = {}) {
+async function oneStep(job: URL, jobCount: number, extra: SweepOptions = {}) {
   const events: SweepEvent[] = [];
   const steps = await collectSteps({
     job,

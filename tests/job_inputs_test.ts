@@ -4,7 +4,8 @@ import { runSweep, type SweepStep } from "../mod.ts";
 import { runCli } from "./_cli.ts";
 import { tempDir } from "./_temp.ts";
 
-const INPUT_JOB = fileURLToPath(new URL("./fixtures/input_job.ts", import.meta.url));
+const INPUT_JOB = new URL("./fixtures/input_job.ts", import.meta.url);
+const INPUT_JOB_PATH = fileURLToPath(INPUT_JOB);
 
 async function steps(options: Parameters<typeof runSweep>[0]): Promise<SweepStep[]> {
   const all: SweepStep[] = [];
@@ -45,7 +46,7 @@ Deno.test("--inputs FILE makes the batch, one job per line; - reads stdin", asyn
   await using dir = await tempDir();
   const file = `${dir.path}/batch.jsonl`;
   await Deno.writeTextFile(file, '{"n": 1}\n\n{"n": 2}\r\n{"n": 3}\n');
-  const debug = ["--job", INPUT_JOB, "--workers", "1,2", "--debug", "--quiet"];
+  const debug = ["--job", INPUT_JOB_PATH, "--workers", "1,2", "--debug", "--quiet"];
   const fromFile = await runCli([...debug, "--inputs", file, "--job-arg", "tag=x"]);
   assert.equal(fromFile.code, 0, fromFile.stderr);
   // Blank lines are not jobs: three lines, three jobs per step.
@@ -67,17 +68,17 @@ Deno.test("a bad --inputs line or count is one line naming the file and line, ex
     [["--inputs", `${dir.path}/missing.jsonl`], /--inputs .*missing\.jsonl is not readable/],
   ];
   for (const [args, message] of cases) {
-    const run = await runCli(["--job", INPUT_JOB, "--workers", "1", ...args]);
+    const run = await runCli(["--job", INPUT_JOB_PATH, "--workers", "1", ...args]);
     assert.equal(run.code, 2, run.stderr);
     assert.equal(run.stdout, "");
     assert.match(run.stderr, message);
     assert.equal(run.stderr.trimEnd().split("\n").length, 1, run.stderr);
   }
   await Deno.writeTextFile(file, '{"n": 1}\n{"n": 2}\n');
-  const count = await runCli(["--job", INPUT_JOB, "--inputs", file, "--jobs", "3"]);
+  const count = await runCli(["--job", INPUT_JOB_PATH, "--inputs", file, "--jobs", "3"]);
   assert.equal(count.code, 2, count.stderr);
   assert.match(count.stderr, /TOTALJOBCOUNT \(--jobs\) must be left out or equal the 2 lines/);
-  const empty = await runCli(["--job", INPUT_JOB, "--inputs", "-"], { stdin: "\n \n" });
+  const empty = await runCli(["--job", INPUT_JOB_PATH, "--inputs", "-"], { stdin: "\n \n" });
   assert.equal(empty.code, 2, empty.stderr);
   assert.match(empty.stderr, /--inputs stdin must have at least one line of JSON, received none/);
 });

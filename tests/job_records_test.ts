@@ -116,7 +116,7 @@ Deno.test("jobEvents: false sends step-progress events and no event per job", as
 });
 
 Deno.test("a job's numeric output comes back through the shared columns, with its text", async () => {
-  const job = new URL("./fixtures/number_job.ts", import.meta.url).pathname;
+  const job = new URL("./fixtures/number_job.ts", import.meta.url);
   const run = async (b: string) => {
     const steps = [];
     for await (

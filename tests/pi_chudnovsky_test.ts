@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadPiModule, piDigits, piDigitsBigInt, PiKernel } from "../mod.ts";
+import { loadPiModule, piDigits, piDigitsBigInt, PiKernel } from "../src/pi/mod.ts";
 import { fnv1a32 } from "../src/jobs/pi.ts";
 import { multiplyNaturals, multiplyNode, type NaturalsMultiplication } from "../src/pi/naturals.ts";
 import { PI_1000_DECIMALS } from "./fixtures/pi_1000_digits.ts";

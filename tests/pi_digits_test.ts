@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { JobCancelledError } from "../mod.ts";
-import { piDigitsBigInt } from "../mod.ts";
+import { piDigitsBigInt } from "../src/pi/mod.ts";
 import {
   loadPiModule,
   MACHIN_DIGITS_MAX,
@@ -9,7 +9,7 @@ import {
   PI_DIGITS_MIN,
   piDigits,
   PiKernel,
-} from "../mod.ts";
+} from "../src/pi/mod.ts";
 import { PI_1000_DECIMALS } from "./fixtures/pi_1000_digits.ts";
 
 /** A third, deliberately plain computation: Machin's formula on BigInt, one term at a time. */

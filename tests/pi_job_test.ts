@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { piDigits } from "../mod.ts";
+import { piDigits } from "../src/pi/mod.ts";
 import { fnv1a32 } from "../src/jobs/pi.ts";
 import { collectSteps } from "./_sweep.ts";
 import { interruptCliWhen, runCli } from "./_cli.ts";

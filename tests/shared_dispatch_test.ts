@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { runStep, type SweepEvent, WorkerPool } from "../mod.ts";
 import { collectSteps } from "./_sweep.ts";
 
-const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).href;
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
 
 // The retired-flag path itself (a retired thread that goes on claiming) is proven in
 // shared_channel_test.ts, where retiring does not terminate; here Deno's terminate() of the

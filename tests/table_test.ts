@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  formatSpeedup,
-  renderPiTable,
-  renderSummaryTable,
-  type SummaryRow,
-} from "../src/report/format/table.ts";
+import { formatSpeedup, renderSummaryTable, type SummaryRow } from "../src/report/format/table.ts";
+import { piJob } from "../src/jobs/pi.ts";
 
 const row = (workers: number, seconds: number, speedup: number): SummaryRow => ({
   workers,
@@ -58,8 +54,10 @@ Deno.test("renderSummaryTable() adds FAILED and CANCELLED columns only when a jo
   );
 });
 
-Deno.test("renderPiTable() prints the seed's Pi columns and the peak RSS", () => {
-  const table = renderPiTable([row(1, 16.5, 1), row(2, 8.25, 2)]);
+Deno.test("renderSummaryTable() prints the seed's Pi columns and the peak RSS from the Pi kind's columns", () => {
+  const table = renderSummaryTable([row(1, 16.5, 1), row(2, 8.25, 2)], {
+    columns: piJob.summaryColumns,
+  });
   assert.equal(
     table,
     [

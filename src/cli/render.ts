@@ -67,9 +67,9 @@ function inlineNote(steps: readonly SweepStep[]): string | undefined {
  * @returns The text, without a final newline.
  */
 export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string {
-  const table = (job.kind.renderSummaryTable ?? renderSummaryTable)(steps);
+  const table = renderSummaryTable(steps, { columns: job.kind.summaryColumns });
   const lines = ["Summary:", table.trimEnd()];
-  if (steps.length > 0 && !job.kind.renderSummaryTable) {
+  if (steps.length > 0 && !job.kind.summaryColumns?.includes("averageJobSeconds")) {
     // The Go original's four columns have no job time: it goes under them.
     lines.push(
       `Average job execution time (in the worker): ${

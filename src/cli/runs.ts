@@ -6,7 +6,7 @@
  * @module
  */
 import { type JobParams, resolveJobParams } from "../jobs/job.ts";
-import { isJobModuleReference, moduleJob } from "../jobs/module.ts";
+import { isJobModuleReference, moduleJob, moduleUrlOf } from "../jobs/module.ts";
 import { findJobKind } from "../jobs/registry.ts";
 import type { SweepOptions } from "../sweep/sweep.ts";
 import type { RunJob } from "./render.ts";
@@ -72,6 +72,8 @@ export function jobParams(config: Config): JobParams {
 export function sweepOptions(config: Config): SweepOptions {
   return {
     ...valuesNamedBy(config, "sweepOption"),
+    // The library takes a job module by URL; `--job ./my_job.ts` names one by path.
+    job: isJobModuleReference(config.job) ? moduleUrlOf(config.job) : config.job,
     params: jobParams(config),
     profile: config.profileDir !== undefined,
   };

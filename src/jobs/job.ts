@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { SummaryRow } from "../report/format/table.ts";
 import type { StepResult } from "../types.ts";
 
 /**
@@ -96,8 +95,12 @@ export interface JobKind<Setup = unknown, Output = unknown, Params = JobParams> 
   readonly defaultParams?: Readonly<Params>;
   /** Describes one job's parameters for table titles and bench names ("1,000 ms"). */
   describeParams?(params: Params): string;
-  /** Renders the summary table when the kind has its own (the Pi kinds add a digits column). */
-  renderSummaryTable?(rows: readonly SummaryRow[]): string;
+  /**
+   * The summary table's columns beyond the Go original's four, as data the report renders (the
+   * Pi kinds: `["averageJobSeconds", "peakRssBytes"]`). Default none: the average job time
+   * then goes under the table.
+   */
+  readonly summaryColumns?: readonly ("averageJobSeconds" | "peakRssBytes")[];
   /** Lines the kind adds under the summary table (the sleep kind's overhead over the ideal). */
   summaryNotes?(steps: readonly StepResult[], params: Params): string[];
   /** Main thread, once per sweep: prepares what every worker receives. */

@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { errorMessage } from "../text.ts";
 import { defineJob, type JobKind, type JobPermissions } from "./job.ts";
 
 /** What a custom job module's default export gets besides its input. */
@@ -47,6 +49,27 @@ export function isJobModuleReference(job: string): boolean {
     /\.(ts|js|mjs|mts|tsx|jsx)$/.test(job);
 }
 
+/**
+ * The URL of a job module reference as the CLI takes it: a URL as written, a
+ * path resolved against the working directory.
+ *
+ * @param reference A path (`./my_job.ts`) or a URL (`https://…/job.ts`).
+ * @returns The module's URL.
+ *
+ * @example A path and a URL
+ * ```ts
+ * import { moduleUrlOf } from "./module.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(moduleUrlOf("https://example.com/job.ts").href, "https://example.com/job.ts");
+ * assert.equal(moduleUrlOf("/tmp/job.ts").href, "file:///tmp/job.ts");
+ * ```
+ */
+export function moduleUrlOf(reference: string): URL {
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(reference)) return new URL(reference);
+  return pathToFileURL(resolve(reference));
+}
+
 function readPermissionFor(url: URL): JobPermissions {
   if (url.protocol === "file:") return { read: [fileURLToPath(url)] };
   // A remote module may import from its own host (its own imports), not fetch from it.
@@ -64,14 +87,24 @@ function merge(a: JobPermissions, b: JobPermissions = {}): JobPermissions {
   return merged;
 }
 
-/** A custom module job's parameters. */
-export interface ModuleParams {
+/**
+ * The parameters of a job module (`runSweep({ job: new URL(…) })`): these two
+ * keys and no other; a module's own values go in `jobArgs`.
+ */
+export interface ModuleJobParams {
+  /** The input every job receives when the batch has no `inputs` (`--job-arg key=value`). */
+  jobArgs?: Record<string, string>;
+  /** What its workers may touch beyond reading the module (with `sandbox`). */
+  permissions?: JobPermissions;
+}
+
+/** The keys {@linkcode ModuleJobParams} has, for the run-time check of a caller's params. */
+export const MODULE_JOB_PARAMS: readonly (keyof ModuleJobParams)[] = ["jobArgs", "permissions"];
+
+/** A custom module job's parameters as its workers receive them. */
+interface ModuleParams extends ModuleJobParams {
   /** The module's URL. */
   moduleUrl?: string;
-  /** The input every job receives (`--job-arg key=value`). */
-  jobArgs?: Record<string, string>;
-  /** What its workers may touch beyond reading the module. */
-  permissions?: JobPermissions;
 }
 
 /**
@@ -105,8 +138,7 @@ export const moduleJob: JobKind = defineJob<undefined, unknown, ModuleParams>({
     try {
       module = await import(url);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new TypeError(`Cannot load job module ${url}: ${message.split("\n")[0]}`, {
+      throw new TypeError(`Cannot load job module ${url}: ${errorMessage(error).split("\n")[0]}`, {
         cause: error,
       });
     }

@@ -6,7 +6,6 @@
  * @module
  */
 import { DEFAULT_PI_DIGITS, PiKernel } from "../pi/kernel.ts";
-import { renderPiTable } from "../report/format/table.ts";
 import { defineJob, type JobKind, type JobRunner } from "./job.ts";
 
 /** What one Pi job reports (the digits themselves stay in the worker). */
@@ -74,11 +73,11 @@ export interface PiParams {
   digits: number;
 }
 
-/** What the Pi kinds share: their parameter, its label and the table with a digits column. */
+/** What the Pi kinds share: their parameter, its label and their summary columns. */
 export const PI_KIND_EXTRAS = {
   defaultParams: { digits: DEFAULT_PI_DIGITS },
   describeParams: (params: PiParams): string => `${params.digits.toLocaleString("en-US")} digits`,
-  renderSummaryTable: renderPiTable,
+  summaryColumns: ["averageJobSeconds", "peakRssBytes"],
 } as const;
 
 /**

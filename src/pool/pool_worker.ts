@@ -6,7 +6,7 @@
  */
 import { JobCancelledError, WorkerCrashError } from "../errors.ts";
 
-const WORKER_CRASH = new WorkerCrashError("").name;
+const WORKER_CRASH = WorkerCrashError.name;
 import {
   deserializeError,
   type JobReport,
@@ -18,7 +18,7 @@ import {
 } from "./protocol.ts";
 import { spawnWorker, type WorkerPoolOptions } from "./spawn_worker.ts";
 
-const JOB_CANCELLED = new JobCancelledError("").name;
+const JOB_CANCELLED = JobCancelledError.name;
 
 /** Where a worker is in its life. */
 export type WorkerState = "starting" | "ready" | "busy" | "closed";

@@ -1,5 +1,5 @@
 /**
- * The worker pool: a fixed set of {@linkcode PoolWorker}s for one sweep step,
+ * The worker pool: a fixed set of workers (`PoolWorker`) for one sweep step,
  * replaced when one dies, cancelled or closed together.
  *
  * @module
@@ -11,14 +11,15 @@ import type { WorkerPoolOptions } from "./spawn_worker.ts";
 /**
  * A fixed set of workers for one sweep step.
  *
- * @example Start two sleep workers and close them
+ * @example Run two steps on the same two sleep workers
  * ```ts ignore
- * import { WorkerPool } from "./worker_pool.ts";
+ * import { runStep, WorkerPool } from "../../mod.ts";
  *
  * await using pool = new WorkerPool({ size: 2, jobKind: "sleep", params: { sleepMs: 10 } });
  * await pool.ready();
- * const outcome = await pool.workers[0].run(crypto.randomUUID());
- * console.log(outcome.status); // "done"
+ * const first = await runStep(pool, { jobCount: 4 });
+ * const second = await runStep(pool, { jobCount: 4 });
+ * console.log(first.completed, second.completed); // 4 4
  * ```
  */
 export class WorkerPool implements AsyncDisposable {
@@ -26,7 +27,6 @@ export class WorkerPool implements AsyncDisposable {
   #options: WorkerPoolOptions;
   #cancelled = false;
   #closed = false;
-  #stepRunning = false;
 
   /**
    * Spawns `size` workers; `ready()` tells when all of them can take jobs.
@@ -51,6 +51,7 @@ export class WorkerPool implements AsyncDisposable {
    * @param worker The closed worker.
    * @returns The new worker, in the old one's place.
    * @throws {Error} (as a rejection) If the new worker fails to start, or the pool was cancelled.
+   * @ignore The step's, not the public API's: workers are not public.
    */
   async replace(worker: PoolWorker): Promise<PoolWorker> {
     const index = this.#workers.indexOf(worker);
@@ -65,7 +66,11 @@ export class WorkerPool implements AsyncDisposable {
     return replacement;
   }
 
-  /** The workers, in allocation order. */
+  /**
+   * The workers, in allocation order.
+   *
+   * @ignore The step's, not the public API's: workers are not public.
+   */
   get workers(): readonly PoolWorker[] {
     return this.#workers;
   }
@@ -110,29 +115,43 @@ export class WorkerPool implements AsyncDisposable {
     return this.#closed;
   }
 
-  /**
-   * Marks the pool as running a step, which `runStep` does first: a pool runs
-   * one step at a time, and a closed pool none.
-   *
-   * @returns A function that marks the step as ended.
-   * @throws {Error} If the pool is closed or already running a step.
-   */
-  beginStep(): () => void {
-    if (this.#closed) throw new Error("Cannot run step: the worker pool is closed");
-    if (this.#stepRunning) {
-      throw new Error(
-        "Cannot run step: the worker pool is already running one (a pool runs one step at a time)",
-      );
-    }
-    this.#stepRunning = true;
-    return () => {
-      this.#stepRunning = false;
-    };
-  }
-
   /** Closes the pool at the end of an `await using` block. */
   [Symbol.asyncDispose](): Promise<void> {
     this.close();
     return Promise.resolve();
   }
+}
+
+/** The pools running a step now: a pool runs one step at a time. */
+const runningSteps = new WeakSet<WorkerPool>();
+
+/**
+ * Marks the pool as running a step, which `runStep` does first: a pool runs
+ * one step at a time, and a closed pool none. Not on the public API: only the
+ * step calls it (`mod.ts` does not re-export it).
+ *
+ * @param pool The pool the step runs on.
+ * @returns A function that marks the step as ended.
+ * @throws {Error} If the pool is closed or already running a step.
+ *
+ * @example A closed pool runs no step
+ * ```ts ignore
+ * import { beginStep, WorkerPool } from "./worker_pool.ts";
+ *
+ * const pool = new WorkerPool({ size: 1, jobKind: "noop", params: {} });
+ * pool.close();
+ * beginStep(pool); // throws: "Cannot run step: the worker pool is closed"
+ * ```
+ */
+export function beginStep(pool: WorkerPool): () => void {
+  if (pool.closed) throw new Error("Cannot run step: the worker pool is closed");
+  if (runningSteps.has(pool)) {
+    throw new Error(
+      "Cannot run step: the worker pool is already running one (a pool runs one step at a time)",
+    );
+  }
+  runningSteps.add(pool);
+  return () => {
+    runningSteps.delete(pool);
+  };
 }

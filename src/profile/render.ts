@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { plural } from "../text.ts";
 import type { TopEntry } from "./top.ts";
 import { renderAsciiTable } from "../report/format/table.ts";
 
@@ -82,9 +83,7 @@ export function renderProfileTop(
 ): string {
   const { title, functionCount = entries.length, profileCount } = options;
   const totalMicros = options.totalMicros ?? totalFromEntries(entries);
-  const across = profileCount === undefined
-    ? ""
-    : ` across ${profileCount} profile${profileCount === 1 ? "" : "s"}`;
+  const across = profileCount === undefined ? "" : ` across ${plural(profileCount, "profile")}`;
   const header = `Showing top ${entries.length} of ${functionCount} functions, total sampled ${
     (totalMicros / MICROS_PER_MS).toFixed(2)
   } ms${across}`;

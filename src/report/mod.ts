@@ -1,7 +1,8 @@
 /**
  * The analysis and rendering of a sweep's steps, published as
  * `@deno-channels/core/report`: statistics per step, Amdahl and USL fits, a
- * recommendation in words, and one renderer per output format. Everything here
+ * recommended worker count, and one renderer per output format (tables, Markdown,
+ * CSV, JSON, SVG charts), for sweeps and for parameter scans. Everything here
  * is pure: it takes steps and returns values or strings.
  *
  * ```ts
@@ -24,15 +25,7 @@ export { renderAnalysisTable, type RenderOptions } from "./format/analysis_table
 export { type ChartOptions, renderChartSvg } from "./format/chart.ts";
 export { type CsvOptions, renderCsv } from "./format/csv.ts";
 export {
-  compareUslFits,
-  type ExplainInput,
-  type ExplainOptions,
-  explainScaling,
-  type ExplainStep,
-} from "./analysis/explain.ts";
-export {
   type AmdahlFit,
-  CREDIBLE_R_SQUARED,
   fitAmdahl,
   type FitFailure,
   type FitOptions,
@@ -44,8 +37,6 @@ export {
 export {
   analyzeScan,
   type Crossover,
-  CROSSOVER_SPEEDUP,
-  describeCrossover,
   renderGranularityTable,
   type ScanAnalysis,
   type ScanPoint,
@@ -66,50 +57,10 @@ export {
   renderJson,
   type ScalingReport,
 } from "./format/json.ts";
-export {
-  inlineStepOf,
-  type JobTimeSpread,
-  type JsonInlineStep,
-  type StepJobTimes,
-  stepJobTimes,
-} from "./analysis/job_times.ts";
+export type { ExplainOptions } from "./analysis/explain.ts";
+export type { JsonInlineStep } from "./analysis/job_times.ts";
+export type { ScalingPoint } from "./analysis/models.ts";
 export { renderMarkdown } from "./format/markdown.ts";
-export {
-  checkNoise,
-  type NoiseOptions,
-  type NoiseReport,
-  type NoiseStep,
-} from "./analysis/noise.ts";
-export {
-  compareOutputs,
-  describeOutputCheck,
-  type OutputCheck,
-  type OutputDifference,
-  type OutputStep,
-} from "./analysis/outputs.ts";
-export {
-  amdahlSpeedup,
-  karpFlatt,
-  type ScalingPoint,
-  splitRounds,
-  uslSpeedup,
-  uslThroughput,
-} from "./analysis/models.ts";
-export { renderProfileTop, type RenderProfileTopOptions } from "../profile/render.ts";
-export {
-  analyzeProfiles,
-  type ProfileFunction,
-  type ProfileSummary,
-  type ProfileTop,
-  type ProfileTopOptions,
-  type TopEntry,
-} from "../profile/top.ts";
-export {
-  type CpuProfile,
-  type CpuProfileCallFrame,
-  type CpuProfileNode,
-  validateCpuProfile,
-} from "../profile/validate.ts";
 export {
   buildJsonScanReport,
   type JsonScanReport,
@@ -117,7 +68,7 @@ export {
   renderJsonScan,
   type ScanReport,
 } from "./scan/json.ts";
-export { RECOMMEND_SHARE, type Recommendation, recommendWorkers } from "./analysis/recommend.ts";
+export { type Recommendation, recommendWorkers } from "./analysis/recommend.ts";
 export {
   type AnalyzeOptions,
   analyzeSweep,
@@ -131,4 +82,4 @@ export {
   type StepInput,
   type SweepAnalysis,
 } from "./analysis/stats.ts";
-export { renderPiTable, renderSummaryTable, type SummaryRow } from "./format/table.ts";
+export { renderSummaryTable, type SummaryColumn, type SummaryRow } from "./format/table.ts";

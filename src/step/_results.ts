@@ -19,7 +19,7 @@ import {
 } from "./job_records.ts";
 import type { JobResult, StepResult } from "../types.ts";
 
-const JOB_CANCELLED = new JobCancelledError("").name;
+const JOB_CANCELLED = JobCancelledError.name;
 
 /** The clock the step's records use, epoch milliseconds. */
 export function nowMs(): number {

@@ -9,7 +9,7 @@ import { errorRecord, JobCancelledError } from "../errors.ts";
 import { JobIds } from "./job_ids.ts";
 import { JobColumnsBuilder } from "./job_records.ts";
 import type { JobContext, JobKind, JobParams } from "../jobs/job.ts";
-import { startCpuClock } from "../sweep/_checks.ts";
+import { startCpuClock } from "../clock.ts";
 import type { StepResult, SweepStep } from "../types.ts";
 
 /** What {@linkcode runInlineStep} needs. */
@@ -29,7 +29,7 @@ export interface InlineStepOptions {
 
 const CANCELLED_DETAIL = {
   error: {
-    name: new JobCancelledError("").name,
+    name: JobCancelledError.name,
     message: "The sweep was cancelled before it started",
   },
 };

@@ -11,7 +11,7 @@
  */
 import type { JobReport } from "../pool/protocol.ts";
 import type { DrainEnd, PoolWorker } from "../pool/pool_worker.ts";
-import type { WorkerPool } from "../pool/worker_pool.ts";
+import { beginStep, type WorkerPool } from "../pool/worker_pool.ts";
 import { ChannelMain, createJobChannel } from "../channel/mod.ts";
 import { nowMs, StepRecords } from "./_results.ts";
 import { StepEvents } from "./_step_events.ts";
@@ -19,6 +19,8 @@ import { JobIds } from "./job_ids.ts";
 import { errorRecord, WorkerCrashError } from "../errors.ts";
 import { errorMessage } from "../text.ts";
 import type { StepResult, SweepEventHandler } from "../types.ts";
+
+const WORKER_CRASH = WorkerCrashError.name;
 
 /** Options for {@linkcode runStep}. */
 export interface RunStepOptions {
@@ -75,15 +77,13 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
       `Cannot run step: jobCount must be a positive integer, received ${jobCount}`,
     );
   }
-  const endStep = pool.beginStep();
+  const endStep = beginStep(pool);
   try {
     return await new ClaimedStep(pool, options).run();
   } finally {
     endStep();
   }
 }
-
-const WORKER_CRASH = new WorkerCrashError("").name;
 
 /** How long the main thread waits for a wake-up before it looks anyway, in milliseconds. */
 const TICK_MS = 20;

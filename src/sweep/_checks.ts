@@ -1,11 +1,9 @@
 /**
- * What a sweep checks and reads around its steps: its per-job inputs, the
- * load average and the process's CPU time; and its two promise helpers. Private to `src/`: `sweep.ts`
- * uses it.
+ * What a sweep checks around its steps: its per-job inputs; and its two
+ * promise helpers. Private to `src/sweep/`: `sweep.ts` uses it.
  *
  * @module
  */
-import process from "node:process";
 
 /** The sweep's inputs as an array, checked: some, as many as `jobCount`, each clonable. */
 export function checkedInputs(
@@ -41,38 +39,6 @@ export function checkedInputs(
     );
   }
   return inputs;
-}
-
-/** The 1-minute load average, when the program may read it (`--allow-sys=loadavg`). */
-export function loadAverageNow(): number | undefined {
-  if (Deno.permissions.querySync({ name: "sys", kind: "loadavg" }).state !== "granted") {
-    return undefined;
-  }
-  return Deno.loadavg()[0];
-}
-
-/** The process's CPU time so far (every thread), when it can be read. */
-function cpuUsageNow(): { user: number; system: number } | undefined {
-  try {
-    return process.cpuUsage();
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Starts reading the process's CPU time (every thread, user + system).
- *
- * @returns A function giving the CPU seconds used since, or `undefined` when they cannot be read.
- */
-export function startCpuClock(): () => number | undefined {
-  const before = cpuUsageNow();
-  return () => {
-    const after = cpuUsageNow();
-    return before && after
-      ? (after.user - before.user + after.system - before.system) / 1e6
-      : undefined;
-  };
 }
 
 /** `promise`, or a rejection naming `what` once `ms` milliseconds have passed. */

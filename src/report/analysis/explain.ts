@@ -9,10 +9,9 @@ import { dispatchBound } from "./_dispatch_bound.ts";
 import { measured } from "./_measured.ts";
 import { duration, percent, plural } from "../../text.ts";
 import { type AmdahlFit, CREDIBLE_R_SQUARED, type FitFailure, type UslFit } from "./fit.ts";
-import { splitRounds, uslThroughput } from "./models.ts";
+import { formatSpeedup, splitRounds, uslThroughput } from "./models.ts";
 import { RECOMMEND_SHARE } from "./recommend.ts";
 import type { JobBound, StepAnalysis, SweepAnalysis } from "./stats.ts";
-import { formatSpeedup } from "../format/table.ts";
 
 /** Options for {@linkcode explainScaling}. */
 export interface ExplainOptions {

@@ -188,25 +188,27 @@ export function rSquared(observed: readonly number[], predicted: readonly number
 }
 
 /**
- * The sum of squared differences between measured speed-ups and a model's,
- * the loss every fit here minimises.
+ * Formats a speed-up: `+1.99x` when faster, `-1.25x` when
+ * slower (the slowdown factor), trailing zeros dropped (`+16x`).
  *
- * @param points Measured (workers, speed-up) pairs.
- * @param model The model's speed-up at a worker count.
- * @returns `Σ (speedup − model(workers))²`, 0 for a perfect fit.
+ * @param speedup Baseline time divided by this time.
+ * @returns The signed factor with an `x`.
  *
- * @example Amdahl with no serial part against linear points
+ * @example Faster and slower
  * ```ts
- * import { amdahlSpeedup, sumOfSquares } from "./models.ts";
+ * import { formatSpeedup } from "./models.ts";
  * import assert from "node:assert/strict";
  *
- * const points = [{ workers: 1, speedup: 1 }, { workers: 2, speedup: 1.5 }];
- * assert.equal(sumOfSquares(points, (workers) => amdahlSpeedup(workers, 0)), 0.25);
+ * assert.equal(formatSpeedup(1.994), "+1.99x");
+ * assert.equal(formatSpeedup(16), "+16x");
+ * assert.equal(formatSpeedup(0.8), "-1.25x");
+ * assert.equal(formatSpeedup(0.997), "1x");
  * ```
  */
-export function sumOfSquares(
-  points: readonly ScalingPoint[],
-  model: (workers: number) => number,
-): number {
-  return points.reduce((sum, point) => sum + (point.speedup - model(point.workers)) ** 2, 0);
+export function formatSpeedup(speedup: number): string {
+  if (!Number.isFinite(speedup) || speedup <= 0) return "n/a";
+  const trim = (x: number) => String(Number(x.toFixed(2)));
+  // Within ±0.5% of 1 there is no direction to show: 0.997 would read "-1x".
+  if (Math.abs(speedup - 1) <= 0.005 + 1e-12) return "1x";
+  return speedup >= 1 ? `+${trim(speedup)}x` : `-${trim(1 / speedup)}x`;
 }

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { plural } from "../../text.ts";
 import { concatJobRecords } from "../../step/job_records.ts";
 import {
   jobColumn,
@@ -222,8 +223,8 @@ export function combineRepeats(runs: readonly (readonly SweepStep[])[]): Repeate
     const other = group.find((step) => step.jobCount !== first.jobCount);
     if (other) {
       throw new RangeError(
-        `Cannot combine repeats: every run with ${first.workers} worker${
-          first.workers === 1 ? "" : "s"
+        `Cannot combine repeats: every run with ${
+          plural(first.workers, "worker")
         } must have the same ` +
           `job count, received ${first.jobCount} and ${other.jobCount}`,
       );

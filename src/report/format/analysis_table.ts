@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { columns, describeOverhead } from "./_common.ts";
+import { columns, describeOverhead } from "../_common.ts";
 import { describeFits, type ExplainOptions, explainScaling } from "../analysis/explain.ts";
 import type { SweepAnalysis } from "../analysis/stats.ts";
 import { renderAsciiTable } from "./table.ts";

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { CHAR_WIDTH_PX, escapeXml, leastCovered, niceStep, px, tickLabel, wrap } from "./_svg.ts";
+import { CHAR_WIDTH_PX, escapeXml, leastCovered, niceStep, px, tickLabel, wrap } from "../_svg.ts";
 import { plural } from "../../text.ts";
 import { explainScaling, formatParameter } from "../analysis/explain.ts";
 import { CREDIBLE_R_SQUARED, type FitFailure, type UslFit } from "../analysis/fit.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { StepResult } from "../../types.ts";
-import { finite } from "./_common.ts";
+import { finite } from "../_common.ts";
 import { rawTimesByWorkers } from "../analysis/job_times.ts";
 import type { SweepAnalysis } from "../analysis/stats.ts";
 

@@ -62,7 +62,7 @@
  * @module
  */
 import type { StepResult } from "../../types.ts";
-import { finite } from "./_common.ts";
+import { finite } from "../_common.ts";
 import { explainScaling } from "../analysis/explain.ts";
 import {
   inlineStepOf,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { columns, describeOverhead } from "./_common.ts";
+import { columns, describeOverhead } from "../_common.ts";
 import type { RenderOptions } from "./analysis_table.ts";
 import { describeFits, explainScaling } from "../analysis/explain.ts";
 import type { SweepAnalysis } from "../analysis/stats.ts";

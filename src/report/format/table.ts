@@ -4,6 +4,11 @@
  * @module
  */
 
+import { formatSpeedup } from "../analysis/models.ts";
+
+// Here for the tables' callers; it lives with the models so the analysis's words can use it.
+export { formatSpeedup };
+
 /** How a column's cells line up. */
 export type Align = "left" | "right";
 
@@ -50,32 +55,6 @@ export function renderAsciiTable(
     border,
     "",
   ].join("\n");
-}
-
-/**
- * Formats a speed-up: `+1.99x` when faster, `-1.25x` when
- * slower (the slowdown factor), trailing zeros dropped (`+16x`).
- *
- * @param speedup Baseline time divided by this time.
- * @returns The signed factor with an `x`.
- *
- * @example Faster and slower
- * ```ts
- * import { formatSpeedup } from "./table.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(formatSpeedup(1.994), "+1.99x");
- * assert.equal(formatSpeedup(16), "+16x");
- * assert.equal(formatSpeedup(0.8), "-1.25x");
- * assert.equal(formatSpeedup(0.997), "1x");
- * ```
- */
-export function formatSpeedup(speedup: number): string {
-  if (!Number.isFinite(speedup) || speedup <= 0) return "n/a";
-  const trim = (x: number) => String(Number(x.toFixed(2)));
-  // Within ±0.5% of 1 there is no direction to show: 0.997 would read "-1x".
-  if (Math.abs(speedup - 1) <= 0.005 + 1e-12) return "1x";
-  return speedup >= 1 ? `+${trim(speedup)}x` : `-${trim(1 / speedup)}x`;
 }
 
 /**
@@ -155,84 +134,83 @@ function notDoneColumns(rows: readonly SummaryRow[]) {
 }
 
 /**
- * The sleep summary: NUMBER OF WORKERS | NUMBER OF JOBS | EXECUTION
- * TIME | SPEED INCREASE (the Go original's four columns), plus FAILED and
- * CANCELLED columns when any job did not finish.
+ * A summary table's column beyond the Go original's four, as a job kind declares it
+ * (`JobKind.summaryColumns`): `averageJobSeconds` adds AVERAGE JOB EXECUTION TIME (and the step's
+ * time becomes TOTAL WORKER EXECUTION TIME), `peakRssBytes` adds PEAK PROCESS RSS (MIB).
+ */
+export type SummaryColumn = "averageJobSeconds" | "peakRssBytes";
+
+interface Column {
+  header: string;
+  align: Align;
+  cell: (row: SummaryRow, index: number, rows: readonly SummaryRow[]) => string;
+}
+
+/**
+ * The summary: NUMBER OF WORKERS | NUMBER OF JOBS | EXECUTION TIME | SPEED
+ * INCREASE (the Go original's four columns), with the kind's extra columns
+ * (the Pi kinds: the average job time and the peak RSS of the process during
+ * the step), plus FAILED and CANCELLED columns when any job did not finish.
  *
  * @param rows One row per step; the first is the baseline.
+ * @param options `columns`: the extra columns, as the job kind declares them.
  * @returns The table text.
  *
- * @example Two steps
+ * @example Two steps, then the Pi kinds' columns
  * ```ts
  * import { renderSummaryTable } from "./table.ts";
  * import assert from "node:assert/strict";
  *
  * const base = { jobCount: 4, averageJobSeconds: 1, peakRssBytes: 0, failed: 0, cancelled: 0 };
- * const table = renderSummaryTable([
+ * const rows = [
  *   { ...base, workers: 1, seconds: 4.004, speedup: 1 },
- *   { ...base, workers: 2, seconds: 2.002, speedup: 2 },
- * ]);
- * assert.ok(table.includes("|                 2 |              4 |       2.002000 | +2x            |"));
+ *   { ...base, workers: 2, seconds: 2.002, speedup: 2, peakRssBytes: 64 * 1024 * 1024 },
+ * ];
+ * assert.ok(
+ *   renderSummaryTable(rows).includes("|                 2 |              4 |       2.002000 | +2x            |"),
+ * );
+ * const pi = renderSummaryTable(rows, { columns: ["averageJobSeconds", "peakRssBytes"] });
+ * assert.match(pi, /AVERAGE JOB EXECUTION TIME \| TOTAL WORKER EXECUTION TIME/);
+ * assert.match(pi, /\| +64\.0 \|$/m);
  * ```
  */
-export function renderSummaryTable(rows: readonly SummaryRow[]): string {
-  const extra = notDoneColumns(rows);
+export function renderSummaryTable(
+  rows: readonly SummaryRow[],
+  options: { columns?: readonly SummaryColumn[] } = {},
+): string {
+  const extra = new Set(options.columns);
+  const average = extra.has("averageJobSeconds");
+  const columns: Column[] = [
+    { header: "NUMBER OF WORKERS", align: "right", cell: (row) => String(row.workers) },
+    { header: "NUMBER OF JOBS", align: "right", cell: (row) => String(row.jobCount) },
+    ...(average
+      ? [{
+        header: "AVERAGE JOB EXECUTION TIME",
+        align: "right" as const,
+        cell: (row: SummaryRow) => formatJobSeconds(row.averageJobSeconds),
+      }]
+      : []),
+    {
+      header: average ? "TOTAL WORKER EXECUTION TIME" : "EXECUTION TIME",
+      align: "right",
+      cell: (row) => formatSeconds(row.seconds),
+    },
+    { header: "SPEED INCREASE", align: "left", cell: speedCell },
+    ...(extra.has("peakRssBytes")
+      ? [{
+        header: "PEAK PROCESS RSS (MIB)",
+        align: "right" as const,
+        cell: (row: SummaryRow) => (row.peakRssBytes / (1024 * 1024)).toFixed(1),
+      }]
+      : []),
+  ];
+  const notDone = notDoneColumns(rows);
   return renderAsciiTable(
-    ["NUMBER OF WORKERS", "NUMBER OF JOBS", "EXECUTION TIME", "SPEED INCREASE", ...extra.headers],
-    rows.map((row, i) => [
-      String(row.workers),
-      String(row.jobCount),
-      formatSeconds(row.seconds),
-      speedCell(row, i, rows),
-      ...extra.cells(row),
-    ]),
-    ["right", "right", "right", "left", "right", "right"],
-  );
-}
-
-/**
- * The Pi summary: NUMBER OF WORKERS | NUMBER OF JOBS | AVERAGE JOB
- * EXECUTION TIME | TOTAL WORKER EXECUTION TIME | SPEED INCREASE, plus the
- * peak RSS of the process during the step (the memory column measured
- * something else under a misleading name).
- *
- * @param rows One row per step; the first is the baseline.
- * @returns The table text.
- *
- * @example One step
- * ```ts
- * import { renderPiTable } from "./table.ts";
- * import assert from "node:assert/strict";
- *
- * const table = renderPiTable([{
- *   workers: 1, jobCount: 8, seconds: 1.6, speedup: 1, averageJobSeconds: 0.2,
- *   peakRssBytes: 64 * 1024 * 1024, failed: 0, cancelled: 0,
- * }]);
- * assert.match(table, /AVERAGE JOB EXECUTION TIME/);
- * assert.match(table, /\| +64\.0 \|$/m);
- * ```
- */
-export function renderPiTable(rows: readonly SummaryRow[]): string {
-  const extra = notDoneColumns(rows);
-  return renderAsciiTable(
-    [
-      "NUMBER OF WORKERS",
-      "NUMBER OF JOBS",
-      "AVERAGE JOB EXECUTION TIME",
-      "TOTAL WORKER EXECUTION TIME",
-      "SPEED INCREASE",
-      "PEAK PROCESS RSS (MIB)",
-      ...extra.headers,
-    ],
-    rows.map((row, i) => [
-      String(row.workers),
-      String(row.jobCount),
-      formatJobSeconds(row.averageJobSeconds),
-      formatSeconds(row.seconds),
-      speedCell(row, i, rows),
-      (row.peakRssBytes / (1024 * 1024)).toFixed(1),
-      ...extra.cells(row),
-    ]),
-    ["right", "right", "right", "right", "left", "right", "right", "right"],
+    [...columns.map((column) => column.header), ...notDone.headers],
+    rows.map((
+      row,
+      i,
+    ) => [...columns.map((column) => column.cell(row, i, rows)), ...notDone.cells(row)]),
+    [...columns.map((column) => column.align), "right", "right"],
   );
 }

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { escapeXml, niceStep, px, tickLabel, wrap } from "../format/_svg.ts";
-import { duration as formatDuration } from "../../text.ts";
+import { escapeXml, niceStep, px, tickLabel, wrap } from "../_svg.ts";
+import { duration as formatDuration, plural } from "../../text.ts";
 import { CROSSOVER_SPEEDUP, describeCrossover, type ScanAnalysis } from "./granularity.ts";
 
 /** Options for {@linkcode renderGranularityChartSvg}. */
@@ -153,8 +153,8 @@ export function renderGranularityChartSvg(
     `<text x="${px((left + right) / 2)}" y="${px(bottom + 40)}" text-anchor="middle" ` +
       `font-size="13">Workers</text>`,
     `<text x="18" y="${yLabelY}" text-anchor="middle" font-size="13" ` +
-      `transform="rotate(-90 18 ${yLabelY})">Speed-up over ${baseline} worker${
-        baseline === 1 ? "" : "s"
+      `transform="rotate(-90 18 ${yLabelY})">Speed-up over ${
+        plural(baseline, "worker")
       } (×)</text>`,
   );
   // The ideal (speed-up = worker ratio), clipped where it leaves the plot.
@@ -181,9 +181,7 @@ export function renderGranularityChartSvg(
         `<circle class="point" data-value="${value}" data-workers="${d.workers}" ` +
         `data-speedup="${Number(d.speedup.toFixed(4))}" cx="${px(x(d.workers))}" ` +
         `cy="${px(y(d.speedup))}" r="4" fill="${color}" stroke="#ffffff" stroke-width="1.2">` +
-        `<title>${value}, ${d.workers} worker${d.workers === 1 ? "" : "s"}: ${
-          d.speedup.toFixed(2)
-        }x</title></circle>`
+        `<title>${value}, ${plural(d.workers, "worker")}: ${d.speedup.toFixed(2)}x</title></circle>`
       ),
     );
   }

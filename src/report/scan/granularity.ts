@@ -14,7 +14,7 @@
  * @module
  */
 import type { StepResult } from "../../types.ts";
-import { duration as formatDuration } from "../../text.ts";
+import { duration as formatDuration, plural } from "../../text.ts";
 import type { StepAnalysis, SweepAnalysis } from "../analysis/stats.ts";
 import { type Align, formatSpeedup, renderAsciiTable } from "../format/table.ts";
 
@@ -143,7 +143,7 @@ export function analyzeScan(parameter: string, values: readonly ScanValueInput[]
   };
 }
 
-const workerWord = (n: number) => `${n} worker${n === 1 ? "" : "s"}`;
+const workerWord = (n: number) => plural(n, "worker");
 
 function jobSize(point: ScanPoint): string {
   return point.jobSeconds === null ? "" : ` (jobs of ${formatDuration(point.jobSeconds)})`;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { finite } from "../format/_common.ts";
+import { finite } from "../_common.ts";
 import { type Crossover, describeCrossover, type ScanAnalysis } from "./granularity.ts";
 import {
   buildJsonReport,

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { duration } from "../../text.ts";
-import type { Percentiles, StepAnalysis, SweepAnalysis } from "../analysis/stats.ts";
-import { type Align, formatSeconds, formatSpeedup } from "./table.ts";
+import { duration } from "../text.ts";
+import type { Percentiles, StepAnalysis, SweepAnalysis } from "./analysis/stats.ts";
+import { type Align, formatSeconds, formatSpeedup } from "./format/table.ts";
 
 /** `value`, or `null` when it is missing or not finite (JSON has no NaN or Infinity). */
 export function finite(value: number | null | undefined): number | null {
