@@ -76,8 +76,11 @@ export interface SavedBaseline {
 
 /** What {@linkcode toBaseline} needs beyond the steps. */
 export interface BaselineInfo {
+  /** The tool's version (`deno.json`'s). */
   toolVersion: string;
+  /** When it was saved, as an ISO 8601 string. */
   savedAt: string;
+  /** The machine it ran on. */
   machine: BaselineMachine;
   /** The job kind and its params; `jobCount` comes from the steps. */
   job: Omit<BaselineJob, "jobCount">;
@@ -236,7 +239,9 @@ export interface CompareOptions extends Omit<BootstrapOptions, "statistic"> {
 
 /** How one step changed against the baseline. */
 export interface StepChange {
+  /** Workers (0 = inline). */
   workers: number;
+  /** Jobs in flight per worker. */
   concurrency: number;
   /** The baseline's median step time, in seconds. */
   savedSeconds: number;

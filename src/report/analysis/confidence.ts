@@ -12,7 +12,9 @@ import type { SweepStep } from "../../types.ts";
 
 /** A closed interval `[low, high]`. */
 export interface Interval {
+  /** The lower end. */
   low: number;
+  /** The upper end. */
   high: number;
 }
 
@@ -220,7 +222,9 @@ export interface ConfidenceStep extends Pick<SweepStep, "workers" | "seconds" | 
 
 /** One configuration's speed-up over the sweep's first, with its interval. */
 export interface SpeedupEstimate {
+  /** Workers (0 = inline). */
   workers: number;
+  /** Jobs in flight per worker. */
   concurrency: number;
   /** The median of the per-repeat speed-ups. */
   speedup: number;
