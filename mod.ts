@@ -37,6 +37,7 @@ export type {
   WorkerMemory,
 } from "./src/types.ts";
 export {
+  MAX_CONCURRENCY,
   MAX_JOBS,
   MAX_REPEAT,
   MAX_WORKERS,

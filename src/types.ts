@@ -60,6 +60,11 @@ export interface StepResult {
   /** How many workers ran the batch. */
   workers: number;
   /** How many jobs were submitted. */
+  /**
+   * Jobs in flight per worker (per the calling thread when `workers` is 0): 1 runs one job at a
+   * time; more keeps that many promises pending on each thread.
+   */
+  concurrency: number;
   jobCount: number;
   /** From the first job handed out to the last result, in seconds. */
   seconds: number;
@@ -132,6 +137,8 @@ export type SweepEvent =
     /** 1-based index of the run (see `repeat`). */
     repeat: number;
     workers: number;
+    /** Jobs in flight per worker (or on the calling thread for 0 workers). */
+    concurrency: number;
     jobCount: number;
   }
   | { type: "worker-allocated"; workerNumber: number; workerId: string }

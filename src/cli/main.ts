@@ -372,6 +372,7 @@ async function parseRunRender(): Promise<void> {
         startWorkers: config.startWorkers,
         maxWorkers: config.maxWorkers,
         workerCounts: config.workerCounts,
+        concurrency: config.concurrency,
         jobCount: inputs ? undefined : config.jobCount,
         inputs,
         repeat: config.repeat,

@@ -11,6 +11,7 @@ import { piJob } from "./pi.ts";
 import { piBigIntJob } from "./pi_bigint.ts";
 import { piMachinJob } from "./pi_machin.ts";
 import { sleepJob } from "./sleep.ts";
+import { sleepAsyncJob } from "./sleep_async.ts";
 
 /**
  * Every built-in job kind, in the order `--help` lists them.
@@ -25,6 +26,7 @@ import { sleepJob } from "./sleep.ts";
  */
 export const JOB_KINDS: readonly JobKind[] = [
   sleepJob,
+  sleepAsyncJob,
   piJob,
   piMachinJob,
   piBigIntJob,

@@ -49,6 +49,12 @@ export interface RunStepOptions {
   jobEvents?: boolean;
   /** How often to sample the process RSS, in milliseconds. */
   rssSampleMs?: number;
+  /**
+   * How many jobs each worker keeps in flight (default 1: one at a time). A job that returns a
+   * promise stays in flight while the worker starts the next; a synchronous job runs to
+   * completion first, so more in flight changes nothing for it.
+   */
+  concurrency?: number;
   /** Cancel a job that runs longer than this and count it failed ("timed out"), in milliseconds. */
   jobTimeoutMs?: number;
   /** The job kind's name, used in error messages. */
@@ -105,6 +111,12 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
   if (!Number.isSafeInteger(jobCount) || jobCount < 1) {
     throw new RangeError(
       `Cannot run step: jobCount must be a positive integer, received ${jobCount}`,
+    );
+  }
+  const { concurrency = 1 } = options;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(
+      `Cannot run step: concurrency must be a positive integer, received ${concurrency}`,
     );
   }
   const endStep = pool.beginStep();
@@ -249,7 +261,11 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
     slots.push({ worker, ended: false });
     live++;
     Atomics.store(channel.header, HEADER.LIVE_WORKERS_I32, live);
-    endings.push(worker.drain(channel.buffer, slot, onReports).then((end) => endSlot(slot, end)));
+    endings.push(
+      worker.drain(channel.buffer, slot, onReports, options.concurrency).then((end) =>
+        endSlot(slot, end)
+      ),
+    );
   };
 
   // Counts final states itself (the progress word is only a wake-up hint) and
@@ -409,5 +425,5 @@ async function runClaimedStep(pool: WorkerPool, options: RunStepOptions): Promis
   sampleRss();
   signal?.removeEventListener("abort", onAbort);
 
-  return records.stepResult(pool.size, peakRssBytes);
+  return { ...records.stepResult(pool.size, peakRssBytes), concurrency: options.concurrency ?? 1 };
 }

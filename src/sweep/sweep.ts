@@ -22,6 +22,7 @@ import { isJobModuleReference, moduleJob } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
 import { PROFILE_INTERVAL_MICROS } from "../pool/protocol.ts";
 import { WorkerPool } from "../pool/worker_pool.ts";
+import { errorMessage, plural } from "../text.ts";
 import type { SweepEventHandler, SweepStep } from "../types.ts";
 
 /**
@@ -61,6 +62,20 @@ export const MAX_JOBS = 10_000_000;
  */
 export const MAX_REPEAT = 100;
 
+/**
+ * The most jobs one thread may keep in flight (`concurrency`): each is a pending promise and
+ * its context, a few hundred bytes, not a thread.
+ *
+ * @example Ask for too many jobs in flight
+ * ```ts
+ * import { MAX_CONCURRENCY, runSweep } from "./sweep.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => runSweep({ job: "noop", concurrency: [MAX_CONCURRENCY + 1] }), RangeError);
+ * ```
+ */
+export const MAX_CONCURRENCY = 100_000;
+
 /** The longest per-job timeout, in milliseconds (one day). */
 export const MAX_JOB_TIMEOUT_MS = 86_400_000;
 
@@ -86,6 +101,15 @@ export interface SweepOptions {
    * `speedup` is 1, and the first worker step stays the baseline of the others).
    */
   workerCounts?: readonly number[];
+  /**
+   * Jobs in flight per thread, each value a step for every worker count (the sweep is the grid
+   * workers × concurrency, worker counts outermost). A job that returns a promise stays in
+   * flight while its thread starts the next, as goroutines do; a synchronous job runs to
+   * completion first, so more in flight changes nothing for it. With a worker count of 0 the
+   * jobs are in flight on the calling thread. From 1 to {@linkcode MAX_CONCURRENCY}; default
+   * `[1]`: one job at a time.
+   */
+  concurrency?: readonly number[];
   /** How many jobs each step runs. Default 2 × `navigator.hardwareConcurrency`, or `inputs`' count. */
   jobCount?: number;
   /**
@@ -194,6 +218,14 @@ export function sweepWorkerCounts(options: SweepOptions): number[] {
   return Array.from({ length: max - start + 1 }, (_, i) => start + i);
 }
 
+function sweepConcurrency(options: SweepOptions): number[] {
+  const list = options.concurrency ?? [1];
+  if (list.length === 0) {
+    throw new RangeError("Cannot start sweep: concurrency must list at least one value");
+  }
+  return list.map((value) => boundedInteger("concurrency", value, MAX_CONCURRENCY));
+}
+
 function resolveModuleUrl(job: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(job)) return new URL(job).href;
   return toFileUrl(resolve(job)).href;
@@ -270,6 +302,7 @@ export function runSweep(options: SweepOptions = {}): AsyncGenerator<SweepStep, 
     kind,
     params,
     counts: sweepWorkerCounts(options),
+    concurrency: sweepConcurrency(options),
     jobCount: boundedInteger(
       "jobCount",
       options.jobCount ?? inputs?.length ?? 2 * navigator.hardwareConcurrency,
@@ -290,6 +323,7 @@ interface SweepPlan {
   kind: JobKind;
   params: JobParams;
   counts: number[];
+  concurrency: number[];
   jobCount: number;
   inputs?: readonly unknown[];
   repeat: number;
@@ -309,16 +343,13 @@ async function* sweepSteps(
   try {
     options.signal?.throwIfAborted();
     for (let repeat = 1; repeat <= plan.repeat; repeat++) {
-      let baselineSeconds: number | undefined;
-      for (const [index, workers] of plan.counts.entries()) {
-        const step = await runOneStep(plan, options, setup, {
-          repeat,
-          index,
-          workers,
-          baselineSeconds,
-        });
-        if (workers > 0) baselineSeconds ??= step.seconds;
-        yield step;
+      const at: StepAt = { repeat, index: 0 };
+      for (const workers of plan.counts) {
+        for await (const step of workerCountSteps(plan, options, setup, at, workers)) {
+          if (workers > 0) at.baselineSeconds ??= step.seconds;
+          at.index++;
+          yield step;
+        }
       }
     }
   } finally {
@@ -326,38 +357,69 @@ async function* sweepSteps(
   }
 }
 
-async function runOneStep(
+interface StepAt {
+  repeat: number;
+  /** The index of the next step in this run. */
+  index: number;
+  baselineSeconds?: number;
+}
+
+/**
+ * The steps of one worker count, one per concurrency value. The workers start
+ * once and run every concurrency value's step (each step reports that start-up);
+ * a worker count of 0 runs each inline, on the calling thread.
+ */
+async function* workerCountSteps(
   plan: SweepPlan,
   options: SweepOptions,
   setup: unknown,
-  at: { repeat: number; index: number; workers: number; baselineSeconds?: number },
-): Promise<SweepStep> {
+  at: StepAt,
+  workers: number,
+): AsyncGenerator<SweepStep, void, undefined> {
   const { kind, params, jobCount } = plan;
   const { signal, onEvent } = options;
-  const { repeat, index, workers } = at;
-  const stepCount = plan.counts.length;
-  signal?.throwIfAborted();
-  onEvent?.({ type: "step-start", step: index + 1, stepCount, repeat, workers, jobCount });
-  const loadAverage = loadAverageNow();
+  const stepCount = plan.counts.length * plan.concurrency.length;
+  const starting = (concurrency: number) => {
+    signal?.throwIfAborted();
+    onEvent?.({
+      type: "step-start",
+      step: at.index + 1,
+      stepCount,
+      repeat: at.repeat,
+      workers,
+      concurrency,
+      jobCount,
+    });
+    return loadAverageNow();
+  };
+  const ended = (step: SweepStep) =>
+    onEvent?.({ type: "step-end", step: at.index + 1, stepCount, result: step });
   if (workers === 0) {
-    const step = await inlineSweepStep(
-      {
-        kind,
-        params,
-        setup,
-        jobCount,
-        inputs: plan.inputs,
-        signal,
-        jobName: plan.displayName,
-        warmup: plan.warmup,
-      },
-      repeat,
-      loadAverage,
-    );
-    onEvent?.({ type: "step-end", step: index + 1, stepCount, result: step });
-    if (signal?.aborted && step.cancelled > 0) throw signal.reason;
-    return step;
+    for (const concurrency of plan.concurrency) {
+      const loadAverage = starting(concurrency);
+      const step = await inlineSweepStep(
+        {
+          kind,
+          params,
+          setup,
+          jobCount,
+          concurrency,
+          inputs: plan.inputs,
+          signal,
+          jobName: plan.displayName,
+          warmup: plan.warmup,
+          jobTimeoutMs: options.jobTimeoutMs,
+        },
+        at.repeat,
+        loadAverage,
+      );
+      ended(step);
+      if (signal?.aborted && step.cancelled > 0) throw signal.reason;
+      yield step;
+    }
+    return;
   }
+  const loadAverage = starting(plan.concurrency[0]);
   const spawnStart = performance.now();
   await using pool = new WorkerPool({
     size: workers,
@@ -383,19 +445,50 @@ async function runOneStep(
     );
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    const reason = error instanceof Error ? error.message : String(error);
     throw new WorkerStartError(
-      `Cannot run the step with ${workers} worker${workers === 1 ? "" : "s"}: ${reason}`,
+      `Cannot run the step with ${plural(workers, "worker")}: ${errorMessage(error)}`,
       { cause: error },
     );
   }
   const startupSeconds = (performance.now() - spawnStart) / 1000;
   onEvent?.({ type: "workers-ready", workers, startupSeconds });
+  for (const [i, concurrency] of plan.concurrency.entries()) {
+    const step = await timedStep(plan, options, pool, {
+      concurrency,
+      repeat: at.repeat,
+      startupSeconds,
+      baselineSeconds: at.baselineSeconds,
+      loadAverage: i === 0 ? loadAverage : starting(concurrency),
+    });
+    ended(step);
+    // Only an abort that cut the step short drops it: a step whose jobs all ran
+    // before the signal is yielded, and the sweep stops before the next one.
+    if (signal?.aborted && step.cancelled > 0) throw signal.reason;
+    yield step;
+  }
+}
 
+/** One timed step on a ready pool (after its warm-up runs), with its CPU time and profiles. */
+async function timedStep(
+  plan: SweepPlan,
+  options: SweepOptions,
+  pool: WorkerPool,
+  at: {
+    concurrency: number;
+    repeat: number;
+    startupSeconds: number;
+    baselineSeconds?: number;
+    loadAverage?: number;
+  },
+): Promise<SweepStep> {
+  const { jobCount } = plan;
+  const { signal, onEvent } = options;
+  const { concurrency } = at;
   // Untimed runs first; one with a failed job ends them (the timed run reports it).
   for (let run = 0; run < plan.warmup; run++) {
     const warm = await runStep(pool, {
       jobCount,
+      concurrency,
       signal,
       jobEvents: false,
       jobName: plan.displayName,
@@ -407,24 +500,22 @@ async function runOneStep(
   const cpuClock = startCpuClock();
   const result = await runStep(pool, {
     jobCount,
+    concurrency,
     signal,
     onEvent,
     jobEvents: options.jobEvents,
     jobName: plan.displayName,
     jobTimeoutMs: options.jobTimeoutMs,
   });
-  // Only an abort that cut the step short drops it: a step whose jobs all ran
-  // before the signal is yielded, and the sweep stops before the next one.
   const cpuSeconds = cpuClock();
-  const cutShort = (signal?.aborted ?? false) && result.cancelled > 0;
   const mainProfile = mainProfiler ? await stopMainProfiler(mainProfiler) : undefined;
   const stats = signal?.aborted ? [] : await pool.stats();
   const step: SweepStep = {
     ...result,
-    repeat,
-    startupSeconds,
+    repeat: at.repeat,
+    startupSeconds: at.startupSeconds,
     speedup: (at.baselineSeconds ?? result.seconds) / result.seconds,
-    loadAverage,
+    loadAverage: at.loadAverage,
     cpuSeconds,
     warmupRuns: plan.warmup,
     workerMemory: stats.map((s) => s && { ...s.memory, wasmMemoryBytes: s.wasmMemoryBytes }),
@@ -432,7 +523,5 @@ async function runOneStep(
   if (options.profile && mainProfile) {
     step.profiles = { main: mainProfile, workers: stats.map((s) => s?.profile) };
   }
-  onEvent?.({ type: "step-end", step: index + 1, stepCount, result: step });
-  if (cutShort) throw signal!.reason;
   return step;
 }
