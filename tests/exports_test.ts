@@ -29,6 +29,7 @@ function step(workers: number, seconds: number, runs: number[], repeat = 1): Swe
   }));
   return {
     workers,
+    concurrency: 1,
     jobCount: jobs.length,
     seconds,
     repeat,

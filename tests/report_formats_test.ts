@@ -32,6 +32,7 @@ function step(
   }));
   return {
     workers,
+    concurrency: 1,
     jobCount: jobs.length,
     seconds,
     repeat: 1,
