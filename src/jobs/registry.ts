@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { httpJob } from "./http.ts";
 import { ioJob } from "./io.ts";
 import type { JobKind } from "./job.ts";
 import { moduleJob } from "./module.ts";
@@ -27,6 +28,7 @@ import { sleepAsyncJob } from "./sleep_async.ts";
 export const JOB_KINDS: readonly JobKind[] = [
   sleepJob,
   sleepAsyncJob,
+  httpJob,
   piJob,
   piMachinJob,
   piBigIntJob,
