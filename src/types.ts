@@ -55,16 +55,16 @@ export interface JobRecords extends Iterable<JobResult> {
   toJSON(): JobResult[];
 }
 
-/** How one step (a fixed worker count running the whole batch) went. */
+/** How one step (a fixed worker count and jobs in flight, running the whole batch) went. */
 export interface StepResult {
   /** How many workers ran the batch. */
   workers: number;
-  /** How many jobs were submitted. */
   /**
    * Jobs in flight per worker (per the calling thread when `workers` is 0): 1 runs one job at a
    * time; more keeps that many promises pending on each thread.
    */
   concurrency: number;
+  /** How many jobs were submitted. */
   jobCount: number;
   /** From the first job handed out to the last result, in seconds. */
   seconds: number;
