@@ -29,7 +29,6 @@ function step(workers: number, seconds: number, runs: number[], repeat = 1): Swe
   }));
   return {
     workers,
-    concurrency: 1,
     jobCount: jobs.length,
     seconds,
     repeat,

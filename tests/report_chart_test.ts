@@ -9,7 +9,6 @@ import { renderChartSvg } from "../src/report/format/chart.ts";
 function step(workers: number, seconds: number, jobCount = 16): SweepStep {
   return {
     workers,
-    concurrency: 1,
     jobCount,
     seconds,
     repeat: 1,

@@ -13,7 +13,6 @@ function step(workers: number, seconds: number, overrides: Partial<SweepStep> = 
   const jobCount = overrides.jobCount ?? 840;
   return {
     workers,
-    concurrency: 1,
     jobCount,
     seconds,
     repeat: 1,

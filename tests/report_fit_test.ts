@@ -386,7 +386,6 @@ Deno.test("fitUsl() with γ free needs five worker counts", () => {
 Deno.test("describeFits() reports both USL fits and says when they disagree", () => {
   const steps = SPEC_USERS.map((workers, i) => ({
     workers,
-    concurrency: 1,
     jobCount: 432,
     seconds: 432 / SPEC_THROUGHPUT[i],
     startupSeconds: 0,

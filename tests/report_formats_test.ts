@@ -32,7 +32,6 @@ function step(
   }));
   return {
     workers,
-    concurrency: 1,
     jobCount: jobs.length,
     seconds,
     repeat: 1,

@@ -33,7 +33,6 @@ function step(
   const jobs = overrides.jobs ?? [];
   return {
     workers,
-    concurrency: 1,
     jobCount: jobs.length || 4,
     seconds,
     repeat: 1,

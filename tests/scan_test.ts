@@ -20,7 +20,6 @@ function assertRefused(run: { code: number; stdout: string; stderr: string }, me
 
 const step = (workers: number, seconds: number) => ({
   workers,
-  concurrency: 1,
   seconds,
   jobCount: 8,
   completed: 8,
