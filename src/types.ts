@@ -61,9 +61,10 @@ export interface StepResult {
   workers: number;
   /**
    * Jobs in flight per worker (per the calling thread when `workers` is 0): 1 runs one job at a
-   * time; more keeps that many promises pending on each thread.
+   * time; more keeps that many promises pending on each thread. Every step the library makes
+   * sets it; a step made by hand may leave it out, which means 1.
    */
-  concurrency: number;
+  concurrency?: number;
   /** How many jobs were submitted. */
   jobCount: number;
   /** From the first job handed out to the last result, in seconds. */

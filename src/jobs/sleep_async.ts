@@ -11,7 +11,7 @@ import { DEFAULT_SLEEP_MS, type SleepParams } from "./sleep.ts";
 
 /** Milliseconds a step took beyond the ideal `ceil(jobs / (threads × in flight)) × sleepMs`. */
 function overheadMs(step: StepResult, sleepMs: number): number {
-  const slots = Math.max(1, step.workers) * step.concurrency;
+  const slots = Math.max(1, step.workers) * (step.concurrency ?? 1);
   return step.seconds * 1000 - Math.ceil(step.jobCount / slots) * sleepMs;
 }
 
@@ -46,7 +46,7 @@ export const sleepAsyncJob: JobKind = defineJob<undefined, void, SleepParams>({
     steps.length === 0 ? [] : [
       `Overhead over the ideal ceil(jobs / (threads x in flight)) x SLEEPMS: ${
         steps.map((s) =>
-          `${s.workers} w x ${s.concurrency} ${overheadMs(s, params.sleepMs).toFixed(1)} ms`
+          `${s.workers} w x ${s.concurrency ?? 1} ${overheadMs(s, params.sleepMs).toFixed(1)} ms`
         ).join(", ")
       }`,
     ],

@@ -1,0 +1,2 @@
+// A job that returns a settled promise at once: the in-flight machinery's own cost per job.
+export default async () => 1;
