@@ -56,6 +56,7 @@ for (let run = 0; run < runs; run++) {
   const base = { jobCount: noopJobs, workerCounts: [1] };
   cost.sync1.push((await oneStep({ ...base, job: syncNoop })).seconds);
   cost.async64.push((await oneStep({ ...base, job: asyncNoop, concurrency: [64] })).seconds);
+  // deno-lint-ignore require-await
   cost.plain64.push(await plainInFlight(noopJobs, 64, async () => 1));
 }
 console.log(`\n1. ${noopJobs.toLocaleString("en-US")} no-op jobs (median of ${runs} runs)`);
