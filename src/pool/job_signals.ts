@@ -124,9 +124,8 @@ export class SerialJobContext implements JobContext {
     this.#signals = signals;
   }
 
-  shouldStop(): boolean {
-    return Atomics.load(this.cancelFlag, 0) !== 0;
-  }
+  // A property, not a method: kinds destructure it (`({ shouldStop }) => …`).
+  readonly shouldStop = (): boolean => Atomics.load(this.cancelFlag, 0) !== 0;
 
   get signal(): AbortSignal {
     return this.#signals.signalFor(this.index);
@@ -161,9 +160,8 @@ export class InFlightJobContext implements JobContext {
     this.#isStopping = isStopping;
   }
 
-  shouldStop(): boolean {
-    return Atomics.load(this.cancelFlag, 0) !== 0 && this.#isStopping(this.jobNumber - 1);
-  }
+  readonly shouldStop = (): boolean =>
+    Atomics.load(this.cancelFlag, 0) !== 0 && this.#isStopping(this.jobNumber - 1);
 
   get signal(): AbortSignal {
     return this.#signals.signalFor(this.jobNumber - 1);
