@@ -52,6 +52,7 @@ export type {
 } from "./src/types.ts";
 export { runSweep } from "./src/sweep/sweep.ts";
 export {
+  MAX_CONCURRENCY,
   MAX_JOBS,
   MAX_REPEAT,
   MAX_WORKERS,

@@ -55,10 +55,16 @@ export interface JobRecords extends Iterable<JobResult> {
   toJSON(): JobResult[];
 }
 
-/** How one step (a fixed worker count running the whole batch) went. */
+/** How one step (a fixed worker count and jobs in flight, running the whole batch) went. */
 export interface StepResult {
   /** How many workers ran the batch. */
   workers: number;
+  /**
+   * Jobs in flight per worker (per the calling thread when `workers` is 0): 1 runs one job at a
+   * time; more keeps that many promises pending on each thread. Every step the library makes
+   * sets it; a step made by hand may leave it out, which means 1.
+   */
+  concurrency?: number;
   /** How many jobs were submitted. */
   jobCount: number;
   /** From the first job handed out to the last result, in seconds. */
@@ -132,6 +138,8 @@ export type SweepEvent =
     /** 1-based index of the run (see `repeat`). */
     repeat: number;
     workers: number;
+    /** Jobs in flight per worker (or on the calling thread for 0 workers). */
+    concurrency: number;
     jobCount: number;
   }
   | { type: "worker-allocated"; workerNumber: number; workerId: string }

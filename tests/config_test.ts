@@ -24,6 +24,7 @@ Deno.test("parseConfig() uses the seed's defaults for a blank .env", () => {
     jobArgs: {},
     jobPermissions: {},
     workerCounts: undefined,
+    concurrency: [1],
     repeat: 1,
     warmup: 0,
     scan: undefined,

@@ -5,6 +5,7 @@ import { tempDir } from "./_temp.ts";
 
 const STEP: SweepStep = {
   workers: 1,
+  concurrency: 1,
   jobCount: 2,
   seconds: 0.5,
   completed: 2,
@@ -31,11 +32,27 @@ Deno.test("the step log gives back completed steps and where a dead sweep stoppe
   const path = `${dir.path}/steps.ndjson`;
   await Deno.writeTextFile(path, "");
   const log = openStepLog(path);
-  log.onEvent({ type: "step-start", step: 1, stepCount: 2, repeat: 1, workers: 1, jobCount: 2 });
+  log.onEvent({
+    type: "step-start",
+    step: 1,
+    stepCount: 2,
+    repeat: 1,
+    workers: 1,
+    concurrency: 1,
+    jobCount: 2,
+  });
   log.onEvent({ type: "step-progress", settled: 0, jobCount: 2, lastStartedJobNumber: 1 });
   // A BigInt output cannot be JSON: the log leaves per-job records out.
   log.step(STEP);
-  log.onEvent({ type: "step-start", step: 2, stepCount: 2, repeat: 1, workers: 2, jobCount: 2 });
+  log.onEvent({
+    type: "step-start",
+    step: 2,
+    stepCount: 2,
+    repeat: 1,
+    workers: 2,
+    concurrency: 1,
+    jobCount: 2,
+  });
   log.onEvent({ type: "step-progress", settled: 0, jobCount: 2, lastStartedJobNumber: 2 });
   log.close();
   await Deno.writeTextFile(path, '{"type":"job","jobNu', { append: true });

@@ -200,6 +200,11 @@ export class ChannelClaimer {
     return this.commit(index, JOB_STATE.DONE_NUMBER, runMs);
   }
 
+  /** Job `index`'s state word as it is now (to compare with `slotState(…)`). */
+  state(index: number): number {
+    return Atomics.load(this.#view.state, index);
+  }
+
   /**
    * Marks a finished job `REPORTED`: the main thread settles it when the report arrives.
    *

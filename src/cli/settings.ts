@@ -23,6 +23,7 @@ import { DEFAULT_SLEEP_MS } from "../jobs/sleep.ts";
 import { DEFAULT_PI_DIGITS, PI_DIGITS_MAX, PI_DIGITS_MIN } from "../pi/kernel.ts";
 import {
   DEFAULT_STARTUP_TIMEOUT_MS,
+  MAX_CONCURRENCY,
   MAX_JOB_TIMEOUT_MS,
   MAX_JOBS,
   MAX_REPEAT,
@@ -152,6 +153,23 @@ export const SETTINGS = {
     defaultText: "start..max",
     description:
       "explicit worker counts, e.g. 1,2,4,8,16,64 (overrides start/max); 0 runs the batch inline",
+  },
+  concurrency: {
+    key: "CONCURRENCY",
+    sweepOption: "concurrency",
+    flag: "--concurrency",
+    placeholder: "N,N,…",
+    accepted: `a comma-separated list of integers from 1 to ${MAX_CONCURRENCY}`,
+    parse: (text: string): number[] | undefined => {
+      const parts = text.split(",").map((part) => part.trim());
+      if (parts.some((part) => !/^\d+$/.test(part))) return undefined;
+      const values = parts.map(Number);
+      return values.some((value) => value < 1 || value > MAX_CONCURRENCY) ? undefined : values;
+    },
+    fallback: (): number[] => [1],
+    defaultText: "1",
+    description:
+      "jobs in flight per worker (per the main thread with 0 workers), e.g. 1,4,16,64; a step for each with every worker count",
   },
   parameterList: {
     key: "PARAMETERLIST",

@@ -60,6 +60,13 @@ export interface JobContext {
   readonly input?: unknown;
   /** Whether the batch has per-job inputs (then `input` is this job's, even when `null`). */
   readonly hasInput?: boolean;
+  /**
+   * This job's signal: aborted, with a `JobCancelledError` as its reason, when the job runs past
+   * its time-out or the step is cancelled (Ctrl-C, `signal` of the sweep). For jobs that await:
+   * pass it to `fetch`, timers and streams. Made when first read, so jobs that never read it pay
+   * nothing.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**

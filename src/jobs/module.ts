@@ -7,7 +7,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { errorMessage } from "../text.ts";
-import { defineJob, type JobKind, type JobPermissions } from "./job.ts";
+import { defineJob, type JobContext, type JobKind, type JobPermissions } from "./job.ts";
 
 /** What a custom job module's default export gets besides its input. */
 export interface CustomJobContext {
@@ -19,6 +19,11 @@ export interface CustomJobContext {
   args: Record<string, string>;
   /** The job's 1-based number in the batch. */
   jobNumber: number;
+  /**
+   * Aborted when the job runs past its time-out or the run is cancelled (Ctrl-C): pass it to
+   * `fetch`, timers and streams so an awaiting job stops at once. Made when first read.
+   */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -152,17 +157,26 @@ export const moduleJob: JobKind = defineJob<undefined, unknown, ModuleParams>({
     }
     const args = { ...params.jobArgs };
     const job = run as CustomJobFunction;
-    // One context object per worker, updated per job (a µs job must not pay an object each).
-    let custom: CustomJobContext | undefined;
+    // A thread running one job at a time passes the same context for every job, and the custom
+    // context follows it (a µs job must not pay an object each); jobs in flight each have their
+    // own context, and so their own custom one.
+    let base: JobContext | undefined;
+    let custom: { -readonly [K in keyof CustomJobContext]: CustomJobContext[K] } | undefined;
     return (context) => {
-      custom ??= {
-        shouldStop: context.shouldStop,
-        cancelFlag: context.cancelFlag,
-        args,
-        jobNumber: 0,
-      };
-      custom.jobNumber = context.jobNumber ?? 0;
-      return job(context.hasInput ? context.input : args, custom);
+      if (context !== base) {
+        base = context;
+        custom = {
+          shouldStop: () => context.shouldStop(),
+          cancelFlag: context.cancelFlag,
+          args,
+          jobNumber: 0,
+          get signal(): AbortSignal {
+            return context.signal ?? new AbortController().signal;
+          },
+        };
+      }
+      custom!.jobNumber = context.jobNumber ?? 0;
+      return job(context.hasInput ? context.input : args, custom!);
     };
   },
   // Deno.inspect, not JSON: a result may be a BigInt, a Map or cyclic, which structured clone

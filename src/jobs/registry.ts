@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { httpJob } from "./http.ts";
 import { ioJob } from "./io.ts";
 import type { JobKind } from "./job.ts";
 import { moduleJob } from "./module.ts";
@@ -11,6 +12,7 @@ import { piJob } from "./pi.ts";
 import { piBigIntJob } from "./pi_bigint.ts";
 import { piMachinJob } from "./pi_machin.ts";
 import { sleepJob } from "./sleep.ts";
+import { sleepAsyncJob } from "./sleep_async.ts";
 
 /**
  * Every built-in job kind, in the order `--help` lists them.
@@ -25,6 +27,8 @@ import { sleepJob } from "./sleep.ts";
  */
 export const JOB_KINDS: readonly JobKind[] = [
   sleepJob,
+  sleepAsyncJob,
+  httpJob,
   piJob,
   piMachinJob,
   piBigIntJob,

@@ -204,6 +204,7 @@ export class PoolWorker {
    * @param channel The channel's buffer.
    * @param slot This worker's slot in the channel.
    * @param onReports Receives each batch of reports (outputs, errors).
+   * @param concurrency How many jobs the worker keeps in flight (1: one at a time).
    * @returns How the drain ended; never rejects.
    * @throws {Error} If a job is already in flight on this worker.
    */
@@ -211,6 +212,7 @@ export class PoolWorker {
     channel: SharedArrayBuffer,
     slot: number,
     onReports: (reports: JobReport[]) => void,
+    concurrency = 1,
   ): Promise<DrainEnd> {
     if (this.#state === "closed") {
       return Promise.resolve({
@@ -225,7 +227,7 @@ export class PoolWorker {
     this.#state = "busy";
     return new Promise((end) => {
       this.#drain = { end, onReports };
-      const message: MainToWorker = { type: "drain", channel, slot };
+      const message: MainToWorker = { type: "drain", channel, slot, concurrency };
       this.#worker.postMessage(message);
     });
   }

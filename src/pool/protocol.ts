@@ -38,7 +38,7 @@ export type MainToWorker =
    * Claim jobs from a shared job channel (`src/channel/`) as `slot` until it closes
    * or the slot is retired; answered by `reports` batches and one `drained`.
    */
-  | { type: "drain"; channel: SharedArrayBuffer; slot: number }
+  | { type: "drain"; channel: SharedArrayBuffer; slot: number; concurrency?: number }
   /** Ask for the worker's memory figures and, when profiling, its CPU profile (stops it). */
   | { type: "stats" };
 

@@ -7,13 +7,7 @@
 /// <reference lib="deno.worker" />
 import { Session } from "node:inspector/promises";
 import { JobCancelledError } from "../errors.ts";
-import {
-  type JobContext,
-  type JobKind,
-  type JobParams,
-  type JobRunner,
-  resolveJobParams,
-} from "../jobs/job.ts";
+import { type JobKind, type JobParams, type JobRunner, resolveJobParams } from "../jobs/job.ts";
 import { findJobKind } from "../jobs/registry.ts";
 import {
   type JobReport,
@@ -30,15 +24,15 @@ import {
   slotState,
   viewJobChannel,
 } from "../channel/mod.ts";
+import { JobSignals, SerialJobContext } from "./job_signals.ts";
+import { drainInFlight } from "./_in_flight.ts";
 
 let kind: JobKind | undefined;
 let params: JobParams | undefined;
 let runner: JobRunner<unknown> | undefined;
-let context: MutableContext | undefined;
+let context: SerialJobContext | undefined;
+let signals: JobSignals | undefined;
 let inputs: readonly unknown[] | undefined;
-
-/** The one context object of this worker, updated for each job. */
-type MutableContext = { -readonly [K in keyof JobContext]: JobContext[K] };
 
 function post(message: WorkerToMain): void {
   self.postMessage(message);
@@ -47,6 +41,10 @@ function post(message: WorkerToMain): void {
 // Reports of a drain not yet posted: sent in batches, never one message per job.
 let pending: JobReport[] = [];
 let pendingSinceMs = 0;
+function report(entry: JobReport): void {
+  if (pending.length === 0) pendingSinceMs = performance.now();
+  pending.push(entry);
+}
 /** Post a batch once it holds this many reports, or is this old (milliseconds). */
 const REPORT_BATCH_JOBS = 256;
 const REPORT_BATCH_MS = 5;
@@ -89,11 +87,8 @@ async function init(message: Extract<MainToWorker, { type: "init" }>): Promise<v
     params = resolveJobParams(kind, { ...message.params });
     const cancelFlag = new Int32Array(message.cancelBuffer);
     inputs = message.inputs;
-    context = {
-      cancelFlag,
-      shouldStop: () => Atomics.load(cancelFlag, 0) !== 0,
-      hasInput: inputs !== undefined,
-    };
+    signals = new JobSignals(cancelFlag);
+    context = new SerialJobContext(cancelFlag, inputs !== undefined, signals);
     runner = await kind.createRunner(params, message.setup);
     if (message.profile) await startProfiler();
     post({ type: "ready" });
@@ -135,9 +130,54 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * Claims jobs from a shared channel until it closes or this slot is retired.
- * Synchronous while the jobs are (no await on the hot path): a job with no
- * output and no error is recorded in the shared columns only; the rest are
+ * Commits or reports job `index`, which settled after `runMs` with `output`
+ * (or threw `error`). Returns whether the main thread asked the job to stop
+ * meanwhile (its state says cancelling): the caller then acknowledges it.
+ */
+function settleJob(
+  claimer: ChannelClaimer,
+  cancelling: number,
+  index: number,
+  runMs: number,
+  output: unknown,
+  failed: boolean,
+  error: unknown,
+  stopping: boolean,
+): boolean {
+  if (!failed && output == null) {
+    return claimer.commit(index, JOB_STATE.DONE, runMs) === cancelling;
+  }
+  if (!failed && typeof output === "number") {
+    return claimer.commitNumber(index, runMs, output) === cancelling;
+  }
+  let summary: string | undefined;
+  if (!failed) {
+    try {
+      summary = kind?.describeOutput?.(output, params!);
+    } catch (thrown) {
+      failed = true;
+      error = thrown;
+    }
+  }
+  if (claimer.markReported(index, runMs)) {
+    if (failed) {
+      report({
+        index,
+        error: serializeError(error),
+        cancelled: error instanceof JobCancelledError || stopping,
+        trapped: error instanceof WebAssembly.RuntimeError,
+      });
+    } else report({ index, output, summary });
+    return false;
+  }
+  return claimer.state(index) === cancelling;
+}
+
+/**
+ * Claims jobs from a shared channel until it closes or this slot is retired,
+ * one job at a time (`concurrency` 1) or keeping up to `concurrency` jobs in
+ * flight. Synchronous while the jobs are (no await on the hot path): a job with
+ * no output and no error is recorded in the shared columns only; the rest are
  * reported in batches. A job that returns a promise flushes the batch first,
  * so a job that then kills the worker cannot take earlier reports with it.
  */
@@ -145,99 +185,101 @@ async function drain(message: Extract<MainToWorker, { type: "drain" }>): Promise
   const view = viewJobChannel(message.channel);
   const claimer = new ChannelClaimer(view, message.slot);
   const cancelling = slotState(JOB_STATE.CANCELLING_TAG, message.slot);
-  const timeOrigin = performance.timeOrigin;
   let trapped = false;
-  const report = (entry: JobReport) => {
-    if (pending.length === 0) pendingSinceMs = performance.now();
-    pending.push(entry);
-  };
   try {
     if (!runner || !context || !kind || !params) {
       throw new Error("Cannot drain jobs: the worker was not initialised");
     }
-    const { cancelFlag } = context;
-    for (;;) {
-      if (
-        pending.length > 0 &&
-        (pending.length >= REPORT_BATCH_JOBS ||
-          performance.now() - pendingSinceMs >= REPORT_BATCH_MS)
-      ) {
-        flushReports();
-      }
-      const index = claimer.next();
-      if (index === CLAIM_END) break;
-      if (index === CLAIM_NONE) {
-        flushReports();
-        claimer.waitForWork();
-        continue;
-      }
-      if (!claimer.begin(index)) continue;
-      context.jobNumber = index + 1;
-      if (inputs) context.input = inputs[index];
-      // One clock reading for the start record and the run time (each costs ~0.1 µs).
-      const start = performance.now();
-      claimer.recordStart(index, timeOrigin + start);
-      let output: unknown;
-      let error: unknown;
-      let failed = false;
-      let runMs = 0;
-      let summary: string | undefined;
-      try {
-        output = runner(context);
-        if (isThenable(output)) {
-          flushReports();
-          claimer.flushCompleted();
-          output = await output;
-        }
-        runMs = performance.now() - start;
-        // Nothing (null, undefined) and a number need no summary and go in the shared columns.
-        if (output != null && typeof output !== "number") {
-          summary = kind.describeOutput?.(output, params);
-        }
-      } catch (thrown) {
-        if (runMs === 0) runMs = performance.now() - start;
-        failed = true;
-        error = thrown;
-      }
-      if (!failed && output == null && summary === undefined) {
-        // The fast path: nothing to report, the shared columns say it all.
-        const found = claimer.commit(index, JOB_STATE.DONE, runMs);
-        if (found === JOB_STATE.DONE || found !== cancelling) continue;
-      } else if (!failed && typeof output === "number") {
-        const found = claimer.commitNumber(index, runMs, output);
-        if (found === JOB_STATE.DONE_NUMBER || found !== cancelling) continue;
-      } else if (claimer.markReported(index, runMs)) {
-        if (failed) {
-          trapped = error instanceof WebAssembly.RuntimeError;
-          report({
-            index,
-            error: serializeError(error),
-            cancelled: error instanceof JobCancelledError || context.shouldStop(),
-            trapped,
-          });
-        } else report({ index, output, summary });
-      } else if (Atomics.load(view.state, index) !== cancelling) {
-        continue; // No longer ours (the slot was retired): write nothing.
-      }
-      if (Atomics.load(view.state, index) === cancelling) {
-        // The main thread asked this job to stop (a timeout) and raises the cancel
-        // flag right after its swap: wait for the flag, lower it for the next job
-        // (unless the whole channel is closing), then report the job.
-        while (Atomics.load(cancelFlag, 0) === 0 && !claimer.retired) {
-          Atomics.wait(cancelFlag, 0, 0, 100);
-        }
-        if (!claimer.closed) Atomics.store(cancelFlag, 0, 0);
-        if (!claimer.markReported(index, runMs, cancelling)) continue;
-        report({ index, error: failed ? serializeError(error) : undefined, cancelled: true });
-      }
-      if (trapped) break;
-    }
+    if ((message.concurrency ?? 1) > 1) {
+      trapped = await drainInFlight({
+        claimer,
+        cancelling,
+        concurrency: message.concurrency!,
+        context,
+        runner,
+        inputs,
+        signals: signals!,
+        settle: (index, runMs, output, failed, error, stopping) =>
+          settleJob(claimer, cancelling, index, runMs, output, failed, error, stopping),
+        report,
+        flushIfDue,
+        flushReports,
+      });
+    } else trapped = await drainOneAtATime(claimer, cancelling, context, runner);
   } finally {
     claimer.release();
     flushReports();
     claimer.flushCompleted();
     claimer.notify();
     post({ type: "drained", trapped });
+  }
+}
+
+function flushIfDue(): void {
+  if (
+    pending.length > 0 &&
+    (pending.length >= REPORT_BATCH_JOBS || performance.now() - pendingSinceMs >= REPORT_BATCH_MS)
+  ) {
+    flushReports();
+  }
+}
+
+/** The drain loop for one job at a time: returns whether a job trapped. */
+async function drainOneAtATime(
+  claimer: ChannelClaimer,
+  cancelling: number,
+  context: SerialJobContext,
+  runner: JobRunner<unknown>,
+): Promise<boolean> {
+  const { cancelFlag } = context;
+  const timeOrigin = performance.timeOrigin;
+  for (;;) {
+    flushIfDue();
+    const index = claimer.next();
+    if (index === CLAIM_END) return false;
+    if (index === CLAIM_NONE) {
+      flushReports();
+      claimer.waitForWork();
+      continue;
+    }
+    if (!claimer.begin(index)) continue;
+    context.index = index;
+    context.jobNumber = index + 1;
+    if (inputs) context.input = inputs[index];
+    const start = performance.now();
+    claimer.recordStart(index, timeOrigin + start);
+    let output: unknown;
+    let error: unknown;
+    let failed = false;
+    let runMs = 0;
+    try {
+      output = runner(context);
+      if (isThenable(output)) {
+        flushReports();
+        claimer.flushCompleted();
+        output = await output;
+      }
+      runMs = performance.now() - start;
+    } catch (thrown) {
+      runMs = performance.now() - start;
+      failed = true;
+      error = thrown;
+    }
+    signals?.release(index);
+    const stopping = failed && context.shouldStop();
+    if (!settleJob(claimer, cancelling, index, runMs, output, failed, error, stopping)) {
+      if (failed && error instanceof WebAssembly.RuntimeError) return true;
+      continue;
+    }
+    // The main thread asked this job to stop (a timeout) and raised the flag:
+    // acknowledge once the flag is seen, lower it, and report the job cancelled.
+    while (Atomics.load(cancelFlag, 0) === 0 && !claimer.retired) {
+      Atomics.wait(cancelFlag, 0, 0, 100);
+    }
+    if (!claimer.closed) Atomics.store(cancelFlag, 0, 0);
+    if (!claimer.markReported(index, runMs, cancelling)) continue;
+    report({ index, error: failed ? serializeError(error) : undefined, cancelled: true });
+    if (failed && error instanceof WebAssembly.RuntimeError) return true;
   }
 }
 

@@ -283,6 +283,7 @@ export class StepRecords {
     }
     return {
       workers,
+      concurrency: 1,
       jobCount,
       seconds: (this.endMs - this.startMs) / 1000,
       completed,

@@ -6,9 +6,11 @@
  * @module
  */
 import { errorRecord, JobCancelledError } from "../errors.ts";
+import { JobSignals, SerialJobContext } from "../pool/job_signals.ts";
+import { runInFlight } from "./_inline_in_flight.ts";
 import { JobIds } from "./job_ids.ts";
 import { JobColumnsBuilder } from "./job_records.ts";
-import type { JobContext, JobKind, JobParams } from "../jobs/job.ts";
+import type { JobKind, JobParams } from "../jobs/job.ts";
 import { startCpuClock } from "../clock.ts";
 import type { StepResult, SweepStep } from "../types.ts";
 
@@ -25,6 +27,14 @@ export interface InlineStepOptions {
   jobName: string;
   /** Untimed runs of the batch first, as the worker steps have (`warmup`). */
   warmup?: number;
+  /** Jobs in flight on this thread (default 1: one at a time). */
+  concurrency?: number;
+  /**
+   * Fail a job that runs longer than this, in milliseconds: its signal is aborted and its
+   * promise abandoned. Only a job that awaits can be timed out inline: a synchronous job
+   * holds the thread until it returns.
+   */
+  jobTimeoutMs?: number;
 }
 
 const CANCELLED_DETAIL = {
@@ -47,13 +57,30 @@ export async function runInlineStep(options: InlineStepOptions): Promise<StepRes
   const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
   const onAbort = () => Atomics.store(cancelFlag, 0, 1);
   signal?.addEventListener("abort", onAbort, { once: true });
-  const context: { -readonly [K in keyof JobContext]: JobContext[K] } = {
-    cancelFlag,
-    shouldStop: () => Atomics.load(cancelFlag, 0) !== 0,
-    hasInput: inputs !== undefined,
-  };
+  const signals = new JobSignals(cancelFlag);
+  const context = new SerialJobContext(cancelFlag, inputs !== undefined, signals);
+  const concurrency = options.concurrency ?? 1;
+  const inFlight = concurrency > 1 || options.jobTimeoutMs !== undefined;
+  const inFlightRun = (columns?: JobColumnsBuilder) =>
+    runInFlight({
+      runner,
+      jobCount,
+      concurrency,
+      inputs,
+      signal,
+      jobName: options.jobName,
+      jobTimeoutMs: options.jobTimeoutMs,
+      cancelFlag,
+      columns,
+      describe: (output) => kind.describeOutput?.(output, params),
+    });
   for (let run = 0; run < (options.warmup ?? 0) && !signal?.aborted; run++) {
+    if (inFlight) {
+      if ((await inFlightRun()).completed < jobCount) break;
+      continue;
+    }
     for (let index = 0; index < jobCount && !signal?.aborted; index++) {
+      context.index = index;
       context.jobNumber = index + 1;
       if (inputs) context.input = inputs[index];
       try {
@@ -61,10 +88,30 @@ export async function runInlineStep(options: InlineStepOptions): Promise<StepRes
         if (output instanceof Promise) await output;
       } catch {
         break; // The timed run reports it.
+      } finally {
+        signals.release(index);
       }
     }
   }
   const columns = new JobColumnsBuilder(jobCount, 1, [CANCELLED_DETAIL]);
+  if (inFlight) {
+    const startMs = performance.now();
+    try {
+      const { doneSeconds, ...counts } = await inFlightRun(columns);
+      return {
+        workers: 0,
+        concurrency,
+        jobCount,
+        seconds: (performance.now() - startMs) / 1000,
+        ...counts,
+        averageJobSeconds: counts.completed === 0 ? 0 : doneSeconds / counts.completed,
+        peakRssBytes: Deno.memoryUsage().rss,
+        jobs: columns.seal(new JobIds(), () => "inline"),
+      };
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
   const counts = { completed: 0, failed: 0, cancelled: 0 };
   let doneSeconds = 0;
   const startMs = performance.now();
@@ -78,6 +125,7 @@ export async function runInlineStep(options: InlineStepOptions): Promise<StepRes
         counts.cancelled++;
         continue;
       }
+      context.index = index;
       context.jobNumber = index + 1;
       if (inputs) context.input = inputs[index];
       try {
@@ -108,6 +156,7 @@ export async function runInlineStep(options: InlineStepOptions): Promise<StepRes
         });
         counts[status]++;
       }
+      signals.release(index);
     }
   } finally {
     signal?.removeEventListener("abort", onAbort);
@@ -115,6 +164,7 @@ export async function runInlineStep(options: InlineStepOptions): Promise<StepRes
   const seconds = (performance.now() - startMs) / 1000;
   return {
     workers: 0,
+    concurrency: 1,
     jobCount,
     seconds,
     ...counts,

@@ -38,6 +38,12 @@ export interface RunStepOptions {
   jobEvents?: boolean;
   /** How often to sample the process RSS, in milliseconds. */
   rssSampleMs?: number;
+  /**
+   * How many jobs each worker keeps in flight (default 1: one at a time). A job that returns a
+   * promise stays in flight while the worker starts the next; a synchronous job runs to
+   * completion first, so more in flight changes nothing for it.
+   */
+  concurrency?: number;
   /** Cancel a job that runs longer than this and count it failed ("timed out"), in milliseconds. */
   jobTimeoutMs?: number;
   /** The job kind's name, used in error messages. */
@@ -75,6 +81,12 @@ export async function runStep(pool: WorkerPool, options: RunStepOptions): Promis
   if (!Number.isSafeInteger(jobCount) || jobCount < 1) {
     throw new RangeError(
       `Cannot run step: jobCount must be a positive integer, received ${jobCount}`,
+    );
+  }
+  const { concurrency = 1 } = options;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(
+      `Cannot run step: concurrency must be a positive integer, received ${concurrency}`,
     );
   }
   const endStep = beginStep(pool);
@@ -177,7 +189,10 @@ class ClaimedStep {
     clearInterval(rssTimer);
     this.#sampleRss();
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
-    return this.#records.stepResult(this.#pool.size, this.#peakRssBytes);
+    return {
+      ...this.#records.stepResult(this.#pool.size, this.#peakRssBytes),
+      concurrency: this.#options.concurrency ?? 1,
+    };
   }
 
   #sampleRss(): void {
@@ -307,9 +322,9 @@ class ClaimedStep {
     this.#live++;
     this.#channel.setLiveWorkers(this.#live);
     this.#endings.push(
-      worker.drain(this.#channel.buffer, slot, this.#onReports).then((end) =>
-        this.#endSlot(slot, end)
-      ),
+      worker.drain(this.#channel.buffer, slot, this.#onReports, this.#options.concurrency).then((
+        end,
+      ) => this.#endSlot(slot, end)),
     );
   }
 

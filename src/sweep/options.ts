@@ -47,6 +47,21 @@ export const MAX_JOBS = 10_000_000;
  */
 export const MAX_REPEAT = 100;
 
+/**
+ * The most jobs one thread may keep in flight (`concurrency`): each is a pending promise and
+ * its context, a few hundred bytes, not a thread.
+ *
+ * @example Ask for too many jobs in flight
+ * ```ts
+ * import { MAX_CONCURRENCY } from "./options.ts";
+ * import { runSweep } from "./sweep.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => runSweep({ job: "noop", concurrency: [MAX_CONCURRENCY + 1] }), RangeError);
+ * ```
+ */
+export const MAX_CONCURRENCY = 100_000;
+
 /** The longest per-job timeout, in milliseconds (one day). */
 export const MAX_JOB_TIMEOUT_MS = 86_400_000;
 
@@ -82,6 +97,15 @@ export interface SweepOptions<Job extends string | URL = string | URL> {
    * `speedup` is 1, and the first worker step stays the baseline of the others).
    */
   workerCounts?: readonly number[];
+  /**
+   * Jobs in flight per thread, each value a step for every worker count (the sweep is the grid
+   * workers × concurrency, worker counts outermost). A job that returns a promise stays in
+   * flight while its thread starts the next, as goroutines do; a synchronous job runs to
+   * completion first, so more in flight changes nothing for it. With a worker count of 0 the
+   * jobs are in flight on the calling thread. From 1 to {@linkcode MAX_CONCURRENCY}; default
+   * `[1]`: one job at a time.
+   */
+  concurrency?: readonly number[];
   /** How many jobs each step runs. Default 2 × `navigator.hardwareConcurrency`, or `inputs`' count. */
   jobCount?: number;
   /**
@@ -223,4 +247,29 @@ export function checkParamKeys(params: Readonly<Record<string, unknown>>, isModu
         }`,
     );
   }
+}
+
+/**
+ * The sweep's jobs-in-flight values, checked: `options.concurrency` or `[1]`.
+ *
+ * @param options The sweep's options.
+ * @returns The values, in order.
+ * @throws {RangeError} If the list is empty or a value is out of range.
+ *
+ * @example
+ * ```ts
+ * import { sweepConcurrency } from "./options.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(sweepConcurrency({}), [1]);
+ * assert.deepEqual(sweepConcurrency({ concurrency: [1, 64] }), [1, 64]);
+ * assert.throws(() => sweepConcurrency({ concurrency: [] }), RangeError);
+ * ```
+ */
+export function sweepConcurrency(options: SweepOptions): number[] {
+  const list = options.concurrency ?? [1];
+  if (list.length === 0) {
+    throw new RangeError("Cannot start sweep: concurrency must list at least one value");
+  }
+  return list.map((value) => boundedInteger("concurrency", value, MAX_CONCURRENCY));
 }

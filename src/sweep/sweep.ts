@@ -4,32 +4,26 @@
  *
  * @module
  */
-import { errorMessage, plural } from "../text.ts";
-import { Session } from "node:inspector/promises";
-import { abortable, checkedInputs, withDeadline } from "./_checks.ts";
-import { loadAverageNow, startCpuClock } from "../clock.ts";
-import { inlineSweepStep } from "../step/inline_step.ts";
-import { WorkerStartError } from "../errors.ts";
-import { runStep } from "../step/run_step.ts";
-import { type JobKind, type JobParams, resolveJobParams } from "../jobs/job.ts";
+import { checkedInputs } from "./_checks.ts";
+import { resolveJobParams } from "../jobs/job.ts";
 import { moduleJob } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
-import { PROFILE_INTERVAL_MICROS } from "../pool/protocol.ts";
-import { WorkerPool } from "../pool/worker_pool.ts";
 import type { SweepStep } from "../types.ts";
 import {
   boundedInteger,
   checkParamKeys,
-  DEFAULT_STARTUP_TIMEOUT_MS,
   MAX_JOB_TIMEOUT_MS,
   MAX_JOBS,
   MAX_REPEAT,
+  sweepConcurrency,
   type SweepOptions,
   sweepWorkerCounts,
 } from "./options.ts";
+import { type StepAt, type SweepPlan, workerCountSteps } from "./_steps.ts";
 
 export {
   DEFAULT_STARTUP_TIMEOUT_MS,
+  MAX_CONCURRENCY,
   MAX_JOB_TIMEOUT_MS,
   MAX_JOBS,
   MAX_REPEAT,
@@ -40,21 +34,6 @@ export {
 
 /** The job kind a sweep runs when its caller names none. */
 const DEFAULT_JOB = "sleep";
-
-async function startMainProfiler(): Promise<Session> {
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: PROFILE_INTERVAL_MICROS });
-  await session.post("Profiler.start");
-  return session;
-}
-
-async function stopMainProfiler(session: Session): Promise<unknown> {
-  const { profile } = await session.post("Profiler.stop");
-  session.disconnect();
-  return profile;
-}
 
 /**
  * Runs the same batch of jobs with each worker count (and, with `repeat`, the
@@ -129,6 +108,7 @@ export function runSweep<Job extends string | URL = string>(
     kind,
     params,
     counts: sweepWorkerCounts(options),
+    concurrency: sweepConcurrency(options),
     jobCount: boundedInteger(
       "jobCount",
       options.jobCount ?? inputs?.length ?? 2 * navigator.hardwareConcurrency,
@@ -144,18 +124,6 @@ export function runSweep<Job extends string | URL = string>(
   return sweepSteps(plan, options);
 }
 
-/** What `runSweep` checked and resolved before anything runs. */
-interface SweepPlan {
-  kind: JobKind;
-  params: JobParams;
-  counts: number[];
-  jobCount: number;
-  inputs?: readonly unknown[];
-  repeat: number;
-  warmup: number;
-  displayName: string;
-}
-
 async function* sweepSteps(
   plan: SweepPlan,
   options: SweepOptions,
@@ -168,130 +136,16 @@ async function* sweepSteps(
   try {
     options.signal?.throwIfAborted();
     for (let repeat = 1; repeat <= plan.repeat; repeat++) {
-      let baselineSeconds: number | undefined;
-      for (const [index, workers] of plan.counts.entries()) {
-        const step = await runOneStep(plan, options, setup, {
-          repeat,
-          index,
-          workers,
-          baselineSeconds,
-        });
-        if (workers > 0) baselineSeconds ??= step.seconds;
-        yield step;
+      const at: StepAt = { repeat, index: 0 };
+      for (const workers of plan.counts) {
+        for await (const step of workerCountSteps(plan, options, setup, at, workers)) {
+          if (workers > 0) at.baselineSeconds ??= step.seconds;
+          at.index++;
+          yield step;
+        }
       }
     }
   } finally {
     await kind.teardown?.(setup);
   }
-}
-
-async function runOneStep(
-  plan: SweepPlan,
-  options: SweepOptions,
-  setup: unknown,
-  at: { repeat: number; index: number; workers: number; baselineSeconds?: number },
-): Promise<SweepStep> {
-  const { kind, params, jobCount } = plan;
-  const { signal, onEvent } = options;
-  const { repeat, index, workers } = at;
-  const stepCount = plan.counts.length;
-  signal?.throwIfAborted();
-  onEvent?.({ type: "step-start", step: index + 1, stepCount, repeat, workers, jobCount });
-  const loadAverage = loadAverageNow();
-  if (workers === 0) {
-    const step = await inlineSweepStep(
-      {
-        kind,
-        params,
-        setup,
-        jobCount,
-        inputs: plan.inputs,
-        signal,
-        jobName: plan.displayName,
-        warmup: plan.warmup,
-      },
-      repeat,
-      loadAverage,
-    );
-    onEvent?.({ type: "step-end", step: index + 1, stepCount, result: step });
-    if (signal?.aborted && step.cancelled > 0) throw signal.reason;
-    return step;
-  }
-  const spawnStart = performance.now();
-  await using pool = new WorkerPool({
-    size: workers,
-    jobKind: kind.name,
-    params,
-    setup,
-    sandbox: options.sandbox,
-    permissions: kind.permissions?.(params, setup),
-    profile: options.profile,
-    inputs: plan.inputs,
-  });
-  pool.workers.forEach((worker, i) =>
-    onEvent?.({ type: "worker-allocated", workerNumber: i + 1, workerId: worker.id })
-  );
-  try {
-    await abortable(
-      withDeadline(
-        pool.ready(),
-        options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS,
-        `the ${plan.displayName} workers were not ready`,
-      ),
-      signal,
-    );
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    const reason = errorMessage(error);
-    throw new WorkerStartError(
-      `Cannot run the step with ${plural(workers, "worker")}: ${reason}`,
-      { cause: error },
-    );
-  }
-  const startupSeconds = (performance.now() - spawnStart) / 1000;
-  onEvent?.({ type: "workers-ready", workers, startupSeconds });
-
-  // Untimed runs first; one with a failed job ends them (the timed run reports it).
-  for (let run = 0; run < plan.warmup; run++) {
-    const warm = await runStep(pool, {
-      jobCount,
-      signal,
-      jobEvents: false,
-      jobName: plan.displayName,
-    });
-    if (signal?.aborted) throw signal.reason;
-    if (warm.failed > 0) break;
-  }
-  const mainProfiler = options.profile ? await startMainProfiler() : undefined;
-  const cpuClock = startCpuClock();
-  const result = await runStep(pool, {
-    jobCount,
-    signal,
-    onEvent,
-    jobEvents: options.jobEvents,
-    jobName: plan.displayName,
-    jobTimeoutMs: options.jobTimeoutMs,
-  });
-  // Only an abort that cut the step short drops it: a step whose jobs all ran
-  // before the signal is yielded, and the sweep stops before the next one.
-  const cpuSeconds = cpuClock();
-  const cutShort = (signal?.aborted ?? false) && result.cancelled > 0;
-  const mainProfile = mainProfiler ? await stopMainProfiler(mainProfiler) : undefined;
-  const stats = signal?.aborted ? [] : await pool.stats();
-  const step: SweepStep = {
-    ...result,
-    repeat,
-    startupSeconds,
-    speedup: (at.baselineSeconds ?? result.seconds) / result.seconds,
-    loadAverage,
-    cpuSeconds,
-    warmupRuns: plan.warmup,
-    workerMemory: stats.map((s) => s && { ...s.memory, wasmMemoryBytes: s.wasmMemoryBytes }),
-  };
-  if (options.profile && mainProfile) {
-    step.profiles = { main: mainProfile, workers: stats.map((s) => s?.profile) };
-  }
-  onEvent?.({ type: "step-end", step: index + 1, stepCount, result: step });
-  if (cutShort) throw signal!.reason;
-  return step;
 }

@@ -1,0 +1,171 @@
+/**
+ * A worker's drain with up to `concurrency` jobs in flight: the Deno twin of
+ * goroutines. A job that returns a promise stays in flight while the worker
+ * claims the next one from the shared channel; a synchronous job simply runs
+ * to completion first. Private to `src/pool/`: the worker entry calls it.
+ *
+ * @module
+ */
+import { type ChannelClaimer, CLAIM_END, CLAIM_NONE } from "../channel/mod.ts";
+import type { JobRunner } from "../jobs/job.ts";
+import type { JobReport } from "./protocol.ts";
+import { InFlightJobContext, type JobSignals, type SerialJobContext } from "./job_signals.ts";
+
+/** How often the loop looks at the cancel flag while jobs are in flight, in milliseconds. */
+const FLAG_POLL_MS = 10;
+
+/** What the drain needs from the worker entry. */
+export interface InFlightHost {
+  claimer: ChannelClaimer;
+  /** This slot's cancelling state word. */
+  cancelling: number;
+  concurrency: number;
+  /** The worker's context: its flag, whether jobs have inputs, its signals. */
+  context: SerialJobContext;
+  signals: JobSignals;
+  runner: JobRunner<unknown>;
+  inputs: readonly unknown[] | undefined;
+  /** Commits or reports a settled job; true when its state says cancelling. */
+  settle(
+    index: number,
+    runMs: number,
+    output: unknown,
+    failed: boolean,
+    error: unknown,
+    stopping: boolean,
+  ): boolean;
+  report(entry: JobReport): void;
+  flushIfDue(): void;
+  flushReports(): void;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
+}
+
+/**
+ * Runs the drain with jobs in flight until the channel closes or the slot is
+ * retired and no job is left in flight. A job the main thread asks to stop (a
+ * time-out: its state says cancelling and the flag goes up) has its signal
+ * aborted and is reported cancelled at once, whether or not it stops: its
+ * promise is abandoned and whatever it settles to later is ignored. When the
+ * channel closes (Ctrl-C, cancel), every job in flight is treated that way.
+ *
+ * @returns Whether a job trapped (the worker should be replaced).
+ */
+export async function drainInFlight(host: InFlightHost): Promise<boolean> {
+  const { claimer, cancelling, concurrency, runner, inputs, signals } = host;
+  const flag = host.context.cancelFlag;
+  const timeOrigin = performance.timeOrigin;
+  const inFlight = new Map<number, number>(); // index → start (performance.now())
+  let trapped = false;
+  let wake: (() => void) | undefined;
+  const wakeUp = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const isStopping = (index: number) =>
+    claimer.closed || claimer.retired || claimer.state(index) === cancelling;
+  const abandon = (index: number, start: number, why: string) => {
+    inFlight.delete(index);
+    signals.abort(index, why);
+    const runMs = performance.now() - start;
+    const from = claimer.state(index);
+    if (claimer.markReported(index, runMs, from === cancelling ? cancelling : undefined)) {
+      host.report({ index, cancelled: true });
+    }
+  };
+  const onRaised = () => {
+    const all = claimer.closed || claimer.retired;
+    // Lowered before looking, so a time-out raised meanwhile is seen next time.
+    if (!all) Atomics.store(flag, 0, 0);
+    for (const [index, start] of [...inFlight]) {
+      if (all) abandon(index, start, "the step was cancelled");
+      else if (claimer.state(index) === cancelling) {
+        abandon(index, start, "it ran past its time-out");
+      }
+    }
+    wakeUp();
+  };
+  signals.onRaised = onRaised;
+  const finish = (
+    index: number,
+    start: number,
+    output: unknown,
+    failed: boolean,
+    error: unknown,
+  ) => {
+    if (!inFlight.delete(index)) return; // Abandoned: already reported cancelled.
+    signals.release(index);
+    const runMs = performance.now() - start;
+    const stopping = failed && Atomics.load(flag, 0) !== 0 && isStopping(index);
+    if (host.settle(index, runMs, output, failed, error, stopping)) {
+      if (claimer.markReported(index, runMs, cancelling)) host.report({ index, cancelled: true });
+    }
+    if (failed && error instanceof WebAssembly.RuntimeError) trapped = true;
+    wakeUp();
+  };
+  // Keeps the event loop turning while jobs wait (a pending Atomics.waitAsync does not) and
+  // looks at the flag for jobs that never read their signal.
+  // Also wakes a loop waiting with nothing to claim, so jobs handed back by another slot are seen.
+  const poll = setInterval(() => {
+    if (Atomics.load(flag, 0) !== 0) onRaised();
+    else wakeUp();
+  }, FLAG_POLL_MS);
+  const settled = () => new Promise<void>((resolve) => (wake = resolve));
+  try {
+    while (!trapped) {
+      host.flushIfDue();
+      const ending = inFlight.size > 0 && (claimer.closed || claimer.retired);
+      if (ending || Atomics.load(flag, 0) !== 0) onRaised();
+      if (inFlight.size >= concurrency) {
+        await settled();
+        continue;
+      }
+      const index = claimer.next();
+      if (index === CLAIM_END || index === CLAIM_NONE) {
+        if (inFlight.size === 0) {
+          if (index === CLAIM_END) break;
+          host.flushReports();
+          claimer.waitForWork();
+          continue;
+        }
+        host.flushReports();
+        claimer.flushCompleted();
+        await settled();
+        continue;
+      }
+      if (!claimer.begin(index)) continue;
+      const input = inputs?.[index];
+      const context = new InFlightJobContext(host.context, index, input, signals, isStopping);
+      const start = performance.now();
+      claimer.recordStart(index, timeOrigin + start);
+      let output: unknown;
+      try {
+        output = runner(context);
+      } catch (error) {
+        inFlight.set(index, start);
+        finish(index, start, undefined, true, error);
+        continue;
+      }
+      inFlight.set(index, start);
+      if (isThenable(output)) {
+        output.then(
+          (value) => finish(index, start, value, false, undefined),
+          (error) => finish(index, start, undefined, true, error),
+        );
+      } else finish(index, start, output, false, undefined);
+    }
+    // A trap stops the claiming; the jobs already in flight still settle here.
+    while (inFlight.size > 0) {
+      if (claimer.closed || claimer.retired || Atomics.load(flag, 0) !== 0) onRaised();
+      if (inFlight.size > 0) await settled();
+    }
+  } finally {
+    clearInterval(poll);
+    signals.onRaised = () => signals.abortAll("it was asked to stop");
+    signals.clear();
+  }
+  return trapped;
+}
