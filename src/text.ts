@@ -18,6 +18,28 @@ export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
+/**
+ * A step's threads in words: `2 workers`, or `2 workers × 16 in flight` when
+ * each keeps more than 1 job in flight.
+ *
+ * @param step The step's workers and jobs in flight (absent: 1).
+ * @returns The words.
+ *
+ * @example
+ * ```ts
+ * import { workersInFlight } from "./text.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(workersInFlight({ workers: 1 }), "1 worker");
+ * assert.equal(workersInFlight({ workers: 2, concurrency: 16 }), "2 workers × 16 in flight");
+ * ```
+ */
+export function workersInFlight(step: { workers: number; concurrency?: number }): string {
+  const inFlight = step.concurrency ?? 1;
+  const workers = plural(step.workers, "worker");
+  return inFlight > 1 ? `${workers} × ${inFlight} in flight` : workers;
+}
+
 /** A ratio as a whole percentage. */
 export function percent(ratio: number): string {
   return `${Math.round(ratio * 100)}%`;

@@ -145,6 +145,6 @@ Deno.test("--concurrency runs the grid and Ctrl-C with jobs in flight still prin
   assert.equal(run.code, 130);
   assert.match(
     run.stderr,
-    /interrupted by SIGINT; the step with 1 worker stopped with 0 done, 0 failed, 40 cancelled of 40/,
+    /interrupted by SIGINT; the step with 1 worker × 20 in flight stopped with 0 done, 0 failed, 40 cancelled of 40/,
   );
 });

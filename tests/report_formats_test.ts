@@ -90,19 +90,19 @@ Deno.test("renderCsv() writes a header of JSON key names and one fixed-precision
       "workerRatio,speedup,efficiency," +
       "karpFlatt,waitSecondsMin,waitSecondsP50,waitSecondsP95,waitSecondsP99,waitSecondsMax," +
       "runSecondsMin,runSecondsP50,runSecondsP95,runSecondsP99,runSecondsMax,utilization," +
-      "overheadSeconds,peakRssMiB,completed,failed,cancelled",
+      "overheadSeconds,peakRssMiB,completed,failed,cancelled,concurrency",
       // Without the sweep's own steps, the min and p99 cells are empty.
       "1,4,1,10.000000,10.000000,10.000000,10.000000,0.000000,1.000000,1.000000,1.000000,,," +
       "3.750000000,7.125000000,," +
-      "7.500000000,,2.500000000,2.500000000,,2.500000000,1.000000,0.000000000,50.000,4,0,0",
+      "7.500000000,,2.500000000,2.500000000,,2.500000000,1.000000,0.000000000,50.000,4,0,0,1",
       "2,4,1,6.000000,6.000000,6.000000,6.000000,0.000000,2.000000,1.666667,0.833333,0.200000,," +
       "1.500000000," +
       "3.000000000,,3.000000000,,3.000000000,3.000000000,,3.000000000,1.000000,0.000000000," +
-      "60.000,4,0,0",
+      "60.000,4,0,0,1",
       "4,4,1,4.000000,4.000000,4.000000,4.000000,0.000000,4.000000,2.500000,0.625000,0.200000,," +
       "0.000000000," +
       "0.000000000,,0.000000000,,3.500000000,3.500000000,,3.500000000,0.875000,0.500000000," +
-      "80.000,4,0,0",
+      "80.000,4,0,0,1",
       "",
     ].join("\n"),
   );
@@ -210,6 +210,7 @@ const DOCUMENTED_PATHS = [
   "machine.wasmBuildHash",
   "baselineWorkers",
   "steps[].workers",
+  "steps[].concurrency",
   "steps[].jobCount",
   "steps[].repeats",
   "steps[].seconds",
@@ -260,6 +261,7 @@ const DOCUMENTED_PATHS = [
   "recommendation.fastestWorkers",
   "recommendation.fastestSpeedup",
   "recommendation.reason",
+  "concurrency",
   "explanation",
 ];
 
@@ -287,7 +289,7 @@ Deno.test("renderJson() parses back with every documented key", () => {
     assert.ok(has(parsed, path.split(".")), `missing ${path}`);
   }
   assert.equal(parsed.schemaVersion, JSON_SCHEMA_VERSION);
-  assert.equal(parsed.schemaVersion, 2);
+  assert.equal(parsed.schemaVersion, 3);
   assert.equal(parsed.generatedAt, "2025-01-02T03:04:05.000Z");
   assert.deepEqual(parsed.config, { job: "sleep", jobCount: 4 });
   assert.deepEqual(parsed.machine, MACHINE);

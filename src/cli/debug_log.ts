@@ -33,6 +33,9 @@ export function debugLogger(
         print(`${label("  Workers In Use:")}${event.workers}`);
         print(`${label("  Workers Available:")}${cpus}`);
         print(`${label("  Workers Idle:")}${Math.max(0, cpus - event.workers)}`);
+        if (event.concurrency > 1) {
+          print(`${label("  Jobs In Flight per Worker:")}${event.concurrency}`);
+        }
         print(`${label("  Number of Jobs:")}${event.jobCount}`);
         print(`${"-".repeat(60)}\n`);
         break;

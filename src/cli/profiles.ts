@@ -12,22 +12,24 @@ import { nameWasmFunction, wasmExportNames } from "../profile/wasm_names.ts";
 import type { SweepStep } from "../types.ts";
 import { piWasmBytes } from "./machine.ts";
 import type { Config } from "./settings.ts";
-import { plural } from "../text.ts";
+import { workersInFlight } from "../text.ts";
 
 const PROFILE_TOP_LIMIT = 15;
 
 /**
- * The one naming scheme of profile files: worker count and run, then the thread.
+ * The one naming scheme of profile files: worker count (and jobs in flight when more than 1)
+ * and run, then the thread.
  *
  * @param step The step the profile belongs to.
  * @param thread `main`, `worker-<k>`, or `*` for a glob of all of the step's files.
  * @returns The file name, e.g. `cpuprofile-2-workers-run-1-worker-1.cpuprofile`.
  */
 export function profileFileName(
-  step: Pick<SweepStep, "workers" | "repeat">,
+  step: Pick<SweepStep, "workers" | "repeat" | "concurrency">,
   thread: string,
 ): string {
-  return `cpuprofile-${step.workers}-workers-run-${step.repeat}-${thread}.cpuprofile`;
+  const inFlight = (step.concurrency ?? 1) > 1 ? `-${step.concurrency}-in-flight` : "";
+  return `cpuprofile-${step.workers}-workers${inFlight}-run-${step.repeat}-${thread}.cpuprofile`;
 }
 
 async function piWasmExportNames(): Promise<Map<number, string>> {
@@ -114,9 +116,9 @@ export async function reportProfiles(config: Config, steps: readonly SweepStep[]
       label: nameWasmFunction(entry.label, wasmNames),
     }));
     const run = config.repeat > 1 ? `, run ${step.repeat}` : "";
-    const title = `CPU profile top, ${
-      plural(step.workers, "worker")
-    }${run} (summed across workers; ${dir}/${profileFileName(step, "*")})`;
+    const title = `CPU profile top, ${workersInFlight(step)}${run} (summed across workers; ${dir}/${
+      profileFileName(step, "*")
+    })`;
     print("");
     print(renderProfileTop(entries, { ...top, title }).trimEnd());
   }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { SweepEvent } from "../types.ts";
-import { plural } from "../text.ts";
+import { workersInFlight } from "../text.ts";
 
 /**
  * A live progress line on stderr (run, step, jobs done, elapsed, ETA), redrawn
@@ -44,7 +44,7 @@ export function progressLine(repeatCount: number): {
     onEvent: (event) => {
       if (event.type === "step-start") {
         run = repeatCount > 1 ? `run ${event.repeat}/${repeatCount}, ` : "";
-        step = `step ${event.step}/${event.stepCount} (${plural(event.workers, "worker")})`;
+        step = `step ${event.step}/${event.stepCount} (${workersInFlight(event)})`;
         done = 0;
         total = event.jobCount;
         stepStart = performance.now();

@@ -11,7 +11,8 @@ import { renderCsv } from "../report/format/csv.ts";
 import { renderJson } from "../report/format/json.ts";
 import { renderMarkdown } from "../report/format/markdown.ts";
 import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../report/analysis/stats.ts";
-import { formatJobSeconds, renderSummaryTable } from "../report/format/table.ts";
+import { formatJobSeconds, renderSummaryTable, stepName } from "../report/format/table.ts";
+import { analyzeConcurrency } from "../report/analysis/concurrency.ts";
 import type { SweepStep } from "../types.ts";
 import { duration, plural } from "../text.ts";
 import { machineInfo } from "./machine.ts";
@@ -73,18 +74,19 @@ export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string 
     // The Go original's four columns have no job time: it goes under them.
     lines.push(
       `Average job execution time (in the worker): ${
-        steps.map((s) => `${s.workers} w ${formatJobSeconds(s.averageJobSeconds)}`).join(", ")
+        steps.map((s) => `${stepName(s)} ${formatJobSeconds(s.averageJobSeconds)}`).join(", ")
       }`,
     );
   }
   if (steps.length > 0) {
     lines.push(
       `Worker start-up (spawn until ready; not in EXECUTION TIME): ${
-        steps.filter((s) => s.workers > 0).map((s) =>
-          `${s.workers} w ${s.startupSeconds.toFixed(3)} s`
+        // One start-up per worker count: its steps of every jobs-in-flight value share the workers.
+        steps.filter((s, i) =>
+          s.workers > 0 && steps.findIndex((t) => t.workers === s.workers) === i
         )
-          .join(", ")
-      }`,
+          .map((s) => `${s.workers} w ${s.startupSeconds.toFixed(3)} s`)
+          .join(", ")}`,
     );
   }
   const inline = inlineNote(steps);
@@ -106,7 +108,9 @@ export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string 
 export function analyzeRun(job: RunJob, steps: readonly SweepStep[]): SweepAnalysis {
   // The inline step is a reference row of the summary, not a point of the scaling analysis.
   const workerSteps = steps.filter((step) => step.workers > 0);
-  return analyzeSweep({ steps: workerSteps }, { jobBound: job.kind.bound });
+  // Threads or jobs in flight: the verdict sees the inline steps too (no threads at all).
+  const concurrency = analyzeConcurrency(steps, { cpuCount: navigator.hardwareConcurrency });
+  return analyzeSweep({ steps: workerSteps }, { jobBound: job.kind.bound, concurrency });
 }
 
 /** The run's settings as the JSON report records them. */

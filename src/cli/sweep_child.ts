@@ -10,7 +10,7 @@
 import { checkNoise } from "../report/analysis/noise.ts";
 import { compareOutputs, describeOutputCheck } from "../report/analysis/outputs.ts";
 import { runSweep } from "../sweep/sweep.ts";
-import { errorMessage, plural } from "../text.ts";
+import { errorMessage, plural, workersInFlight } from "../text.ts";
 import type { SweepEvent, SweepStep } from "../types.ts";
 import { debugLogger } from "./debug_log.ts";
 import { EXIT_JOB_FAILED, EXIT_OK, SIGNAL_EXIT_CODES } from "./exit_codes.ts";
@@ -73,7 +73,7 @@ function reportFailures(steps: readonly SweepStep[]): boolean {
     for (let index = 0; index < step.jobs.length && shown.length < MAX_FAILURES_SHOWN; index++) {
       if (step.jobs.status(index) !== "failed") continue;
       shown.push(
-        `${plural(step.workers, "worker")}: ${
+        `${workersInFlight(step)}: ${
           terminalSafe(withPermissionHint(step.jobs.get(index).error?.message ?? ""))
         }`,
       );
@@ -183,7 +183,7 @@ export async function runSweepChild(config: Config): Promise<number> {
     console.log(renderCompleted(config, runs));
     const partial = interrupted
       ? `; the step with ${
-        plural(interrupted.workers, "worker")
+        workersInFlight(interrupted)
       }${scanValue} stopped with ${interrupted.completed} done, ${interrupted.failed} failed, ${interrupted.cancelled} cancelled of ${interrupted.jobCount}`
       : "";
     console.error(`deno-channels: interrupted by ${signalled}${partial}`);

@@ -6,11 +6,35 @@
  */
 import { duration } from "../text.ts";
 import type { Percentiles, StepAnalysis, SweepAnalysis } from "./analysis/stats.ts";
-import { type Align, formatSeconds, formatSpeedup } from "./format/table.ts";
+import { type Align, formatSeconds, formatSpeedup, stepName } from "./format/table.ts";
+import { describeFits, type ExplainOptions, explainScaling } from "./analysis/explain.ts";
+import { describeVerdict } from "./analysis/concurrency.ts";
 
 /** `value`, or `null` when it is missing or not finite (JSON has no NaN or Infinity). */
 export function finite(value: number | null | undefined): number | null {
   return value === null || value === undefined || !Number.isFinite(value) ? null : value;
+}
+
+/**
+ * The lines under the analysis table (overhead, fits, recommendation) and the
+ * explanation after them; with a concurrency verdict, its lines and reason.
+ *
+ * @param analysis The sweep's analysis.
+ * @param options The machine's logical CPU count, for the explanation.
+ * @returns The lines and the explanation.
+ */
+export function analysisText(
+  analysis: SweepAnalysis,
+  options: ExplainOptions = {},
+): { lines: string[]; explanation: string } {
+  const verdict = analysis.concurrency;
+  const fits = describeFits(analysis);
+  const axis = analysis.steps[0]?.concurrency ?? 1;
+  return {
+    lines: [describeOverhead(analysis), ...(verdict ? describeVerdict(verdict, fits, axis) : fits)]
+      .filter((line): line is string => line !== undefined && line !== ""),
+    explanation: verdict ? verdict.reason : explainScaling(analysis, options),
+  };
 }
 
 /**
@@ -23,8 +47,9 @@ export function finite(value: number | null | undefined): number | null {
 export function describeOverhead(analysis: SweepAnalysis): string | undefined {
   const measured = analysis.steps.filter((step) => step.overheadSeconds != null);
   if (measured.length === 0) return undefined;
-  return `Dispatch overhead per job (seconds × workers − job run time, over jobs): ${
-    measured.map((step) => `${step.workers} w ${duration(step.overheadSeconds!)}`).join(
+  const slots = measured.some((step) => step.concurrency > 1) ? "workers × in flight" : "workers";
+  return `Dispatch overhead per job (seconds × ${slots} − job run time, over jobs): ${
+    measured.map((step) => `${stepName(step)} ${duration(step.overheadSeconds!)}`).join(
       ", ",
     )
   }`;
@@ -57,15 +82,23 @@ function pairCell(value: Percentiles | null): string {
 }
 
 /**
- * The step columns for this analysis: min–max and runs only with repeats,
+ * The step columns for this analysis: jobs in flight only when a step had more than 1,
+ * min–max and runs only with repeats,
  * failed and cancelled only when some job did not finish.
  */
 export function columns(analysis: SweepAnalysis): Column[] {
   const { steps } = analysis;
   const repeated = steps.some((step) => step.repeats > 1);
+  const inFlight = steps.some((step) => step.concurrency > 1);
   const notDone = steps.some((step) => step.failed > 0 || step.cancelled > 0);
   const all: (Column | false)[] = [
     { ascii: "WORKERS", markdown: "Workers", align: "right", cell: (s) => String(s.workers) },
+    inFlight && {
+      ascii: "IN FLIGHT",
+      markdown: "In flight",
+      align: "right",
+      cell: (s) => String(s.concurrency),
+    },
     {
       ascii: "SECONDS",
       markdown: "Seconds",

@@ -47,6 +47,8 @@ export {
   buildJsonReport,
   JSON_SCHEMA_VERSION,
   type JsonAmdahl,
+  type JsonConcurrency,
+  type JsonConfiguration,
   type JsonFitFailure,
   type JsonPercentiles,
   type JsonPrediction,
@@ -58,6 +60,15 @@ export {
   type ScalingReport,
 } from "./format/json.ts";
 export type { ExplainOptions } from "./analysis/explain.ts";
+export {
+  analyzeConcurrency,
+  type ConcurrencyFigures,
+  type ConcurrencyOptions,
+  type ConcurrencyStep,
+  type ConcurrencySuggestion,
+  type ConcurrencyVerdict,
+  type JobShape,
+} from "./analysis/concurrency.ts";
 export type { JsonInlineStep } from "./analysis/job_times.ts";
 export type { ScalingPoint } from "./analysis/models.ts";
 export { renderMarkdown } from "./format/markdown.ts";

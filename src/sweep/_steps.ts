@@ -55,8 +55,8 @@ export interface StepAt {
 }
 
 /**
- * The steps of one worker count, one per concurrency value. The workers start
- * once and run every concurrency value's step (each step reports that start-up);
+ * The steps of one worker count, one per jobs-in-flight value (`inFlightValues`, by default the
+ * plan's). The workers start once and run every value's step (each step reports that start-up);
  * a worker count of 0 runs each inline, on the calling thread.
  */
 export async function* workerCountSteps(
@@ -65,6 +65,7 @@ export async function* workerCountSteps(
   setup: unknown,
   at: StepAt,
   workers: number,
+  inFlightValues: readonly number[] = plan.concurrency,
 ): AsyncGenerator<SweepStep, void, undefined> {
   const { kind, params, jobCount } = plan;
   const { signal, onEvent } = options;
@@ -85,7 +86,7 @@ export async function* workerCountSteps(
   const ended = (step: SweepStep) =>
     onEvent?.({ type: "step-end", step: at.index + 1, stepCount, result: step });
   if (workers === 0) {
-    for (const concurrency of plan.concurrency) {
+    for (const concurrency of inFlightValues) {
       const loadAverage = starting(concurrency);
       const step = await inlineSweepStep(
         {
@@ -109,7 +110,7 @@ export async function* workerCountSteps(
     }
     return;
   }
-  const loadAverage = starting(plan.concurrency[0]);
+  const loadAverage = starting(inFlightValues[0]);
   const spawnStart = performance.now();
   await using pool = new WorkerPool({
     size: workers,
@@ -142,7 +143,7 @@ export async function* workerCountSteps(
   }
   const startupSeconds = (performance.now() - spawnStart) / 1000;
   onEvent?.({ type: "workers-ready", workers, startupSeconds });
-  for (const [i, concurrency] of plan.concurrency.entries()) {
+  for (const [i, concurrency] of inFlightValues.entries()) {
     const step = await timedStep(plan, options, pool, {
       concurrency,
       repeat: at.repeat,

@@ -137,11 +137,18 @@ async function* sweepSteps(
     options.signal?.throwIfAborted();
     for (let repeat = 1; repeat <= plan.repeat; repeat++) {
       const at: StepAt = { repeat, index: 0 };
+      // A profiled worker stops its profiler when asked for it, so profiling starts fresh
+      // workers for each jobs-in-flight value.
+      const groups = options.profile
+        ? plan.concurrency.map((value) => [value])
+        : [plan.concurrency];
       for (const workers of plan.counts) {
-        for await (const step of workerCountSteps(plan, options, setup, at, workers)) {
-          if (workers > 0) at.baselineSeconds ??= step.seconds;
-          at.index++;
-          yield step;
+        for (const values of groups) {
+          for await (const step of workerCountSteps(plan, options, setup, at, workers, values)) {
+            if (workers > 0) at.baselineSeconds ??= step.seconds;
+            at.index++;
+            yield step;
+          }
         }
       }
     }

@@ -17,8 +17,8 @@ import { duration, plural } from "../../text.ts";
 export interface ConcurrencyStep {
   /** Worker threads; 0 runs the jobs inline on the calling thread. */
   workers: number;
-  /** Jobs in flight per worker (on the calling thread for `workers` 0). */
-  concurrency: number;
+  /** Jobs in flight per worker (on the calling thread for `workers` 0); absent means 1. */
+  concurrency?: number;
   /** Jobs per run of the step. */
   jobCount: number;
   /** Jobs that finished. */
@@ -57,6 +57,12 @@ export interface ConcurrencyFigures {
   jobCount: number;
   /** Completed jobs per second of the step's wall time; `null` when not measurable. */
   throughput: number | null;
+  /**
+   * Completed jobs per second of the step's wall time plus its workers' start-up: what a batch
+   * run once costs, and what the verdict ranks by (a thread costs its start-up, a job in flight
+   * nothing); `null` when not measurable.
+   */
+  batchThroughput: number | null;
   /** The step's wall time in seconds. */
   seconds: number;
   /** Seconds to start the workers. */
@@ -107,9 +113,12 @@ export function stepFigures(step: ConcurrencyStep): ConcurrencyFigures {
   const cpu = step.cpuSeconds;
   return {
     workers: step.workers,
-    concurrency: step.concurrency,
+    concurrency: step.concurrency ?? 1,
     jobCount: step.jobCount,
     throughput: measurable ? completed / step.seconds : null,
+    batchThroughput: measurable && Number.isFinite(step.startupSeconds)
+      ? completed / (step.seconds + Math.max(0, step.startupSeconds))
+      : null,
     seconds: step.seconds,
     startupSeconds: step.startupSeconds,
     peakRssBytes: step.peakRssBytes,
@@ -149,4 +158,53 @@ export function rate(throughput: number): string {
 /** Bytes as whole MiB. */
 export function mib(bytes: number): string {
   return `${Math.round(bytes / (1024 * 1024))} MiB`;
+}
+
+/** Cheaper first: fewer threads, fewer in flight, less start-up, less memory. */
+export function cheaper(a: ConcurrencyFigures, b: ConcurrencyFigures): number {
+  return a.workers - b.workers || a.concurrency - b.concurrency ||
+    a.startupSeconds - b.startupSeconds || a.peakRssBytes - b.peakRssBytes;
+}
+
+/** The fastest of some steps with a throughput (the first of equals, cheapest first). */
+export function fastestOf(steps: readonly ConcurrencyFigures[]): ConcurrencyFigures | undefined {
+  return steps.slice().sort(cheaper).reduce<ConcurrencyFigures | undefined>(
+    (best, step) =>
+      best === undefined || step.batchThroughput! > best.batchThroughput! ? step : best,
+    undefined,
+  );
+}
+
+/** At one worker count, the most in flight against 1: the pick's count when it has both. */
+export function interleaved(
+  eligible: readonly ConcurrencyFigures[],
+  pick: ConcurrencyFigures,
+): [ConcurrencyFigures, ConcurrencyFigures] | undefined {
+  const counts = [pick.workers, ...new Set(eligible.map((step) => step.workers))];
+  for (const workers of counts) {
+    const at = eligible.filter((step) => step.workers === workers).sort(cheaper);
+    const one = at.find((step) => step.concurrency === 1);
+    const most = at.at(-1);
+    if (one && most && most.concurrency > 1) return [most, one];
+  }
+  return undefined;
+}
+
+/**
+ * A wait that blocks its thread: at some worker count, the most in flight got
+ * less than half again the throughput of 1 in flight (an event-loop wait gets
+ * about as many times more as there are jobs in flight). The pair, or `undefined`.
+ */
+export function blocking(
+  eligible: readonly ConcurrencyFigures[],
+): [ConcurrencyFigures, ConcurrencyFigures] | undefined {
+  for (const workers of new Set(eligible.map((step) => step.workers))) {
+    const at = eligible.filter((step) => step.workers === workers).sort(cheaper);
+    const one = at.find((step) => step.concurrency === 1);
+    const most = at.at(-1);
+    if (one && most && most.concurrency > 1 && most.throughput! < 1.5 * one.throughput!) {
+      return [most, one];
+    }
+  }
+  return undefined;
 }

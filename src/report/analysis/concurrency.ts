@@ -9,9 +9,13 @@
  * @module
  */
 import {
+  blocking,
+  cheaper,
   type ConcurrencyFigures,
   type ConcurrencyStep,
   configuration,
+  fastestOf,
+  interleaved,
   mib,
   rate,
   stepFigures,
@@ -147,20 +151,6 @@ function shareRank(step: ConcurrencyFigures): [number, number] {
   return [step.concurrency, step.workers === 1 ? 0 : step.workers === 0 ? 1 : step.workers];
 }
 
-/** Cheaper first: fewer threads, fewer in flight, less start-up, less memory. */
-function cheaper(a: ConcurrencyFigures, b: ConcurrencyFigures): number {
-  return a.workers - b.workers || a.concurrency - b.concurrency ||
-    a.startupSeconds - b.startupSeconds || a.peakRssBytes - b.peakRssBytes;
-}
-
-/** The fastest of some steps with a throughput (the first of equals, cheapest first). */
-function fastestOf(steps: readonly ConcurrencyFigures[]): ConcurrencyFigures | undefined {
-  return steps.slice().sort(cheaper).reduce<ConcurrencyFigures | undefined>(
-    (best, step) => best === undefined || step.throughput! > best.throughput! ? step : best,
-    undefined,
-  );
-}
-
 /** Of the measured values, the one nearest `target` (the smaller of two as near). */
 function nearest(values: readonly number[], target: number): number {
   return values.reduce((near, value) =>
@@ -184,7 +174,9 @@ function nearest(values: readonly number[], target: number): number {
  *   shape therefore comes from the most trustworthy step with CPU seconds:
  *   the lowest concurrency, then 1 worker, inline, then the fewest workers.
  *   Without CPU seconds the shape is `"unknown"`, never guessed.
- * - **Throughput** = completed jobs ÷ the step's seconds (start-up excluded).
+ * - **Throughput** = completed jobs ÷ the step's seconds (start-up excluded), the rate in
+ *   Little's law; the verdict ranks by the **batch throughput**, completed jobs ÷ (the step's
+ *   seconds + its workers' start-up), so a thread's start-up counts against it.
  * - **Eligible**: steps where no job failed or was cancelled; every measured
  *   step when none is clean (the reason says so).
  * - **Cheapest**: fewest workers (0, inline on the calling thread, is the
@@ -228,16 +220,18 @@ export function analyzeConcurrency(
   steps: readonly ConcurrencyStep[],
   options: ConcurrencyOptions = {},
 ): ConcurrencyVerdict | undefined {
-  if (steps.every((step) => step.concurrency === 1)) return undefined;
+  if (steps.every((step) => (step.concurrency ?? 1) === 1)) return undefined;
   const figures = steps.map(stepFigures);
-  const measured = figures.filter((step) => step.throughput !== null);
+  const measured = figures.filter((step) => step.batchThroughput !== null);
   if (measured.length === 0) return undefined;
   const clean = measured.filter((step) => step.clean);
   const eligible = clean.length > 0 ? clean : measured;
   const fastest = fastestOf(eligible)!;
   const pick = eligible
     // The relative 1e-12 keeps a step exactly at the share in, whatever the float rounding.
-    .filter((step) => step.throughput! >= CHEAPEST_SHARE * fastest.throughput! * (1 - 1e-12))
+    .filter((step) =>
+      step.batchThroughput! >= CHEAPEST_SHARE * fastest.batchThroughput! * (1 - 1e-12)
+    )
     .sort(cheaper)[0];
 
   const shareFrom = figures
@@ -323,7 +317,7 @@ function shapeReason(
   const { pick, fastest, cpuShare, shareFrom } = verdict;
   const within = `the cheapest within ${
     percent(1 - CHEAPEST_SHARE)
-  } of the best measured throughput`;
+  } of the best measured throughput (start-up counted)`;
   const cpus = cpuCount === undefined ? "" : ` (${cpuCount})`;
   const fastestClause = fastest === pick
     ? ""
@@ -333,6 +327,16 @@ function shapeReason(
       return "Without the process's CPU seconds, whether these jobs compute or wait is unknown: " +
         `${configuration(pick)} is ${within}; it ${timing(pick, "did")}${fastestClause}.`;
     case "waits": {
+      const blocked = blocking(eligible);
+      if (blocked) {
+        const [most, one] = blocked;
+        return `These jobs wait ${percent(1 - cpuShare!)} of their run time but hold their ` +
+          `thread while they wait (a blocking wait, like Atomics.wait or a sync read): ` +
+          `${configuration(most)} ${timing(most, "took", false)} against ` +
+          `${configuration(one)} ${timing(one, "took", false)}, so jobs in flight do not help ` +
+          `and only threads overlap the waits: ${configuration(pick)} is ${within}; it ` +
+          `${timing(pick, "did")}${fastestClause}.`;
+      }
       // The threads-only answer: the fastest configuration with one job in flight per worker.
       const byThreads = fastestOf(
         eligible.filter((step) => step.concurrency === 1 && step.workers > 0 && step !== pick),
@@ -395,17 +399,47 @@ function agreement({ agrees, suggested }: ConcurrencyVerdict): string {
     : `, not the ${plural(suggested.threads, "thread")} × 1 in flight the CPU count suggests`;
 }
 
-/** At one worker count, the most in flight against 1: the pick's count when it has both. */
-function interleaved(
-  eligible: readonly ConcurrencyFigures[],
-  pick: ConcurrencyFigures,
-): [ConcurrencyFigures, ConcurrencyFigures] | undefined {
-  const counts = [pick.workers, ...new Set(eligible.map((step) => step.workers))];
-  for (const workers of counts) {
-    const at = eligible.filter((step) => step.workers === workers).sort(cheaper);
-    const one = at.find((step) => step.concurrency === 1);
-    const most = at.at(-1);
-    if (one && most && most.concurrency > 1) return [most, one];
-  }
-  return undefined;
+/**
+ * The lines the analysis prints under its table for a workers × concurrency
+ * sweep: the thread-axis fits when they are a reason (else why not), then the
+ * recommended configuration. The verdict's `reason` is the explanation under them.
+ *
+ * @param verdict The sweep's verdict.
+ * @param fits The fit lines and the worker recommendation along the thread axis
+ *   (`describeFits`); the last line, the worker recommendation, is replaced.
+ * @param axisInFlight The jobs in flight of the thread axis the fits were made along.
+ * @returns The lines (no bullets, no newline).
+ *
+ * @example Timer jobs: no fits, one thread with 64 in flight
+ * ```ts
+ * import { analyzeConcurrency, describeVerdict } from "./concurrency.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const step = (workers: number, concurrency: number, seconds: number) => ({
+ *   workers, concurrency, seconds, cpuSeconds: 0.01, jobCount: 200, completed: 200, failed: 0,
+ *   cancelled: 0, startupSeconds: workers * 0.03, peakRssBytes: 0, averageJobSeconds: 0.005,
+ * });
+ * const verdict = analyzeConcurrency([step(1, 1, 1.02), step(1, 64, 0.021), step(2, 1, 0.51)])!;
+ * const lines = describeVerdict(verdict, ["Amdahl: …", "USL: …", "Recommendation: 2 workers"]);
+ * assert.match(lines[0], /^Amdahl and USL fits are not a reason here/);
+ * assert.match(lines[1], /^Recommendation: 1 worker × 64 in flight \(the cheapest within 5%/);
+ * ```
+ */
+export function describeVerdict(
+  verdict: ConcurrencyVerdict,
+  fits: readonly string[],
+  axisInFlight = 1,
+): string[] {
+  const axis = `threads at ${axisInFlight} in flight`;
+  const fitLines = verdict.showFits
+    ? fits.slice(0, -1).map((line) => line.replace(/^([^:]+):/, `$1 (${axis}):`))
+    : [verdict.fitsNote!];
+  return [
+    ...fitLines,
+    `Recommendation: ${configuration(verdict.pick)} (the cheapest within ${
+      percent(1 - CHEAPEST_SHARE)
+    } of the best measured throughput counting start-up, ${
+      rate(verdict.pick.batchThroughput!)
+    } with it)`,
+  ];
 }

@@ -27,6 +27,8 @@ export interface JobTimeSpread {
 export interface StepJobTimes {
   /** Workers in the step. */
   workers: number;
+  /** Jobs in flight per worker. */
+  concurrency: number;
   /** Every run's wall time, in run order, in seconds. */
   repeatSeconds: number[];
   /** How long jobs a worker took waited for it, over every run; `null` if none started. */
@@ -54,7 +56,7 @@ function spread(parts: readonly Float64Array[]): JobTimeSpread | null {
 }
 
 /**
- * Groups the steps a sweep yielded by worker count (first-seen order, as
+ * Groups the steps a sweep yielded by worker count and jobs in flight (first-seen order, as
  * `combineRepeats` does) and gives each count its runs' wall times and the
  * min/p50/p95/p99/max of its jobs' wait and run times, pooled over the runs.
  * Percentiles interpolate linearly between closest ranks (NumPy's default).
@@ -83,12 +85,17 @@ function spread(parts: readonly Float64Array[]): JobTimeSpread | null {
  * ```
  */
 export function stepJobTimes(
-  steps: readonly Pick<StepResult, "workers" | "seconds" | "jobs">[],
+  steps: readonly Pick<StepResult, "workers" | "concurrency" | "seconds" | "jobs">[],
 ): StepJobTimes[] {
-  const groups = new Map<number, Pick<StepResult, "workers" | "seconds" | "jobs">[]>();
-  for (const step of steps) groups.set(step.workers, [...groups.get(step.workers) ?? [], step]);
-  return [...groups.entries()].map(([workers, group]) => ({
-    workers,
+  type Timed = Pick<StepResult, "workers" | "concurrency" | "seconds" | "jobs">;
+  const groups = new Map<string, Timed[]>();
+  for (const step of steps) {
+    const key = stepKey(step);
+    groups.set(key, [...groups.get(key) ?? [], step]);
+  }
+  return [...groups.values()].map((group) => ({
+    workers: group[0].workers,
+    concurrency: group[0].concurrency ?? 1,
     repeatSeconds: group.map((step) => step.seconds),
     waitSeconds: spread(
       group.map(({ jobs }) => jobColumn(jobs, "waitSeconds", (index) => jobs.started(index))),
@@ -102,19 +109,32 @@ export function stepJobTimes(
 }
 
 /**
- * The raw figures of each analysed step, by worker count, when the report has `sweepSteps`.
+ * A step's configuration as a lookup key: `2x1` for 2 workers, 1 job in flight each.
+ *
+ * @param step The step's workers and jobs in flight (absent: 1).
+ * @returns The key.
+ */
+export function stepKey(step: { workers: number; concurrency?: number }): string {
+  return `${step.workers}x${step.concurrency ?? 1}`;
+}
+
+/**
+ * The raw figures of each analysed step, by configuration ({@linkcode stepKey}), when the
+ * report has `sweepSteps`.
  *
  * @param sweepSteps Every step as the sweep yielded it, or nothing.
- * @returns A lookup by worker count (empty without steps).
+ * @returns A lookup by {@linkcode stepKey} (empty without steps).
  */
 export function rawTimesByWorkers(
   sweepSteps: readonly StepResult[] | undefined,
-): Map<number, StepJobTimes> {
-  return new Map(stepJobTimes(sweepSteps ?? []).map((times) => [times.workers, times]));
+): Map<string, StepJobTimes> {
+  return new Map(stepJobTimes(sweepSteps ?? []).map((times) => [stepKey(times), times]));
 }
 
 /** The inline step (0 workers: the batch on the calling thread) as the JSON report shows it. */
 export interface JsonInlineStep {
+  /** Jobs in flight on the calling thread (the first inline step's; one entry per sweep). */
+  concurrency: number;
   /** Every run's wall time, in run order, in seconds. */
   repeatSeconds: number[];
   /** The median run's wall time, in seconds. */
@@ -154,10 +174,15 @@ export interface JsonInlineStep {
  * ```
  */
 export function inlineStepOf(sweepSteps: readonly StepResult[] | undefined): JsonInlineStep | null {
-  const runs = (sweepSteps ?? []).filter((step) => step.workers === 0);
-  if (runs.length === 0) return null;
+  const first = (sweepSteps ?? []).find((step) => step.workers === 0);
+  if (first === undefined) return null;
+  const concurrency = first.concurrency ?? 1;
+  const runs = (sweepSteps ?? []).filter((step) =>
+    step.workers === 0 && (step.concurrency ?? 1) === concurrency
+  );
   const seconds = runs.map((step) => step.seconds);
   return {
+    concurrency,
     repeatSeconds: seconds,
     seconds: quantileInPlace(Float64Array.from(seconds), 0.5),
     jobCount: runs[0].jobCount,

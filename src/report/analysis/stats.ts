@@ -33,6 +33,7 @@ import type { StepResult, SweepStep } from "../../types.ts";
 import { type AmdahlFit, fitAmdahl, type FitFailure, fitUsl, type UslFit } from "./fit.ts";
 import { karpFlatt, splitRounds } from "./models.ts";
 import { type Recommendation, recommendWorkers } from "./recommend.ts";
+import type { ConcurrencyVerdict } from "./concurrency.ts";
 
 const BYTES_PER_MIB = 1024 * 1024;
 
@@ -70,6 +71,8 @@ export type StepInput = StepResult & Partial<RepeatInfo>;
 export interface StepAnalysis {
   /** Workers in the step. */
   workers: number;
+  /** Jobs in flight per worker (1: one at a time). */
+  concurrency: number;
   /** Jobs per run of the step. */
   jobCount: number;
   /** Runs the figures come from (1 unless combined from repeats). */
@@ -88,11 +91,20 @@ export interface StepAnalysis {
   workerRatio: number;
   /** Baseline seconds over this step's; `null` when either is not positive. */
   speedup: number | null;
-  /** `speedup / workerRatio`; `null` without a speed-up. */
+  /**
+   * `speedup / workerRatio`, and with jobs in flight per in-flight slot: speed-up over the ratio
+   * of workers × in flight to the baseline's; `null` without a speed-up.
+   */
   efficiency: number | null;
-  /** Karp–Flatt experimental serial fraction; `null` for `workerRatio` 1 or no speed-up. */
+  /**
+   * Karp–Flatt experimental serial fraction; `null` for `workerRatio` 1, no speed-up, or jobs in
+   * flight other than the baseline's (it is a thread-axis figure).
+   */
   karpFlatt: number | null;
-  /** `ceil(jobCount / workers)`: how many jobs the busiest worker runs when jobs are equal. */
+  /**
+   * `ceil(jobCount / (workers × in flight))`: how many jobs the busiest in-flight slot runs when
+   * jobs are equal.
+   */
   rounds: number;
   /** Baseline rounds over this step's: `workerRatio` for an even split, less for an uneven one. */
   idealSpeedup: number;
@@ -100,10 +112,13 @@ export interface StepAnalysis {
   waitSeconds: Percentiles | null;
   /** How long finished jobs ran inside a worker; `null` if none finished. */
   runSeconds: Percentiles | null;
-  /** Share of worker time spent running jobs (may pass 1 by clock skew); `null` for 0 s. */
+  /**
+   * Share of worker time spent running jobs, per in-flight slot (`seconds × workers × in
+   * flight`; may pass 1 by clock skew); `null` for 0 s.
+   */
   utilization: number | null;
   /**
-   * Worker time not spent running jobs, per job, in seconds: `(seconds × workers − Σ run) /
+   * Worker time not spent running jobs, per job, in seconds: `(seconds × workers × in flight − Σ run) /
    * jobs`, the cost of handing each job out (and of idle workers); `null` without job records.
    */
   overheadSeconds?: number | null;
@@ -127,6 +142,12 @@ export interface AnalyzeOptions {
    * (sleep, IO) are never explained by the CPU count.
    */
   jobBound?: JobBound;
+  /**
+   * The verdict on a workers × concurrency sweep ({@linkcode analyzeConcurrency}, which also
+   * sees the inline steps this analysis leaves out). Kept in the analysis; its `showFits`
+   * decides whether the fits are a reason.
+   */
+  concurrency?: ConcurrencyVerdict;
 }
 
 /** A whole sweep analysed: every step, the fits, and how many workers to use. */
@@ -143,8 +164,10 @@ export interface SweepAnalysis {
   usl: UslFit | FitFailure;
   /** The USL with γ fitted free (R's `usl` package), or why not (it needs 5 or more counts). */
   uslFree: UslFit | FitFailure;
-  /** How many workers to use. */
+  /** How many workers to use, along the thread axis (at the baseline's jobs in flight). */
   recommendation: Recommendation;
+  /** Threads or jobs in flight: the verdict when some step had more than 1 in flight. */
+  concurrency?: ConcurrencyVerdict;
 }
 
 /**
@@ -171,14 +194,21 @@ export function medianMinMax(values: readonly number[]): Spread {
   return { median, min: percentile(values, 0)!, max: percentile(values, 1)! };
 }
 
+/** The runs' median CPU seconds, when every run measured them. */
+function cpuSecondsMedian(group: readonly SweepStep[]): { cpuSeconds?: number } {
+  const values = group.map((step) => step.cpuSeconds);
+  if (values.some((value) => value === undefined)) return {};
+  return { cpuSeconds: medianMinMax(values as number[]).median };
+}
+
 /**
- * Combines K repeated runs of a sweep into one step per worker count: the
+ * Combines K repeated runs of a sweep into one step per worker count (and jobs in flight): the
  * median `seconds` with its min–max, speed-ups recomputed from the medians
  * (relative to the first worker count seen), and the jobs of every run pooled
  * so percentiles cover them all. Counts of completed, failed and cancelled
  * jobs are summed, `peakRssBytes` is the highest, `startupSeconds` the median.
  *
- * Steps are grouped by worker count in first-seen order, so `runs` may hold
+ * Steps are grouped by worker count and jobs in flight in first-seen order, so `runs` may hold
  * one array per sweep (`sweeps.map((s) => s.steps)`) or one per worker count.
  *
  * @param runs The repeated runs, at least one step in all.
@@ -207,12 +237,14 @@ export function medianMinMax(values: readonly number[]): Spread {
  * ```
  */
 export function combineRepeats(runs: readonly (readonly SweepStep[])[]): RepeatedStep[] {
-  const groups = new Map<number, SweepStep[]>();
+  // One group per configuration: worker count and jobs in flight.
+  const groups = new Map<string, SweepStep[]>();
   for (const run of runs) {
     for (const step of run) {
-      const group = groups.get(step.workers) ?? [];
+      const key = `${step.workers}x${step.concurrency ?? 1}`;
+      const group = groups.get(key) ?? [];
       group.push(step);
-      groups.set(step.workers, group);
+      groups.set(key, group);
     }
   }
   if (groups.size === 0) {
@@ -223,8 +255,8 @@ export function combineRepeats(runs: readonly (readonly SweepStep[])[]): Repeate
     const other = group.find((step) => step.jobCount !== first.jobCount);
     if (other) {
       throw new RangeError(
-        `Cannot combine repeats: every run with ${
-          plural(first.workers, "worker")
+        `Cannot combine repeats: every run with ${plural(first.workers, "worker")}${
+          (first.concurrency ?? 1) > 1 ? ` × ${first.concurrency} in flight` : ""
         } must have the same ` +
           `job count, received ${first.jobCount} and ${other.jobCount}`,
       );
@@ -242,6 +274,7 @@ export function combineRepeats(runs: readonly (readonly SweepStep[])[]): Repeate
       ...meanStdDev(group.map((step) => step.seconds)),
       repeats: group.length,
       startupSeconds: medianMinMax(group.map((step) => step.startupSeconds)).median,
+      ...cpuSecondsMedian(group),
       completed: sum((step) => step.completed),
       failed: sum((step) => step.failed),
       cancelled: sum((step) => step.cancelled),
@@ -293,7 +326,9 @@ export function combineRepeats(runs: readonly (readonly SweepStep[])[]): Repeate
  */
 export function analyzeStep(
   step: StepInput,
-  baseline: Pick<StepResult, "workers" | "seconds"> & Partial<Pick<StepResult, "jobCount">>,
+  baseline:
+    & Pick<StepResult, "workers" | "seconds">
+    & Partial<Pick<StepResult, "jobCount" | "concurrency">>,
 ): StepAnalysis {
   for (const [name, workers] of [["step", step.workers], ["baseline", baseline.workers]] as const) {
     if (!(workers >= 1)) {
@@ -311,9 +346,15 @@ export function analyzeStep(
   let busySeconds = 0;
   for (let index = 0; index < jobs.length; index++) busySeconds += jobs.elapsedSeconds(index);
   busySeconds /= repeats;
-  const rounds = splitRounds(step.jobCount, step.workers);
+  // A worker with C jobs in flight has C slots: the ideal step keeps every slot busy.
+  const inFlight = step.concurrency ?? 1;
+  const baseInFlight = baseline.concurrency ?? 1;
+  const slots = step.workers * inFlight;
+  const slotRatio = slots / (baseline.workers * baseInFlight);
+  const rounds = splitRounds(step.jobCount, slots);
   return {
     workers: step.workers,
+    concurrency: step.concurrency ?? 1,
     jobCount: step.jobCount,
     repeats,
     seconds: step.seconds,
@@ -323,10 +364,13 @@ export function analyzeStep(
     secondsStdDev: step.secondsStdDev ?? 0,
     workerRatio,
     speedup,
-    efficiency: speedup === null ? null : speedup / workerRatio,
-    karpFlatt: speedup === null ? null : karpFlatt(speedup, workerRatio),
+    efficiency: speedup === null ? null : speedup / slotRatio,
+    karpFlatt: speedup === null || inFlight !== baseInFlight
+      ? null
+      : karpFlatt(speedup, workerRatio),
     rounds,
-    idealSpeedup: splitRounds(baseline.jobCount ?? step.jobCount, baseline.workers) / rounds,
+    idealSpeedup: splitRounds(baseline.jobCount ?? step.jobCount, baseline.workers * baseInFlight) /
+      rounds,
     waitSeconds: percentilesInPlace(
       jobColumn(jobs, "waitSeconds", (index) => jobs.started(index)),
     ),
@@ -334,10 +378,10 @@ export function analyzeStep(
       jobColumn(jobs, "elapsedSeconds", (index) => jobs.status(index) === "done"),
     ),
     utilization: step.seconds > 0 && Number.isFinite(step.seconds)
-      ? busySeconds / (step.seconds * step.workers)
+      ? busySeconds / (step.seconds * slots)
       : null,
     overheadSeconds: jobs.length > 0 && Number.isFinite(step.seconds)
-      ? Math.max(0, step.seconds * step.workers - busySeconds) / step.jobCount
+      ? Math.max(0, step.seconds * slots - busySeconds) / step.jobCount
       : null,
     peakRssMiB: step.peakRssBytes / BYTES_PER_MIB,
     completed: step.completed,
@@ -381,7 +425,9 @@ export function analyzeSweep(
     throw new RangeError("Cannot analyse sweep: it has no steps");
   }
   const steps = sweep.steps.map((step) => analyzeStep(step, baseline));
-  const points = steps.flatMap((step) =>
+  // The fits and the worker recommendation follow the thread axis at the baseline's in flight.
+  const threadAxis = steps.filter((step) => step.concurrency === (baseline.concurrency ?? 1));
+  const points = threadAxis.flatMap((step) =>
     step.speedup === null
       ? []
       : [{ workers: step.workers, speedup: step.speedup, idealSpeedup: step.idealSpeedup }]
@@ -395,6 +441,7 @@ export function analyzeSweep(
     amdahl: fitAmdahl(points, fitOptions),
     usl,
     uslFree: fitUsl(points, { ...fitOptions, gamma: "free" }),
-    recommendation: recommendWorkers(steps, usl),
+    recommendation: recommendWorkers(threadAxis, usl),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   };
 }

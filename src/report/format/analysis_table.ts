@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { columns, describeOverhead } from "../_common.ts";
-import { describeFits, type ExplainOptions, explainScaling } from "../analysis/explain.ts";
+import { analysisText, columns } from "../_common.ts";
+import type { ExplainOptions } from "../analysis/explain.ts";
 import type { SweepAnalysis } from "../analysis/stats.ts";
 import { renderAsciiTable } from "./table.ts";
 
@@ -46,6 +46,6 @@ export function renderAnalysisTable(analysis: SweepAnalysis, options: RenderOpti
     analysis.steps.map((step, i) => cols.map((column) => column.cell(step, i))),
     cols.map((column) => column.align),
   );
-  const lines = [describeOverhead(analysis), ...describeFits(analysis)].filter((line) => line);
-  return `${table}${lines.join("\n")}\n${explainScaling(analysis, options)}\n`;
+  const { lines, explanation } = analysisText(analysis, options);
+  return `${table}${lines.join("\n")}\n${explanation}\n`;
 }

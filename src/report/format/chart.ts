@@ -13,7 +13,8 @@
 import { CHAR_WIDTH_PX, escapeXml, leastCovered, niceStep, px, tickLabel, wrap } from "../_svg.ts";
 import { plural } from "../../text.ts";
 import { explainScaling, formatParameter } from "../analysis/explain.ts";
-import { CREDIBLE_R_SQUARED, type FitFailure, type UslFit } from "../analysis/fit.ts";
+import type { FitFailure, UslFit } from "../analysis/fit.ts";
+import { COLORS, hiddenBecause } from "./_chart_parts.ts";
 import { amdahlSpeedup, uslThroughput } from "../analysis/models.ts";
 import type { SweepAnalysis } from "../analysis/stats.ts";
 
@@ -29,31 +30,6 @@ export interface ChartOptions {
   subtitle?: string;
   /** Logical CPUs: a vertical line at that worker count, and the default subtitle. */
   cpuCount?: number;
-}
-
-const COLORS = {
-  ideal: "#888888",
-  measured: "#d62728",
-  amdahl: "#1f77b4",
-  usl: "#ff7f0e",
-  uslFree: "#9467bd",
-  cpu: "#8c564b",
-  recommended: "#2ca02c",
-  grid: "#e6e6e6",
-  axis: "#333333",
-  text: "#222222",
-  muted: "#555555",
-};
-
-/** Why a fit's curve is left out, or `undefined` when it is drawn. */
-function hiddenBecause(fit: { ok: true; rSquared: number } | FitFailure): string | undefined {
-  if (!fit.ok) return fit.reason;
-  if (fit.rSquared >= CREDIBLE_R_SQUARED) return undefined;
-  const why = "so the model does not explain these points";
-  // A negative R² (worse than a flat line at the mean) is no figure worth reading, and one just
-  // below 0 would print as "-0.00".
-  if (fit.rSquared < 0) return `R² is below 0 (worse than a flat line), ${why}`;
-  return `R² ${fit.rSquared.toFixed(2)} is below ${CREDIBLE_R_SQUARED}, ${why}`;
 }
 
 /**
@@ -94,17 +70,26 @@ export function renderChartSvg(analysis: SweepAnalysis, options: ChartOptions = 
   const width = options.width ?? 760;
   const height = options.height ?? 480;
   const title = options.title ?? "Speed-up by worker count";
-  const subtitle = options.subtitle ??
+  const subtitle = options.subtitle ?? analysis.concurrency?.reason ??
     explainScaling(analysis, { cpuCount: options.cpuCount });
   const subtitleLines = wrap(subtitle, Math.floor((width - 48) / CHAR_WIDTH_PX));
 
-  const points = analysis.steps.flatMap((step) =>
+  // The line, fits and whiskers follow the thread axis (the baseline's jobs in flight); the
+  // other jobs-in-flight values are hollow points of their own.
+  const axisInFlight = analysis.steps[0]?.concurrency ?? 1;
+  const onAxis = analysis.steps.filter((step) => step.concurrency === axisInFlight);
+  const points = onAxis.flatMap((step) =>
     step.speedup === null ? [] : [{ workers: step.workers, speedup: step.speedup }]
+  );
+  const inFlightPoints = analysis.steps.flatMap((step) =>
+    step.speedup === null || step.concurrency === axisInFlight
+      ? []
+      : [{ workers: step.workers, concurrency: step.concurrency, speedup: step.speedup }]
   );
   const baseline = analysis.baselineWorkers;
   const baselineSeconds = analysis.steps[0]?.seconds ?? 0;
   // Relative to the baseline's median, as the points are.
-  const whiskers = analysis.steps.flatMap((step) =>
+  const whiskers = onAxis.flatMap((step) =>
     step.repeats > 1 && step.secondsMin > 0 && step.secondsMax > 0 && baselineSeconds > 0 &&
       Number.isFinite(step.secondsMax) && Number.isFinite(baselineSeconds)
       ? [{
@@ -156,6 +141,7 @@ export function renderChartSvg(analysis: SweepAnalysis, options: ChartOptions = 
   const highest = Math.max(
     1,
     ...points.map((p) => p.speedup),
+    ...inFlightPoints.map((p) => p.speedup),
     ...whiskers.map((w) => w.max),
   ) * 1.1;
   const yStep = niceStep(highest, 8, false);
@@ -316,6 +302,19 @@ export function renderChartSvg(analysis: SweepAnalysis, options: ChartOptions = 
         `stroke="#ffffff" stroke-width="1.5"><title>${escapeXml(label)}</title></circle>`,
     );
   }
+  for (const p of inFlightPoints) {
+    const label = `${plural(p.workers, "worker")} × ${p.concurrency} in flight: ${
+      p.speedup.toFixed(2)
+    }x`;
+    out.push(
+      `<circle class="in-flight-point" data-workers="${p.workers}" data-concurrency="${p.concurrency}" ` +
+        `data-speedup="${Number(p.speedup.toFixed(4))}" cx="${px(x(p.workers))}" ` +
+        `cy="${px(y(p.speedup))}" r="4.5" fill="#ffffff" stroke="${COLORS.measured}" ` +
+        `stroke-width="1.5"><title>${escapeXml(label)}</title></circle>`,
+      `<text x="${px(x(p.workers) + 7)}" y="${px(y(p.speedup) + 4)}" font-size="11" ` +
+        `fill="${COLORS.muted}">×${p.concurrency}</text>`,
+    );
+  }
   out.push(`</g>`);
   if (points.length === 0) {
     out.push(
@@ -332,10 +331,18 @@ export function renderChartSvg(analysis: SweepAnalysis, options: ChartOptions = 
         `stroke-width="1.5" stroke-dasharray="6 4"/>`,
     },
     {
-      label: "Measured",
+      label: inFlightPoints.length > 0 ? `Measured, ${axisInFlight} in flight` : "Measured",
       draw: (ex, ey) => `<circle cx="${ex + 12}" cy="${ey}" r="4.5" fill="${COLORS.measured}"/>`,
     },
   ];
+  if (inFlightPoints.length > 0) {
+    entries.push({
+      label: "Measured, ×N in flight",
+      draw: (ex, ey) =>
+        `<circle cx="${ex + 12}" cy="${ey}" r="4.5" fill="#ffffff" stroke="${COLORS.measured}" ` +
+        `stroke-width="1.5"/>`,
+    });
+  }
   const lineEntry = (color: string) => (ex: number, ey: number) =>
     `<line x1="${ex}" y1="${ey}" x2="${ex + 24}" y2="${ey}" stroke="${color}" stroke-width="2"/>`;
   if (whiskers.length > 0) {

@@ -7,7 +7,7 @@
  */
 import type { StepResult } from "../../types.ts";
 import { finite } from "../_common.ts";
-import { rawTimesByWorkers } from "../analysis/job_times.ts";
+import { rawTimesByWorkers, stepKey } from "../analysis/job_times.ts";
 import type { SweepAnalysis } from "../analysis/stats.ts";
 
 /** Options for {@linkcode renderCsv}. */
@@ -51,6 +51,8 @@ const CSV_COLUMNS = [
   "completed",
   "failed",
   "cancelled",
+  // Last, so that columns read by position before 0.4.0 keep their place.
+  "concurrency",
 ] as const;
 
 function fixed(value: number | null | undefined, digits: number): string {
@@ -84,14 +86,14 @@ function fixed(value: number | null | undefined, digits: number): string {
  * // No Karp–Flatt for the baseline, no wait or run times without jobs: 11 empty cells;
  * // no dispatch overhead without job records either.
  * assert.equal(row, `1,2,1,2.000000,2.000000,2.000000,2.000000,0.000000,1.000000,1.000000,1.000000${",".repeat(12)}` +
- *   "0.000000,,0.000,2,0,0");
+ *   "0.000000,,0.000,2,0,0,1");
  * ```
  */
 export function renderCsv(analysis: SweepAnalysis, options: CsvOptions = {}): string {
   const raw = rawTimesByWorkers(options.sweepSteps);
   const leading = options.leading;
   const rows = analysis.steps.map((step) => {
-    const times = raw.get(step.workers);
+    const times = raw.get(stepKey(step));
     return [
       ...leading?.cells ?? [],
       String(step.workers),
@@ -122,6 +124,7 @@ export function renderCsv(analysis: SweepAnalysis, options: CsvOptions = {}): st
       String(step.completed),
       String(step.failed),
       String(step.cancelled),
+      String(step.concurrency),
     ].join(",");
   });
   return [[...leading?.header ?? [], ...CSV_COLUMNS].join(","), ...rows, ""].join("\n");

@@ -2,7 +2,7 @@
  * The JSON report of a {@linkcode SweepAnalysis}, with the run's configuration
  * and machine. Data in, string out; the CLI writes the file.
  *
- * ## JSON report keys (schema version 2)
+ * ## JSON report keys (schema version 3)
  *
  * Ratios are plain fractions (0.97 means 97%); `null` means "not defined".
  *
@@ -12,13 +12,15 @@
  * - `machine` (object): {@linkcode MachineInfo}, passed through unchanged: `cpuModel`,
  *   `cpuCount`, `denoVersion`, `v8Version`, `wasmBuildHash`, and any extra keys.
  * - `baselineWorkers` (workers): the first step's worker count; speed-ups are relative to it.
- * - `steps[]`: one object per worker count, in the order run:
- *   - `workers` (workers), `jobCount` (jobs per run), `repeats` (runs combined, 1 without repeats);
+ * - `steps[]`: one object per worker count and jobs in flight, in the order run:
+ *   - `workers` (workers), `concurrency` (jobs in flight per worker, 0.4.0), `jobCount` (jobs
+ *     per run), `repeats` (runs combined, 1 without repeats);
  *   - `seconds` (s): wall time, the median over repeats; `secondsMin`, `secondsMax`,
  *     `secondsMean`, `secondsStdDev` (s, sample standard deviation, 0 for one run);
  *   - `workerRatio` (ratio): `workers / baselineWorkers`, the ideal speed-up;
  *   - `speedup` (ratio | null): baseline seconds over this step's;
- *   - `efficiency` (ratio | null): `speedup / workerRatio`;
+ *   - `efficiency` (ratio | null): `speedup / workerRatio`, per in-flight slot with jobs in
+ *     flight (`workers × concurrency` over the baseline's);
  *   - `karpFlatt` (ratio | null): experimental serial fraction, `null` for the baseline;
  *   - `repeatSeconds` (s[] | null, 0.3.0): every run's wall time, in run order, from
  *     {@linkcode ScalingReport.sweepSteps} (without them `[seconds]` for one run, else `null`);
@@ -29,8 +31,9 @@
  *     `runSeconds.max` (s): in-worker run time of finished jobs, over every run (`runSeconds`
  *     is `null` when none finished); `min` and `p99` (0.3.0) come from
  *     {@linkcode ScalingReport.sweepSteps} and are `null` without them;
- *   - `utilization` (ratio | null): job run time over `seconds × workers`;
- *   - `overheadSeconds` (s | null): dispatch overhead per job, `(seconds × workers − Σ run) / jobs`;
+ *   - `utilization` (ratio | null): job run time over `seconds × workers × concurrency`;
+ *   - `overheadSeconds` (s | null): dispatch overhead per job,
+ *     `(seconds × workers × concurrency − Σ run) / jobs`;
  *   - `peakRssMiB` (MiB): highest process resident set size during the step;
  *   - `completed`, `failed`, `cancelled` (jobs, summed over repeats).
  * - `amdahl`: `{ ok: true, model: "amdahl", baselineWorkers, serialFraction (ratio),
@@ -39,11 +42,19 @@
  * - `usl`: `{ ok: true, model: "usl", baselineWorkers, sigma, kappa, rSquared, pointCount,
  *   peakWorkers (workers | null), bestWorkers (workers), predicted: { workers, speedup } }`
  *   or `{ ok: false, model: "usl", reason }`.
- * - `recommendation`: `{ workers, fastestWorkers, fastestSpeedup (ratio | null), reason }`.
+ * - `recommendation`: `{ workers, fastestWorkers, fastestSpeedup (ratio | null), reason }`, along
+ *   the thread axis (the steps with the baseline's jobs in flight).
+ * - `concurrency` (0.4.0): threads or jobs in flight, `null` when every step had 1 in flight, else
+ *   `{ shape ("computes" | "waits" | "mixes" | "unknown"), cpuShare (ratio | null),
+ *   pick: { workers, concurrency, throughput (jobs/s) }, fastest: { … }, suggested: { threads,
+ *   inFlight } | null, showFits (boolean), reason (string), configurations[]: { workers,
+ *   concurrency, seconds, startupSeconds, peakRssMiB, throughput, cpuShare } }` (inline steps,
+ *   `workers` 0, included).
  * - `warnings` (string[]): a busy machine, outputs that differed between steps (empty if none).
- * - `inline`: the inline step (`--workers 0,…`; not in `steps`), `{ seconds, repeatSeconds,
+ * - `inline`: the inline step (`--workers 0,…`; not in `steps`), `{ concurrency, seconds, repeatSeconds,
  *   jobCount, averageJobSeconds, completed, failed, cancelled }`, or `null`.
- * - `explanation` (string): one sentence on why the curve has its shape.
+ * - `explanation` (string): one sentence on why the curve has its shape (with jobs in flight, the
+ *   `concurrency.reason`).
  *
  * A parameter scan's report (`--parameter-list`, `renderJsonScan` in `scan/json.ts`, 0.3.0) has
  * `schemaVersion`, `generatedAt`, `config`, `machine` and `scan` instead of the sweep's keys:
@@ -70,8 +81,11 @@ import {
   type JsonInlineStep,
   rawTimesByWorkers,
   type StepJobTimes,
+  stepKey,
 } from "../analysis/job_times.ts";
 import type { Percentiles, StepAnalysis, SweepAnalysis } from "../analysis/stats.ts";
+import { type JsonConcurrency, jsonConcurrency } from "./_json_concurrency.ts";
+import { type JsonAmdahl, jsonFits, type JsonUsl } from "./_json_fits.ts";
 
 /**
  * The JSON report's `schemaVersion`.
@@ -92,7 +106,7 @@ import type { Percentiles, StepAnalysis, SweepAnalysis } from "../analysis/stats
  * assert.equal(JSON.parse(text).schemaVersion, JSON_SCHEMA_VERSION);
  * ```
  */
-export const JSON_SCHEMA_VERSION = 2;
+export const JSON_SCHEMA_VERSION = 3;
 
 /** The machine a sweep ran on; the CLI gathers it, the report passes it through. */
 export interface MachineInfo {
@@ -147,10 +161,15 @@ export interface JsonPercentiles {
   max: number | null;
 }
 
+export type { JsonConcurrency, JsonConfiguration } from "./_json_concurrency.ts";
+export type { JsonAmdahl, JsonFitFailure, JsonPrediction, JsonUsl } from "./_json_fits.ts";
+
 /** One `steps[]` entry of the JSON report; units as in the module doc. */
 export interface JsonStep {
   /** Workers in the step. */
   workers: number;
+  /** Jobs in flight per worker. */
+  concurrency: number;
   /** Jobs per run. */
   jobCount: number;
   /** Runs combined. */
@@ -193,68 +212,6 @@ export interface JsonStep {
   cancelled: number;
 }
 
-/** A model's prediction as written to JSON. */
-export interface JsonPrediction {
-  /** Twice the largest measured worker count. */
-  workers: number;
-  /** The model's speed-up there. */
-  speedup: number | null;
-}
-
-/** A fit that could not be made, as written to JSON. */
-export interface JsonFitFailure {
-  /** Always `false`. */
-  ok: false;
-  /** `"amdahl"` or `"usl"`. */
-  model: "amdahl" | "usl";
-  /** Why not. */
-  reason: string;
-}
-
-/** The `amdahl` key of the JSON report. */
-export type JsonAmdahl = {
-  /** Always `true`. */
-  ok: true;
-  /** Always `"amdahl"`. */
-  model: "amdahl";
-  /** Workers in the baseline step. */
-  baselineWorkers: number;
-  /** `s`, 0 to 1. */
-  serialFraction: number | null;
-  /** R² on the speed-ups. */
-  rSquared: number | null;
-  /** Points used. */
-  pointCount: number;
-  /** `1 / s`, or `null` when `s` is 0. */
-  speedupLimit: number | null;
-  /** Speed-up at twice the largest measured count. */
-  predicted: JsonPrediction;
-} | JsonFitFailure;
-
-/** The `usl` key of the JSON report. */
-export type JsonUsl = {
-  /** Always `true`. */
-  ok: true;
-  /** Always `"usl"`. */
-  model: "usl";
-  /** Workers in the baseline step. */
-  baselineWorkers: number;
-  /** `σ`, contention. */
-  sigma: number | null;
-  /** `κ`, coherency. */
-  kappa: number | null;
-  /** R² on the speed-ups. */
-  rSquared: number | null;
-  /** Points used. */
-  pointCount: number;
-  /** `N*`, or `null` when the model never turns down. */
-  peakWorkers: number | null;
-  /** The best whole worker count within the measured range. */
-  bestWorkers: number;
-  /** Speed-up at twice the largest measured count. */
-  predicted: JsonPrediction;
-} | JsonFitFailure;
-
 /** The whole JSON report, as {@linkcode buildJsonReport} returns it. */
 export interface JsonReport {
   /** {@linkcode JSON_SCHEMA_VERSION}. */
@@ -284,6 +241,8 @@ export interface JsonReport {
     /** Why. */
     reason: string;
   };
+  /** Threads or jobs in flight, when some step had more than 1 in flight. */
+  concurrency: JsonConcurrency | null;
   /** One sentence on why the curve has its shape. */
   explanation: string;
   /** Warnings about the run, one sentence each (empty when there were none). */
@@ -308,6 +267,7 @@ function jsonPercentiles(
 function jsonStep(step: StepAnalysis, raw?: StepJobTimes): JsonStep {
   return {
     workers: step.workers,
+    concurrency: step.concurrency,
     jobCount: step.jobCount,
     repeats: step.repeats,
     seconds: finite(step.seconds),
@@ -335,42 +295,6 @@ function jsonStep(step: StepAnalysis, raw?: StepJobTimes): JsonStep {
   };
 }
 
-function jsonFits(analysis: SweepAnalysis): { amdahl: JsonAmdahl; usl: JsonUsl } {
-  const { amdahl, usl } = analysis;
-  const predicted = (p: { workers: number; speedup: number }): JsonPrediction => ({
-    workers: p.workers,
-    speedup: finite(p.speedup),
-  });
-  return {
-    amdahl: amdahl.ok
-      ? {
-        ok: true,
-        model: "amdahl",
-        baselineWorkers: amdahl.baselineWorkers,
-        serialFraction: finite(amdahl.serialFraction),
-        rSquared: finite(amdahl.rSquared),
-        pointCount: amdahl.pointCount,
-        speedupLimit: finite(amdahl.speedupLimit),
-        predicted: predicted(amdahl.predicted),
-      }
-      : { ok: false, model: "amdahl", reason: amdahl.reason },
-    usl: usl.ok
-      ? {
-        ok: true,
-        model: "usl",
-        baselineWorkers: usl.baselineWorkers,
-        sigma: finite(usl.sigma),
-        kappa: finite(usl.kappa),
-        rSquared: finite(usl.rSquared),
-        pointCount: usl.pointCount,
-        peakWorkers: finite(usl.peakWorkers),
-        bestWorkers: usl.bestWorkers,
-        predicted: predicted(usl.predicted),
-      }
-      : { ok: false, model: "usl", reason: usl.reason },
-  };
-}
-
 /**
  * Builds the JSON report object with the keys listed in this module's doc,
  * every non-finite number replaced by `null`.
@@ -392,7 +316,7 @@ function jsonFits(analysis: SweepAnalysis): { amdahl: JsonAmdahl; usl: JsonUsl }
  * const machine = { cpuModel: null, cpuCount: 2, denoVersion: "2.9.6", v8Version: "15", wasmBuildHash: null };
  * const analysis = analyzeSweep({ steps: [step(1, 4), step(2, 2)] });
  * const json = buildJsonReport({ config: { job: "sleep" }, machine, analysis });
- * assert.equal(json.schemaVersion, 2);
+ * assert.equal(json.schemaVersion, 3);
  * assert.deepEqual(json.steps.map((s) => s.speedup), [1, 2]);
  * ```
  */
@@ -405,7 +329,7 @@ export function buildJsonReport(report: ScalingReport): JsonReport {
     config: report.config,
     machine,
     baselineWorkers: analysis.baselineWorkers,
-    steps: analysis.steps.map((step) => jsonStep(step, raw.get(step.workers))),
+    steps: analysis.steps.map((step) => jsonStep(step, raw.get(stepKey(step)))),
     ...jsonFits(analysis),
     recommendation: {
       workers: analysis.recommendation.workers,
@@ -413,7 +337,9 @@ export function buildJsonReport(report: ScalingReport): JsonReport {
       fastestSpeedup: finite(analysis.recommendation.fastestSpeedup),
       reason: analysis.recommendation.reason,
     },
-    explanation: explainScaling(analysis, { cpuCount: machine.cpuCount }),
+    concurrency: analysis.concurrency ? jsonConcurrency(analysis.concurrency) : null,
+    explanation: analysis.concurrency?.reason ??
+      explainScaling(analysis, { cpuCount: machine.cpuCount }),
     warnings: [...report.warnings ?? []],
     inline: inlineStepOf(report.sweepSteps),
   };

@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { columns, describeOverhead } from "../_common.ts";
+import { analysisText, columns } from "../_common.ts";
 import type { RenderOptions } from "./analysis_table.ts";
-import { describeFits, explainScaling } from "../analysis/explain.ts";
 import type { SweepAnalysis } from "../analysis/stats.ts";
 
 /**
@@ -36,17 +35,16 @@ import type { SweepAnalysis } from "../analysis/stats.ts";
  */
 export function renderMarkdown(analysis: SweepAnalysis, options: RenderOptions = {}): string {
   const cols = columns(analysis);
+  const text = analysisText(analysis, options);
   const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
   return [
     row(cols.map((column) => column.markdown)),
     row(cols.map((column) => column.align === "left" ? ":---" : "---:")),
     ...analysis.steps.map((step, i) => row(cols.map((column) => column.cell(step, i)))),
     "",
-    ...[describeOverhead(analysis), ...describeFits(analysis)].filter((line) => line).map((
-      line,
-    ) => `- ${line}`),
+    ...text.lines.map((line) => `- ${line}`),
     "",
-    explainScaling(analysis, options),
+    text.explanation,
     "",
   ].join("\n");
 }

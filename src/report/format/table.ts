@@ -98,10 +98,32 @@ export function formatJobSeconds(seconds: number): string {
   return `${(seconds * 1e6).toFixed(1)} µs`;
 }
 
+/**
+ * A step in a list of figures: `2 w`, or `2 w ×16` with more than 1 job in flight per worker.
+ *
+ * @param step The step's workers and jobs in flight.
+ * @returns The short name.
+ *
+ * @example
+ * ```ts
+ * import { stepName } from "./table.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(stepName({ workers: 2 }), "2 w");
+ * assert.equal(stepName({ workers: 1, concurrency: 64 }), "1 w ×64");
+ * ```
+ */
+export function stepName(step: { workers: number; concurrency?: number }): string {
+  const inFlight = step.concurrency ?? 1;
+  return inFlight > 1 ? `${step.workers} w ×${inFlight}` : `${step.workers} w`;
+}
+
 /** The figures one row of a summary table needs. */
 export interface SummaryRow {
   /** Workers in the step. */
   workers: number;
+  /** Jobs in flight per worker; absent means 1. */
+  concurrency?: number;
   /** Jobs in the batch. */
   jobCount: number;
   /** The step's wall time, in seconds. */
@@ -150,7 +172,8 @@ interface Column {
  * The summary: NUMBER OF WORKERS | NUMBER OF JOBS | EXECUTION TIME | SPEED
  * INCREASE (the Go original's four columns), with the kind's extra columns
  * (the Pi kinds: the average job time and the peak RSS of the process during
- * the step), plus FAILED and CANCELLED columns when any job did not finish.
+ * the step), plus FAILED and CANCELLED columns when any job did not finish, and JOBS IN
+ * FLIGHT after the workers when a step kept more than 1 job in flight per worker.
  *
  * @param rows One row per step; the first is the baseline.
  * @param options `columns`: the extra columns, as the job kind declares them.
@@ -182,6 +205,13 @@ export function renderSummaryTable(
   const average = extra.has("averageJobSeconds");
   const columns: Column[] = [
     { header: "NUMBER OF WORKERS", align: "right", cell: (row) => String(row.workers) },
+    ...(rows.some((row) => (row.concurrency ?? 1) > 1)
+      ? [{
+        header: "JOBS IN FLIGHT",
+        align: "right" as const,
+        cell: (row: SummaryRow) => String(row.concurrency ?? 1),
+      }]
+      : []),
     { header: "NUMBER OF JOBS", align: "right", cell: (row) => String(row.jobCount) },
     ...(average
       ? [{
