@@ -49,8 +49,8 @@ const perSecond = (jobs: number, seconds: number) =>
 const median = (values: number[]) => medianMinMax(values).median;
 
 // 1. What a job in flight costs.
-const asyncNoop = here("./_async_noop_job.ts");
-const syncNoop = here("./_sync_noop_job.ts");
+const asyncNoop = new URL("./_async_noop_job.ts", import.meta.url);
+const syncNoop = new URL("./_sync_noop_job.ts", import.meta.url);
 const cost = { async64: [] as number[], sync1: [] as number[], plain64: [] as number[] };
 for (let run = 0; run < runs; run++) {
   const base = { jobCount: noopJobs, workerCounts: [1] };

@@ -9,6 +9,7 @@ import { renderSummaryTable } from "../src/report/format/table.ts";
 import { renderCsv } from "../src/report/format/csv.ts";
 import { buildJsonReport } from "../src/report/format/json.ts";
 import { renderChartSvg } from "../src/report/format/chart.ts";
+import { checkNoise } from "../src/report/analysis/noise.ts";
 import type { SweepStep } from "../src/types.ts";
 import { runCli } from "./_cli.ts";
 
@@ -145,4 +146,19 @@ Deno.test("the CLI's JSON, DEBUG log and summary name both axes for timer jobs",
   assert.equal(report.concurrency.pick.concurrency, 8);
   assert.equal(report.concurrency.configurations.length, 4);
   assert.match(run.stderr, /Jobs In Flight per Worker: +8/);
+});
+
+Deno.test("checkNoise() does not read interleaved jobs in flight as CPU taken by other work", () => {
+  // 8 compute jobs of 10 ms each: 80 ms of CPU. One at a time each runs 10 ms; 8 in flight on one
+  // thread interleave, so each job's run time spans the others' turns too.
+  const step = (concurrency: number, cpuSeconds: number) => ({
+    ...timerStep(1, concurrency, 0.08),
+    cpuSeconds,
+    jobs: jobRecords(Array.from({ length: 8 }, () => done(concurrency === 1 ? 0.01 : 0.08))),
+  });
+  const options = { cpuCount: 2, jobBound: "cpu" as const };
+  assert.deepEqual(checkNoise([step(8, 0.08)], options).lines, []);
+  // The same CPU at 1 in flight for twice the run time: the jobs did wait for a CPU.
+  const starved = { ...step(1, 0.04) };
+  assert.match(checkNoise([starved], options).lines[0], /^Warning: at 1 worker the CPU-bound jobs/);
 });

@@ -44,9 +44,9 @@ export const sleepAsyncJob: JobKind = defineJob<undefined, void, SleepParams>({
   describeParams: (params) => `${params.sleepMs.toLocaleString("en-US")} ms`,
   summaryNotes: (steps, params) =>
     steps.length === 0 ? [] : [
-      `Overhead over the ideal ceil(jobs / (threads x in flight)) x SLEEPMS: ${
+      `Overhead over the ideal ceil(jobs / (workers × in flight)) × SLEEPMS: ${
         steps.map((s) =>
-          `${s.workers} w x ${s.concurrency ?? 1} ${overheadMs(s, params.sleepMs).toFixed(1)} ms`
+          `${s.workers} w ×${s.concurrency ?? 1} ${overheadMs(s, params.sleepMs).toFixed(1)} ms`
         ).join(", ")
       }`,
     ],

@@ -12,7 +12,8 @@ import type { JobBound } from "./stats.ts";
 import type { StepResult } from "../../types.ts";
 
 /** What {@linkcode checkNoise} reads from each step (a `SweepStep` has all of it). */
-export interface NoiseStep extends Pick<StepResult, "workers" | "jobs" | "seconds"> {
+export interface NoiseStep
+  extends Pick<StepResult, "workers" | "concurrency" | "jobs" | "seconds"> {
   /** Which run of the sweep (1-based); default 1. */
   repeat?: number;
   /** The 1-minute load average as the step began. */
@@ -102,8 +103,11 @@ export function checkNoise(steps: readonly NoiseStep[], options: NoiseOptions): 
     );
   }
   if (options.jobBound === "cpu") {
+    // With more than 1 job in flight a job's run time also counts its turns waiting for the
+    // thread's other jobs, so CPU against run time says nothing about other work there.
     const starved = steps.filter((step) =>
-      step.workers <= options.cpuCount && step.cpuSeconds !== undefined &&
+      step.workers <= options.cpuCount && (step.concurrency ?? 1) === 1 &&
+      step.cpuSeconds !== undefined &&
       step.cpuSeconds < CPU_SHARE_BUSY * runSum(step)
     );
     for (const step of starved) {
