@@ -26,6 +26,31 @@ export interface CustomJobContext {
   readonly signal: AbortSignal;
 }
 
+/** A custom job's context over the thread's own (one per job in flight, one per thread else). */
+class ModuleJobContext implements CustomJobContext {
+  readonly #base: JobContext;
+  readonly args: Record<string, string>;
+  jobNumber = 0;
+
+  constructor(base: JobContext, args: Record<string, string>) {
+    this.#base = base;
+    this.args = args;
+  }
+
+  // A getter for the base's own function (a bound property there): a job may destructure it.
+  get shouldStop(): () => boolean {
+    return this.#base.shouldStop;
+  }
+
+  get cancelFlag(): Int32Array {
+    return this.#base.cancelFlag;
+  }
+
+  get signal(): AbortSignal {
+    return this.#base.signal ?? new AbortController().signal;
+  }
+}
+
 /**
  * What a custom job module's default export receives and may return: its
  * input is the job's own line of `--inputs` (the sweep's `inputs`) when the
@@ -159,21 +184,13 @@ export const moduleJob: JobKind = defineJob<undefined, unknown, ModuleParams>({
     const job = run as CustomJobFunction;
     // A thread running one job at a time passes the same context for every job, and the custom
     // context follows it (a µs job must not pay an object each); jobs in flight each have their
-    // own context, and so their own custom one.
+    // own context, and so their own custom one: a small object whose members live on its class.
     let base: JobContext | undefined;
-    let custom: { -readonly [K in keyof CustomJobContext]: CustomJobContext[K] } | undefined;
+    let custom: ModuleJobContext | undefined;
     return (context) => {
       if (context !== base) {
         base = context;
-        custom = {
-          shouldStop: () => context.shouldStop(),
-          cancelFlag: context.cancelFlag,
-          args,
-          jobNumber: 0,
-          get signal(): AbortSignal {
-            return context.signal ?? new AbortController().signal;
-          },
-        };
+        custom = new ModuleJobContext(context, args);
       }
       custom!.jobNumber = context.jobNumber ?? 0;
       return job(context.hasInput ? context.input : args, custom!);

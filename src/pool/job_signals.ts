@@ -160,8 +160,10 @@ export class InFlightJobContext implements JobContext {
     this.#isStopping = isStopping;
   }
 
-  readonly shouldStop = (): boolean =>
-    Atomics.load(this.cancelFlag, 0) !== 0 && this.#isStopping(this.jobNumber - 1);
+  // A getter, made when read (a job in flight must not pay a function each): kinds destructure it.
+  get shouldStop(): () => boolean {
+    return () => Atomics.load(this.cancelFlag, 0) !== 0 && this.#isStopping(this.jobNumber - 1);
+  }
 
   get signal(): AbortSignal {
     return this.#signals.signalFor(this.jobNumber - 1);
