@@ -40,6 +40,7 @@ Deno.test("parseConfig() uses the seed's defaults for a blank .env", () => {
     pprofIp: "127.0.0.1",
     pprofPort: 6060,
     jobCountGiven: false,
+    sources: {},
     help: false,
     version: false,
   });

@@ -10,7 +10,7 @@
  */
 import { dirname, join, resolve, sep as SEP } from "node:path";
 import { ConfigError } from "../errors.ts";
-import type { Config } from "./settings.ts";
+import { type Config, settingLabel } from "./settings.ts";
 import { errorMessage } from "../text.ts";
 
 async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
@@ -118,12 +118,13 @@ export async function checkDestinations(config: Config): Promise<void> {
       `Cannot write results: --chart "${config.chart}" must end in .svg (the chart is an SVG image)`,
     );
   }
+  // Named as the user set them: DENO_CHANNELS_OUTFILE is not --out.
   const files: [string, string | undefined][] = [
-    ["--out", config.out],
-    ["--export-json", config.exportJson],
-    ["--export-csv", config.exportCsv],
-    ["--export-markdown", config.exportMarkdown],
-    ["--chart", config.chart],
+    [settingLabel(config, "out"), config.out],
+    [settingLabel(config, "exportJson"), config.exportJson],
+    [settingLabel(config, "exportCsv"), config.exportCsv],
+    [settingLabel(config, "exportMarkdown"), config.exportMarkdown],
+    [settingLabel(config, "chart"), config.chart],
   ];
   const seen = new Map<string, string>();
   for (const [flag, path] of files) {

@@ -11,6 +11,6 @@ export const EXIT_JOB_FAILED = 1;
 /** Bad settings, or workers that could not start. */
 export const EXIT_BAD_SETTINGS = 2;
 /** Interrupted: 128 + the signal's number, as a shell reports it. */
-export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+export const SIGNAL_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 /** The signals the CLI handles. */
 export type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;

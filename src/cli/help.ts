@@ -62,7 +62,7 @@ export function helpText(): string {
     ...jobs,
     "",
     "Exit codes: 0 all jobs done, 1 a job failed, 2 bad settings or a job module that cannot",
-    "start, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
+    "start, 129 hung up (SIGHUP), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
     "",
   ].join("\n");
 }

@@ -10,7 +10,7 @@
 import { ConfigError, WorkerStartError } from "../errors.ts";
 import { errorMessage } from "../text.ts";
 import { checkDestinations } from "./destinations.ts";
-import { ENV_PREFIX } from "./environment.ts";
+import { ENV_PREFIX, INSPECT_VARIABLE } from "./environment.ts";
 import { EXIT_BAD_SETTINGS, EXIT_JOB_FAILED, EXIT_OK } from "./exit_codes.ts";
 import { helpText, VERSION } from "./help.ts";
 import { type Config, parseConfig, SETTINGS } from "./settings.ts";
@@ -35,7 +35,12 @@ async function readDotenv(): Promise<string | undefined> {
 
 function readEnv(): Record<string, string | undefined> {
   const keys = Object.values(SETTINGS).flatMap((s) => [s.key, `${ENV_PREFIX}${s.key}`]);
-  return Object.fromEntries(keys.map((key) => [key, Deno.env.get(key)]));
+  // Every DENO_CHANNELS_* variable too, so that a misspelt one is refused, not ignored (when the
+  // whole environment may be read).
+  const ours = Deno.permissions.querySync({ name: "env" }).state === "granted"
+    ? Object.keys(Deno.env.toObject()).filter((key) => key.startsWith(ENV_PREFIX))
+    : [INSPECT_VARIABLE];
+  return Object.fromEntries([...keys, ...ours].map((key) => [key, Deno.env.get(key)]));
 }
 
 /** The process a user started: checks what it can before the sweep child starts, then waits. */
@@ -78,7 +83,7 @@ function exitCodeOf(error: unknown): number {
 /**
  * Runs the CLI: reads settings, runs the sweep, prints the results, and sets
  * `Deno.exitCode` (0 all done, 1 a job failed, 2 bad settings, 130 SIGINT,
- * 143 SIGTERM).
+ * 143 SIGTERM, 129 SIGHUP).
  *
  * @example Run the CLI from a script
  * ```ts ignore

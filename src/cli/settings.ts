@@ -8,19 +8,25 @@
  */
 import { parseEnv } from "node:util";
 import { ConfigError } from "../errors.ts";
-import { DEFAULT_IO_LINES } from "../jobs/io.ts";
 import type { JobPermissions } from "../jobs/job.ts";
 import { booleanSetting, integerSetting, pathSetting, type Setting } from "./setting_kinds.ts";
-import { debugNamesUs, ENV_PREFIX, GENERIC_KEYS, isSet } from "./environment.ts";
+import { checkJobLimits, JOB_PARAMETERS, SCAN_NAMES } from "./job_settings.ts";
+import {
+  checkDotenvLines,
+  checkPrefixedKeys,
+  debugNamesUs,
+  ENV_PREFIX,
+  GENERIC_KEYS,
+  INSPECT_VARIABLE,
+  isSet,
+  parseInspect,
+} from "./environment.ts";
 import { parseJobArgs, parseJobPermissions } from "./job_flags.ts";
 import { splitArgs } from "./split_args.ts";
 import { isJobModuleReference } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
-import { type ParameterScan, parseScanText, resolveScan, scanName } from "./scan.ts";
-import { DEFAULT_MACHIN_DIGITS } from "../jobs/pi_machin.ts";
-import { DEFAULT_BIGINT_DIGITS } from "../jobs/pi_bigint.ts";
-import { DEFAULT_SLEEP_MS } from "../jobs/sleep.ts";
-import { DEFAULT_PI_DIGITS, PI_DIGITS_MAX, PI_DIGITS_MIN } from "../pi/kernel.ts";
+import { type ParameterScan, parseScanText, resolveScan } from "./scan.ts";
+import { terminalSafe } from "./terminal_text.ts";
 import {
   DEFAULT_STARTUP_TIMEOUT_MS,
   MAX_CONCURRENCY,
@@ -30,57 +36,10 @@ import {
   MAX_WORKERS,
 } from "../sweep/sweep.ts";
 
-/** The longest sleep job, in milliseconds (one hour). */
-export const MAX_SLEEP_MS = 3_600_000;
-/** The most lines one IO job writes per file. */
-export const MAX_IO_LINES = 10_000_000;
-
 /** The output formats of `--format`. */
 export const OUTPUT_FORMATS = ["table", "markdown", "json", "csv"] as const;
 /** One of {@linkcode OUTPUT_FORMATS}. */
 export type OutputFormat = typeof OUTPUT_FORMATS[number];
-
-/**
- * The job parameters the settings give, in `--help` order: each names its `JobParams` key, and a
- * parameter scan names it by its flag without the dashes (`sleep-ms`).
- */
-const JOB_PARAMETERS = {
-  sleepMs: integerSetting<number>({
-    key: "SLEEPMS",
-    jobParam: "sleepMs",
-    flag: "--sleep-ms",
-    min: 1,
-    max: MAX_SLEEP_MS,
-    fallback: () => DEFAULT_SLEEP_MS,
-    defaultText: String(DEFAULT_SLEEP_MS),
-    description: "milliseconds each sleep job sleeps",
-  }),
-  digits: integerSetting<number | undefined>({
-    key: "PIDIGITS",
-    jobParam: "digits",
-    flag: "--digits",
-    min: PI_DIGITS_MIN,
-    max: PI_DIGITS_MAX,
-    // Unset, each Pi kind takes its own default (Machin is O(n²)).
-    fallback: () => undefined,
-    defaultText:
-      `${DEFAULT_PI_DIGITS} for pi, ${DEFAULT_BIGINT_DIGITS} for pi-bigint, ${DEFAULT_MACHIN_DIGITS} for pi-machin`,
-    description: "decimals of pi each pi job computes (pi-bigint, pi-machin: at most 1000000)",
-  }),
-  ioLines: integerSetting<number>({
-    key: "IOLINES",
-    jobParam: "ioLines",
-    flag: "--io-lines",
-    min: 1,
-    max: MAX_IO_LINES,
-    fallback: () => DEFAULT_IO_LINES,
-    defaultText: String(DEFAULT_IO_LINES),
-    description: "lines per file each io job writes (11 files per job)",
-  }),
-} as const;
-
-/** The names a parameter scan takes for the job parameters: `sleep-ms, digits, io-lines`. */
-const SCAN_NAMES = Object.values(JOB_PARAMETERS).map((setting) => scanName(setting)).join(", ");
 
 /** Every setting, in `--help` order. */
 export const SETTINGS = {
@@ -177,7 +136,8 @@ export const SETTINGS = {
     placeholder: "NAME V,…",
     accepted:
       `NAME V1,V2,… (a job parameter: ${SCAN_NAMES} or a --job-arg key; then its values, comma-separated)`,
-    parse: parseScanText,
+    // Its name and values are echoed in headings and tables: no control characters.
+    parse: (text: string) => terminalSafe(text) === text ? parseScanText(text) : undefined,
     fallback: () => undefined,
     defaultText: "none",
     description:
@@ -272,7 +232,8 @@ export const SETTINGS = {
       /^[A-Za-z0-9.:\[\]-]+$/.test(text) ? text : undefined,
     fallback: (): string => "127.0.0.1",
     defaultText: "127.0.0.1",
-    description: "host for the printed `deno run --inspect=HOST:PORT` command (live DevTools)",
+    description:
+      "host in the printed DENO_CHANNELS_INSPECT=HOST:PORT command (live DevTools on the sweep process)",
   },
   pprofPort: integerSetting<number>({
     key: "PPROFPORT",
@@ -320,6 +281,8 @@ export interface Config extends Omit<SettingValues, "pprof" | "parameterList"> {
   jobPermissions: JobPermissions;
   /** Whether the job count was set (`--jobs`, `TOTALJOBCOUNT`) rather than defaulted. */
   jobCountGiven: boolean;
+  /** Where each setting that was set came from, as messages name it: see {@linkcode settingLabel}. */
+  sources: { readonly [K in SettingName]?: string };
   /** `--help` was given: print usage and run nothing. */
   help: boolean;
   /** `--version` was given: print the version and run nothing. */
@@ -370,10 +333,15 @@ const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 export function parseConfig(sources: ConfigSources): Config {
   const cpus = sources.hardwareConcurrency ?? navigator.hardwareConcurrency;
   const { values: flags, lists, help, version } = splitArgs(sources.args, SETTINGS);
+  if (sources.dotenv !== undefined) checkDotenvLines(sources.dotenv);
   const dotenv = sources.dotenv === undefined ? {} : parseEnv(sources.dotenv);
   const env = sources.env ?? {};
+  const keys = SETTING_NAMES.map((name) => SETTINGS[name].key);
+  checkPrefixedKeys(Object.keys(env), keys, "in the environment");
+  checkPrefixedKeys(Object.keys(dotenv), keys, "in .env");
+  parseInspect(env[INSPECT_VARIABLE]);
 
-  const given = new Set<SettingName>();
+  const given = new Map<SettingName, string>();
   const resolve = <K extends SettingName>(name: K): SettingValues[K] => {
     const setting: Setting<SettingValues[K]> = SETTINGS[name] as Setting<SettingValues[K]>;
     const prefixed = `${ENV_PREFIX}${setting.key}`;
@@ -391,8 +359,8 @@ export function parseConfig(sources: ConfigSources): Config {
     ];
     const layer = layers.find(([raw]) => isSet(raw));
     if (!layer) return setting.fallback(cpus);
-    given.add(name);
     const [raw, where] = layer as [string, string];
+    given.set(name, where);
     const value = setting.parse(raw.trim());
     if (value === undefined) {
       throw new ConfigError(
@@ -414,6 +382,7 @@ export function parseConfig(sources: ConfigSources): Config {
     jobArgs: parseJobArgs(lists.get("--job-arg") ?? []),
     jobPermissions: parseJobPermissions(lists),
     jobCountGiven: given.has("jobCount"),
+    sources: Object.fromEntries(given),
     help,
     version,
   };
@@ -423,10 +392,23 @@ export function parseConfig(sources: ConfigSources): Config {
       "Cannot read settings: --parameter-list cannot be combined with --profile or --pprof (profile one value at a time)",
     );
   }
+  checkJobLimits(config, given);
   if (!config.workerCounts && config.startWorkers > config.maxWorkers) {
     throw new ConfigError(
       `Cannot read settings: MAXWORKERCOUNT (--max-workers) must be >= STARTINGWORKERCOUNT (${config.startWorkers}), received ${config.maxWorkers}`,
     );
   }
   return config;
+}
+
+/**
+ * How messages name a setting: where the run's value came from (`--out`,
+ * `DENO_CHANNELS_OUTFILE in the environment`, `OUTFILE in .env`), or its flag when it was not set.
+ *
+ * @param config The run's settings.
+ * @param name The setting's name in {@linkcode SETTINGS}.
+ * @returns The label.
+ */
+export function settingLabel(config: Pick<Config, "sources">, name: SettingName): string {
+  return config.sources[name] ?? SETTINGS[name].flag;
 }

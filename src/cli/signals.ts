@@ -1,5 +1,5 @@
 /**
- * Ctrl-C and SIGTERM in the sweep child: the first aborts the sweep, so that the
+ * Ctrl-C, SIGTERM and SIGHUP (the terminal closed) in the sweep child: the first aborts the sweep, so that the
  * completed steps still print; a second one, or a deadline, exits at once.
  *
  * @module
@@ -12,7 +12,7 @@ const SIGNAL_EXIT_DEADLINE_MS = 800;
 const REPEATED_SIGNAL_MS = 300;
 
 /**
- * Listens for SIGINT and SIGTERM: the first aborts `controller` with
+ * Listens for SIGINT, SIGTERM and SIGHUP: the first aborts `controller` with
  * `Interrupted by SIGINT`; a later one, or {@linkcode SIGNAL_EXIT_DEADLINE_MS}
  * after the first, exits with the first signal's code.
  *

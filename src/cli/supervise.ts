@@ -6,13 +6,14 @@
  * `deno install -g`): Deno exits with code 70 when a worker asks for
  * permissions without that flag, and a program cannot probe for it. The child
  * gets the permissions the parent was granted, no more; the parent forwards
- * SIGINT/SIGTERM and exits with the child's code. When the child dies without
+ * SIGINT/SIGTERM/SIGHUP and exits with the child's code. When the child dies without
  * reporting, the parent prints the steps it had completed, from its step log.
  *
  * @module
  */
 import { plural } from "../text.ts";
 import { EXIT_BAD_SETTINGS, EXIT_JOB_FAILED, EXIT_OK, SIGNAL_EXIT_CODES } from "./exit_codes.ts";
+import type { HandledSignal } from "./exit_codes.ts";
 import { sweepRuns } from "./runs.ts";
 import { renderCompleted } from "./scan_render.ts";
 import type { Config } from "./settings.ts";
@@ -63,8 +64,8 @@ interface ChildExit {
   code: number;
   /** The signal that ended it, if one did. */
   signal?: string;
-  /** The signal the parent forwarded to it, if any (Ctrl-C, SIGTERM). */
-  forwarded?: "SIGINT" | "SIGTERM";
+  /** The signal the parent forwarded to it, if any (Ctrl-C, SIGTERM, SIGHUP). */
+  forwarded?: HandledSignal;
 }
 
 /**
@@ -84,7 +85,7 @@ function grantedFlags(): string[] {
 
 /**
  * Runs the same command line in a child Deno process with worker options on,
- * forwarding SIGINT and SIGTERM to it.
+ * forwarding SIGINT, SIGTERM and SIGHUP to it.
  *
  * @param args The CLI's arguments, passed on unchanged.
  * @param env Extra environment variables for the child.
@@ -105,7 +106,7 @@ async function spawnSweepChild(
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
-  let forwarded: "SIGINT" | "SIGTERM" | undefined;
+  let forwarded: HandledSignal | undefined;
   let deadline: ReturnType<typeof setTimeout> | undefined;
   let exited = false;
   // The child may have ended already (the same signal reached its whole process group).
@@ -117,7 +118,7 @@ async function spawnSweepChild(
       // It ended between the check and the kill.
     }
   };
-  const forward = (signal: "SIGINT" | "SIGTERM") => () => {
+  const forward = (signal: HandledSignal) => () => {
     if (forwarded) return;
     forwarded = signal;
     kill(signal);
@@ -125,7 +126,11 @@ async function spawnSweepChild(
     Deno.unrefTimer(timer);
     deadline = timer;
   };
-  const listeners = [["SIGINT", forward("SIGINT")], ["SIGTERM", forward("SIGTERM")]] as const;
+  // SIGHUP (the terminal closed) too: left to its default, it ends this process alone, leaving
+  // the child running and the step log in the temp dir.
+  const listeners = (Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[]).map((signal) =>
+    [signal, forward(signal)] as const
+  );
   for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
   try {
     const status = await child.status;

@@ -22,7 +22,7 @@ import type { RunJob } from "./render.ts";
 import { writeResults } from "./write_results.ts";
 import { runSweepOptions, sweepRuns } from "./runs.ts";
 import { renderCompleted, scanHeading } from "./scan_render.ts";
-import type { Config } from "./settings.ts";
+import { type Config, settingLabel } from "./settings.ts";
 import { listenForSignals } from "./signals.ts";
 import { openStepLog, STEP_LOG_VARIABLE } from "./step_log.ts";
 import { INSPECT_VARIABLE } from "./supervise.ts";
@@ -33,8 +33,12 @@ const MAX_FAILURES_SHOWN = 5;
 function printProfilingHint(config: Config): void {
   const args = Deno.args.map((arg) => /^[\w.,=\/:-]+$/.test(arg) ? arg : `'${arg}'`).join(" ");
   console.error(
-    `deno-channels: profiling into ${config.profileDir}. To watch live in Chrome DevTools instead, run\n` +
-      `  ${INSPECT_VARIABLE}=${config.pprofIp}:${config.pprofPort} deno run -A mod.ts ${args}\n` +
+    `deno-channels: profiling into ${
+      terminalSafe(config.profileDir!)
+    }. To watch live in Chrome DevTools instead, run\n` +
+      `  ${INSPECT_VARIABLE}=${config.pprofIp}:${config.pprofPort} deno run -A mod.ts ${
+        terminalSafe(args)
+      }\n` +
       `and open chrome://inspect (Configure: ${config.pprofIp}:${config.pprofPort}); the variable\n` +
       "puts --inspect on the sweep process, where the jobs run.",
   );
@@ -102,7 +106,7 @@ function reportFailures(steps: readonly SweepStep[]): boolean {
 export async function runSweepChild(config: Config): Promise<number> {
   let inputs: unknown[] | undefined;
   if (config.inputs !== undefined) {
-    inputs = await readInputs(config.inputs);
+    inputs = await readInputs(config.inputs, { label: settingLabel(config, "inputs") });
     checkInputCount(inputs, config.inputs, config.jobCountGiven ? config.jobCount : undefined);
   }
   if (config.profileDir !== undefined && !config.quiet) printProfilingHint(config);

@@ -100,6 +100,11 @@ export interface JobKind<Setup = unknown, Output = unknown, Params = JobParams> 
   readonly bound?: "cpu" | "wait";
   /** The kind's parameters with their defaults; a sweep fills in what its caller left out. */
   readonly defaultParams?: Readonly<Params>;
+  /**
+   * The largest value of a numeric parameter this kind accepts, where it is below what the
+   * parameter allows in general (`pi-machin`: `{ digits: 1_000_000 }`); checked before any job runs.
+   */
+  readonly maxParams?: Readonly<Partial<Record<keyof Params & string, number>>>;
   /** Describes one job's parameters for table titles and bench names ("1,000 ms"). */
   describeParams?(params: Params): string;
   /**
@@ -158,7 +163,8 @@ export function defineJob<Setup, Output, Params = JobParams>(
  * @param kind The job kind.
  * @param params What the caller passed.
  * @returns The parameters the kind's workers receive.
- * @throws {RangeError} For a numeric parameter that is not a positive safe integer (NaN, 1.5, 0).
+ * @throws {RangeError} For a numeric parameter that is not a positive safe integer (NaN, 1.5, 0),
+ *   or is above the kind's `maxParams`.
  *
  * @example Fill in the sleep job's default
  * ```ts
@@ -183,13 +189,21 @@ export function resolveJobParams(
 ): JobParams {
   const set = Object.entries(params).filter(([, value]) => value !== undefined);
   const resolved: Record<string, unknown> = { ...kind.defaultParams, ...Object.fromEntries(set) };
+  const maxParams: Record<string, number | undefined> = kind.maxParams ?? {};
   for (const [key, fallback] of Object.entries(kind.defaultParams ?? {})) {
     const value = resolved[key];
-    if (typeof fallback === "number" && !(Number.isSafeInteger(value) && (value as number) > 0)) {
+    const max = maxParams[key];
+    if (typeof fallback !== "number") continue;
+    if (!(Number.isSafeInteger(value) && (value as number) > 0)) {
       throw new RangeError(
         `Cannot run ${kind.name} jobs: params.${key} must be a positive integer, received ${
           String(value)
         }`,
+      );
+    }
+    if (max !== undefined && (value as number) > max) {
+      throw new RangeError(
+        `Cannot run ${kind.name} jobs: params.${key} must be an integer from 1 to ${max}, received ${value}`,
       );
     }
   }

@@ -37,6 +37,8 @@ export const piBigIntJob: JobKind = defineJob<undefined, PiOutput, PiParams>({
     "PIDIGITS (at most 1000000) decimals of pi per job, V8 BigInt Chudnovsky (allocates, GC-bound)",
   ...PI_KIND_EXTRAS,
   defaultParams: { digits: DEFAULT_BIGINT_DIGITS },
+  // Its default is its maximum (the BigInt reference refuses more).
+  maxParams: { digits: DEFAULT_BIGINT_DIGITS },
   createRunner: (params) => ({ shouldStop }) =>
     summarisePi(piDigitsBigInt(params.digits, { shouldStop })),
   describeOutput: (output) =>

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { MACHIN_DIGITS_MAX } from "../pi/kernel.ts";
 import { MachinKernel } from "../pi/machin_kernel.ts";
 import { defineJob, type JobKind, type JobRunner } from "./job.ts";
 import { PI_KIND_EXTRAS, type PiOutput, type PiParams, summarisePi } from "./pi.ts";
@@ -40,6 +41,7 @@ export const piMachinJob: JobKind = defineJob<{ module: WebAssembly.Module }, Pi
     "PIDIGITS (at most 1000000, default 125000) decimals of pi per job, WebAssembly O(n²) Machin kernel (CPU-bound, no allocation)",
   ...PI_KIND_EXTRAS,
   defaultParams: { digits: DEFAULT_MACHIN_DIGITS },
+  maxParams: { digits: MACHIN_DIGITS_MAX },
   setup: async () => {
     // Imported here, not at the top: workers import this file too and must not
     // compile the kernel again.

@@ -50,7 +50,7 @@ export const sleepJob: JobKind = defineJob<undefined, SleepOutput, SleepParams>(
   name: "sleep",
   aliases: ["EmptySleepJob"],
   bound: "wait",
-  description: "waits SLEEPMS in each job (a timer: no CPU work)",
+  description: "waits SLEEPMS in each job (Atomics.wait, the thread blocked: no CPU work)",
   defaultParams: { sleepMs: DEFAULT_SLEEP_MS },
   describeParams: (params) => `${params.sleepMs.toLocaleString("en-US")} ms`,
   summaryNotes: (steps, params) =>

@@ -9,6 +9,20 @@ import type { WorkerStats } from "./protocol.ts";
 import type { WorkerPoolOptions } from "./spawn_worker.ts";
 
 /**
+ * The most workers one pool (one sweep step) may start: each Deno worker is a V8 isolate of
+ * ~10 MiB and more, and they start one after another.
+ *
+ * @example Ask for too many workers
+ * ```ts
+ * import { MAX_WORKERS, WorkerPool } from "./worker_pool.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => new WorkerPool({ size: MAX_WORKERS + 1, jobKind: "noop", params: {} }), RangeError);
+ * ```
+ */
+export const MAX_WORKERS = 1024;
+
+/**
  * A fixed set of workers for one sweep step.
  *
  * @example Run two steps on the same two sleep workers
@@ -32,12 +46,12 @@ export class WorkerPool implements AsyncDisposable {
    * Spawns `size` workers; `ready()` tells when all of them can take jobs.
    *
    * @param options Size, job kind, parameters and setup.
-   * @throws {RangeError} If `size` is not a positive integer.
+   * @throws {RangeError} If `size` is not an integer from 1 to {@linkcode MAX_WORKERS}.
    */
   constructor(options: WorkerPoolOptions) {
-    if (!Number.isSafeInteger(options.size) || options.size < 1) {
+    if (!Number.isSafeInteger(options.size) || options.size < 1 || options.size > MAX_WORKERS) {
       throw new RangeError(
-        `Cannot start worker pool: size must be a positive integer, received ${options.size}`,
+        `Cannot start worker pool: size must be an integer from 1 to ${MAX_WORKERS}, received ${options.size}`,
       );
     }
     this.#options = options;

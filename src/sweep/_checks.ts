@@ -10,8 +10,17 @@ export function checkedInputs(
   options: { inputs: Iterable<unknown>; jobCount?: number },
   maxJobs: number,
 ): unknown[] {
-  const inputs = [...options.inputs];
-  if (inputs.length === 0 || inputs.length > maxJobs) {
+  // Read lazily, one past the cap at most: an endless iterable is refused, not spread into memory.
+  const inputs: unknown[] = [];
+  for (const input of options.inputs) {
+    if (inputs.length === maxJobs) {
+      throw new RangeError(
+        `Cannot start sweep: inputs must hold from 1 to ${maxJobs} inputs, received more than ${maxJobs}`,
+      );
+    }
+    inputs.push(input);
+  }
+  if (inputs.length === 0) {
     throw new RangeError(
       `Cannot start sweep: inputs must hold from 1 to ${maxJobs} inputs, received ${inputs.length}`,
     );

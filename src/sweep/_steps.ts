@@ -103,7 +103,15 @@ export async function* workerCountSteps(
         },
         at.repeat,
         loadAverage,
-      );
+      ).catch((error) => {
+        // Jobs' own errors are recorded, not thrown: this is the job failing to start (a module
+        // that cannot load), which a worker step reports so; the same exit code and line shape.
+        if (signal?.aborted) throw signal.reason;
+        throw new WorkerStartError(
+          `Cannot run the step with ${plural(0, "worker")}: ${errorMessage(error)}`,
+          { cause: error },
+        );
+      });
       ended(step);
       if (signal?.aborted && step.cancelled > 0) throw signal.reason;
       yield step;

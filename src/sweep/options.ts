@@ -5,21 +5,11 @@
  */
 import type { JobParams } from "../jobs/job.ts";
 import { MODULE_JOB_PARAMS, type ModuleJobParams } from "../jobs/module.ts";
+import { MAX_WORKERS } from "../pool/worker_pool.ts";
 import type { SweepEventHandler } from "../types.ts";
 
-/**
- * The most workers one step may start (each Deno worker is a V8 isolate of ~10 MiB and more).
- *
- * @example Ask for too many workers
- * ```ts
- * import { runSweep } from "./sweep.ts";
- * import { MAX_WORKERS } from "./options.ts";
- * import assert from "node:assert/strict";
- *
- * assert.throws(() => runSweep({ job: "noop", workerCounts: [MAX_WORKERS + 1] }), RangeError);
- * ```
- */
-export const MAX_WORKERS = 1024;
+// The pool enforces it for every caller: the sweep re-exports it.
+export { MAX_WORKERS };
 /**
  * The most jobs one step may run.
  *
@@ -113,7 +103,9 @@ export interface SweepOptions<Job extends string | URL = string | URL> {
    * k gets the k-th as `JobContext.input`; a custom module's default export
    * receives it as its first argument (the `jobArgs` are then `context.args`).
    * `jobCount` must be left out or equal their count. Read once, into an
-   * array; each must survive structured clone (it is posted to every worker).
+   * array, at the call, and at most {@linkcode MAX_JOBS} of them: an iterable
+   * that yields more (an endless one) is refused with a `RangeError` after
+   * `MAX_JOBS + 1`. Each must survive structured clone (it is posted to every worker).
    */
   inputs?: Iterable<unknown>;
   /** How many times to run the whole sweep; each step says which run it belongs to. Default 1. */
