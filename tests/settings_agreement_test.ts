@@ -79,7 +79,7 @@ Deno.test("every `--flag` (`KEY`) pair the README mentions is a setting's own", 
 });
 
 Deno.test("the README names the same keys as read only with the prefix as the code", () => {
-  const sentence = /the generic\s+keys (.*?) are read only with the\s+prefix/s.exec(README);
+  const sentence = /the generic\s+keys (.*?)\s+are read only with the\s+prefix/s.exec(README);
   assert.ok(sentence, "README: no sentence on the generic keys");
   const keys = [...sentence[1].matchAll(/`([A-Z]+)`/g)].map((match) => match[1]);
   assert.deepEqual(keys.sort(), [...GENERIC_KEYS].sort());
