@@ -26,7 +26,7 @@ Deno.test("--format json carries config, machine, steps and fits under documente
   const run = await runCli([...QUICK, "--workers", "1,2,4", "--format", "json"]);
   assert.equal(run.code, 0, run.stderr);
   const report = JSON.parse(run.stdout);
-  assert.equal(report.schemaVersion, 2);
+  assert.equal(report.schemaVersion, 3);
   assert.equal(report.config.job, "sleep");
   assert.equal(report.config.sleepMs, 20);
   // Only the settings of the run: nothing the CLI alone reads.

@@ -6,6 +6,8 @@
  */
 import { cpus } from "node:os";
 import type { MachineInfo } from "../report/format/json.ts";
+import type { CpuCeiling } from "../sweep/ceiling.ts";
+import { readCpuCeiling } from "./ceiling.ts";
 
 const PI_WASM_URL = new URL("../../wasm/build/pi.wasm", import.meta.url);
 
@@ -49,4 +51,24 @@ export async function machineInfo(): Promise<MachineInfo> {
     arch: Deno.build.arch,
     wasmBuildHash,
   };
+}
+
+let ceiling: CpuCeiling | undefined;
+
+/**
+ * This process's CPU ceiling (affinity mask, cgroup quota, SMT siblings), read once.
+ *
+ * @returns The ceiling and its reason.
+ */
+export function machineCeiling(): CpuCeiling {
+  return ceiling ??= readCpuCeiling();
+}
+
+/**
+ * The CPUs this process can really use (a quota may be fractional).
+ *
+ * @returns `machineCeiling().cpus`.
+ */
+export function usableCpus(): number {
+  return machineCeiling().cpus;
 }

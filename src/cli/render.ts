@@ -14,7 +14,7 @@ import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../report/anal
 import { formatJobSeconds, renderSummaryTable } from "../report/format/table.ts";
 import type { SweepStep } from "../types.ts";
 import { duration, plural } from "../text.ts";
-import { machineInfo } from "./machine.ts";
+import { machineInfo, usableCpus } from "./machine.ts";
 import type { Config, OutputFormat } from "./settings.ts";
 
 /** The job kind the run uses, with the parameters its workers get. */
@@ -99,14 +99,23 @@ export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string 
  * The analysis of one sweep's reported steps; a parameter scan analyses each
  * value's sweep with it too, so both read the same options.
  *
- * @param _job The job kind and its parameters.
+ * @param job The job kind and its parameters.
  * @param steps The steps to report.
+ * @param sweepSteps Every step the sweep yielded (all repeats): the breakdown's and intervals' source.
  * @returns The analysis.
  */
-export function analyzeRun(job: RunJob, steps: readonly SweepStep[]): SweepAnalysis {
+export function analyzeRun(
+  job: RunJob,
+  steps: readonly SweepStep[],
+  sweepSteps: readonly SweepStep[] = steps,
+): SweepAnalysis {
   // The inline step is a reference row of the summary, not a point of the scaling analysis.
   const workerSteps = steps.filter((step) => step.workers > 0);
-  return analyzeSweep({ steps: workerSteps }, { jobBound: job.kind.bound });
+  return analyzeSweep({ steps: workerSteps }, {
+    jobBound: job.kind.bound,
+    sweepSteps,
+    cpus: usableCpus(),
+  });
 }
 
 /** The run's settings as the JSON report records them. */
@@ -149,7 +158,7 @@ export function runReport(
   warnings: readonly string[],
 ): Report {
   const steps = reportedSteps(config, sweepSteps);
-  const analysis = analyzeRun(job, steps);
+  const analysis = analyzeRun(job, steps, sweepSteps);
   const cpuCount = navigator.hardwareConcurrency;
   return {
     formats: {
@@ -157,8 +166,8 @@ export function runReport(
         `${renderSummary(job, steps)}\n\nScaling analysis:\n${
           renderAnalysisTable(analysis, { cpuCount }).trimEnd()
         }\n`,
-      markdown: () => renderMarkdown(analysis, { cpuCount }),
-      csv: () => renderCsv(analysis, { sweepSteps }),
+      markdown: () => renderMarkdown(analysis, { cpuCount, warnings }),
+      csv: () => renderCsv(analysis, { sweepSteps, warnings }),
       json: async () =>
         renderJson({
           config: reportedConfig(config),

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { duration } from "../text.ts";
 import type { Percentiles, StepAnalysis, SweepAnalysis } from "./analysis/stats.ts";
+import type { WhyStep } from "./analysis/why.ts";
 import { type Align, formatSeconds, formatSpeedup } from "./format/table.ts";
 
 /** `value`, or `null` when it is missing or not finite (JSON has no NaN or Infinity). */
@@ -13,21 +13,13 @@ export function finite(value: number | null | undefined): number | null {
   return value === null || value === undefined || !Number.isFinite(value) ? null : value;
 }
 
-/**
- * The line under the tables that prices the dispatcher: each step's overhead
- * per job, `(seconds × workers − Σ job run time) / jobs`.
- *
- * @param analysis The sweep's analysis.
- * @returns The line, or `undefined` when no step has the figure.
- */
-export function describeOverhead(analysis: SweepAnalysis): string | undefined {
-  const measured = analysis.steps.filter((step) => step.overheadSeconds != null);
-  if (measured.length === 0) return undefined;
-  return `Dispatch overhead per job (seconds × workers − job run time, over jobs): ${
-    measured.map((step) => `${step.workers} w ${duration(step.overheadSeconds!)}`).join(
-      ", ",
-    )
-  }`;
+/** The why of the step with `workers` workers, if the analysis has one. */
+function whyOf(analysis: SweepAnalysis, workers: number): WhyStep | undefined {
+  return analysis.why?.steps.find((step) => step.workers === workers);
+}
+
+function factorCell(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? "n/a" : `${(value * 100).toFixed(1)}%`;
 }
 
 /** One step column: its ASCII and Markdown headers, alignment and cell text. */
@@ -64,6 +56,22 @@ export function columns(analysis: SweepAnalysis): Column[] {
   const { steps } = analysis;
   const repeated = steps.some((step) => step.repeats > 1);
   const notDone = steps.some((step) => step.failed > 0 || step.cancelled > 0);
+  const broken = steps.some((step) => whyOf(analysis, step.workers)?.breakdown !== undefined);
+  const intervals = steps.some((step) => whyOf(analysis, step.workers)?.interval !== undefined);
+  const factor = (
+    ascii: string,
+    markdown: string,
+    pick: (why: WhyStep) => number | undefined,
+  ): Column | false =>
+    broken && {
+      ascii,
+      markdown,
+      align: "right",
+      cell: (s) => {
+        const why = whyOf(analysis, s.workers);
+        return factorCell(why && pick(why));
+      },
+    };
   const all: (Column | false)[] = [
     { ascii: "WORKERS", markdown: "Workers", align: "right", cell: (s) => String(s.workers) },
     {
@@ -97,11 +105,32 @@ export function columns(analysis: SweepAnalysis): Column[] {
       cell: (s, i) =>
         i === 0 ? "(baseline)" : s.speedup === null ? "n/a" : formatSpeedup(s.speedup),
     },
+    intervals && {
+      ascii: "SPEED-UP 95% CI",
+      markdown: "Speed-up 95% CI",
+      align: "left",
+      cell: (s) => {
+        const interval = whyOf(analysis, s.workers)?.interval;
+        return interval ? `${formatSpeedup(interval.low)}-${formatSpeedup(interval.high)}` : "n/a";
+      },
+    },
     {
       ascii: "EFFICIENCY",
       markdown: "Efficiency",
       align: "right",
       cell: (s) => percentCell(s.efficiency),
+    },
+    factor("= BALANCE", "= Balance", (why) => why.breakdown?.balance),
+    factor("× DISPATCH", "× Dispatch", (why) => why.breakdown?.dispatch),
+    factor("× COMPUTE", "× Computation", (why) => why.breakdown?.computation),
+    broken && {
+      ascii: "BEST POSSIBLE S",
+      markdown: "Best possible (s)",
+      align: "right",
+      cell: (s) => {
+        const bound = whyOf(analysis, s.workers)?.bound;
+        return bound ? secondsCell(bound.best) : "n/a";
+      },
     },
     {
       ascii: "KARP-FLATT",

@@ -47,6 +47,8 @@ export {
   buildJsonReport,
   JSON_SCHEMA_VERSION,
   type JsonAmdahl,
+  type JsonBound,
+  type JsonBreakdown,
   type JsonFitFailure,
   type JsonPercentiles,
   type JsonPrediction,
@@ -83,3 +85,17 @@ export {
   type SweepAnalysis,
 } from "./analysis/stats.ts";
 export { renderSummaryTable, type SummaryColumn, type SummaryRow } from "./format/table.ts";
+export {
+  analyzeWhy,
+  type SweepWhy,
+  type WhyOptions,
+  type WhySourceStep,
+  type WhyStep,
+} from "./analysis/why.ts";
+export type {
+  EfficiencyBreakdown,
+  EfficiencyFactor,
+  UsefulTimeCounting,
+} from "./analysis/breakdown.ts";
+export type { BatchBound } from "./analysis/bound.ts";
+export type { Interval, NoiseRecommendation, SpeedupEstimate } from "./analysis/confidence.ts";

@@ -64,6 +64,9 @@ export interface EfficiencyBreakdown {
   sentence: string;
 }
 
+/** Factors at or above this lost nothing worth a sentence (the baseline's are all 1). */
+const NOTHING_LOST = 0.99;
+
 /** Inline steps (0 workers) ran their jobs on one thread: they count as one worker. */
 const INLINE_WORKERS = 1;
 
@@ -136,6 +139,9 @@ function lostLine(
   cpus: number | undefined,
 ): string {
   const workers = effectiveWorkers(b.workers);
+  if (Math.min(b.balance, b.dispatch, b.computation) >= NOTHING_LOST) {
+    return "no factor lost more than 1%";
+  }
   switch (lost) {
     case "computation": {
       const slower = `jobs ran ${(1 / b.computation).toFixed(2)}× longer than ` +

@@ -33,6 +33,7 @@ import type { StepResult, SweepStep } from "../../types.ts";
 import { type AmdahlFit, fitAmdahl, type FitFailure, fitUsl, type UslFit } from "./fit.ts";
 import { karpFlatt, splitRounds } from "./models.ts";
 import { type Recommendation, recommendWorkers } from "./recommend.ts";
+import { analyzeWhy, type SweepWhy, type WhySourceStep } from "./why.ts";
 
 const BYTES_PER_MIB = 1024 * 1024;
 
@@ -100,7 +101,11 @@ export interface StepAnalysis {
   waitSeconds: Percentiles | null;
   /** How long finished jobs ran inside a worker; `null` if none finished. */
   runSeconds: Percentiles | null;
-  /** Share of worker time spent running jobs (may pass 1 by clock skew); `null` for 0 s. */
+  /**
+   * Share of worker time spent running jobs, at most the jobs in flight per worker (1): the
+   * jobs' clocks (in the workers) and the step's (on the main thread) differ by a few
+   * microseconds, which must not read as more than 100%; `null` for 0 s.
+   */
   utilization: number | null;
   /**
    * Worker time not spent running jobs, per job, in seconds: `(seconds × workers − Σ run) /
@@ -127,6 +132,13 @@ export interface AnalyzeOptions {
    * (sleep, IO) are never explained by the CPU count.
    */
   jobBound?: JobBound;
+  /**
+   * Every step as the sweep yielded it (all repeats, before `combineRepeats`): the source of the
+   * efficiency breakdown, the bound and the speed-up intervals. Default: the steps analysed.
+   */
+  sweepSteps?: readonly WhySourceStep[];
+  /** The CPUs this process can use, for the breakdown's sentence. */
+  cpus?: number;
 }
 
 /** A whole sweep analysed: every step, the fits, and how many workers to use. */
@@ -143,8 +155,13 @@ export interface SweepAnalysis {
   usl: UslFit | FitFailure;
   /** The USL with γ fitted free (R's `usl` package), or why not (it needs 5 or more counts). */
   uslFree: UslFit | FitFailure;
-  /** How many workers to use. */
+  /**
+   * How many workers to use; with three or more repeats, the fewest whose speed-up cannot be
+   * told apart from the best ({@linkcode SweepWhy.noise}).
+   */
   recommendation: Recommendation;
+  /** Why each step's efficiency is what it is: breakdown, bound, speed-up intervals. */
+  why: SweepWhy;
 }
 
 /**
@@ -334,7 +351,7 @@ export function analyzeStep(
       jobColumn(jobs, "elapsedSeconds", (index) => jobs.status(index) === "done"),
     ),
     utilization: step.seconds > 0 && Number.isFinite(step.seconds)
-      ? busySeconds / (step.seconds * step.workers)
+      ? Math.min(step.concurrency ?? 1, busySeconds / (step.seconds * step.workers))
       : null,
     overheadSeconds: jobs.length > 0 && Number.isFinite(step.seconds)
       ? Math.max(0, step.seconds * step.workers - busySeconds) / step.jobCount
@@ -388,6 +405,8 @@ export function analyzeSweep(
   );
   const fitOptions = { baselineWorkers: baseline.workers };
   const usl = fitUsl(points, fitOptions);
+  const why = analyzeWhy(options.sweepSteps ?? sweep.steps, { cpus: options.cpus });
+  const recommendation = recommendWorkers(steps, usl);
   return {
     baselineWorkers: baseline.workers,
     ...(options.jobBound === undefined ? {} : { jobBound: options.jobBound }),
@@ -395,6 +414,9 @@ export function analyzeSweep(
     amdahl: fitAmdahl(points, fitOptions),
     usl,
     uslFree: fitUsl(points, { ...fitOptions, gamma: "free" }),
-    recommendation: recommendWorkers(steps, usl),
+    recommendation: why.noise
+      ? { ...recommendation, workers: why.noise.choice.workers, reason: why.noise.sentence }
+      : recommendation,
+    why,
   };
 }

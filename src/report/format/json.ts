@@ -2,7 +2,7 @@
  * The JSON report of a {@linkcode SweepAnalysis}, with the run's configuration
  * and machine. Data in, string out; the CLI writes the file.
  *
- * ## JSON report keys (schema version 2)
+ * ## JSON report keys (schema version 3)
  *
  * Ratios are plain fractions (0.97 means 97%); `null` means "not defined".
  *
@@ -30,7 +30,17 @@
  *     is `null` when none finished); `min` and `p99` (0.3.0) come from
  *     {@linkcode ScalingReport.sweepSteps} and are `null` without them;
  *   - `utilization` (ratio | null): job run time over `seconds × workers`;
- *   - `overheadSeconds` (s | null): dispatch overhead per job, `(seconds × workers − Σ run) / jobs`;
+ *   - `overheadSeconds` (s | null): worker time not spent running jobs, per job,
+ *     `(seconds × workers − Σ run) / jobs`: end-of-step idling (imbalance) and dispatch together;
+ *   - `breakdown` (3): `{ balance, dispatch, computation, product, measured` (ratios: product =
+ *     balance × dispatch × computation = the measured efficiency of the median run),
+ *     `rawDispatch` (ratio: the busiest worker's job time ÷ the step time), `counted` (how a
+ *     worker's useful time was counted), `lostMost` (`"balance"`, `"dispatch"` or
+ *     `"computation"`), `sentence`, `repeat` (the run it comes from) `}`, or `null`;
+ *   - `bound` (3): the batch's own bound from the run's job times, `{ best, claimOrder,
+ *     longestFirst, lowerBound, orderCostSeconds }` (s), or `null`;
+ *   - `speedupInterval` (3): `{ low, high }` (ratios), the speed-up's 95% bootstrap interval
+ *     with three or more repeats, else `null`;
  *   - `peakRssMiB` (MiB): highest process resident set size during the step;
  *   - `completed`, `failed`, `cancelled` (jobs, summed over repeats).
  * - `amdahl`: `{ ok: true, model: "amdahl", baselineWorkers, serialFraction (ratio),
@@ -39,8 +49,14 @@
  * - `usl`: `{ ok: true, model: "usl", baselineWorkers, sigma, kappa, rSquared, pointCount,
  *   peakWorkers (workers | null), bestWorkers (workers), predicted: { workers, speedup } }`
  *   or `{ ok: false, model: "usl", reason }`.
- * - `recommendation`: `{ workers, fastestWorkers, fastestSpeedup (ratio | null), reason }`.
+ * - `recommendation`: `{ workers, fastestWorkers, fastestSpeedup (ratio | null), reason }`;
+ *   with three or more repeats `workers` is the fewest whose speed-up cannot be told apart from
+ *   the best, and `withinNoise` (3, workers[]) lists those counts (absent without repeats).
+ * - `why` (3): `lines` (string[], the breakdown of the step that lost most and its bound, as
+ *   the table prints them), `intervalMethod` (string | null: how the intervals were made).
  * - `warnings` (string[]): a busy machine, outputs that differed between steps (empty if none).
+ * - The CLI's `machine` adds (3) `usableCpus` (CPUs this process can use) and `cpuCeiling`
+ *   (`{ cpus, hostCpus, affinityCpus, quotaCpus, physicalCores, limitedBy, reason }`).
  * - `inline`: the inline step (`--workers 0,…`; not in `steps`), `{ seconds, repeatSeconds,
  *   jobCount, averageJobSeconds, completed, failed, cancelled }`, or `null`.
  * - `explanation` (string): one sentence on why the curve has its shape.
@@ -72,6 +88,18 @@ import {
   type StepJobTimes,
 } from "../analysis/job_times.ts";
 import type { Percentiles, StepAnalysis, SweepAnalysis } from "../analysis/stats.ts";
+import { describeWhy, type WhyStep } from "../analysis/why.ts";
+import {
+  type JsonAmdahl,
+  type JsonFitFailure,
+  jsonFits,
+  type JsonPrediction,
+  type JsonUsl,
+} from "./_json_fits.ts";
+
+import { type JsonBound, type JsonBreakdown, jsonWhy } from "./_json_why.ts";
+
+export type { JsonAmdahl, JsonBound, JsonBreakdown, JsonFitFailure, JsonPrediction, JsonUsl };
 
 /**
  * The JSON report's `schemaVersion`.
@@ -92,7 +120,7 @@ import type { Percentiles, StepAnalysis, SweepAnalysis } from "../analysis/stats
  * assert.equal(JSON.parse(text).schemaVersion, JSON_SCHEMA_VERSION);
  * ```
  */
-export const JSON_SCHEMA_VERSION = 2;
+export const JSON_SCHEMA_VERSION = 3;
 
 /** The machine a sweep ran on; the CLI gathers it, the report passes it through. */
 export interface MachineInfo {
@@ -181,8 +209,14 @@ export interface JsonStep {
   runSeconds: JsonPercentiles | null;
   /** Job run time over `seconds × workers`. */
   utilization: number | null;
-  /** Dispatch overhead per job, in seconds. */
+  /** Worker time not spent running jobs (idling and dispatch), per job, in seconds. */
   overheadSeconds: number | null;
+  /** Balance × dispatch × computation = efficiency, from the median run; `null` when not measurable. */
+  breakdown: JsonBreakdown | null;
+  /** The batch's own bound at this worker count; `null` when not known. */
+  bound: JsonBound | null;
+  /** The speed-up's 95% bootstrap interval with three or more repeats, else `null`. */
+  speedupInterval: { low: number | null; high: number | null } | null;
   /** Peak process RSS, in MiB. */
   peakRssMiB: number | null;
   /** Jobs that finished. */
@@ -192,68 +226,6 @@ export interface JsonStep {
   /** Jobs that were cancelled. */
   cancelled: number;
 }
-
-/** A model's prediction as written to JSON. */
-export interface JsonPrediction {
-  /** Twice the largest measured worker count. */
-  workers: number;
-  /** The model's speed-up there. */
-  speedup: number | null;
-}
-
-/** A fit that could not be made, as written to JSON. */
-export interface JsonFitFailure {
-  /** Always `false`. */
-  ok: false;
-  /** `"amdahl"` or `"usl"`. */
-  model: "amdahl" | "usl";
-  /** Why not. */
-  reason: string;
-}
-
-/** The `amdahl` key of the JSON report. */
-export type JsonAmdahl = {
-  /** Always `true`. */
-  ok: true;
-  /** Always `"amdahl"`. */
-  model: "amdahl";
-  /** Workers in the baseline step. */
-  baselineWorkers: number;
-  /** `s`, 0 to 1. */
-  serialFraction: number | null;
-  /** R² on the speed-ups. */
-  rSquared: number | null;
-  /** Points used. */
-  pointCount: number;
-  /** `1 / s`, or `null` when `s` is 0. */
-  speedupLimit: number | null;
-  /** Speed-up at twice the largest measured count. */
-  predicted: JsonPrediction;
-} | JsonFitFailure;
-
-/** The `usl` key of the JSON report. */
-export type JsonUsl = {
-  /** Always `true`. */
-  ok: true;
-  /** Always `"usl"`. */
-  model: "usl";
-  /** Workers in the baseline step. */
-  baselineWorkers: number;
-  /** `σ`, contention. */
-  sigma: number | null;
-  /** `κ`, coherency. */
-  kappa: number | null;
-  /** R² on the speed-ups. */
-  rSquared: number | null;
-  /** Points used. */
-  pointCount: number;
-  /** `N*`, or `null` when the model never turns down. */
-  peakWorkers: number | null;
-  /** The best whole worker count within the measured range. */
-  bestWorkers: number;
-  /** Speed-up at twice the largest measured count. */
-  predicted: JsonPrediction;
-} | JsonFitFailure;
 
 /** The whole JSON report, as {@linkcode buildJsonReport} returns it. */
 export interface JsonReport {
@@ -283,7 +255,11 @@ export interface JsonReport {
     fastestSpeedup: number | null;
     /** Why. */
     reason: string;
+    /** With three or more repeats: the counts whose speed-up cannot be told apart from the best. */
+    withinNoise?: number[];
   };
+  /** The breakdown and bound lines, and how the speed-up intervals were made. */
+  why: { lines: string[]; intervalMethod: string | null };
   /** One sentence on why the curve has its shape. */
   explanation: string;
   /** Warnings about the run, one sentence each (empty when there were none). */
@@ -305,7 +281,7 @@ function jsonPercentiles(
   };
 }
 
-function jsonStep(step: StepAnalysis, raw?: StepJobTimes): JsonStep {
+function jsonStep(step: StepAnalysis, raw?: StepJobTimes, why?: WhyStep): JsonStep {
   return {
     workers: step.workers,
     jobCount: step.jobCount,
@@ -328,46 +304,11 @@ function jsonStep(step: StepAnalysis, raw?: StepJobTimes): JsonStep {
     runSeconds: jsonPercentiles(step.runSeconds, raw?.runSeconds),
     utilization: finite(step.utilization),
     overheadSeconds: finite(step.overheadSeconds),
+    ...jsonWhy(why),
     peakRssMiB: finite(step.peakRssMiB),
     completed: step.completed,
     failed: step.failed,
     cancelled: step.cancelled,
-  };
-}
-
-function jsonFits(analysis: SweepAnalysis): { amdahl: JsonAmdahl; usl: JsonUsl } {
-  const { amdahl, usl } = analysis;
-  const predicted = (p: { workers: number; speedup: number }): JsonPrediction => ({
-    workers: p.workers,
-    speedup: finite(p.speedup),
-  });
-  return {
-    amdahl: amdahl.ok
-      ? {
-        ok: true,
-        model: "amdahl",
-        baselineWorkers: amdahl.baselineWorkers,
-        serialFraction: finite(amdahl.serialFraction),
-        rSquared: finite(amdahl.rSquared),
-        pointCount: amdahl.pointCount,
-        speedupLimit: finite(amdahl.speedupLimit),
-        predicted: predicted(amdahl.predicted),
-      }
-      : { ok: false, model: "amdahl", reason: amdahl.reason },
-    usl: usl.ok
-      ? {
-        ok: true,
-        model: "usl",
-        baselineWorkers: usl.baselineWorkers,
-        sigma: finite(usl.sigma),
-        kappa: finite(usl.kappa),
-        rSquared: finite(usl.rSquared),
-        pointCount: usl.pointCount,
-        peakWorkers: finite(usl.peakWorkers),
-        bestWorkers: usl.bestWorkers,
-        predicted: predicted(usl.predicted),
-      }
-      : { ok: false, model: "usl", reason: usl.reason },
   };
 }
 
@@ -392,7 +333,7 @@ function jsonFits(analysis: SweepAnalysis): { amdahl: JsonAmdahl; usl: JsonUsl }
  * const machine = { cpuModel: null, cpuCount: 2, denoVersion: "2.9.6", v8Version: "15", wasmBuildHash: null };
  * const analysis = analyzeSweep({ steps: [step(1, 4), step(2, 2)] });
  * const json = buildJsonReport({ config: { job: "sleep" }, machine, analysis });
- * assert.equal(json.schemaVersion, 2);
+ * assert.equal(json.schemaVersion, 3);
  * assert.deepEqual(json.steps.map((s) => s.speedup), [1, 2]);
  * ```
  */
@@ -405,13 +346,26 @@ export function buildJsonReport(report: ScalingReport): JsonReport {
     config: report.config,
     machine,
     baselineWorkers: analysis.baselineWorkers,
-    steps: analysis.steps.map((step) => jsonStep(step, raw.get(step.workers))),
+    steps: analysis.steps.map((step) =>
+      jsonStep(
+        step,
+        raw.get(step.workers),
+        analysis.why?.steps.find((why) => why.workers === step.workers),
+      )
+    ),
     ...jsonFits(analysis),
     recommendation: {
       workers: analysis.recommendation.workers,
       fastestWorkers: analysis.recommendation.fastestWorkers,
       fastestSpeedup: finite(analysis.recommendation.fastestSpeedup),
       reason: analysis.recommendation.reason,
+      ...(analysis.why?.noise
+        ? { withinNoise: analysis.why.noise.withinNoise.map((estimate) => estimate.workers) }
+        : {}),
+    },
+    why: {
+      lines: analysis.why ? describeWhy(analysis.why) : [],
+      intervalMethod: analysis.why?.intervalMethod ?? null,
     },
     explanation: explainScaling(analysis, { cpuCount: machine.cpuCount }),
     warnings: [...report.warnings ?? []],

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { columns, describeOverhead } from "../_common.ts";
+import { columns } from "../_common.ts";
+import { describeWhy } from "../analysis/why.ts";
 import type { RenderOptions } from "./analysis_table.ts";
 import { describeFits, explainScaling } from "../analysis/explain.ts";
 import type { SweepAnalysis } from "../analysis/stats.ts";
@@ -42,11 +43,14 @@ export function renderMarkdown(analysis: SweepAnalysis, options: RenderOptions =
     row(cols.map((column) => column.align === "left" ? ":---" : "---:")),
     ...analysis.steps.map((step, i) => row(cols.map((column) => column.cell(step, i)))),
     "",
-    ...[describeOverhead(analysis), ...describeFits(analysis)].filter((line) => line).map((
+    ...[...describeWhy(analysis.why), ...describeFits(analysis)].filter((line) => line).map((
       line,
     ) => `- ${line}`),
     "",
     explainScaling(analysis, options),
     "",
+    ...(options.warnings?.length
+      ? ["Warnings:", "", ...options.warnings.map((line) => `- ${line}`), ""]
+      : []),
   ].join("\n");
 }
