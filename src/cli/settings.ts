@@ -14,6 +14,7 @@ import { booleanSetting, integerSetting, pathSetting, type Setting } from "./set
 import { debugNamesUs, ENV_PREFIX, GENERIC_KEYS, isSet } from "./environment.ts";
 import { parseJobArgs, parseJobPermissions } from "./job_flags.ts";
 import { splitArgs } from "./split_args.ts";
+import { BASELINE_SETTINGS } from "./baseline_names.ts";
 import { isJobModuleReference } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
 import { type ParameterScan, parseScanText, resolveScan, scanName } from "./scan.ts";
@@ -303,6 +304,8 @@ export const SETTINGS = {
     defaultText: "none",
     description: "cancel a job running longer than this and count it failed",
   }),
+  // Baselines (issue 23): keep a sweep, compare a later one with it.
+  ...BASELINE_SETTINGS,
   // deno-lint-ignore no-explicit-any
 } as const satisfies Record<string, Setting<any>>;
 
@@ -421,6 +424,11 @@ export function parseConfig(sources: ConfigSources): Config {
     // Profiles are named by worker count and run: a scan's values would overwrite each other's.
     throw new ConfigError(
       "Cannot read settings: --parameter-list cannot be combined with --profile or --pprof (profile one value at a time)",
+    );
+  }
+  if (config.scan && (config.baseline !== undefined || config.saveBaseline !== undefined)) {
+    throw new ConfigError(
+      "Cannot read settings: --parameter-list cannot be combined with --baseline or --save-baseline (keep one value's sweep at a time)",
     );
   }
   if (!config.workerCounts && config.startWorkers > config.maxWorkers) {
