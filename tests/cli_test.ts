@@ -126,7 +126,7 @@ Deno.test("a no-op sweep prints job times in ns or µs and the efficiency breakd
   // Six decimals of seconds would print 0.000000 for jobs this short.
   assert.match(
     run.stdout,
-    /^Average job execution time \(in the worker\): 1 w [\d.]+ (ns|µs), 2 w [\d.]+ (ns|µs)$/m,
+    /^Average job execution time \(in the worker; mean \[median\]\): 1 w [\d.]+ (ns|µs) \[[\d.]+ (ns|µs)\], 2 w [\d.]+ (ns|µs) \[[\d.]+ (ns|µs)\]$/m,
   );
   // The old overhead line called end-of-step idling dispatch: the breakdown replaces it.
   assert.doesNotMatch(run.stdout, /Dispatch overhead per job/);

@@ -224,7 +224,7 @@ Deno.test("the CLI prints --help with every flag, key and default", async () => 
       "--sleep-ms N",
       "SLEEPMS",
       "(default: 1000)",
-      "(default: CPU count)",
+      "(default: CPUs available (affinity mask, cgroup quota))",
       "EmptySleepJob",
     ]
   ) {

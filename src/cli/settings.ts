@@ -122,7 +122,7 @@ export const SETTINGS = {
     min: 1,
     max: MAX_WORKERS,
     fallback: (cpus) => cpus,
-    defaultText: "CPU count",
+    defaultText: "CPUs available (affinity mask, cgroup quota)",
     description: "the last worker count",
   }),
   jobCount: integerSetting<number>({
@@ -132,7 +132,7 @@ export const SETTINGS = {
     min: 1,
     max: MAX_JOBS,
     fallback: (cpus) => 2 * cpus,
-    defaultText: "2 x CPU count",
+    defaultText: "2 x CPUs available",
     description: "jobs per step (the same batch every step)",
   }),
   ...JOB_PARAMETERS,

@@ -45,16 +45,20 @@ function printProfilingHint(config: Config): void {
 
 /**
  * The warnings about a run: outputs that differ between steps, a busy machine (or the
- * contention note). A scan's values share the machine: a warning said for one is said once.
+ * contention note), each naming the scan value it belongs to; a line said twice is said once.
  */
-function runWarnings(runs: readonly { job: RunJob; sweepSteps: SweepStep[] }[]): string[] {
+function runWarnings(
+  config: Config,
+  runs: readonly { job: RunJob; sweepSteps: SweepStep[]; value?: number | string }[],
+): string[] {
   const lines = new Set<string>();
-  for (const { job, sweepSteps } of runs) {
+  for (const { job, sweepSteps, value } of runs) {
     const outputs = describeOutputCheck(compareOutputs(sweepSteps));
     if (outputs) lines.add(outputs);
     const noise = checkNoise(sweepSteps, {
       cpuCount: navigator.hardwareConcurrency,
       jobBound: job.kind.bound,
+      scanValue: config.scan ? `${config.scan.name} = ${value}` : undefined,
     });
     for (const line of noise.lines) lines.add(line);
   }
@@ -178,7 +182,7 @@ export async function runSweepChild(config: Config): Promise<number> {
     }
     live?.clear();
     try {
-      const warnings = runWarnings(runs);
+      const warnings = runWarnings(config, runs);
       await writeResults(config, runs, warnings);
       printWarnings(config, warnings);
       if (config.profileDir !== undefined) await reportProfiles(config, steps());

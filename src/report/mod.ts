@@ -59,7 +59,7 @@ export {
   renderJson,
   type ScalingReport,
 } from "./format/json.ts";
-export type { ExplainOptions } from "./analysis/explain.ts";
+export type { CpuCeilingInfo, ExplainOptions } from "./analysis/explain.ts";
 export type { JsonInlineStep } from "./analysis/job_times.ts";
 export type { ScalingPoint } from "./analysis/models.ts";
 export { renderMarkdown } from "./format/markdown.ts";

@@ -12,7 +12,7 @@
  */
 import { CHAR_WIDTH_PX, escapeXml, leastCovered, niceStep, px, tickLabel, wrap } from "../_svg.ts";
 import { plural } from "../../text.ts";
-import { explainScaling, formatParameter } from "../analysis/explain.ts";
+import { type CpuCeilingInfo, explainScaling, formatParameter } from "../analysis/explain.ts";
 import { CREDIBLE_R_SQUARED, type FitFailure, type UslFit } from "../analysis/fit.ts";
 import { amdahlSpeedup, uslThroughput } from "../analysis/models.ts";
 import type { SweepAnalysis } from "../analysis/stats.ts";
@@ -29,6 +29,8 @@ export interface ChartOptions {
   subtitle?: string;
   /** Logical CPUs: a vertical line at that worker count, and the default subtitle. */
   cpuCount?: number;
+  /** The CPUs this process can use, for the default subtitle (a knee there is named by it). */
+  cpuCeiling?: CpuCeilingInfo;
 }
 
 const COLORS = {
@@ -96,7 +98,7 @@ export function renderChartSvg(analysis: SweepAnalysis, options: ChartOptions = 
   const height = options.height ?? 480;
   const title = options.title ?? "Speed-up by worker count";
   const subtitle = options.subtitle ??
-    explainScaling(analysis, { cpuCount: options.cpuCount });
+    explainScaling(analysis, { cpuCount: options.cpuCount, cpuCeiling: options.cpuCeiling });
   const subtitleLines = wrap(subtitle, Math.floor((width - 48) / CHAR_WIDTH_PX));
 
   const points = analysis.steps.flatMap((step) =>

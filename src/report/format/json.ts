@@ -70,8 +70,11 @@
  * - `scan.crossover`: `minSpeedup` (ratio, 1.2), `value` (the smallest value from which every
  *   value's largest worker count ran at least `minSpeedup` times as fast as its baseline, or
  *   `null`), `points[]` (smallest value first: `value`, `workers`, `speedup`, `efficiency`,
- *   `jobSeconds` (s, the baseline's median job run time), `pays`);
+ *   `jobSeconds` (s, the baseline's median job run time), `recommendedWorkers` (3, what that
+ *   value's own recommendation is), `pays` (3: also only when that recommendation is more
+ *   workers than the baseline));
  * - `scan.explanation` (string): the crossover in one sentence.
+ * - `warnings` (string[], 3): as above, each naming the scan value it belongs to.
  *
  * Percentiles interpolate linearly between closest ranks (NumPy's default).
  *
@@ -79,7 +82,7 @@
  */
 import type { StepResult } from "../../types.ts";
 import { finite } from "../_common.ts";
-import { explainScaling } from "../analysis/explain.ts";
+import { type CpuCeilingInfo, explainScaling } from "../analysis/explain.ts";
 import {
   inlineStepOf,
   type JobTimeSpread,
@@ -140,6 +143,21 @@ export interface MachineInfo {
   arch?: string;
   /** `Deno.version.typescript`. */
   typescriptVersion?: string;
+  /** The CPUs this process can use (affinity mask, cgroup quota), when read. */
+  usableCpus?: number;
+  /** The CPU ceiling and what set it, when read (the verdict names it at a matching knee). */
+  cpuCeiling?: CpuCeilingInfo & {
+    /** The CPUs the process can use (a quota may be fractional). */
+    cpus: number;
+    /** The host's CPUs. */
+    hostCpus: number;
+    /** CPUs the affinity mask allows, when read. */
+    affinityCpus?: number;
+    /** The cgroup quota in CPUs, when there is one. */
+    quotaCpus?: number;
+    /** Physical cores among the allowed CPUs, when read. */
+    physicalCores?: number;
+  };
 }
 
 /** Everything {@linkcode renderJson} writes. */
@@ -367,7 +385,10 @@ export function buildJsonReport(report: ScalingReport): JsonReport {
       lines: analysis.why ? describeWhy(analysis.why) : [],
       intervalMethod: analysis.why?.intervalMethod ?? null,
     },
-    explanation: explainScaling(analysis, { cpuCount: machine.cpuCount }),
+    explanation: explainScaling(analysis, {
+      cpuCount: machine.cpuCount,
+      cpuCeiling: machine.cpuCeiling,
+    }),
     warnings: [...report.warnings ?? []],
     inline: inlineStepOf(report.sweepSteps),
   };
