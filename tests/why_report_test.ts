@@ -138,3 +138,18 @@ Deno.test("the Markdown and CSV exports carry the run's warnings, as JSON does",
     csv.slice(1).every((row) => row.endsWith(',"Warning: the machine was busy, at sleep-ms = 5"')),
   );
 });
+
+Deno.test("a µs job whose 1-worker baseline was itself dispatch-bound names dispatch", () => {
+  // 1000 jobs of 100 ns in a 1 ms step: the worker ran jobs 10% of it. At 2 workers the jobs
+  // ran twice as long (200 ns) and the step took 1.5 ms.
+  const one = sweepStep(1, 0.001, evenJobs(1000, 1, 100e-9));
+  const two = sweepStep(2, 0.0015, evenJobs(1000, 2, 200e-9));
+  const analysis = analyzeSweep({ steps: [one, two] });
+  const breakdown = analysis.why.steps[1].breakdown!;
+  assert.ok(Math.abs(breakdown.product / breakdown.measured - 1) < 1e-9);
+  assert.equal(breakdown.lostMost, "dispatch");
+  assert.match(
+    breakdown.sentence,
+    /: the workers ran jobs only 10% of the step even on 1 worker \(the busiest 7% here\): handing out jobs, not the jobs, sets the step time$/,
+  );
+});

@@ -4,6 +4,7 @@
  * @module
  */
 import type { SweepEvent } from "../types.ts";
+import { machineCeiling } from "./machine.ts";
 import { withPermissionHint } from "./permission_hint.ts";
 import { terminalSafe } from "./terminal_text.ts";
 
@@ -47,7 +48,8 @@ export function debugLogger(
         held.clear();
         const title = `|  Spawning workers for test ${event.step} of ${event.stepCount}  |`;
         const rule = "-".repeat(title.length);
-        const cpus = navigator.hardwareConcurrency;
+        // The CPUs this process can use (affinity mask, cgroup quota), not the host's count.
+        const cpus = machineCeiling().wholeCpus;
         print(`${rule}\n${title}\n${rule}\n`);
         print(`${label(`Workers: ${event.workers}`)}Job Name: ${jobName}`);
         print("-".repeat(60));
