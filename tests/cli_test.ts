@@ -120,18 +120,21 @@ Deno.test("SIGTERM while 200 workers start ends the run (parent kills a starved 
   assert.match(run.stderr, /^deno-channels: interrupted by SIGTERM/m);
 });
 
-Deno.test("a no-op sweep prints job times and the dispatch overhead per job in ns or µs", async () => {
+Deno.test("a no-op sweep prints job times in ns or µs and the efficiency breakdown", async () => {
   const run = await runCli(["--job", "noop", "--jobs", "5000", "--workers", "1,2", "--quiet"]);
   assert.equal(run.code, 0, run.stderr);
   // Six decimals of seconds would print 0.000000 for jobs this short.
   assert.match(
     run.stdout,
-    /^Average job execution time \(in the worker\): 1 w [\d.]+ (ns|µs), 2 w [\d.]+ (ns|µs)$/m,
+    /^Average job execution time \(in the worker; mean \[median\]\): 1 w [\d.]+ (ns|µs) \[[\d.]+ (ns|µs)\], 2 w [\d.]+ (ns|µs) \[[\d.]+ (ns|µs)\]$/m,
   );
+  // The old overhead line called end-of-step idling dispatch: the breakdown replaces it.
+  assert.doesNotMatch(run.stdout, /Dispatch overhead per job/);
   assert.match(
     run.stdout,
-    /^Dispatch overhead per job \(seconds × workers − job run time, over jobs\): 1 w [\d.]+ (ns|µs|ms), 2 w [\d.]+ (ns|µs|ms)$/m,
+    /^Why: at 2 workers, efficiency \d+% = balance \d+% × dispatch \d+% × computation \d+%: /m,
   );
+  assert.match(run.stdout, /^Bound at 2 workers: best possible for this batch: /m);
   assert.match(
     run.stdout,
     /\| +1 \| [\d.]+ \| \(baseline\) \|.*\| +[\d.]+(ns|µs)\/[\d.]+(ns|µs) \|/,

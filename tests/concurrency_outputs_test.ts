@@ -101,8 +101,8 @@ Deno.test("the tables, CSV, JSON and chart name the jobs in flight, and the verd
   assert.match(table, /These jobs wait 98% of their run time: 1 worker × 8 in flight did 8 jobs/);
 
   const [header, , row] = renderCsv(analysis).split("\n");
-  assert.ok(header.endsWith(",cancelled,concurrency"));
-  assert.ok(row.startsWith("1,8,") && row.endsWith(",8"), row);
+  assert.ok(header.endsWith(",cancelled,concurrency,warnings"));
+  assert.ok(row.startsWith("1,8,") && row.endsWith(",8,"), row);
 
   const json = buildJsonReport({ config: {}, machine: MACHINE, analysis, sweepSteps: steps });
   assert.equal(json.schemaVersion, 3);

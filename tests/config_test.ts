@@ -39,6 +39,10 @@ Deno.test("parseConfig() uses the seed's defaults for a blank .env", () => {
     profileDir: undefined,
     pprofIp: "127.0.0.1",
     pprofPort: 6060,
+    saveBaseline: undefined,
+    baseline: undefined,
+    baselineThreshold: 10,
+    baselineDir: undefined,
     jobCountGiven: false,
     sources: {},
     help: false,
@@ -221,7 +225,7 @@ Deno.test("the CLI prints --help with every flag, key and default", async () => 
       "--sleep-ms N",
       "SLEEPMS",
       "(default: 1000)",
-      "(default: CPU count)",
+      "(default: CPUs available (affinity mask, cgroup quota))",
       "EmptySleepJob",
     ]
   ) {

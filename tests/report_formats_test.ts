@@ -71,8 +71,11 @@ const MACHINE: MachineInfo = {
 };
 
 const FIT_LINES = [
-  "Dispatch overhead per job (seconds × workers − job run time, over jobs): 1 w 0 ns, 2 w 0 ns, " +
-  "4 w 500.0 ms",
+  // 14 s of jobs at 4 workers against 10 s at 1 (computation 71%); the busiest worker ran 3.5 s
+  // of the 4 s step (dispatch 88%); no worker idled while another ran (balance 100%).
+  "Why: at 4 workers, efficiency 63% = balance 100% × dispatch 88% × computation 71%: jobs ran " +
+  "1.40× longer than on 1 worker",
+  "Bound at 4 workers: best possible for this batch: 3.50 s; measured 4.000 s",
   "Amdahl: s=0.2 (R² 1.000), speed-up limit +5x, predicted +3.33x at 8 workers",
   "USL: σ=0.2 κ=0 (R² 1.000), no peak, predicted +3.33x at 8 workers",
   "Recommendation: 4 workers (speed-up was still rising at 4 workers, the most measured)",
@@ -82,27 +85,40 @@ const SENTENCE =
   "Speed-up keeps rising up to 4 workers but at 63% efficiency: about 20% of the work behaves " +
   "as serial.";
 
+const HEADER_ROW =
+  "workers,jobCount,repeats,seconds,secondsMin,secondsMax,secondsMean,secondsStdDev," +
+  "workerRatio,speedup,efficiency,karpFlatt,waitSecondsMin,waitSecondsP50,waitSecondsP95," +
+  "waitSecondsP99,waitSecondsMax,runSecondsMin,runSecondsP50,runSecondsP95,runSecondsP99," +
+  "runSecondsMax,utilization,overheadSeconds,breakdownBalance,breakdownDispatch," +
+  "breakdownComputation,breakdownProduct,breakdownMeasured,breakdownRawDispatch," +
+  "breakdownCounted,breakdownLostMost,breakdownSentence,breakdownRepeat,boundBest," +
+  "boundClaimOrder,boundLongestFirst,boundLowerBound,boundOrderCostSeconds," +
+  "speedupIntervalLow,speedupIntervalHigh,peakRssMiB,completed,failed,cancelled,concurrency,warnings";
+
 Deno.test("renderCsv() writes a header of JSON key names and one fixed-precision row per step", () => {
+  // Without the sweep's own steps, the min and p99 cells are empty; without repeats, the
+  // speed-up interval's; no warnings given, the last cell is empty.
   assert.equal(
     renderCsv(fixedAnalysis()),
     [
-      "workers,jobCount,repeats,seconds,secondsMin,secondsMax,secondsMean,secondsStdDev," +
-      "workerRatio,speedup,efficiency," +
-      "karpFlatt,waitSecondsMin,waitSecondsP50,waitSecondsP95,waitSecondsP99,waitSecondsMax," +
-      "runSecondsMin,runSecondsP50,runSecondsP95,runSecondsP99,runSecondsMax,utilization," +
-      "overheadSeconds,peakRssMiB,completed,failed,cancelled,concurrency",
-      // Without the sweep's own steps, the min and p99 cells are empty.
-      "1,4,1,10.000000,10.000000,10.000000,10.000000,0.000000,1.000000,1.000000,1.000000,,," +
-      "3.750000000,7.125000000,," +
-      "7.500000000,,2.500000000,2.500000000,,2.500000000,1.000000,0.000000000,50.000,4,0,0,1",
-      "2,4,1,6.000000,6.000000,6.000000,6.000000,0.000000,2.000000,1.666667,0.833333,0.200000,," +
-      "1.500000000," +
-      "3.000000000,,3.000000000,,3.000000000,3.000000000,,3.000000000,1.000000,0.000000000," +
-      "60.000,4,0,0,1",
-      "4,4,1,4.000000,4.000000,4.000000,4.000000,0.000000,4.000000,2.500000,0.625000,0.200000,," +
-      "0.000000000," +
-      "0.000000000,,0.000000000,,3.500000000,3.500000000,,3.500000000,0.875000,0.500000000," +
-      "80.000,4,0,0,1",
+      HEADER_ROW,
+      "1,4,1,10.000000,10.000000,10.000000,10.000000,0.000000,1.000000,1.000000,1.000000,,,3.7500" +
+      "00000,7.125000000,,7.500000000,,2.500000000,2.500000000,,2.500000000,1.000000,0.000000000," +
+      '1.000000,1.000000,1.000000,1.000000,1.000000,1.000000,run time,balance,"at 1 worker, effic' +
+      'iency 100% = balance 100% × dispatch 100% × computation 100%: no factor lost more than 1%"' +
+      ",1,10.000000000,10.000000000,10.000000000,10.000000000,0.000000000,,,50.000,4,0,0,1,",
+      "2,4,1,6.000000,6.000000,6.000000,6.000000,0.000000,2.000000,1.666667,0.833333,0.200000,,1." +
+      "500000000,3.000000000,,3.000000000,,3.000000000,3.000000000,,3.000000000,1.000000,0.000000" +
+      '000,1.000000,1.000000,0.833333,0.833333,0.833333,1.000000,run time,computation,"at 2 worke' +
+      "rs, efficiency 83% = balance 100% × dispatch 100% × computation 83%: jobs ran 1.20× longer" +
+      ' than on 1 worker",1,6.000000000,6.000000000,6.000000000,6.000000000,0.000000000,,,60.000,' +
+      "4,0,0,1,",
+      "4,4,1,4.000000,4.000000,4.000000,4.000000,0.000000,4.000000,2.500000,0.625000,0.200000,,0." +
+      "000000000,0.000000000,,0.000000000,,3.500000000,3.500000000,,3.500000000,0.875000,0.500000" +
+      '000,1.000000,0.875000,0.714286,0.625000,0.625000,0.875000,run time,computation,"at 4 worke' +
+      "rs, efficiency 63% = balance 100% × dispatch 88% × computation 71%: jobs ran 1.40× longer " +
+      'than on 1 worker",1,3.500000000,3.500000000,3.500000000,3.500000000,0.000000000,,,80.000,4' +
+      ",0,0,1,",
       "",
     ].join("\n"),
   );
@@ -112,12 +128,16 @@ Deno.test("renderMarkdown() writes the table, the fits as bullets and the explan
   assert.equal(
     renderMarkdown(fixedAnalysis()),
     [
-      "| Workers | Seconds | Speed-up | Efficiency | Karp–Flatt | Utilisation | Wait p50/p95 (s) " +
+      "| Workers | Seconds | Speed-up | Efficiency | = Balance | × Dispatch | × Computation " +
+      "| Best possible (s) | Karp–Flatt | Utilisation | Wait p50/p95 (s) " +
       "| Run p50/p95 (s) | Peak RSS (MiB) |",
-      "| ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: |",
-      "| 1 | 10.000000 | (baseline) | 100.0% | - | 100.0% | 3.750/7.125 | 2.500/2.500 | 50.0 |",
-      "| 2 | 6.000000 | +1.67x | 83.3% | 0.200 | 100.0% | 1.500/3.000 | 3.000/3.000 | 60.0 |",
-      "| 4 | 4.000000 | +2.5x | 62.5% | 0.200 | 87.5% | 0.000/0.000 | 3.500/3.500 | 80.0 |",
+      "| ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      "| 1 | 10.000000 | (baseline) | 100.0% | 100.0% | 100.0% | 100.0% | 10.000 | - | 100.0% " +
+      "| 3.750/7.125 | 2.500/2.500 | 50.0 |",
+      "| 2 | 6.000000 | +1.67x | 83.3% | 100.0% | 100.0% | 83.3% | 6.000 | 0.200 | 100.0% " +
+      "| 1.500/3.000 | 3.000/3.000 | 60.0 |",
+      "| 4 | 4.000000 | +2.5x | 62.5% | 100.0% | 87.5% | 71.4% | 3.500 | 0.200 | 87.5% " +
+      "| 0.000/0.000 | 3.500/3.500 | 80.0 |",
       "",
       ...FIT_LINES.map((line) => `- ${line}`),
       "",
@@ -129,21 +149,21 @@ Deno.test("renderMarkdown() writes the table, the fits as bullets and the explan
 
 Deno.test("renderAnalysisTable() prints the ASCII table, the fit lines and the sentence", () => {
   const border =
-    "+---------+-----------+------------+------------+------------+-------------+--------------" +
-    "+-------------+--------------+";
+    "+---------+-----------+------------+------------+-----------+------------+-----------" +
+    "+-----------------+------------+-------------+--------------+-------------+--------------+";
   assert.equal(
     renderAnalysisTable(fixedAnalysis(), { cpuCount: 8 }),
     [
       border,
-      "| WORKERS | SECONDS   | SPEED-UP   | EFFICIENCY | KARP-FLATT | UTILISATION | WAIT P50/P95 " +
-      "| RUN P50/P95 | PEAK RSS MIB |",
+      "| WORKERS | SECONDS   | SPEED-UP   | EFFICIENCY | = BALANCE | × DISPATCH | × COMPUTE " +
+      "| BEST POSSIBLE S | KARP-FLATT | UTILISATION | WAIT P50/P95 | RUN P50/P95 | PEAK RSS MIB |",
       border,
-      "|       1 | 10.000000 | (baseline) |     100.0% |          - |      100.0% |  3.750/7.125 " +
-      "| 2.500/2.500 |         50.0 |",
-      "|       2 |  6.000000 | +1.67x     |      83.3% |      0.200 |      100.0% |  1.500/3.000 " +
-      "| 3.000/3.000 |         60.0 |",
-      "|       4 |  4.000000 | +2.5x      |      62.5% |      0.200 |       87.5% |  0.000/0.000 " +
-      "| 3.500/3.500 |         80.0 |",
+      "|       1 | 10.000000 | (baseline) |     100.0% |    100.0% |     100.0% |    100.0% " +
+      "|          10.000 |          - |      100.0% |  3.750/7.125 | 2.500/2.500 |         50.0 |",
+      "|       2 |  6.000000 | +1.67x     |      83.3% |    100.0% |     100.0% |     83.3% " +
+      "|           6.000 |      0.200 |      100.0% |  1.500/3.000 | 3.000/3.000 |         60.0 |",
+      "|       4 |  4.000000 | +2.5x      |      62.5% |    100.0% |      87.5% |     71.4% " +
+      "|           3.500 |      0.200 |       87.5% |  0.000/0.000 | 3.500/3.500 |         80.0 |",
       border,
       ...FIT_LINES,
       SENTENCE,
@@ -232,6 +252,11 @@ const DOCUMENTED_PATHS = [
   "steps[].runSeconds.p99",
   "steps[].runSeconds.max",
   "steps[].overheadSeconds",
+  "steps[].breakdown",
+  "steps[].bound",
+  "steps[].speedupInterval",
+  "why.lines",
+  "why.intervalMethod",
   "steps[].utilization",
   "steps[].peakRssMiB",
   "steps[].completed",
@@ -290,6 +315,11 @@ Deno.test("renderJson() parses back with every documented key", () => {
   }
   assert.equal(parsed.schemaVersion, JSON_SCHEMA_VERSION);
   assert.equal(parsed.schemaVersion, 3);
+  assert.equal(parsed.steps[2].breakdown.lostMost, "computation");
+  assert.ok(Math.abs(parsed.steps[2].breakdown.product - parsed.steps[2].efficiency) < 1e-12);
+  assert.equal(parsed.steps[2].bound.best, 3.5);
+  assert.equal(parsed.steps[2].speedupInterval, null);
+  assert.equal(parsed.why.lines.length, 2);
   assert.equal(parsed.generatedAt, "2025-01-02T03:04:05.000Z");
   assert.deepEqual(parsed.config, { job: "sleep", jobCount: 4 });
   assert.deepEqual(parsed.machine, MACHINE);

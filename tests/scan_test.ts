@@ -191,7 +191,7 @@ Deno.test("--parameter-list runs the sweep per value: a table each, the granular
   assert.match(run.stdout, /^Granularity: speed-up by sleep-ms \(a value pays when 2 workers run/m);
   assert.match(
     run.stdout,
-    /^\| +20 \| +\d+\.\d ms \| \(baseline\) \| [+-][\d.]+x +\| +[\d.]+% \| (yes|no) +\|$/m,
+    /^\| +20 \| +\d+\.\d ms \| \(baseline\) \| [+-][\d.]+x +\| +[\d.]+% \| +\d \| (yes|no) +\|$/m,
   );
   assert.match(run.stdout, /^(More workers pay|No crossover)/m);
   const report = JSON.parse(await Deno.readTextFile(`${dir.path}/scan.json`));

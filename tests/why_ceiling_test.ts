@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { cpuCeiling, parseCpuList } from "../src/sweep/ceiling.ts";
 import { readCpuCeiling } from "../src/cli/ceiling.ts";
+import { explainScaling } from "../src/report/analysis/explain.ts";
 import { tempDir } from "./_temp.ts";
 
 const STATUS_ALL_64 = "Name:\tdeno\nCpus_allowed:\tffffffff,ffffffff\nCpus_allowed_list:\t0-63\n";
@@ -83,4 +84,28 @@ Deno.test("readCpuCeiling() reads a fake tree and tolerates missing files", asyn
   await using empty = await tempDir();
   assert.equal(readCpuCeiling(empty.path).limitedBy, "none");
   assert.equal(readCpuCeiling(empty.path).cpus, navigator.hardwareConcurrency);
+});
+
+Deno.test("the verdict names a container's quota when the knee sits at it", async () => {
+  await using root = await tempDir();
+  await Deno.mkdir(`${root.path}/proc/self`, { recursive: true });
+  await Deno.mkdir(`${root.path}/sys/fs/cgroup`, { recursive: true });
+  await Deno.writeTextFile(`${root.path}/proc/self/status`, STATUS_ALL_64);
+  await Deno.writeTextFile(`${root.path}/sys/fs/cgroup/cpu.max`, "200000 100000\n");
+  const ceiling = readCpuCeiling(root.path);
+  // CPU-bound jobs on a 64-CPU host flatten at 2 workers: the quota, not the program.
+  const steps = [[1, 1], [2, 1.96], [4, 1.98], [8, 1.97]].map(([workers, speedup]) => ({
+    workers,
+    speedup,
+    efficiency: speedup / workers,
+    jobCount: 64,
+  }));
+  const analysis = { steps, amdahl: { ok: false as const }, usl: { ok: false as const } };
+  assert.equal(
+    explainScaling(analysis, { cpuCount: 64, cpuCeiling: ceiling }),
+    "Speed-up flattens after 2 workers: the knee at 2 workers is this container's quota of 2 " +
+      "CPUs, on a 64-CPU host.",
+  );
+  // Without the ceiling, 64 logical CPUs explain nothing: the verdict blames the program.
+  assert.doesNotMatch(explainScaling(analysis, { cpuCount: 64 }), /quota|this machine has/);
 });

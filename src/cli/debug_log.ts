@@ -4,6 +4,7 @@
  * @module
  */
 import type { SweepEvent } from "../types.ts";
+import { machineCeiling } from "./machine.ts";
 import { withPermissionHint } from "./permission_hint.ts";
 import { terminalSafe } from "./terminal_text.ts";
 
@@ -11,7 +12,11 @@ const LABEL_WIDTH = 37;
 const label = (text: string) => text.padEnd(LABEL_WIDTH);
 
 /**
- * Prints the verbose DEBUG log, line by line as events arrive.
+ * Prints the verbose DEBUG log, line by line as events arrive. A job's
+ * STARTED line waits until its worker has a free place (the previous job's
+ * COMPLETED line with one job in flight): the main thread may see a worker's
+ * next job running before the report of the one before arrives, and the log
+ * must not show a job started before the worker finished the last.
  *
  * @param jobName The job kind's name as the log shows it.
  * @param print Writes one line.
@@ -21,12 +26,30 @@ export function debugLogger(
   jobName: string,
   print: (line: string) => void,
 ): (event: SweepEvent) => void {
+  let concurrency = 1;
+  // Per worker: how many of its jobs the log shows running, and the STARTED lines held back.
+  const running = new Map<string, number>();
+  const held = new Map<string, { jobNumber: number; line: string }[]>();
+  // `upTo`: a job that finished (its line and those before it go now), or "all" at the step's end.
+  const release = (workerId: string, upTo?: number | "all") => {
+    const queue = held.get(workerId) ?? [];
+    while (queue.length > 0) {
+      const due = upTo === "all" || queue.some((entry) => entry.jobNumber === upTo);
+      if (!due && (running.get(workerId) ?? 0) >= concurrency) break;
+      print(queue.shift()!.line);
+      running.set(workerId, (running.get(workerId) ?? 0) + 1);
+    }
+  };
   return (event) => {
     switch (event.type) {
       case "step-start": {
+        concurrency = event.concurrency;
+        running.clear();
+        held.clear();
         const title = `|  Spawning workers for test ${event.step} of ${event.stepCount}  |`;
         const rule = "-".repeat(title.length);
-        const cpus = navigator.hardwareConcurrency;
+        // The CPUs this process can use (affinity mask, cgroup quota), not the host's count.
+        const cpus = machineCeiling().wholeCpus;
         print(`${rule}\n${title}\n${rule}\n`);
         print(`${label(`Workers: ${event.workers}`)}Job Name: ${jobName}`);
         print("-".repeat(60));
@@ -59,15 +82,20 @@ export function debugLogger(
       case "job-allocated":
         print(`${label(`  Allocating Job #${event.jobNumber}:`)}${event.jobId}`);
         break;
-      case "job-started":
-        print(
-          `${
-            label(`  JOB ${event.jobNumber}/${event.jobCount} STARTED:`)
-          }${event.jobId} with Worker: ${event.workerId}`,
-        );
+      case "job-started": {
+        const line = `${
+          label(`  JOB ${event.jobNumber}/${event.jobCount} STARTED:`)
+        }${event.jobId} with Worker: ${event.workerId}`;
+        const queue = held.get(event.workerId) ?? [];
+        queue.push({ jobNumber: event.jobNumber, line });
+        held.set(event.workerId, queue);
+        release(event.workerId);
         break;
+      }
       case "job-finished": {
         const job = event.job;
+        // Its own STARTED line first, if it was still held back.
+        if (job.workerId) release(job.workerId, job.jobNumber);
         const verb = job.status === "done" ? "COMPLETED" : job.status.toUpperCase();
         const detail = job.status === "done"
           ? `Ran ${jobName} in ${job.elapsedSeconds.toFixed(9)} Seconds${
@@ -79,9 +107,14 @@ export function debugLogger(
             label(`    -> JOB ${job.jobNumber}/${event.jobCount} ${verb}:`)
           }${job.jobId} with Worker: ${job.workerId || "(none)"} (${detail})`,
         );
+        if (job.workerId && running.has(job.workerId)) {
+          running.set(job.workerId, Math.max(0, running.get(job.workerId)! - 1));
+          release(job.workerId);
+        }
         break;
       }
       case "step-end":
+        for (const workerId of held.keys()) release(workerId, "all");
         print(`\n${"-".repeat(71)}`);
         print(`${label("Total time taken:")}${event.result.seconds.toFixed(6)} Seconds\n`);
         break;

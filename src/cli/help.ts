@@ -8,6 +8,7 @@ import { JOB_KINDS } from "../jobs/registry.ts";
 import { LIST_FLAGS } from "./job_flags.ts";
 import { ENV_PREFIX, GENERIC_KEYS } from "./environment.ts";
 import { SETTINGS } from "./settings.ts";
+import { DEFAULT_BASELINE_DIR } from "./baseline_names.ts";
 
 /** This package's version, from deno.json (what `--version` prints). */
 export const VERSION: string = denoJson.version;
@@ -62,7 +63,11 @@ export function helpText(): string {
     ...jobs,
     "",
     "Exit codes: 0 all jobs done, 1 a job failed, 2 bad settings or a job module that cannot",
-    "start, 129 hung up (SIGHUP), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
+    "start, 3 a step got slower than --baseline beyond --baseline-threshold, 129 hung up",
+    "(SIGHUP), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
+    "",
+    `Baselines are kept as ${DEFAULT_BASELINE_DIR}/NAME.json under the working directory`,
+    "(--baseline-dir moves them); --job-arg values are not part of the batch a baseline names.",
     "",
   ].join("\n");
 }

@@ -6,6 +6,10 @@
  */
 import { cpus } from "node:os";
 import type { MachineInfo } from "../report/format/json.ts";
+import type { CpuCeiling } from "../sweep/ceiling.ts";
+import { cpuCeiling } from "../sweep/ceiling.ts";
+import { readCpuCeiling } from "./ceiling.ts";
+import { plural } from "../text.ts";
 
 const PI_WASM_URL = new URL("../../wasm/build/pi.wasm", import.meta.url);
 
@@ -39,9 +43,12 @@ export async function machineInfo(): Promise<MachineInfo> {
   } catch {
     // Unreadable build: the hash stays unknown.
   }
+  const ceiling = machineCeiling();
   return {
     cpuModel,
     cpuCount: navigator.hardwareConcurrency,
+    usableCpus: ceiling.cpus,
+    cpuCeiling: ceiling,
     denoVersion: Deno.version.deno,
     v8Version: Deno.version.v8,
     typescriptVersion: Deno.version.typescript,
@@ -49,4 +56,54 @@ export async function machineInfo(): Promise<MachineInfo> {
     arch: Deno.build.arch,
     wasmBuildHash,
   };
+}
+
+let ceiling: CpuCeiling | undefined;
+
+/**
+ * This process's CPU ceiling (affinity mask, cgroup quota, SMT siblings), read once.
+ *
+ * @returns The ceiling and its reason.
+ */
+export function machineCeiling(): CpuCeiling {
+  // Without read permission the files are not asked for (a terminal would prompt for each).
+  return ceiling ??= Deno.permissions.querySync({ name: "read" }).state === "granted"
+    ? readCpuCeiling()
+    : cpuCeiling({ hardwareConcurrency: navigator.hardwareConcurrency });
+}
+
+/**
+ * The machine line of the table output: the CPUs this process can use, what
+ * limits them, next to `navigator.hardwareConcurrency`, and that the default
+ * worker and job counts follow them.
+ *
+ * @param defaults The default `--max-workers` and `--jobs`, when they were used.
+ * @returns The line.
+ */
+export function machineLine(defaults: { maxWorkers?: number; jobCount?: number } = {}): string {
+  const ceiling = machineCeiling();
+  const shown = Number.isInteger(ceiling.cpus) ? String(ceiling.cpus) : ceiling.cpus.toFixed(2);
+  const parts = [
+    `Machine: ${shown} CPU${ceiling.cpus === 1 ? "" : "s"} available to this process ` +
+    `(${ceiling.reason}; navigator.hardwareConcurrency ${navigator.hardwareConcurrency})`,
+  ];
+  const used = [
+    defaults.maxWorkers !== undefined && `--max-workers ${defaults.maxWorkers}`,
+    defaults.jobCount !== undefined && `--jobs ${defaults.jobCount}`,
+  ].filter((text) => text);
+  if (used.length > 0) {
+    parts.push(
+      `the defaults ${used.join(" and ")} follow the ${plural(ceiling.wholeCpus, "CPU")} available`,
+    );
+  }
+  return parts.join("; ");
+}
+
+/**
+ * The CPUs this process can really use (a quota may be fractional).
+ *
+ * @returns `machineCeiling().cpus`.
+ */
+export function usableCpus(): number {
+  return machineCeiling().cpus;
 }

@@ -13,6 +13,7 @@ import { checkDestinations } from "./destinations.ts";
 import { ENV_PREFIX, INSPECT_VARIABLE } from "./environment.ts";
 import { EXIT_BAD_SETTINGS, EXIT_JOB_FAILED, EXIT_OK } from "./exit_codes.ts";
 import { helpText, VERSION } from "./help.ts";
+import { machineCeiling } from "./machine.ts";
 import { type Config, parseConfig, SETTINGS } from "./settings.ts";
 import { isSweepChild, superviseSweep } from "./supervise.ts";
 import { runSweepChild } from "./sweep_child.ts";
@@ -57,7 +58,13 @@ async function runParent(config: Config): Promise<number> {
 
 /** Parses the settings and runs what they ask for; returns the exit code. */
 async function run(): Promise<number> {
-  const config = parseConfig({ args: Deno.args, env: readEnv(), dotenv: await readDotenv() });
+  const config = parseConfig({
+    args: Deno.args,
+    env: readEnv(),
+    dotenv: await readDotenv(),
+    // The defaults follow the CPUs this process can use (affinity mask, cgroup quota).
+    hardwareConcurrency: machineCeiling().wholeCpus,
+  });
   if (config.help) {
     console.log(helpText());
     return EXIT_OK;

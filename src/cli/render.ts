@@ -10,12 +10,17 @@ import { renderAnalysisTable } from "../report/format/analysis_table.ts";
 import { renderCsv } from "../report/format/csv.ts";
 import { renderJson } from "../report/format/json.ts";
 import { renderMarkdown } from "../report/format/markdown.ts";
-import { analyzeSweep, combineRepeats, type SweepAnalysis } from "../report/analysis/stats.ts";
+import {
+  analyzeSweep,
+  combineRepeats,
+  percentile,
+  type SweepAnalysis,
+} from "../report/analysis/stats.ts";
 import { formatJobSeconds, renderSummaryTable, stepName } from "../report/format/table.ts";
 import { analyzeConcurrency } from "../report/analysis/concurrency.ts";
 import type { SweepStep } from "../types.ts";
 import { duration, plural } from "../text.ts";
-import { machineInfo } from "./machine.ts";
+import { machineCeiling, machineInfo, machineLine, usableCpus } from "./machine.ts";
 import type { Config, OutputFormat } from "./settings.ts";
 
 /** The job kind the run uses, with the parameters its workers get. */
@@ -41,6 +46,17 @@ export function reportedSteps(config: Config, steps: readonly SweepStep[]): Swee
   const combine = (list: SweepStep[]) =>
     config.repeat === 1 || list.length === 0 ? list : combineRepeats([list]);
   return [...combine(inline).map((step) => ({ ...step, speedup: 1 })), ...combine(workers)];
+}
+
+/** The median and 95th percentile of a step's finished jobs' run times, if any finished. */
+function jobTimeSpread(step: SweepStep): { p50: number; p95: number } | undefined {
+  const times: number[] = [];
+  for (let index = 0; index < step.jobs.length; index++) {
+    if (step.jobs.status(index) === "done") times.push(step.jobs.elapsedSeconds(index));
+  }
+  const p50 = percentile(times, 0.5);
+  const p95 = percentile(times, 0.95);
+  return p50 === null || p95 === null ? undefined : { p50, p95 };
 }
 
 /**
@@ -70,12 +86,27 @@ function inlineNote(steps: readonly SweepStep[]): string | undefined {
 export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string {
   const table = renderSummaryTable(steps, { columns: job.kind.summaryColumns });
   const lines = ["Summary:", table.trimEnd()];
+  const spread = steps.map(jobTimeSpread);
   if (steps.length > 0 && !job.kind.summaryColumns?.includes("averageJobSeconds")) {
-    // The Go original's four columns have no job time: it goes under them.
+    // The Go original's four columns have no job time: it goes under them, with the median
+    // beside the mean, so that it agrees with RUN P50/P95 in the analysis.
     lines.push(
-      `Average job execution time (in the worker): ${
-        steps.map((s) => `${stepName(s)} ${formatJobSeconds(s.averageJobSeconds)}`).join(", ")
+      `Average job execution time (in the worker; mean [median]): ${
+        steps.map((s, i) =>
+          `${stepName(s)} ${formatJobSeconds(s.averageJobSeconds)}${
+            spread[i] ? ` [${formatJobSeconds(spread[i]!.p50)}]` : ""
+          }`
+        ).join(", ")
       }`,
+    );
+  }
+  const skewed = steps.filter((s, i) => spread[i] && s.averageJobSeconds > spread[i]!.p95);
+  if (skewed.length > 0) {
+    lines.push(
+      `The mean job time is above the 95th percentile at ${
+        skewed.map((s) => `${s.workers} w`).join(", ")
+      }: a few slow jobs (often the first ones, while the code warms up) pull the mean up; ` +
+        "the median and RUN P50/P95 show the typical job.",
     );
   }
   if (steps.length > 0) {
@@ -101,16 +132,42 @@ export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string 
  * The analysis of one sweep's reported steps; a parameter scan analyses each
  * value's sweep with it too, so both read the same options.
  *
- * @param _job The job kind and its parameters.
+ * @param job The job kind and its parameters.
  * @param steps The steps to report.
+ * @param sweepSteps Every step the sweep yielded (all repeats): the breakdown's and intervals' source.
  * @returns The analysis.
  */
-export function analyzeRun(job: RunJob, steps: readonly SweepStep[]): SweepAnalysis {
+export function analyzeRun(
+  job: RunJob,
+  steps: readonly SweepStep[],
+  sweepSteps: readonly SweepStep[] = steps,
+): SweepAnalysis {
   // The inline step is a reference row of the summary, not a point of the scaling analysis.
   const workerSteps = steps.filter((step) => step.workers > 0);
   // Threads or jobs in flight: the verdict sees the inline steps too (no threads at all).
   const concurrency = analyzeConcurrency(steps, { cpuCount: navigator.hardwareConcurrency });
-  return analyzeSweep({ steps: workerSteps }, { jobBound: job.kind.bound, concurrency });
+  return analyzeSweep({ steps: workerSteps }, {
+    jobBound: job.kind.bound,
+    sweepSteps,
+    cpus: usableCpus(),
+    concurrency,
+  });
+}
+
+/**
+ * The default worker and job counts the run used (they follow the CPUs available), for the
+ * machine line.
+ *
+ * @param config The run's settings.
+ * @returns The defaults used: `maxWorkers` without `--workers` and at the CPUs available,
+ *   `jobCount` when not given.
+ */
+export function defaultsUsed(config: Config): { maxWorkers?: number; jobCount?: number } {
+  const cpus = machineCeiling().wholeCpus;
+  return {
+    ...(!config.workerCounts && config.maxWorkers === cpus ? { maxWorkers: cpus } : {}),
+    ...(!config.jobCountGiven && config.inputs === undefined ? { jobCount: config.jobCount } : {}),
+  };
 }
 
 /** The run's settings as the JSON report records them. */
@@ -153,16 +210,17 @@ export function runReport(
   warnings: readonly string[],
 ): Report {
   const steps = reportedSteps(config, sweepSteps);
-  const analysis = analyzeRun(job, steps);
+  const analysis = analyzeRun(job, steps, sweepSteps);
   const cpuCount = navigator.hardwareConcurrency;
+  const cpuCeiling = machineCeiling();
   return {
     formats: {
       table: () =>
         `${renderSummary(job, steps)}\n\nScaling analysis:\n${
-          renderAnalysisTable(analysis, { cpuCount }).trimEnd()
-        }\n`,
-      markdown: () => renderMarkdown(analysis, { cpuCount }),
-      csv: () => renderCsv(analysis, { sweepSteps }),
+          renderAnalysisTable(analysis, { cpuCount, cpuCeiling }).trimEnd()
+        }\n${machineLine(defaultsUsed(config))}\n`,
+      markdown: () => renderMarkdown(analysis, { cpuCount, cpuCeiling, warnings }),
+      csv: () => renderCsv(analysis, { sweepSteps, warnings }),
       json: async () =>
         renderJson({
           config: reportedConfig(config),
@@ -176,6 +234,7 @@ export function runReport(
     chart: steps.length === 0 ? undefined : () =>
       renderChartSvg(analysis, {
         cpuCount,
+        cpuCeiling,
         title: `deno-channels: ${config.job} on ${plural(cpuCount, "CPU")}`,
       }),
   };

@@ -18,9 +18,10 @@ import { renderGranularityChartSvg } from "../report/scan/chart.ts";
 import { renderMarkdown } from "../report/format/markdown.ts";
 import { renderJsonScan } from "../report/scan/json.ts";
 import type { SweepStep } from "../types.ts";
-import { machineInfo } from "./machine.ts";
+import { machineCeiling, machineInfo, machineLine } from "./machine.ts";
 import {
   analyzeRun,
+  defaultsUsed,
   renderSummary,
   type Report,
   reportedConfig,
@@ -81,13 +82,18 @@ export function renderCompleted(config: Config, runs: readonly SweepRun[]): stri
  * @param runs One sweep per value, in the order run.
  * @returns The report; `undefined` when no value's sweep yielded a step.
  */
-export function scanReport(config: Config, runs: readonly SweepRun[]): Report | undefined {
+export function scanReport(
+  config: Config,
+  runs: readonly SweepRun[],
+  warnings: readonly string[] = [],
+): Report | undefined {
   const scan = config.scan!;
   const cpuCount = navigator.hardwareConcurrency;
+  const cpuCeiling = machineCeiling();
   const measured = runs.flatMap((run, index) => {
     if (run.sweepSteps.length === 0) return [];
     const steps = reportedSteps(config, run.sweepSteps);
-    return [{ index, run, steps, analysis: analyzeRun(run.job, steps) }];
+    return [{ index, run, steps, analysis: analyzeRun(run.job, steps, run.sweepSteps) }];
   });
   if (measured.length === 0) return undefined;
   const analysis = analyzeScan(
@@ -112,22 +118,32 @@ export function scanReport(config: Config, runs: readonly SweepRun[]): Report | 
         [
           ...measured.map(({ index, run, steps, analysis }) =>
             `${scanHeading(scan, index)}\n${renderSummary(run.job, steps)}\n\n` +
-            `Scaling analysis:\n${renderAnalysisTable(analysis, { cpuCount }).trimEnd()}\n`
+            `Scaling analysis:\n${
+              renderAnalysisTable(analysis, { cpuCount, cpuCeiling }).trimEnd()
+            }\n`
           ),
-          `${granularityTitle}:\n${renderGranularityTable(analysis)}`,
+          `${granularityTitle}:\n${renderGranularityTable(analysis)}${
+            machineLine(defaultsUsed(config))
+          }\n`,
         ].join("\n"),
       markdown: () =>
         [
           ...measured.map(({ index, analysis }) =>
-            `## ${scanHeading(scan, index)}\n\n${renderMarkdown(analysis, { cpuCount })}`
+            `## ${scanHeading(scan, index)}\n\n${
+              renderMarkdown(analysis, { cpuCount, cpuCeiling })
+            }`
           ),
           `## ${granularityTitle}\n\n${renderGranularityTable(analysis, "markdown")}`,
+          ...(warnings.length > 0
+            ? [`## Warnings\n\n${warnings.map((line) => `- ${line}`).join("\n")}\n`]
+            : []),
         ].join("\n"),
       csv: () =>
         measured.map(({ run, analysis }, i) => {
           const text = renderCsv(analysis, {
             sweepSteps: run.sweepSteps,
             leading: { header: ["parameter", "value"], cells: [scan.name, String(run.value)] },
+            warnings,
           });
           return i === 0 ? text : text.slice(text.indexOf("\n") + 1);
         }).join(""),
@@ -137,6 +153,7 @@ export function scanReport(config: Config, runs: readonly SweepRun[]): Report | 
           machine: await machineInfo(),
           scan: analysis,
           generatedAt: new Date().toISOString(),
+          warnings,
         }),
     },
     chart: () =>

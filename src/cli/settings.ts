@@ -23,6 +23,7 @@ import {
 } from "./environment.ts";
 import { parseJobArgs, parseJobPermissions } from "./job_flags.ts";
 import { splitArgs } from "./split_args.ts";
+import { BASELINE_SETTINGS } from "./baseline_names.ts";
 import { isJobModuleReference } from "../jobs/module.ts";
 import { findJobKind, JOB_KINDS } from "../jobs/registry.ts";
 import { type ParameterScan, parseScanText, resolveScan } from "./scan.ts";
@@ -80,7 +81,7 @@ export const SETTINGS = {
     min: 1,
     max: MAX_WORKERS,
     fallback: (cpus) => cpus,
-    defaultText: "CPU count",
+    defaultText: "CPUs available (affinity mask, cgroup quota)",
     description: "the last worker count",
   }),
   jobCount: integerSetting<number>({
@@ -90,7 +91,7 @@ export const SETTINGS = {
     min: 1,
     max: MAX_JOBS,
     fallback: (cpus) => 2 * cpus,
-    defaultText: "2 x CPU count",
+    defaultText: "2 x CPUs available",
     description: "jobs per step (the same batch every step)",
   }),
   ...JOB_PARAMETERS,
@@ -264,6 +265,8 @@ export const SETTINGS = {
     defaultText: "none",
     description: "cancel a job running longer than this and count it failed",
   }),
+  // Baselines (issue 23): keep a sweep, compare a later one with it.
+  ...BASELINE_SETTINGS,
   // deno-lint-ignore no-explicit-any
 } as const satisfies Record<string, Setting<any>>;
 
@@ -393,6 +396,11 @@ export function parseConfig(sources: ConfigSources): Config {
     );
   }
   checkJobLimits(config, given);
+  if (config.scan && (config.baseline !== undefined || config.saveBaseline !== undefined)) {
+    throw new ConfigError(
+      "Cannot read settings: --parameter-list cannot be combined with --baseline or --save-baseline (keep one value's sweep at a time)",
+    );
+  }
   if (!config.workerCounts && config.startWorkers > config.maxWorkers) {
     throw new ConfigError(
       `Cannot read settings: MAXWORKERCOUNT (--max-workers) must be >= STARTINGWORKERCOUNT (${config.startWorkers}), received ${config.maxWorkers}`,

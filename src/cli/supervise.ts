@@ -12,7 +12,13 @@
  * @module
  */
 import { plural } from "../text.ts";
-import { EXIT_BAD_SETTINGS, EXIT_JOB_FAILED, EXIT_OK, SIGNAL_EXIT_CODES } from "./exit_codes.ts";
+import {
+  EXIT_BAD_SETTINGS,
+  EXIT_JOB_FAILED,
+  EXIT_OK,
+  EXIT_SLOWER,
+  SIGNAL_EXIT_CODES,
+} from "./exit_codes.ts";
 import type { HandledSignal } from "./exit_codes.ts";
 import { sweepRuns } from "./runs.ts";
 import { renderCompleted } from "./scan_render.ts";
@@ -55,6 +61,7 @@ const CHILD_REPORTED = new Set<number>([
   EXIT_OK,
   EXIT_JOB_FAILED,
   EXIT_BAD_SETTINGS,
+  EXIT_SLOWER,
   ...Object.values(SIGNAL_EXIT_CODES),
 ]);
 

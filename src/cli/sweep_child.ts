@@ -12,8 +12,11 @@ import { compareOutputs, describeOutputCheck } from "../report/analysis/outputs.
 import { runSweep } from "../sweep/sweep.ts";
 import { errorMessage, plural, workersInFlight } from "../text.ts";
 import type { SweepEvent, SweepStep } from "../types.ts";
+import { applyBaselines, loadBaseline } from "./baseline.ts";
 import { debugLogger } from "./debug_log.ts";
-import { EXIT_JOB_FAILED, EXIT_OK, SIGNAL_EXIT_CODES } from "./exit_codes.ts";
+import { EXIT_BAD_SETTINGS, EXIT_JOB_FAILED, EXIT_OK, SIGNAL_EXIT_CODES } from "./exit_codes.ts";
+import { ConfigError } from "../errors.ts";
+import type { SavedBaseline } from "../report/analysis/baseline.ts";
 import { checkInputCount, readInputs } from "./inputs.ts";
 import { withPermissionHint } from "./permission_hint.ts";
 import { reportProfiles } from "./profiles.ts";
@@ -21,7 +24,7 @@ import { progressLine } from "./progress.ts";
 import type { RunJob } from "./render.ts";
 import { writeResults } from "./write_results.ts";
 import { runSweepOptions, sweepRuns } from "./runs.ts";
-import { renderCompleted, scanHeading } from "./scan_render.ts";
+import { renderCompleted, scanHeading, type SweepRun } from "./scan_render.ts";
 import { type Config, settingLabel } from "./settings.ts";
 import { listenForSignals } from "./signals.ts";
 import { openStepLog, STEP_LOG_VARIABLE } from "./step_log.ts";
@@ -46,16 +49,20 @@ function printProfilingHint(config: Config): void {
 
 /**
  * The warnings about a run: outputs that differ between steps, a busy machine (or the
- * contention note). A scan's values share the machine: a warning said for one is said once.
+ * contention note), each naming the scan value it belongs to; a line said twice is said once.
  */
-function runWarnings(runs: readonly { job: RunJob; sweepSteps: SweepStep[] }[]): string[] {
+function runWarnings(
+  config: Config,
+  runs: readonly { job: RunJob; sweepSteps: SweepStep[]; value?: number | string }[],
+): string[] {
   const lines = new Set<string>();
-  for (const { job, sweepSteps } of runs) {
+  for (const { job, sweepSteps, value } of runs) {
     const outputs = describeOutputCheck(compareOutputs(sweepSteps));
     if (outputs) lines.add(outputs);
     const noise = checkNoise(sweepSteps, {
       cpuCount: navigator.hardwareConcurrency,
       jobBound: job.kind.bound,
+      scanValue: config.scan ? `${config.scan.name} = ${value}` : undefined,
     });
     for (const line of noise.lines) lines.add(line);
   }
@@ -66,6 +73,21 @@ function runWarnings(runs: readonly { job: RunJob; sweepSteps: SweepStep[] }[]):
 function printWarnings(config: Config, warnings: readonly string[]): void {
   const print = config.format === "table" && !config.out ? console.log : console.error;
   for (const line of warnings) print(terminalSafe(line));
+}
+
+/** Saves and compares baselines; a refusal or a write error is one line, not a stack trace. */
+async function baselineExit(
+  config: Config,
+  runs: readonly SweepRun[],
+  saved: SavedBaseline | undefined,
+  toStdout: boolean,
+): Promise<number> {
+  try {
+    return await applyBaselines(config, runs[0], saved, toStdout ? console.log : console.error);
+  } catch (error) {
+    console.error(`deno-channels: ${terminalSafe(errorMessage(error))}`);
+    return error instanceof ConfigError ? EXIT_BAD_SETTINGS : EXIT_JOB_FAILED;
+  }
 }
 
 /** Prints the first failed jobs' errors on stderr; returns whether any job failed. */
@@ -135,6 +157,7 @@ export async function runSweepChild(config: Config): Promise<number> {
   // One sweep per value of the scan (one without): every step each yields, in order (all
   // repeats), is the partial result if the run stops early.
   const runs = sweepRuns(config);
+  const savedBaseline = await loadBaseline(config, runs, inputs?.length ?? config.jobCount);
   const steps = () => runs.flatMap((run) => run.sweepSteps);
   let scanValue = "";
   let exitCode = EXIT_OK;
@@ -163,7 +186,7 @@ export async function runSweepChild(config: Config): Promise<number> {
     }
     live?.clear();
     try {
-      const warnings = runWarnings(runs);
+      const warnings = runWarnings(config, runs);
       await writeResults(config, runs, warnings);
       printWarnings(config, warnings);
       if (config.profileDir !== undefined) await reportProfiles(config, steps());
@@ -173,6 +196,7 @@ export async function runSweepChild(config: Config): Promise<number> {
       console.error(`deno-channels: Cannot write results: ${terminalSafe(errorMessage(error))}`);
       exitCode = EXIT_JOB_FAILED;
     }
+    exitCode = Math.max(exitCode, await baselineExit(config, runs, savedBaseline, toStdout));
     if (reportFailures(steps())) exitCode = EXIT_JOB_FAILED;
     return exitCode;
   } catch (error) {

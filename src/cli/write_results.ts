@@ -43,7 +43,7 @@ export async function writeResults(
   warnings: readonly string[],
 ): Promise<void> {
   const report: Report | undefined = config.scan
-    ? scanReport(config, runs)
+    ? scanReport(config, runs, warnings)
     : runReport(config, runs[0].job, runs[0].sweepSteps, warnings);
   if (!report) return;
   const text = await report.formats[config.format]();

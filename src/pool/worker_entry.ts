@@ -267,7 +267,11 @@ async function drainOneAtATime(
     }
     signals?.release(index);
     const stopping = failed && context.shouldStop();
-    if (!settleJob(claimer, cancelling, index, runMs, output, failed, error, stopping)) {
+    const settled = settleJob(claimer, cancelling, index, runMs, output, failed, error, stopping);
+    // A job longer than a batch's age: its report goes before the next job starts, or the main
+    // thread would count it done (progress, DEBUG) only after the next job too.
+    if (runMs >= REPORT_BATCH_MS) pendingSinceMs = -Infinity;
+    if (!settled) {
       if (failed && error instanceof WebAssembly.RuntimeError) return true;
       continue;
     }

@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { duration } from "../text.ts";
 import type { Percentiles, StepAnalysis, SweepAnalysis } from "./analysis/stats.ts";
-import { type Align, formatSeconds, formatSpeedup, stepName } from "./format/table.ts";
+import type { WhyStep } from "./analysis/why.ts";
+import { describeWhy } from "./analysis/why.ts";
+import { type Align, formatSeconds, formatSpeedup } from "./format/table.ts";
 import { describeFits, type ExplainOptions, explainScaling } from "./analysis/explain.ts";
 import { describeVerdict } from "./analysis/concurrency.ts";
 
@@ -16,7 +17,7 @@ export function finite(value: number | null | undefined): number | null {
 }
 
 /**
- * The lines under the analysis table (overhead, fits, recommendation) and the
+ * The lines under the analysis table (why, fits, recommendation) and the
  * explanation after them; with a concurrency verdict, its lines and reason.
  *
  * @param analysis The sweep's analysis.
@@ -31,28 +32,26 @@ export function analysisText(
   const fits = describeFits(analysis);
   const axis = analysis.steps[0]?.concurrency ?? 1;
   return {
-    lines: [describeOverhead(analysis), ...(verdict ? describeVerdict(verdict, fits, axis) : fits)]
-      .filter((line): line is string => line !== undefined && line !== ""),
+    lines: [
+      ...(analysis.why ? describeWhy(analysis.why) : []),
+      ...(verdict ? describeVerdict(verdict, fits, axis) : fits),
+    ].filter((line) => line !== ""),
     explanation: verdict ? verdict.reason : explainScaling(analysis, options),
   };
 }
 
-/**
- * The line under the tables that prices the dispatcher: each step's overhead
- * per job, `(seconds × workers − Σ job run time) / jobs`.
- *
- * @param analysis The sweep's analysis.
- * @returns The line, or `undefined` when no step has the figure.
- */
-export function describeOverhead(analysis: SweepAnalysis): string | undefined {
-  const measured = analysis.steps.filter((step) => step.overheadSeconds != null);
-  if (measured.length === 0) return undefined;
-  const slots = measured.some((step) => step.concurrency > 1) ? "workers × in flight" : "workers";
-  return `Dispatch overhead per job (seconds × ${slots} − job run time, over jobs): ${
-    measured.map((step) => `${stepName(step)} ${duration(step.overheadSeconds!)}`).join(
-      ", ",
-    )
-  }`;
+/** The why of the step with these workers and jobs in flight, if the analysis has one. */
+function whyOf(
+  analysis: SweepAnalysis,
+  step: { workers: number; concurrency: number },
+): WhyStep | undefined {
+  return analysis.why?.steps.find((why) =>
+    why.workers === step.workers && (why.concurrency ?? 1) === step.concurrency
+  );
+}
+
+function factorCell(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? "n/a" : `${(value * 100).toFixed(1)}%`;
 }
 
 /** One step column: its ASCII and Markdown headers, alignment and cell text. */
@@ -91,6 +90,22 @@ export function columns(analysis: SweepAnalysis): Column[] {
   const repeated = steps.some((step) => step.repeats > 1);
   const inFlight = steps.some((step) => step.concurrency > 1);
   const notDone = steps.some((step) => step.failed > 0 || step.cancelled > 0);
+  const broken = steps.some((step) => whyOf(analysis, step)?.breakdown !== undefined);
+  const intervals = steps.some((step) => whyOf(analysis, step)?.interval !== undefined);
+  const factor = (
+    ascii: string,
+    markdown: string,
+    pick: (why: WhyStep) => number | undefined,
+  ): Column | false =>
+    broken && {
+      ascii,
+      markdown,
+      align: "right",
+      cell: (s) => {
+        const why = whyOf(analysis, s);
+        return factorCell(why && pick(why));
+      },
+    };
   const all: (Column | false)[] = [
     { ascii: "WORKERS", markdown: "Workers", align: "right", cell: (s) => String(s.workers) },
     inFlight && {
@@ -130,11 +145,32 @@ export function columns(analysis: SweepAnalysis): Column[] {
       cell: (s, i) =>
         i === 0 ? "(baseline)" : s.speedup === null ? "n/a" : formatSpeedup(s.speedup),
     },
+    intervals && {
+      ascii: "SPEED-UP 95% CI",
+      markdown: "Speed-up 95% CI",
+      align: "left",
+      cell: (s) => {
+        const interval = whyOf(analysis, s)?.interval;
+        return interval ? `${formatSpeedup(interval.low)}-${formatSpeedup(interval.high)}` : "n/a";
+      },
+    },
     {
       ascii: "EFFICIENCY",
       markdown: "Efficiency",
       align: "right",
       cell: (s) => percentCell(s.efficiency),
+    },
+    factor("= BALANCE", "= Balance", (why) => why.breakdown?.balance),
+    factor("× DISPATCH", "× Dispatch", (why) => why.breakdown?.dispatch),
+    factor("× COMPUTE", "× Computation", (why) => why.breakdown?.computation),
+    broken && {
+      ascii: "BEST POSSIBLE S",
+      markdown: "Best possible (s)",
+      align: "right",
+      cell: (s) => {
+        const bound = whyOf(analysis, s)?.bound;
+        return bound ? secondsCell(bound.best) : "n/a";
+      },
     },
     {
       ascii: "KARP-FLATT",

@@ -47,6 +47,8 @@ export {
   buildJsonReport,
   JSON_SCHEMA_VERSION,
   type JsonAmdahl,
+  type JsonBound,
+  type JsonBreakdown,
   type JsonConcurrency,
   type JsonConfiguration,
   type JsonFitFailure,
@@ -59,7 +61,7 @@ export {
   renderJson,
   type ScalingReport,
 } from "./format/json.ts";
-export type { ExplainOptions } from "./analysis/explain.ts";
+export type { CpuCeilingInfo, ExplainOptions } from "./analysis/explain.ts";
 export {
   analyzeConcurrency,
   type ConcurrencyFigures,
@@ -94,3 +96,17 @@ export {
   type SweepAnalysis,
 } from "./analysis/stats.ts";
 export { renderSummaryTable, type SummaryColumn, type SummaryRow } from "./format/table.ts";
+export {
+  analyzeWhy,
+  type SweepWhy,
+  type WhyOptions,
+  type WhySourceStep,
+  type WhyStep,
+} from "./analysis/why.ts";
+export type {
+  EfficiencyBreakdown,
+  EfficiencyFactor,
+  UsefulTimeCounting,
+} from "./analysis/breakdown.ts";
+export type { BatchBound } from "./analysis/bound.ts";
+export type { Interval, NoiseRecommendation, SpeedupEstimate } from "./analysis/confidence.ts";

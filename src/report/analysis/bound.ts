@@ -26,8 +26,12 @@ export interface BatchBound {
   orderCostSeconds: number;
 }
 
-/** Job times that differ by less than this share of the longest count as equal sizes. */
-const EQUAL_SIZE_RATIO = 1e-9;
+/**
+ * Job times that differ by less than this share of the longest count as equal
+ * sizes: measured times of equal jobs differ by clock jitter (0.2500 s against
+ * 0.2502 s), which is not a batch of jobs of different sizes.
+ */
+const EQUAL_SIZE_RATIO = 0.05;
 
 /** Decimals of a measured time in seconds: to the millisecond, as step times are read. */
 const MEASURED_DECIMALS = 3;
@@ -108,8 +112,9 @@ export function batchBound(jobSeconds: readonly number[], workers: number): Batc
 
 /**
  * The bound beside the measurement, in sentences: "best possible for this
- * batch: 2.00 s; measured 2.004 s", and, when the jobs differ in size and
- * claim order loses to longest-first, what the order costs.
+ * batch: 2.00 s; measured 2.004 s", and, when the jobs differ in size (by 5%
+ * or more: less is clock jitter) and claim order loses to longest-first, what
+ * the order costs.
  *
  * @param bound What {@linkcode batchBound} returned.
  * @param measuredSeconds The step's measured time, in seconds.
@@ -143,14 +148,13 @@ export function describeBound(
     longest = Math.max(longest, seconds);
   }
   const differ = longest - shortest > EQUAL_SIZE_RATIO * longest;
-  if (differ) {
+  // Only an order that costs something is worth a sentence.
+  if (differ && bound.orderCostSeconds > 0) {
     lines.push(
-      bound.orderCostSeconds > 0
-        ? `the jobs differ in size: claim order costs ${duration(bound.orderCostSeconds)} ` +
-          `over longest-first (${duration(bound.claimOrder)} against ${
-            duration(bound.longestFirst)
-          })`
-        : `the jobs differ in size, but claim order costs nothing over longest-first`,
+      `the jobs differ in size: claim order costs ${duration(bound.orderCostSeconds)} ` +
+        `over longest-first (${duration(bound.claimOrder)} against ${
+          duration(bound.longestFirst)
+        })`,
     );
   }
   return lines;

@@ -64,6 +64,16 @@ export interface EfficiencyBreakdown {
   sentence: string;
 }
 
+/**
+ * A baseline whose workers ran jobs less than this share of its step was
+ * itself dispatch-bound (as `explainScaling` says at utilisation under 50%):
+ * the relative factors then hide the dispatcher, which is what lost most.
+ */
+const DISPATCH_BOUND_SHARE = 0.5;
+
+/** Factors at or above this lost nothing worth a sentence (the baseline's are all 1). */
+const NOTHING_LOST = 0.99;
+
 /** Inline steps (0 workers) ran their jobs on one thread: they count as one worker. */
 const INLINE_WORKERS = 1;
 
@@ -136,6 +146,12 @@ function lostLine(
   cpus: number | undefined,
 ): string {
   const workers = effectiveWorkers(b.workers);
+  if (
+    Math.min(b.balance, b.dispatch, b.computation) >= NOTHING_LOST &&
+    b.baselineDispatch >= DISPATCH_BOUND_SHARE
+  ) {
+    return "no factor lost more than 1%";
+  }
   switch (lost) {
     case "computation": {
       const slower = `jobs ran ${(1 / b.computation).toFixed(2)}× longer than ` +
@@ -149,6 +165,11 @@ function lostLine(
         `the others idled at the end of the step (${plural(jobCount, "job")} over ` +
         `${plural(workers, "worker")})`;
     case "dispatch":
+      if (b.baselineDispatch < DISPATCH_BOUND_SHARE) {
+        return `the workers ran jobs only ${percent(b.baselineDispatch)} of the step even ` +
+          `${baselineLabel(baselineWorkers)} (the busiest ${percent(b.rawDispatch)} here): ` +
+          `handing out jobs, not the jobs, sets the step time`;
+      }
       return `the busiest worker ran jobs ${
         percent(b.rawDispatch)
       } of the step: the rest went to ` +
@@ -257,7 +278,10 @@ export function efficiencyBreakdown(
     ["dispatch", dispatch],
     ["computation", computation],
   ];
-  const lostMost = factors.reduce((low, next) => next[1] < low[1] ? next : low)[0];
+  // A dispatch-bound baseline: the dispatcher lost most, whatever the relative factors say.
+  const lostMost = baselineDispatch < DISPATCH_BOUND_SHARE
+    ? "dispatch"
+    : factors.reduce((low, next) => next[1] < low[1] ? next : low)[0];
   const sentence = `${workersLabel(step.workers)}, ${factorLine(values)}: ` +
     lostLine(lostMost, values, baselineStep.workers, step.jobs.length, options.cpus);
   return { ...values, lostMost, sentence };

@@ -17,6 +17,21 @@ import type { JobBound, StepAnalysis, SweepAnalysis } from "./stats.ts";
 export interface ExplainOptions {
   /** Logical CPUs on the machine (`navigator.hardwareConcurrency`). */
   cpuCount?: number;
+  /**
+   * The CPUs this process can really use (affinity mask, cgroup quota), when read: a knee at
+   * that count is put down to it, by its reason.
+   */
+  cpuCeiling?: CpuCeilingInfo;
+}
+
+/** What the verdict reads of the machine's CPU ceiling (`cpuCeiling()` in `sweep/ceiling.ts`). */
+export interface CpuCeilingInfo {
+  /** Whole CPUs to plan workers for. */
+  wholeCpus: number;
+  /** What set the ceiling: `"affinity"`, `"quota"` or `"none"`. */
+  limitedBy: string;
+  /** Why, as a phrase: "this container's quota of 2 CPUs, on a 64-CPU host". */
+  reason: string;
 }
 
 /** What {@linkcode explainScaling} reads of each step. */
@@ -158,7 +173,13 @@ function scalingSentence(analysis: ExplainInput, options: ExplainOptions): strin
   const fastest = usable.reduce((best, step) => step.speedup > best.speedup ? step : best);
   const last = usable[usable.length - 1];
   const base = usable[0];
-  const { cpuCount } = options;
+  const ceiling = options.cpuCeiling;
+  // The CPUs the process can use, when known, are what a knee can be put down to.
+  const cpuCount = ceiling?.wholeCpus ?? options.cpuCount;
+  const cpuWords = (workers: number) =>
+    ceiling && ceiling.limitedBy !== "none"
+      ? `the knee at ${plural(workers, "worker")} is ${ceiling.reason}`
+      : `this machine has ${plural(cpuCount!, "logical CPU")}`;
   // Unknown jobs may compute, so only jobs known to wait are spared the CPU count.
   const mayUseCpu = analysis.jobBound !== "wait";
   const cpuLimited = (workers: number) =>
@@ -230,7 +251,7 @@ function scalingSentence(analysis: ExplainInput, options: ExplainOptions): strin
   }
   if (knee.workers < last.workers) {
     if (cpuLimited(knee.workers)) {
-      return `${head}: this machine has ${plural(cpuCount!, "logical CPU")}.`;
+      return `${head}: ${cpuWords(knee.workers)}.`;
     }
     const runAtKnee = knee.runSeconds?.p50 ?? 0;
     const runAtLast = last.runSeconds?.p50 ?? 0;
@@ -248,7 +269,7 @@ function scalingSentence(analysis: ExplainInput, options: ExplainOptions): strin
       `at ${last.workers}).`;
   }
   const why = cpuLimited(last.workers - 1)
-    ? `: this machine has ${plural(cpuCount!, "logical CPU")}`
+    ? `: ${cpuWords(cpuCount!)}`
     : amdahl
     ? `: ${serial(amdahl.serialFraction)}${allowed}`
     : uneven.length > 0

@@ -26,8 +26,13 @@ export interface NoiseStep
 export interface NoiseOptions {
   /** The machine's logical CPU count. */
   cpuCount: number;
-  /** What limits one job: the CPU-time checks apply to `"cpu"` jobs only. */
+  /**
+   * What limits one job: the CPU-time checks apply to `"cpu"` jobs only, and jobs that wait
+   * (`"wait"`: sleep, IO) get no busy-machine warning, since they need no CPU to wait.
+   */
   jobBound?: JobBound;
+  /** The scan value these steps belong to ("sleep-ms = 5"), named in every line. */
+  scanValue?: string;
 }
 
 /** What {@linkcode checkNoise} found. */
@@ -96,9 +101,12 @@ export function checkNoise(steps: readonly NoiseStep[], options: NoiseOptions): 
   const lines: string[] = [];
   const first = steps[0];
   const load = busyLoad(options.cpuCount);
-  if (first?.loadAverage !== undefined && first.loadAverage >= load) {
+  const at = options.scanValue === undefined ? "" : ` (at ${options.scanValue})`;
+  if (
+    options.jobBound !== "wait" && first?.loadAverage !== undefined && first.loadAverage >= load
+  ) {
     lines.push(
-      `Warning: the machine was busy before the sweep began (1-minute load average ` +
+      `Warning${at}: the machine was busy before the sweep began (1-minute load average ` +
         `${first.loadAverage.toFixed(2)} with ${options.cpuCount} CPUs).`,
     );
   }
@@ -113,7 +121,7 @@ export function checkNoise(steps: readonly NoiseStep[], options: NoiseOptions): 
     for (const step of starved) {
       const run = runSum(step);
       lines.push(
-        `Warning: at ${plural(step.workers, "worker")}` +
+        `Warning${at}: at ${plural(step.workers, "worker")}` +
           `${(step.repeat ?? 1) > 1 ? ` (run ${step.repeat})` : ""} the CPU-bound jobs got ` +
           `${step.cpuSeconds!.toFixed(2)} s of CPU for ${run.toFixed(2)} s of run time: ` +
           `they waited ${Math.round((1 - step.cpuSeconds! / run) * 100)}% of it for a CPU that ` +
@@ -124,7 +132,7 @@ export function checkNoise(steps: readonly NoiseStep[], options: NoiseOptions): 
   const busy = lines.length > 0;
   if (busy) {
     lines.push(
-      "The verdict above is unreliable: rerun on an idle machine, or with --repeat 5 " +
+      `The verdict above${at} is unreliable: rerun on an idle machine, or with --repeat 5 ` +
         "(and --warmup 1) to see the spread.",
     );
   } else if (options.jobBound === "cpu" && first) {
@@ -138,7 +146,7 @@ export function checkNoise(steps: readonly NoiseStep[], options: NoiseOptions): 
     const worst = rising.sort((a, b) => b.run! - a.run!)[0];
     if (worst && base !== undefined) {
       lines.push(
-        `Jobs slow each other down: the median job ran ${duration(base)} at ` +
+        `Jobs slow each other down${at}: the median job ran ${duration(base)} at ` +
           `${plural(first.workers, "worker")} and ${duration(worst.run!)} ` +
           `at ${worst.step.workers}, with a CPU each and the CPU time to show for it, so ` +
           `they contend for something shared (memory bandwidth, caches, the allocator, GC), ` +

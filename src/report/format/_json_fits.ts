@@ -1,5 +1,6 @@
 /**
- * The JSON report's `amdahl` and `usl` keys. Private to `src/report/format/`.
+ * The fits as the JSON report writes them: Amdahl and USL, or why not.
+ * Private to `src/report/format/`: `json.ts` uses it and re-exports the types.
  *
  * @module
  */
@@ -68,7 +69,7 @@ export type JsonUsl = {
   predicted: JsonPrediction;
 } | JsonFitFailure;
 
-/** The fits as the JSON report's `amdahl` and `usl` keys. */
+/** The `amdahl` and `usl` keys of the JSON report. */
 export function jsonFits(analysis: SweepAnalysis): { amdahl: JsonAmdahl; usl: JsonUsl } {
   const { amdahl, usl } = analysis;
   const predicted = (p: { workers: number; speedup: number }): JsonPrediction => ({

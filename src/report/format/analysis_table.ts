@@ -10,14 +10,19 @@ import type { SweepAnalysis } from "../analysis/stats.ts";
 import { renderAsciiTable } from "./table.ts";
 
 /** Options for {@linkcode renderAnalysisTable} and {@linkcode renderMarkdown}. */
-export interface RenderOptions extends ExplainOptions {}
+export interface RenderOptions extends ExplainOptions {
+  /** Warnings about the run, one sentence each: the Markdown output lists them at its end. */
+  warnings?: readonly string[];
+}
 
 /**
  * Renders the analysis as an ASCII table (WORKERS | SECONDS | SPEED-UP |
- * EFFICIENCY | KARP-FLATT | UTILISATION | WAIT P50/P95 | RUN P50/P95 | PEAK RSS
- * MIB; SECONDS MIN-MAX and RUNS with repeats; FAILED and CANCELLED when any
- * job did not finish), then the dispatch overhead per job, the fit lines, the recommendation and the sentence
- * from {@linkcode explainScaling}.
+ * EFFICIENCY = BALANCE × DISPATCH × COMPUTE | BEST POSSIBLE S | KARP-FLATT |
+ * UTILISATION | WAIT P50/P95 | RUN P50/P95 | PEAK RSS MIB; SECONDS MIN-MAX and
+ * RUNS with repeats, SPEED-UP 95% CI with three or more; FAILED and CANCELLED
+ * when any job did not finish), then the breakdown of the step that lost most
+ * with its bound ({@linkcode describeWhy}), the fit lines, the recommendation
+ * and the sentence from {@linkcode explainScaling}.
  *
  * @param analysis The sweep's analysis.
  * @param options The machine's logical CPU count, for the sentence.

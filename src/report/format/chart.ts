@@ -12,7 +12,7 @@
  */
 import { CHAR_WIDTH_PX, escapeXml, leastCovered, niceStep, px, tickLabel, wrap } from "../_svg.ts";
 import { plural } from "../../text.ts";
-import { explainScaling, formatParameter } from "../analysis/explain.ts";
+import { type CpuCeilingInfo, explainScaling, formatParameter } from "../analysis/explain.ts";
 import type { FitFailure, UslFit } from "../analysis/fit.ts";
 import { COLORS, hiddenBecause } from "./_chart_parts.ts";
 import { amdahlSpeedup, uslThroughput } from "../analysis/models.ts";
@@ -30,12 +30,15 @@ export interface ChartOptions {
   subtitle?: string;
   /** Logical CPUs: a vertical line at that worker count, and the default subtitle. */
   cpuCount?: number;
+  /** The CPUs this process can use, for the default subtitle (a knee there is named by it). */
+  cpuCeiling?: CpuCeilingInfo;
 }
 
 /**
  * Renders the speed-up chart as a standalone SVG document. Each measured point
  * is a `<circle class="point" data-workers data-speedup>`; a repeated step's
- * min–max is a `<line class="whisker" data-workers data-min data-max>`; the
+ * min–max is a `<line class="whisker" data-workers data-min data-max>` (with
+ * three or more runs, the speed-up's 95% bootstrap interval instead); the
  * ideal line is `<line id="ideal">`, clipped at the top of the axis; the CPU
  * count is `<line id="cpu-count" data-cpus>` when it lies on the x-axis; the
  * fits are `<polyline id="amdahl">`, `<polyline id="usl">` and
@@ -71,7 +74,7 @@ export function renderChartSvg(analysis: SweepAnalysis, options: ChartOptions = 
   const height = options.height ?? 480;
   const title = options.title ?? "Speed-up by worker count";
   const subtitle = options.subtitle ?? analysis.concurrency?.reason ??
-    explainScaling(analysis, { cpuCount: options.cpuCount });
+    explainScaling(analysis, { cpuCount: options.cpuCount, cpuCeiling: options.cpuCeiling });
   const subtitleLines = wrap(subtitle, Math.floor((width - 48) / CHAR_WIDTH_PX));
 
   // The line, fits and whiskers follow the thread axis (the baseline's jobs in flight); the
@@ -89,16 +92,24 @@ export function renderChartSvg(analysis: SweepAnalysis, options: ChartOptions = 
   const baseline = analysis.baselineWorkers;
   const baselineSeconds = analysis.steps[0]?.seconds ?? 0;
   // Relative to the baseline's median, as the points are.
-  const whiskers = onAxis.flatMap((step) =>
-    step.repeats > 1 && step.secondsMin > 0 && step.secondsMax > 0 && baselineSeconds > 0 &&
-      Number.isFinite(step.secondsMax) && Number.isFinite(baselineSeconds)
-      ? [{
-        workers: step.workers,
-        min: baselineSeconds / step.secondsMax,
-        max: baselineSeconds / step.secondsMin,
-      }]
-      : []
-  );
+  // With three or more repeats the whiskers are the speed-ups' 95% bootstrap intervals.
+  const intervals = analysis.why?.steps.filter((step) => step.interval !== undefined) ?? [];
+  const whiskers = intervals.length > 0
+    ? intervals.map((step) => ({
+      workers: step.workers,
+      min: step.interval!.low,
+      max: step.interval!.high,
+    }))
+    : analysis.steps.flatMap((step) =>
+      step.repeats > 1 && step.secondsMin > 0 && step.secondsMax > 0 && baselineSeconds > 0 &&
+        Number.isFinite(step.secondsMax) && Number.isFinite(baselineSeconds)
+        ? [{
+          workers: step.workers,
+          min: baselineSeconds / step.secondsMax,
+          max: baselineSeconds / step.secondsMin,
+        }]
+        : []
+    );
   const maxWorkers = Math.max(1, ...analysis.steps.map((step) => step.workers));
   const xStep = niceStep(maxWorkers, 10, true);
   const xMax = Math.ceil(maxWorkers / xStep) * xStep;
@@ -348,7 +359,7 @@ export function renderChartSvg(analysis: SweepAnalysis, options: ChartOptions = 
   if (whiskers.length > 0) {
     const runs = Math.max(...analysis.steps.map((step) => step.repeats));
     entries.push({
-      label: `Min–max of ${runs} runs`,
+      label: intervals.length > 0 ? `95% interval of ${runs} runs` : `Min–max of ${runs} runs`,
       draw: (ex, ey) =>
         `<line x1="${ex + 12}" y1="${ey - 6}" x2="${ex + 12}" y2="${ey + 6}" ` +
         `stroke="${COLORS.measured}" stroke-width="1.5"/>`,

@@ -1,7 +1,9 @@
 /**
  * The CSV report of a {@linkcode SweepAnalysis}: one row per step, the columns
- * named as the JSON report's step keys. Data in, string out; the CLI writes
- * the file.
+ * named as the JSON report's step keys, flattened (`breakdownBalance` for
+ * `breakdown.balance`), then `warnings`: the run's warnings joined by " | ",
+ * the same in every row. Data in, string
+ * out; the CLI writes the file.
  *
  * @module
  */
@@ -19,6 +21,13 @@ export interface CsvOptions {
   sweepSteps?: readonly StepResult[];
   /** Columns put before the step's own in every row (a scan's `parameter` and `value`). */
   leading?: { header: readonly string[]; cells: readonly string[] };
+  /** The run's warnings, one sentence each: the last column of every row. */
+  warnings?: readonly string[];
+}
+
+/** A CSV cell, quoted when it holds a comma, a quote or a line break. */
+function quoted(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** The CSV header, in column order; each name matches a JSON step key. */
@@ -47,12 +56,30 @@ const CSV_COLUMNS = [
   "runSecondsMax",
   "utilization",
   "overheadSeconds",
+  "breakdownBalance",
+  "breakdownDispatch",
+  "breakdownComputation",
+  "breakdownProduct",
+  "breakdownMeasured",
+  "breakdownRawDispatch",
+  "breakdownCounted",
+  "breakdownLostMost",
+  "breakdownSentence",
+  "breakdownRepeat",
+  "boundBest",
+  "boundClaimOrder",
+  "boundLongestFirst",
+  "boundLowerBound",
+  "boundOrderCostSeconds",
+  "speedupIntervalLow",
+  "speedupIntervalHigh",
   "peakRssMiB",
   "completed",
   "failed",
   "cancelled",
-  // Last, so that columns read by position before 0.4.0 keep their place.
+  // After the columns of 0.3.0, so that they keep their place; the free text last.
   "concurrency",
+  "warnings",
 ] as const;
 
 function fixed(value: number | null | undefined, digits: number): string {
@@ -84,16 +111,20 @@ function fixed(value: number | null | undefined, digits: number): string {
  * const [header, row] = renderCsv(analyzeSweep({ steps: [step] })).split("\n");
  * assert.ok(header.startsWith("workers,jobCount,repeats,seconds,"));
  * // No Karp–Flatt for the baseline, no wait or run times without jobs: 11 empty cells;
- * // no dispatch overhead without job records either.
- * assert.equal(row, `1,2,1,2.000000,2.000000,2.000000,2.000000,0.000000,1.000000,1.000000,1.000000${",".repeat(12)}` +
- *   "0.000000,,0.000,2,0,0,1");
+ * // no dispatch overhead and no breakdown without job records either.
+ * assert.ok(row.startsWith(`1,2,1,2.000000,2.000000,2.000000,2.000000,0.000000,1.000000,1.000000,1.000000${",".repeat(12)}`));
+ * assert.ok(row.endsWith(",0.000,2,0,0,1,"));
  * ```
  */
 export function renderCsv(analysis: SweepAnalysis, options: CsvOptions = {}): string {
   const raw = rawTimesByWorkers(options.sweepSteps);
   const leading = options.leading;
+  const warnings = quoted((options.warnings ?? []).join(" | "));
   const rows = analysis.steps.map((step) => {
     const times = raw.get(stepKey(step));
+    const why = analysis.why?.steps.find((entry) =>
+      entry.workers === step.workers && (entry.concurrency ?? 1) === step.concurrency
+    );
     return [
       ...leading?.cells ?? [],
       String(step.workers),
@@ -120,11 +151,29 @@ export function renderCsv(analysis: SweepAnalysis, options: CsvOptions = {}): st
       fixed(step.runSeconds?.max, 9),
       fixed(step.utilization, 6),
       fixed(step.overheadSeconds, 9),
+      fixed(why?.breakdown?.balance, 6),
+      fixed(why?.breakdown?.dispatch, 6),
+      fixed(why?.breakdown?.computation, 6),
+      fixed(why?.breakdown?.product, 6),
+      fixed(why?.breakdown?.measured, 6),
+      fixed(why?.breakdown?.rawDispatch, 6),
+      quoted(why?.breakdown?.counted ?? ""),
+      why?.breakdown?.lostMost ?? "",
+      quoted(why?.breakdown?.sentence ?? ""),
+      why?.breakdown ? String(why.repeat) : "",
+      fixed(why?.bound.best, 9),
+      fixed(why?.bound.claimOrder, 9),
+      fixed(why?.bound.longestFirst, 9),
+      fixed(why?.bound.lowerBound, 9),
+      fixed(why?.bound.orderCostSeconds, 9),
+      fixed(why?.interval?.low, 6),
+      fixed(why?.interval?.high, 6),
       fixed(step.peakRssMiB, 3),
       String(step.completed),
       String(step.failed),
       String(step.cancelled),
       String(step.concurrency),
+      warnings,
     ].join(",");
   });
   return [[...leading?.header ?? [], ...CSV_COLUMNS].join(","), ...rows, ""].join("\n");

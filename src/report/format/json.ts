@@ -31,9 +31,19 @@
  *     `runSeconds.max` (s): in-worker run time of finished jobs, over every run (`runSeconds`
  *     is `null` when none finished); `min` and `p99` (0.3.0) come from
  *     {@linkcode ScalingReport.sweepSteps} and are `null` without them;
- *   - `utilization` (ratio | null): job run time over `seconds × workers × concurrency`;
- *   - `overheadSeconds` (s | null): dispatch overhead per job,
- *     `(seconds × workers × concurrency − Σ run) / jobs`;
+ *   - `utilization` (ratio | null): job run time over `seconds × workers × concurrency`, at most 1;
+ *   - `overheadSeconds` (s | null): worker time not spent running jobs, per job,
+ *     `(seconds × workers × concurrency − Σ run) / jobs`: end-of-step idling (imbalance) and
+ *     dispatch together;
+ *   - `breakdown` (3): `{ balance, dispatch, computation, product, measured` (ratios: product =
+ *     balance × dispatch × computation = the measured efficiency of the median run),
+ *     `rawDispatch` (ratio: the busiest worker's job time ÷ the step time), `counted` (how a
+ *     worker's useful time was counted), `lostMost` (`"balance"`, `"dispatch"` or
+ *     `"computation"`), `sentence`, `repeat` (the run it comes from) `}`, or `null`;
+ *   - `bound` (3): the batch's own bound from the run's job times, `{ best, claimOrder,
+ *     longestFirst, lowerBound, orderCostSeconds }` (s), or `null`;
+ *   - `speedupInterval` (3): `{ low, high }` (ratios), the speed-up's 95% bootstrap interval
+ *     with three or more repeats, else `null`;
  *   - `peakRssMiB` (MiB): highest process resident set size during the step;
  *   - `completed`, `failed`, `cancelled` (jobs, summed over repeats).
  * - `amdahl`: `{ ok: true, model: "amdahl", baselineWorkers, serialFraction (ratio),
@@ -43,14 +53,20 @@
  *   peakWorkers (workers | null), bestWorkers (workers), predicted: { workers, speedup } }`
  *   or `{ ok: false, model: "usl", reason }`.
  * - `recommendation`: `{ workers, fastestWorkers, fastestSpeedup (ratio | null), reason }`, along
- *   the thread axis (the steps with the baseline's jobs in flight).
+ *   the thread axis (the steps with the baseline's jobs in flight); with three or more repeats
+ *   `workers` is the fewest whose speed-up cannot be told apart from the best, and `withinNoise`
+ *   (3, workers[]) lists those counts (absent without repeats).
  * - `concurrency` (0.4.0): threads or jobs in flight, `null` when every step had 1 in flight, else
  *   `{ shape ("computes" | "waits" | "mixes" | "unknown"), cpuShare (ratio | null),
  *   pick: { workers, concurrency, throughput (jobs/s) }, fastest: { … }, suggested: { threads,
  *   inFlight } | null, showFits (boolean), reason (string), configurations[]: { workers,
  *   concurrency, seconds, startupSeconds, peakRssMiB, throughput, cpuShare } }` (inline steps,
  *   `workers` 0, included).
+ * - `why` (3): `lines` (string[], the breakdown of the step that lost most and its bound, as
+ *   the table prints them), `intervalMethod` (string | null: how the intervals were made).
  * - `warnings` (string[]): a busy machine, outputs that differed between steps (empty if none).
+ * - The CLI's `machine` adds (3) `usableCpus` (CPUs this process can use) and `cpuCeiling`
+ *   (`{ cpus, hostCpus, affinityCpus, quotaCpus, physicalCores, limitedBy, reason }`).
  * - `inline`: the inline step (`--workers 0,…`; not in `steps`), `{ concurrency, seconds, repeatSeconds,
  *   jobCount, averageJobSeconds, completed, failed, cancelled }`, or `null`.
  * - `explanation` (string): one sentence on why the curve has its shape (with jobs in flight, the
@@ -65,8 +81,11 @@
  * - `scan.crossover`: `minSpeedup` (ratio, 1.2), `value` (the smallest value from which every
  *   value's largest worker count ran at least `minSpeedup` times as fast as its baseline, or
  *   `null`), `points[]` (smallest value first: `value`, `workers`, `speedup`, `efficiency`,
- *   `jobSeconds` (s, the baseline's median job run time), `pays`);
+ *   `jobSeconds` (s, the baseline's median job run time), `recommendedWorkers` (3, what that
+ *   value's own recommendation is), `pays` (3: also only when that recommendation is more
+ *   workers than the baseline));
  * - `scan.explanation` (string): the crossover in one sentence.
+ * - `warnings` (string[], 3): as above, each naming the scan value it belongs to.
  *
  * Percentiles interpolate linearly between closest ranks (NumPy's default).
  *
@@ -74,7 +93,7 @@
  */
 import type { StepResult } from "../../types.ts";
 import { finite } from "../_common.ts";
-import { explainScaling } from "../analysis/explain.ts";
+import { type CpuCeilingInfo, explainScaling } from "../analysis/explain.ts";
 import {
   inlineStepOf,
   type JobTimeSpread,
@@ -85,7 +104,18 @@ import {
 } from "../analysis/job_times.ts";
 import type { Percentiles, StepAnalysis, SweepAnalysis } from "../analysis/stats.ts";
 import { type JsonConcurrency, jsonConcurrency } from "./_json_concurrency.ts";
-import { type JsonAmdahl, jsonFits, type JsonUsl } from "./_json_fits.ts";
+import { describeWhy, type WhyStep } from "../analysis/why.ts";
+import {
+  type JsonAmdahl,
+  type JsonFitFailure,
+  jsonFits,
+  type JsonPrediction,
+  type JsonUsl,
+} from "./_json_fits.ts";
+
+import { type JsonBound, type JsonBreakdown, jsonWhy } from "./_json_why.ts";
+
+export type { JsonAmdahl, JsonBound, JsonBreakdown, JsonFitFailure, JsonPrediction, JsonUsl };
 
 /**
  * The JSON report's `schemaVersion`.
@@ -126,6 +156,21 @@ export interface MachineInfo {
   arch?: string;
   /** `Deno.version.typescript`. */
   typescriptVersion?: string;
+  /** The CPUs this process can use (affinity mask, cgroup quota), when read. */
+  usableCpus?: number;
+  /** The CPU ceiling and what set it, when read (the verdict names it at a matching knee). */
+  cpuCeiling?: CpuCeilingInfo & {
+    /** The CPUs the process can use (a quota may be fractional). */
+    cpus: number;
+    /** The host's CPUs. */
+    hostCpus: number;
+    /** CPUs the affinity mask allows, when read. */
+    affinityCpus?: number;
+    /** The cgroup quota in CPUs, when there is one. */
+    quotaCpus?: number;
+    /** Physical cores among the allowed CPUs, when read. */
+    physicalCores?: number;
+  };
 }
 
 /** Everything {@linkcode renderJson} writes. */
@@ -162,7 +207,6 @@ export interface JsonPercentiles {
 }
 
 export type { JsonConcurrency, JsonConfiguration } from "./_json_concurrency.ts";
-export type { JsonAmdahl, JsonFitFailure, JsonPrediction, JsonUsl } from "./_json_fits.ts";
 
 /** One `steps[]` entry of the JSON report; units as in the module doc. */
 export interface JsonStep {
@@ -200,8 +244,14 @@ export interface JsonStep {
   runSeconds: JsonPercentiles | null;
   /** Job run time over `seconds × workers`. */
   utilization: number | null;
-  /** Dispatch overhead per job, in seconds. */
+  /** Worker time not spent running jobs (idling and dispatch), per job, in seconds. */
   overheadSeconds: number | null;
+  /** Balance × dispatch × computation = efficiency, from the median run; `null` when not measurable. */
+  breakdown: JsonBreakdown | null;
+  /** The batch's own bound at this worker count; `null` when not known. */
+  bound: JsonBound | null;
+  /** The speed-up's 95% bootstrap interval with three or more repeats, else `null`. */
+  speedupInterval: { low: number | null; high: number | null } | null;
   /** Peak process RSS, in MiB. */
   peakRssMiB: number | null;
   /** Jobs that finished. */
@@ -240,9 +290,13 @@ export interface JsonReport {
     fastestSpeedup: number | null;
     /** Why. */
     reason: string;
+    /** With three or more repeats: the counts whose speed-up cannot be told apart from the best. */
+    withinNoise?: number[];
   };
   /** Threads or jobs in flight, when some step had more than 1 in flight. */
   concurrency: JsonConcurrency | null;
+  /** The breakdown and bound lines, and how the speed-up intervals were made. */
+  why: { lines: string[]; intervalMethod: string | null };
   /** One sentence on why the curve has its shape. */
   explanation: string;
   /** Warnings about the run, one sentence each (empty when there were none). */
@@ -264,7 +318,7 @@ function jsonPercentiles(
   };
 }
 
-function jsonStep(step: StepAnalysis, raw?: StepJobTimes): JsonStep {
+function jsonStep(step: StepAnalysis, raw?: StepJobTimes, why?: WhyStep): JsonStep {
   return {
     workers: step.workers,
     concurrency: step.concurrency,
@@ -288,6 +342,7 @@ function jsonStep(step: StepAnalysis, raw?: StepJobTimes): JsonStep {
     runSeconds: jsonPercentiles(step.runSeconds, raw?.runSeconds),
     utilization: finite(step.utilization),
     overheadSeconds: finite(step.overheadSeconds),
+    ...jsonWhy(why),
     peakRssMiB: finite(step.peakRssMiB),
     completed: step.completed,
     failed: step.failed,
@@ -329,17 +384,34 @@ export function buildJsonReport(report: ScalingReport): JsonReport {
     config: report.config,
     machine,
     baselineWorkers: analysis.baselineWorkers,
-    steps: analysis.steps.map((step) => jsonStep(step, raw.get(stepKey(step)))),
+    steps: analysis.steps.map((step) =>
+      jsonStep(
+        step,
+        raw.get(stepKey(step)),
+        analysis.why?.steps.find((why) =>
+          why.workers === step.workers && (why.concurrency ?? 1) === step.concurrency
+        ),
+      )
+    ),
     ...jsonFits(analysis),
     recommendation: {
       workers: analysis.recommendation.workers,
       fastestWorkers: analysis.recommendation.fastestWorkers,
       fastestSpeedup: finite(analysis.recommendation.fastestSpeedup),
       reason: analysis.recommendation.reason,
+      ...(analysis.why?.noise
+        ? { withinNoise: analysis.why.noise.withinNoise.map((estimate) => estimate.workers) }
+        : {}),
     },
     concurrency: analysis.concurrency ? jsonConcurrency(analysis.concurrency) : null,
-    explanation: analysis.concurrency?.reason ??
-      explainScaling(analysis, { cpuCount: machine.cpuCount }),
+    why: {
+      lines: analysis.why ? describeWhy(analysis.why) : [],
+      intervalMethod: analysis.why?.intervalMethod ?? null,
+    },
+    explanation: analysis.concurrency?.reason ?? explainScaling(analysis, {
+      cpuCount: machine.cpuCount,
+      cpuCeiling: machine.cpuCeiling,
+    }),
     warnings: [...report.warnings ?? []],
     inline: inlineStepOf(report.sweepSteps),
   };

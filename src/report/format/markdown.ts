@@ -46,5 +46,8 @@ export function renderMarkdown(analysis: SweepAnalysis, options: RenderOptions =
     "",
     text.explanation,
     "",
+    ...(options.warnings?.length
+      ? ["Warnings:", "", ...options.warnings.map((line) => `- ${line}`), ""]
+      : []),
   ].join("\n");
 }

@@ -5,8 +5,10 @@
  *
  * The crossover: a value *pays* when the largest worker count measured for it
  * ran at least {@linkcode CROSSOVER_SPEEDUP} times as fast as its baseline
- * (the first worker count, usually 1): a margin well above the few percent a
- * shared machine's noise moves a step. The crossover is the smallest value
+ * (the first worker count, usually 1), a margin well above the few percent a
+ * shared machine's noise moves a step, and its own recommendation is more
+ * workers than the baseline (a dispatch-bound value does not pay, whatever
+ * its speed-up: the scan table says what each value's block recommends). The crossover is the smallest value
  * that pays with every larger value paying too ("from what job size on do
  * more workers pay?"); values are ordered by number when all are numbers,
  * else as given. When the largest value does not pay, there is none.
@@ -54,7 +56,12 @@ export interface ScanPoint {
   efficiency: number | null;
   /** The median run time of one job at the baseline, in seconds (the job's size). */
   jobSeconds: number | null;
-  /** Whether `speedup` ≥ {@linkcode CROSSOVER_SPEEDUP} (and more workers were measured). */
+  /** The worker count this value's own analysis recommends. */
+  recommendedWorkers: number;
+  /**
+   * Whether `speedup` ≥ {@linkcode CROSSOVER_SPEEDUP}, more workers were measured, and the
+   * value's recommendation is more workers than its baseline.
+   */
   pays: boolean;
 }
 
@@ -126,8 +133,10 @@ export function analyzeScan(parameter: string, values: readonly ScanValueInput[]
       speedup: top.speedup,
       efficiency: top.efficiency,
       jobSeconds: analysis.steps[0].runSeconds?.p50 ?? null,
+      recommendedWorkers: analysis.recommendation.workers,
       pays: top.workers > analysis.baselineWorkers && top.speedup !== null &&
-        top.speedup >= CROSSOVER_SPEEDUP,
+        top.speedup >= CROSSOVER_SPEEDUP &&
+        analysis.recommendation.workers > analysis.baselineWorkers,
     };
   });
   let from = points.length;
@@ -234,8 +243,8 @@ export function describeCrossover(scan: ScanAnalysis): string {
  * const text = renderGranularityTable(
  *   analyzeScan("size", [{ value: 1, analysis: sweep(1) }, { value: 2, analysis: sweep(0.5) }]),
  * );
- * assert.match(text, /^\| SIZE \| JOB RUN P50 \| 1 WORKER +\| 2 WORKERS \| EFFICIENCY \| PAYS \|$/m);
- * assert.match(text, /^\|    2 \|         n\/a \| \(baseline\) \| \+2x +\|     100\.0% \| yes  \|$/m);
+ * assert.match(text, /^\| SIZE \| JOB RUN P50 \| 1 WORKER +\| 2 WORKERS \| EFFICIENCY \| USE \| PAYS \|$/m);
+ * assert.match(text, /^\|    2 \|         n\/a \| \(baseline\) \| \+2x +\|     100\.0% \|   2 \| yes  \|$/m);
  * ```
  */
 export function renderGranularityTable(
@@ -251,6 +260,7 @@ export function renderGranularityTable(
     "JOB RUN P50",
     ...counts.map((n) => workerWord(n).toUpperCase()),
     "EFFICIENCY",
+    "USE",
     "PAYS",
   ];
   const rows = scan.crossover.points.map((point) => {
@@ -265,10 +275,11 @@ export function renderGranularityTable(
         return speedup === undefined || speedup === null ? "n/a" : formatSpeedup(speedup);
       }),
       point.efficiency === null ? "n/a" : `${(point.efficiency * 100).toFixed(1)}%`,
+      String(point.recommendedWorkers),
       point.pays ? "yes" : "no",
     ];
   });
-  const align: Align[] = headers.map((_, i) => i >= 2 && i < headers.length - 2 ? "left" : "right");
+  const align: Align[] = headers.map((_, i) => i >= 2 && i < headers.length - 3 ? "left" : "right");
   align[headers.length - 1] = "left";
   const sentence = describeCrossover(scan);
   if (format === "ascii") return `${renderAsciiTable(headers, rows, align)}${sentence}\n`;

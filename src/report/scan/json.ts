@@ -24,6 +24,8 @@ export interface ScanReport {
   scan: ScanAnalysis;
   /** When the report was made (ISO 8601). */
   generatedAt?: string;
+  /** Warnings about the run, one sentence each (each names the value it belongs to). */
+  warnings?: readonly string[];
 }
 
 /** One value of `scan.values[]`: the value and its sweep, keyed as in the sweep report. */
@@ -55,6 +57,8 @@ export interface JsonScanReport {
     /** The crossover in one sentence. */
     explanation: string;
   };
+  /** Warnings about the run, one sentence each (empty when there were none). */
+  warnings: string[];
 }
 
 /**
@@ -122,6 +126,7 @@ export function buildJsonScanReport(report: ScanReport): JsonScanReport {
       },
       explanation: describeCrossover(scan),
     },
+    warnings: [...report.warnings ?? []],
   };
 }
 
