@@ -24,16 +24,7 @@
 export { renderAnalysisTable, type RenderOptions } from "./format/analysis_table.ts";
 export { type ChartOptions, renderChartSvg } from "./format/chart.ts";
 export { type CsvOptions, renderCsv } from "./format/csv.ts";
-export {
-  type AmdahlFit,
-  fitAmdahl,
-  type FitFailure,
-  type FitOptions,
-  fitUsl,
-  type Prediction,
-  type UslFit,
-  type UslFitOptions,
-} from "./analysis/fit.ts";
+export type { AmdahlFit, FitFailure, Prediction, UslFit } from "./analysis/fit.ts";
 export {
   analyzeScan,
   type Crossover,
@@ -43,24 +34,6 @@ export {
   type ScanValueInput,
 } from "./scan/granularity.ts";
 export { type GranularityChartOptions, renderGranularityChartSvg } from "./scan/chart.ts";
-export {
-  buildJsonReport,
-  JSON_SCHEMA_VERSION,
-  type JsonAmdahl,
-  type JsonBound,
-  type JsonBreakdown,
-  type JsonConcurrency,
-  type JsonConfiguration,
-  type JsonFitFailure,
-  type JsonPercentiles,
-  type JsonPrediction,
-  type JsonReport,
-  type JsonStep,
-  type JsonUsl,
-  type MachineInfo,
-  renderJson,
-  type ScalingReport,
-} from "./format/json.ts";
 export type { CpuCeilingInfo, ExplainOptions } from "./analysis/explain.ts";
 export {
   analyzeConcurrency,
@@ -71,17 +44,9 @@ export {
   type ConcurrencyVerdict,
   type JobShape,
 } from "./analysis/concurrency.ts";
-export type { JsonInlineStep } from "./analysis/job_times.ts";
 export type { ScalingPoint } from "./analysis/models.ts";
 export { renderMarkdown } from "./format/markdown.ts";
-export {
-  buildJsonScanReport,
-  type JsonScanReport,
-  type JsonScanValue,
-  renderJsonScan,
-  type ScanReport,
-} from "./scan/json.ts";
-export { type Recommendation, recommendWorkers } from "./analysis/recommend.ts";
+export type { Recommendation } from "./analysis/recommend.ts";
 export {
   type AnalyzeOptions,
   analyzeSweep,
