@@ -183,13 +183,30 @@ export interface Report {
 
 /**
  * The JSON report's settings: the run's configuration without the fields only the CLI reads
- * (`--help`, `--version`, whether the job count was given).
+ * (`--help`, `--version`, whether the job count was given), with the digits the job ran when the
+ * kind's default applied (a Pi kind's default differs by kind).
  *
  * @param config The run's settings.
+ * @param params The job's resolved parameters, for a default the settings leave out.
  * @returns What `config` in the JSON report holds.
+ *
+ * @example The default digits of the pi kind are in the report
+ * ```ts
+ * import { reportedConfig } from "./render.ts";
+ * import { parseConfig } from "./settings.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const config = parseConfig({ args: ["--job", "pi"] });
+ * assert.equal(config.digits, undefined);
+ * assert.equal(reportedConfig(config, { digits: 2_000_000 }).digits, 2_000_000);
+ * assert.equal("help" in reportedConfig(config), false);
+ * ```
  */
-export function reportedConfig(config: Config): ReportedConfig {
+export function reportedConfig(config: Config, params?: JobParams): ReportedConfig {
   const { help: _help, version: _version, jobCountGiven: _given, ...settings } = config;
+  if (settings.digits === undefined && params?.digits !== undefined) {
+    return { ...settings, digits: params.digits };
+  }
   return settings;
 }
 
@@ -223,7 +240,7 @@ export function runReport(
       csv: () => renderCsv(analysis, { sweepSteps, warnings }),
       json: async () =>
         renderJson({
-          config: reportedConfig(config),
+          config: reportedConfig(config, job.params),
           machine: await machineInfo(),
           analysis,
           sweepSteps,
