@@ -35,6 +35,8 @@ export interface InlineStepOptions {
    * holds the thread until it returns.
    */
   jobTimeoutMs?: number;
+  /** Whether the step keeps its jobs' outputs, or only their digests; default `true`. */
+  keepOutputs?: boolean;
 }
 
 const CANCELLED_DETAIL = {
@@ -94,6 +96,7 @@ export async function runInlineStep(options: InlineStepOptions): Promise<StepRes
     }
   }
   const columns = new JobColumnsBuilder(jobCount, 1, [CANCELLED_DETAIL]);
+  columns.keepOutputs = options.keepOutputs ?? true;
   if (inFlight) {
     const startMs = performance.now();
     try {
