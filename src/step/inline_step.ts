@@ -6,7 +6,7 @@
  * @module
  */
 import { errorRecord, JobCancelledError } from "../errors.ts";
-import { JobSignals, SerialJobContext } from "../pool/job_signals.ts";
+import { installJobConsole, JobSignals, SerialJobContext } from "../pool/job_signals.ts";
 import { runInFlight } from "./_inline_in_flight.ts";
 import { JobIds } from "./job_ids.ts";
 import { JobColumnsBuilder } from "./job_records.ts";
@@ -192,7 +192,9 @@ export async function inlineSweepStep(
   loadAverage: number | undefined,
 ): Promise<SweepStep> {
   const cpuClock = startCpuClock();
-  const result = await runInlineStep(options);
+  // Jobs on this thread print as they would in a worker: to stderr, prefixed, while the step runs.
+  const restoreConsole = installJobConsole();
+  const result = await runInlineStep(options).finally(restoreConsole);
   const cpuSeconds = cpuClock();
   return {
     ...result,
