@@ -53,6 +53,20 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const numberBits = new Float64Array(1);
 const numberWords = new Uint32Array(numberBits.buffer);
 
+/** Mixes a 32-bit word into the first lane (MurmurHash3's body). */
+function laneA(lane: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  const h = lane ^ k;
+  return (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+}
+
+/** Mixes a 32-bit word into the second lane (xxHash32's round). */
+function laneB(lane: number, word: number): number {
+  const acc = (lane + Math.imul(word, 0x85ebca77)) | 0;
+  return Math.imul((acc << 13) | (acc >>> 19), 0x9e3779b1);
+}
+
 /** One walk over one output: two 32-bit hash lanes, a byte count and the preview. */
 class Digest {
   #lane1 = 0x9747b28c;
@@ -62,15 +76,10 @@ class Digest {
   #preview = "";
   readonly #ancestors = new Set<object>();
 
-  /** Mixes one 32-bit word into both lanes (MurmurHash3's body, and xxHash32's round). */
+  /** Mixes one 32-bit word into both lanes. */
   #word(word: number): void {
-    let k = Math.imul(word, 0xcc9e2d51);
-    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
-    let h = this.#lane1 ^ k;
-    h = (h << 13) | (h >>> 19);
-    this.#lane1 = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    const acc = (this.#lane2 + Math.imul(word, 0x85ebca77)) | 0;
-    this.#lane2 = Math.imul((acc << 13) | (acc >>> 19), 0x9e3779b1);
+    this.#lane1 = laneA(this.#lane1, word);
+    this.#lane2 = laneB(this.#lane2, word);
   }
 
   /** Counts `bytes` against the budget; false (and the digest marked cut) once it is spent. */
@@ -101,9 +110,21 @@ class Digest {
     const budget = OUTPUT_DIGEST_BYTES - this.#bytes;
     const end = Math.min(value.length, Math.max(0, Math.floor(budget / 2)));
     this.#spend(2 * value.length);
+    // The long loops keep the lanes in locals: a field write per word costs several times more.
+    let a = this.#lane1;
+    let b = this.#lane2;
     let i = 0;
-    for (; i + 1 < end; i += 2) this.#word(value.charCodeAt(i) | (value.charCodeAt(i + 1) << 16));
-    if (i < end) this.#word(value.charCodeAt(i));
+    for (; i + 1 < end; i += 2) {
+      const word = value.charCodeAt(i) | (value.charCodeAt(i + 1) << 16);
+      a = laneA(a, word);
+      b = laneB(b, word);
+    }
+    if (i < end) {
+      a = laneA(a, value.charCodeAt(i));
+      b = laneB(b, value.charCodeAt(i));
+    }
+    this.#lane1 = a;
+    this.#lane2 = b;
   }
 
   #bytesOf(value: ArrayBufferView | ArrayBuffer, name: string): void {
@@ -129,13 +150,23 @@ class Digest {
     const budget = OUTPUT_DIGEST_BYTES - this.#bytes;
     const end = Math.min(view.length, Math.max(0, budget));
     this.#spend(view.length);
+    let a = this.#lane1;
+    let b = this.#lane2;
     let i = 0;
     if (view.byteOffset % 4 === 0) {
       const words = new Uint32Array(view.buffer, view.byteOffset, end >>> 2);
-      for (; i < words.length; i++) this.#word(words[i]);
+      for (; i < words.length; i++) {
+        a = laneA(a, words[i]);
+        b = laneB(b, words[i]);
+      }
       i *= 4;
     }
-    for (; i < end; i++) this.#word(view[i]);
+    for (; i < end; i++) {
+      a = laneA(a, view[i]);
+      b = laneB(b, view[i]);
+    }
+    this.#lane1 = a;
+    this.#lane2 = b;
   }
 
   /** Walks `value`; `depth` levels above it. */
@@ -192,6 +223,29 @@ class Digest {
     }
   }
 
+  /**
+   * Hashes the run of numbers of `array` from `start`, within the budget, with the lanes in
+   * locals (the common large output is an array of numbers); returns where the run ended.
+   */
+  #numbers(array: readonly unknown[], start: number): number {
+    const budget = Math.max(0, Math.floor((OUTPUT_DIGEST_BYTES - this.#bytes) / 8));
+    const end = Math.min(array.length, start + budget);
+    let a = this.#lane1;
+    let b = this.#lane2;
+    let i = start;
+    for (; i < end; i++) {
+      const item = array[i];
+      if (typeof item !== "number") break;
+      numberBits[0] = item === item ? item : NaN;
+      a = laneA(laneA(laneA(a, Tag.Number), numberWords[0]), numberWords[1]);
+      b = laneB(laneB(laneB(b, Tag.Number), numberWords[0]), numberWords[1]);
+    }
+    this.#lane1 = a;
+    this.#lane2 = b;
+    this.#spend(8 * (i - start) + (i === end && end < array.length ? 8 : 0));
+    return Math.max(i, start + 1);
+  }
+
   #members(value: object, depth: number): void {
     if (Array.isArray(value)) {
       this.#word(Tag.Array);
@@ -200,13 +254,8 @@ class Digest {
       for (let i = 0; i < value.length && !this.#cut; i++) {
         if (i) this.#text(", ");
         const item = value[i];
-        // Numbers inline: the common large output is an array of them.
-        if (typeof item === "number" && this.#spend(8)) {
-          this.#word(Tag.Number);
-          this.#number(item);
-          if (this.#preview.length <= PREVIEW_CHARS) {
-            this.#text(Object.is(item, -0) ? "-0" : String(item));
-          }
+        if (typeof item === "number" && this.#preview.length > PREVIEW_CHARS) {
+          i = this.#numbers(value, i) - 1;
         } else this.value(item, depth);
       }
       if (value.length) this.#text(" ]");
