@@ -15,7 +15,7 @@ function assertRefused(run: { code: number; stdout: string; stderr: string }, me
   assert.equal(run.stderr.trimEnd().split("\n").length, 1, run.stderr);
 }
 
-Deno.test("--out onto the --inputs file or the job's module is refused, and both are kept", async () => {
+Deno.test("--out onto the --inputs file, .env or the job's module is refused, and each is kept", async () => {
   await using dir = await tempDir();
   const inputs = `${dir.path}/inputs.jsonl`;
   await Deno.writeTextFile(inputs, "1\n2\n");
@@ -29,6 +29,12 @@ Deno.test("--out onto the --inputs file or the job's module is refused, and both
     await runCli(["--job", module, "--jobs", "1", "--workers", "1", "--out", module]),
     /--out ".*job\.ts" is the file --job loads as its module; give each output its own file$/m,
   );
+  await Deno.writeTextFile(`${dir.path}/.env`, "TOTALJOBCOUNT=2\n");
+  assertRefused(
+    await runCli([...QUICK, "--out", ".env"], { cwd: dir.path }),
+    /--out "\.env" is the file the settings are read from \(\.env\); give each output its own file$/m,
+  );
+  assert.equal(await Deno.readTextFile(`${dir.path}/.env`), "TOTALJOBCOUNT=2\n");
   assert.equal(await Deno.readTextFile(inputs), "1\n2\n");
   assert.equal(await Deno.readTextFile(module), await Deno.readTextFile(ARRAY_JOB));
 });

@@ -1,10 +1,13 @@
 /**
  * Checks, before the first job runs, that what the run will write can be
- * written: the `--out`, `--export-*` and `--chart` files (each its own), the
- * `--profile` directory, and the io
- * job's temp directory under TMPDIR (a sweep that cannot save its results
- * should not run at all); and that a `--job-allow-read`/`--job-allow-write`
- * directory holds no symlink that leads out of what was granted.
+ * written and overwrites nothing it reads: the `--out`, `--export-*` and
+ * `--chart` files (each its own, none of them the `--inputs` file, `.env` or
+ * the job's module, compared where their links land; no directory, FIFO or
+ * socket), the `--profile` directory, and the io job's temp directory under
+ * TMPDIR (a sweep that cannot save its results should not run at all); and
+ * that a `--job-allow-read`/`--job-allow-write` directory holds no symlink
+ * that leads out of what was granted. Nothing is opened, created or deleted
+ * to check a destination.
  *
  * @module
  */
@@ -174,6 +177,7 @@ export async function checkDestinations(config: Config): Promise<void> {
   if (config.inputs !== undefined && config.inputs !== "-") {
     seen.set(await landingPath(config.inputs), "--inputs reads");
   }
+  seen.set(await landingPath(".env"), "the settings are read from (.env)");
   const module = isJobModuleReference(config.job) ? moduleUrlOf(config.job) : undefined;
   if (module?.protocol === "file:") {
     seen.set(await landingPath(fileURLToPath(module)), "--job loads as its module");
@@ -190,7 +194,15 @@ export async function checkDestinations(config: Config): Promise<void> {
     seen.set(landing, `${flag} writes too`);
     await checkFile(flag, path, landing);
   }
-  if (config.profileDir !== undefined) await checkDirectory("--profile", config.profileDir);
+  if (config.profileDir !== undefined) {
+    const earlier = seen.get(await landingPath(config.profileDir));
+    if (earlier) {
+      throw new ConfigError(
+        `Cannot write results: --profile "${config.profileDir}" is the file ${earlier}; give the profiles a directory of their own`,
+      );
+    }
+    await checkDirectory("--profile", config.profileDir);
+  }
   if (config.job === "io") {
     try {
       await Deno.remove(await Deno.makeTempDir({ prefix: "deno-channels-io-check-" }));

@@ -51,7 +51,7 @@ async function writeOutputFile(
   text: string,
 ): Promise<void> {
   await Deno.writeTextFile(path, text.endsWith("\n") ? text : `${text}\n`);
-  if (!config.quiet) console.error(`deno-channels: wrote ${what} to ${path}`);
+  if (!config.quiet) console.error(`deno-channels: wrote ${what} to ${terminalSafe(path)}`);
 }
 
 /**
@@ -79,7 +79,7 @@ export async function writeResults(
     try {
       await write();
     } catch (error) {
-      failures.push(`${terminalSafe(errorMessage(error))} (${where})`);
+      failures.push(terminalSafe(`${errorMessage(error)} (${where})`));
     }
   };
   const text = await report.formats[config.format]();
