@@ -175,12 +175,15 @@ export async function checkDestinations(config: Config): Promise<void> {
   // What the run reads must not be what it writes: compared where each path lands.
   const seen = new Map<string, string>();
   if (config.inputs !== undefined && config.inputs !== "-") {
-    seen.set(await landingPath(config.inputs), "--inputs reads");
+    seen.set(await landingPath(config.inputs), `${settingLabel(config, "inputs")} reads`);
   }
   seen.set(await landingPath(".env"), "the settings are read from (.env)");
   const module = isJobModuleReference(config.job) ? moduleUrlOf(config.job) : undefined;
   if (module?.protocol === "file:") {
-    seen.set(await landingPath(fileURLToPath(module)), "--job loads as its module");
+    seen.set(
+      await landingPath(fileURLToPath(module)),
+      `${settingLabel(config, "job")} loads as its module`,
+    );
   }
   for (const [flag, path] of files) {
     if (!path) continue;
@@ -195,13 +198,14 @@ export async function checkDestinations(config: Config): Promise<void> {
     await checkFile(flag, path, landing);
   }
   if (config.profileDir !== undefined) {
+    const flag = settingLabel(config, "profileDir");
     const earlier = seen.get(await landingPath(config.profileDir));
     if (earlier) {
       throw new ConfigError(
-        `Cannot write results: --profile "${config.profileDir}" is the file ${earlier}; give the profiles a directory of their own`,
+        `Cannot write results: ${flag} "${config.profileDir}" is the file ${earlier}; give the profiles a directory of their own`,
       );
     }
-    await checkDirectory("--profile", config.profileDir);
+    await checkDirectory(flag, config.profileDir);
   }
   if (config.job === "io") {
     try {

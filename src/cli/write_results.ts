@@ -8,16 +8,16 @@
  */
 import { type Report, runReport } from "./render.ts";
 import { scanReport, type SweepRun } from "./scan_render.ts";
-import type { Config, OutputFormat } from "./settings.ts";
+import { type Config, type OutputFormat, settingLabel } from "./settings.ts";
 import { terminalSafe } from "./terminal_text.ts";
 import { errorMessage } from "../text.ts";
 
 /** The formats `--export-*` write, with the setting that names each file. */
 const EXPORTS = [
-  ["json", "exportJson", "--export-json"],
-  ["csv", "exportCsv", "--export-csv"],
-  ["markdown", "exportMarkdown", "--export-markdown"],
-] as const satisfies readonly (readonly [OutputFormat, keyof Config, string])[];
+  ["json", "exportJson"],
+  ["csv", "exportCsv"],
+  ["markdown", "exportMarkdown"],
+] as const satisfies readonly (readonly [OutputFormat, keyof Config])[];
 
 /** One destination that could not be written: the setting that names it and why. */
 export class WriteFailures extends Error {
@@ -86,18 +86,18 @@ export async function writeResults(
   let printed = !config.out;
   if (config.out) {
     await attempt(
-      `--out "${config.out}"`,
+      `${settingLabel(config, "out")} "${config.out}"`,
       () => writeOutputFile(config, config.format, config.out!, text),
     );
     // The results are not lost with their file: they go to stdout instead.
     if (failures.length > 0) printed = true;
   }
   if (printed) await attempt("stdout", () => writeStdout(text.trimEnd()));
-  for (const [format, setting, flag] of EXPORTS) {
+  for (const [format, setting] of EXPORTS) {
     const path = config[setting];
     if (path) {
       await attempt(
-        `${flag} "${path}"`,
+        `${settingLabel(config, setting)} "${path}"`,
         async () => writeOutputFile(config, format, path, await report.formats[format]()),
       );
     }
@@ -105,7 +105,7 @@ export async function writeResults(
   if (config.chart && report.chart) {
     const chart = report.chart;
     await attempt(
-      `--chart "${config.chart}"`,
+      `${settingLabel(config, "chart")} "${config.chart}"`,
       () => writeOutputFile(config, "chart", config.chart!, chart()),
     );
   }
