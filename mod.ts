@@ -43,6 +43,7 @@ export type {
   JobRecords,
   JobResult,
   JobStatus,
+  OutputDigest,
   StepProfiles,
   StepResult,
   SweepEvent,

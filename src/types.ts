@@ -49,10 +49,26 @@ export interface JobRecords extends Iterable<JobResult> {
   waitSeconds(index: number): number;
   /** Whether a worker took the job at `index` (false for jobs settled before any started them). */
   started(index: number): boolean;
-  /** What the job at `index` returned (`null` for none, and for a job that did not finish). */
+  /**
+   * What the job at `index` returned (`null` for none, for a job that did not finish, and for
+   * every job of a step run with `keepOutputs: false`).
+   */
   output(index: number): unknown;
+  /**
+   * The digest of the job at `index`'s output, made as it arrived (`undefined` for no output):
+   * what the cross-step output check compares. Records built by hand may leave it out.
+   */
+  outputDigest?(index: number): OutputDigest | undefined;
   /** Every job as an object (what `JSON.stringify` writes). */
   toJSON(): JobResult[];
+}
+
+/** What the cross-step output check keeps of one output (see `digestOutput`). */
+export interface OutputDigest {
+  /** A 64-bit hash of the output's canonical form, as 16 hex digits. */
+  readonly hash: string;
+  /** The output's start as text, at most 41 characters (41: it was cut). */
+  readonly preview: string;
 }
 
 /** How one step (a fixed worker count and jobs in flight, running the whole batch) went. */

@@ -1,14 +1,19 @@
 /**
  * Checks, before the first job runs, that what the run will write can be
- * written: the `--out`, `--export-*` and `--chart` files (each its own), the
- * `--profile` directory, and the io
- * job's temp directory under TMPDIR (a sweep that cannot save its results
- * should not run at all); and that a `--job-allow-read`/`--job-allow-write`
- * directory holds no symlink that leads out of what was granted.
+ * written and overwrites nothing it reads: the `--out`, `--export-*` and
+ * `--chart` files (each its own, none of them the `--inputs` file, `.env` or
+ * the job's module, compared where their links land; no directory, FIFO or
+ * socket), the `--profile` directory, and the io job's temp directory under
+ * TMPDIR (a sweep that cannot save its results should not run at all); and
+ * that a `--job-allow-read`/`--job-allow-write` directory holds no symlink
+ * that leads out of what was granted. Nothing is opened, created or deleted
+ * to check a destination.
  *
  * @module
  */
-import { dirname, join, resolve, sep as SEP } from "node:path";
+import { basename, dirname, join, resolve, sep as SEP } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isJobModuleReference, moduleUrlOf } from "../jobs/module.ts";
 import { ConfigError } from "../errors.ts";
 import { type Config, settingLabel } from "./settings.ts";
 import { errorMessage } from "../text.ts";
@@ -24,32 +29,73 @@ async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined>
 
 const reason = errorMessage;
 
-async function checkFile(flag: string, path: string): Promise<void> {
-  const fail = (why: string) => new ConfigError(`Cannot write results: ${flag} "${path}" ${why}`);
-  const info = await statOrUndefined(path);
-  if (info?.isDirectory) throw fail("is a directory, expected a file path");
-  if (!info) {
-    const parent = await statOrUndefined(dirname(resolve(path)));
-    if (!parent?.isDirectory) throw fail("is in a directory that does not exist");
+/** The most links followed to find where a dangling or chained symlink leads (as Linux's ELOOP). */
+const MAX_LINK_HOPS = 40;
+
+/**
+ * Where writing `path` would land, with every link resolved and nothing
+ * created: the real path of an existing file, or of the nearest existing
+ * directory joined with the rest (a dangling link is followed to its target).
+ */
+async function landingPath(path: string): Promise<string> {
+  let current = resolve(path);
+  for (let hop = 0; hop < MAX_LINK_HOPS; hop++) {
+    const info = await Deno.lstat(current).catch(() => undefined);
+    if (info?.isSymlink) {
+      current = resolve(dirname(current), await Deno.readLink(current));
+      continue;
+    }
+    if (info) return await Deno.realPath(current);
+    const parent = await Deno.realPath(dirname(current)).catch(() => dirname(current));
+    return join(parent, basename(current));
   }
-  try {
-    // Opened for appending, so an existing file keeps its contents until the run writes it.
-    (await Deno.open(path, { write: true, create: true, append: true })).close();
-  } catch (error) {
-    throw fail(`cannot be written: ${reason(error)}`);
-  }
-  if (!info) await Deno.remove(path);
+  return current;
 }
 
-async function checkDirectory(flag: string, path: string): Promise<void> {
-  try {
-    await Deno.mkdir(path, { recursive: true });
-  } catch (error) {
-    const why = error instanceof Deno.errors.AlreadyExists
-      ? "is a file, expected a directory"
-      : `cannot be created: ${reason(error)}`;
-    throw new ConfigError(`Cannot write results: ${flag} "${path}" ${why}`);
+/** Whether this user may write a file with `info`'s mode (an estimate: groups beyond the first count). */
+function writable(info: Deno.FileInfo): boolean {
+  const uid = Deno.uid();
+  if (uid === 0 || info.mode === null || uid === null) return true;
+  if (info.uid === uid) return (info.mode & 0o200) !== 0;
+  return (info.mode & 0o022) !== 0;
+}
+
+/**
+ * Checks one file destination without opening, creating or deleting anything:
+ * not a directory or FIFO (a FIFO would block the write until a reader comes),
+ * in a directory that exists, writable by its mode bits.
+ */
+async function checkFile(flag: string, path: string, landing: string): Promise<void> {
+  const fail = (why: string) => new ConfigError(`Cannot write results: ${flag} "${path}" ${why}`);
+  const info = await statOrUndefined(landing);
+  if (info?.isDirectory) throw fail("is a directory, expected a file path");
+  if (info?.isFifo) throw fail("is a FIFO (named pipe), expected a file path");
+  if (info?.isSocket) throw fail("is a socket, expected a file path");
+  if (info) {
+    if (!writable(info)) throw fail("cannot be written: permission denied");
+    return;
   }
+  const parent = await statOrUndefined(dirname(landing));
+  if (!parent?.isDirectory) throw fail("is in a directory that does not exist");
+  if (!writable(parent)) throw fail("cannot be written: its directory is not writable");
+}
+
+/**
+ * Checks the `--profile` directory without creating it: an existing one must be
+ * a writable directory; a new one is made after the run, inside the nearest
+ * existing directory, which must be writable.
+ */
+async function checkDirectory(flag: string, path: string): Promise<void> {
+  const fail = (why: string) => new ConfigError(`Cannot write results: ${flag} "${path}" ${why}`);
+  let current = resolve(path);
+  let info = await statOrUndefined(current);
+  if (info && !info.isDirectory) throw fail("is a file, expected a directory");
+  while (!info && dirname(current) !== current) {
+    current = dirname(current);
+    info = await statOrUndefined(current);
+    if (info && !info.isDirectory) throw fail(`cannot be created: "${current}" is a file`);
+  }
+  if (info && !writable(info)) throw fail(`cannot be written: "${current}" is not writable`);
 }
 
 /** The most entries a granted directory is scanned for symlinks. */
@@ -126,19 +172,41 @@ export async function checkDestinations(config: Config): Promise<void> {
     [settingLabel(config, "exportMarkdown"), config.exportMarkdown],
     [settingLabel(config, "chart"), config.chart],
   ];
+  // What the run reads must not be what it writes: compared where each path lands.
   const seen = new Map<string, string>();
+  if (config.inputs !== undefined && config.inputs !== "-") {
+    seen.set(await landingPath(config.inputs), `${settingLabel(config, "inputs")} reads`);
+  }
+  seen.set(await landingPath(".env"), "the settings are read from (.env)");
+  const module = isJobModuleReference(config.job) ? moduleUrlOf(config.job) : undefined;
+  if (module?.protocol === "file:") {
+    seen.set(
+      await landingPath(fileURLToPath(module)),
+      `${settingLabel(config, "job")} loads as its module`,
+    );
+  }
   for (const [flag, path] of files) {
     if (!path) continue;
-    const earlier = seen.get(resolve(path));
+    const landing = await landingPath(path);
+    const earlier = seen.get(landing);
     if (earlier) {
       throw new ConfigError(
-        `Cannot write results: ${flag} "${path}" is the file ${earlier} writes too; give each output its own file`,
+        `Cannot write results: ${flag} "${path}" is the file ${earlier}; give each output its own file`,
       );
     }
-    seen.set(resolve(path), flag);
-    await checkFile(flag, path);
+    seen.set(landing, `${flag} writes too`);
+    await checkFile(flag, path, landing);
   }
-  if (config.profileDir !== undefined) await checkDirectory("--profile", config.profileDir);
+  if (config.profileDir !== undefined) {
+    const flag = settingLabel(config, "profileDir");
+    const earlier = seen.get(await landingPath(config.profileDir));
+    if (earlier) {
+      throw new ConfigError(
+        `Cannot write results: ${flag} "${config.profileDir}" is the file ${earlier}; give the profiles a directory of their own`,
+      );
+    }
+    await checkDirectory(flag, config.profileDir);
+  }
   if (config.job === "io") {
     try {
       await Deno.remove(await Deno.makeTempDir({ prefix: "deno-channels-io-check-" }));

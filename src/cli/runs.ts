@@ -124,5 +124,7 @@ export function runSweepOptions(
     jobCount: inputs ? undefined : config.jobCount,
     inputs,
     sandbox: true,
+    // Nothing the CLI writes holds outputs: the output check compares their digests.
+    keepOutputs: false,
   };
 }

@@ -22,7 +22,7 @@ import { withPermissionHint } from "./permission_hint.ts";
 import { reportProfiles } from "./profiles.ts";
 import { progressLine } from "./progress.ts";
 import type { RunJob } from "./render.ts";
-import { writeResults } from "./write_results.ts";
+import { WriteFailures, writeResults, writeStdout } from "./write_results.ts";
 import { runSweepOptions, sweepRuns } from "./runs.ts";
 import { renderCompleted, scanHeading, type SweepRun } from "./scan_render.ts";
 import { type Config, settingLabel } from "./settings.ts";
@@ -70,9 +70,11 @@ function runWarnings(
 }
 
 /** The warnings after the results: under the table, or on stderr for the other formats. */
-function printWarnings(config: Config, warnings: readonly string[]): void {
-  const print = config.format === "table" && !config.out ? console.log : console.error;
-  for (const line of warnings) print(terminalSafe(line));
+async function printWarnings(config: Config, warnings: readonly string[]): Promise<void> {
+  const text = warnings.map(terminalSafe).join("\n");
+  if (!text) return;
+  if (config.format === "table" && !config.out) await writeStdout(text);
+  else console.error(text);
 }
 
 /** Saves and compares baselines; a refusal or a write error is one line, not a stack trace. */
@@ -185,16 +187,34 @@ export async function runSweepChild(config: Config): Promise<number> {
       }
     }
     live?.clear();
-    try {
-      const warnings = runWarnings(config, runs);
-      await writeResults(config, runs, warnings);
-      printWarnings(config, warnings);
-      if (config.profileDir !== undefined) await reportProfiles(config, steps());
-    } catch (error) {
-      // The destinations were checked before the run; a disk that fills up fails here. The
-      // failed jobs are still reported after this line.
-      console.error(`deno-channels: Cannot write results: ${terminalSafe(errorMessage(error))}`);
-      exitCode = EXIT_JOB_FAILED;
+    // The destinations were checked before the run; a disk that fills up or a reader that
+    // went away fails here: one line per destination, each written whatever the others did,
+    // and the failed jobs are still reported after them.
+    const warnings = runWarnings(config, runs);
+    const shown = new Set<string>();
+    for (
+      const write of [
+        () => writeResults(config, runs, warnings),
+        () => printWarnings(config, warnings),
+        async () => {
+          if (config.profileDir !== undefined) await reportProfiles(config, steps());
+        },
+      ]
+    ) {
+      try {
+        await write();
+      } catch (error) {
+        const lines = error instanceof WriteFailures ? error.lines : [
+          `${terminalSafe(errorMessage(error))}${
+            error instanceof Deno.errors.BrokenPipe ? " (stdout)" : ""
+          }`,
+        ];
+        for (const line of lines) {
+          if (!shown.has(line)) console.error(`deno-channels: Cannot write results: ${line}`);
+          shown.add(line);
+        }
+        exitCode = EXIT_JOB_FAILED;
+      }
     }
     exitCode = Math.max(exitCode, await baselineExit(config, runs, savedBaseline, toStdout));
     if (reportFailures(steps())) exitCode = EXIT_JOB_FAILED;

@@ -9,6 +9,9 @@
 import { JobCancelledError } from "../errors.ts";
 import type { JobContext } from "../jobs/job.ts";
 
+// The inline step's jobs print as a worker's do (the console is the other thing a job shares).
+export { installJobConsole } from "./_job_console.ts";
+
 /** How often a raised flag that nobody lowered is looked at again, in milliseconds. */
 const RAISED_POLL_MS = 10;
 

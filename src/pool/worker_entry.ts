@@ -26,6 +26,9 @@ import {
 } from "../channel/mod.ts";
 import { JobSignals, SerialJobContext } from "./job_signals.ts";
 import { drainInFlight } from "./_in_flight.ts";
+import { installJobConsole } from "./_job_console.ts";
+
+installJobConsole(); // Before any job module loads: a job's console goes to stderr, never stdout.
 
 let kind: JobKind | undefined;
 let params: JobParams | undefined;

@@ -17,6 +17,7 @@ import {
   numberDetail,
   withDetail,
 } from "./job_records.ts";
+import { withOutputDigest } from "./output_digest.ts";
 import type { JobResult, StepResult } from "../types.ts";
 
 const JOB_CANCELLED = JobCancelledError.name;
@@ -54,6 +55,8 @@ export interface StepRecordsOptions {
   label: (index: number) => string;
   /** The step's job timeout, in milliseconds, for its message. */
   jobTimeoutMs?: number;
+  /** Whether reports' outputs are kept, or only their digests (default true). */
+  keepOutputs?: boolean;
 }
 
 /** The main thread's records of one step, and the results built from them. */
@@ -63,6 +66,7 @@ export class StepRecords {
   readonly #workerIdOf: (slot: number) => string;
   readonly #label: (index: number) => string;
   readonly #jobTimeoutMs?: number;
+  readonly #keepOutputs: boolean;
   readonly #settled = new Map<number, SettledRecord>();
   readonly #details = new Map<number, JobDetail>();
   #unstartedFailedAtMs = 0;
@@ -79,6 +83,7 @@ export class StepRecords {
     this.#workerIdOf = options.workerIdOf;
     this.#label = options.label;
     this.#jobTimeoutMs = options.jobTimeoutMs;
+    this.#keepOutputs = options.keepOutputs ?? true;
   }
 
   /** The record of a job the main thread settled, if it did. */
@@ -156,7 +161,10 @@ export class StepRecords {
       detail.output = report.output;
       detail.summary = report.summary;
     }
-    if (channel.settle(index, state, final)) this.#details.set(index, detail);
+    // Digested as it arrives: with outputs not kept, the step holds none of them.
+    if (channel.settle(index, state, final)) {
+      this.#details.set(index, withOutputDigest(detail, this.#keepOutputs));
+    }
   }
 
   /**
@@ -239,6 +247,7 @@ export class StepRecords {
       UNSTARTED_CANCELLED_DETAIL,
       UNSTARTED_FAILED_DETAIL,
     ]);
+    columns.keepOutputs = this.#keepOutputs;
     const fields = emptyFields();
     let completed = 0;
     let failed = 0;

@@ -6,7 +6,7 @@
  * @module
  */
 import { errorRecord, JobCancelledError } from "../errors.ts";
-import { JobSignals, SerialJobContext } from "../pool/job_signals.ts";
+import { installJobConsole, JobSignals, SerialJobContext } from "../pool/job_signals.ts";
 import { runInFlight } from "./_inline_in_flight.ts";
 import { JobIds } from "./job_ids.ts";
 import { JobColumnsBuilder } from "./job_records.ts";
@@ -35,6 +35,8 @@ export interface InlineStepOptions {
    * holds the thread until it returns.
    */
   jobTimeoutMs?: number;
+  /** Whether the step keeps its jobs' outputs, or only their digests; default `true`. */
+  keepOutputs?: boolean;
 }
 
 const CANCELLED_DETAIL = {
@@ -94,6 +96,7 @@ export async function runInlineStep(options: InlineStepOptions): Promise<StepRes
     }
   }
   const columns = new JobColumnsBuilder(jobCount, 1, [CANCELLED_DETAIL]);
+  columns.keepOutputs = options.keepOutputs ?? true;
   if (inFlight) {
     const startMs = performance.now();
     try {
@@ -189,7 +192,9 @@ export async function inlineSweepStep(
   loadAverage: number | undefined,
 ): Promise<SweepStep> {
   const cpuClock = startCpuClock();
-  const result = await runInlineStep(options);
+  // Jobs on this thread print as they would in a worker: to stderr, prefixed, while the step runs.
+  const restoreConsole = installJobConsole();
+  const result = await runInlineStep(options).finally(restoreConsole);
   const cpuSeconds = cpuClock();
   return {
     ...result,

@@ -7,7 +7,8 @@
  * @module
  */
 import type { JobIds } from "./job_ids.ts";
-import type { JobRecords, JobResult, JobStatus } from "../types.ts";
+import type { JobRecords, JobResult, JobStatus, OutputDigest } from "../types.ts";
+import { outputDigestOf, withOutputDigest } from "./output_digest.ts";
 
 export { JobIds } from "./job_ids.ts";
 
@@ -25,6 +26,8 @@ export interface JobRecordError {
 /** What a job has beyond its columns: an output, a summary, an error. */
 export interface JobDetail {
   output?: unknown;
+  /** The output's digest, made when it arrived (kept when the output is not). */
+  outputDigest?: OutputDigest;
   summary?: string;
   error?: JobRecordError;
 }
@@ -52,6 +55,8 @@ export class JobColumnsBuilder {
   readonly #columns: JobColumns;
   readonly #details = new Map<number, JobDetail>();
   readonly #shared: readonly JobDetail[];
+  /** Whether outputs are kept, or only their digests (set before the first job is recorded). */
+  keepOutputs = true;
 
   /**
    * @param jobCount How many jobs the step has.
@@ -98,7 +103,9 @@ export class JobColumnsBuilder {
     columns.worker[index] = slot + 1;
     columns.elapsedSeconds[index] = elapsedSeconds;
     columns.waitSeconds[index] = waitSeconds;
-    if (detail && shared === 0) this.#details.set(index, detail);
+    if (detail && shared === 0) {
+      this.#details.set(index, withOutputDigest(detail, this.keepOutputs));
+    }
   }
 
   /**
@@ -203,6 +210,10 @@ class ColumnarJobRecords implements JobRecords {
     if ((code & 3) !== STATUS_CODE.done) return null;
     if (code >> 2 === NUMBER_CODE) return columns.numbers![index];
     return this.#details.get(index)?.output ?? null;
+  }
+
+  outputDigest(index: number): OutputDigest | undefined {
+    return this.#details.get(checkIndex(index, this.length))?.outputDigest;
   }
 
   get(index: number): JobResult {
@@ -388,6 +399,11 @@ class ConcatenatedJobRecords implements JobRecords {
   output(index: number): unknown {
     const [part, at] = this.#locate(index);
     return part.output(at);
+  }
+
+  outputDigest(index: number): OutputDigest | undefined {
+    const [part, at] = this.#locate(index);
+    return outputDigestOf(part, at);
   }
 
   get(index: number): JobResult {

@@ -46,6 +46,8 @@ export interface RunStepOptions {
   concurrency?: number;
   /** Cancel a job that runs longer than this and count it failed ("timed out"), in milliseconds. */
   jobTimeoutMs?: number;
+  /** Whether the step keeps its jobs' outputs, or only their digests; default `true`. */
+  keepOutputs?: boolean;
   /** The job kind's name, used in error messages. */
   jobName?: string;
   /**
@@ -162,6 +164,7 @@ class ClaimedStep {
       workerIdOf,
       label: (index) => this.#label(index),
       jobTimeoutMs: options.jobTimeoutMs,
+      keepOutputs: options.keepOutputs,
     });
     this.#events = new StepEvents({
       channel: this.#channel,

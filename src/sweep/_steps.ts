@@ -100,6 +100,7 @@ export async function* workerCountSteps(
           jobName: plan.displayName,
           warmup: plan.warmup,
           jobTimeoutMs: options.jobTimeoutMs,
+          keepOutputs: options.keepOutputs,
         },
         at.repeat,
         loadAverage,
@@ -191,6 +192,7 @@ async function timedStep(
       signal,
       jobEvents: false,
       jobName: plan.displayName,
+      keepOutputs: false,
     });
     if (signal?.aborted) throw signal.reason;
     if (warm.failed > 0) break;
@@ -205,6 +207,7 @@ async function timedStep(
     jobEvents: options.jobEvents,
     jobName: plan.displayName,
     jobTimeoutMs: options.jobTimeoutMs,
+    keepOutputs: options.keepOutputs,
   });
   const cpuSeconds = cpuClock();
   const mainProfile = mainProfiler ? await stopMainProfiler(mainProfiler) : undefined;

@@ -128,6 +128,12 @@ export interface SweepOptions<Job extends string | URL = string | URL> {
   /** Cancel a job that runs longer than this and count it failed, in milliseconds. */
   jobTimeoutMs?: number;
   /**
+   * Whether each step keeps its jobs' outputs (`jobs.output(i)`); default `true`. With `false`
+   * a step keeps only each output's digest (`jobs.outputDigest(i)`, made as it arrives), so its
+   * memory does not grow with what jobs return.
+   */
+  keepOutputs?: boolean;
+  /**
    * Fail the sweep with a {@linkcode WorkerStartError} when a step's workers are
    * not all ready this long after they were spawned (a job module stuck at
    * load, a remote import that never answers), in milliseconds. Default

@@ -4,9 +4,14 @@
  * deterministic or not safe to run in parallel, which a user needs to know
  * before trusting any speed-up. Data in, sentences out.
  *
+ * Outputs are compared by their digests (`src/step/output_digest.ts`): each
+ * step made them as the outputs arrived, so the check reads no output again,
+ * and its work does not grow with their size.
+ *
  * @module
  */
-import type { StepResult } from "../../types.ts";
+import type { OutputDigest, StepResult } from "../../types.ts";
+import { outputDigestOf } from "../../step/output_digest.ts";
 import { plural } from "../../text.ts";
 
 /** What {@linkcode compareOutputs} reads from each step (a `SweepStep` has all of it). */
@@ -23,7 +28,7 @@ export interface OutputDifference {
   workers: [number, number];
   /** Which run the differing step belongs to. */
   repeat: number;
-  /** Both outputs, written short. */
+  /** Both outputs, written short (from their digests' previews). */
   outputs: [string, string];
 }
 
@@ -39,19 +44,6 @@ export interface OutputCheck {
 
 const EXAMPLES = 3;
 const SHOWN_CHARS = 40;
-
-/** An output as comparable text: numbers exactly (`-0` and `NaN` too), the rest by structure. */
-function canonical(output: unknown): string {
-  if (typeof output === "number") return Object.is(output, -0) ? "-0" : String(output);
-  return Deno.inspect(output, {
-    depth: Infinity,
-    sorted: true,
-    compact: true,
-    breakLength: Infinity,
-    iterableLimit: Infinity,
-    strAbbreviateSize: Infinity,
-  });
-}
 
 function short(text: string): string {
   return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS - 1)}…` : text;
@@ -89,29 +81,25 @@ export function compareOutputs(steps: readonly OutputStep[]): OutputCheck {
   const check: OutputCheck = { compared: 0, differing: 0, examples: [] };
   const [first, ...rest] = steps;
   if (!first) return check;
-  const reference: (string | undefined)[] = [];
-  const referenceOf = (index: number): string | undefined => {
-    if (index in reference) return reference[index];
-    const output = first.jobs.output(index);
-    return reference[index] = output == null ? undefined : canonical(output);
-  };
+  const reference: (OutputDigest | undefined)[] = [];
+  const referenceOf = (index: number): OutputDigest | undefined =>
+    index in reference ? reference[index] : reference[index] = outputDigestOf(first.jobs, index);
   for (const step of rest) {
     if (step.jobCount !== first.jobCount || step.jobs.length !== first.jobs.length) continue;
     for (let index = 0; index < step.jobs.length; index++) {
-      const output = step.jobs.output(index);
-      if (output == null) continue;
+      const actual = outputDigestOf(step.jobs, index);
+      if (actual === undefined) continue;
       const expected = referenceOf(index);
       if (expected === undefined) continue;
       check.compared++;
-      const actual = canonical(output);
-      if (actual === expected) continue;
+      if (actual.hash === expected.hash) continue;
       check.differing++;
       if (check.examples.length < EXAMPLES) {
         check.examples.push({
           jobNumber: index + 1,
           workers: [first.workers, step.workers],
           repeat: step.repeat ?? 1,
-          outputs: [short(expected), short(actual)],
+          outputs: [short(expected.preview), short(actual.preview)],
         });
       }
     }
