@@ -103,7 +103,7 @@ Deno.test("analyzeConcurrency() says jobs in flight do not help a computing job 
   assert.equal(
     verdict.reason,
     "These jobs compute 99% of their run time, so jobs in flight do not help: a job that " +
-      "computes holds its thread until it returns, and more in flight only interleave " +
+      "computes holds its thread until it returns, so more in flight have nothing to overlap " +
       "(2 workers × 16 in flight took 1.02 s, 2 workers × 1 in flight took 1.01 s). Use " +
       "threads ≈ the CPUs the run could use (2), one job in flight each: 2 workers × 1 in " +
       "flight is the cheapest within 5% of the best measured throughput (start-up counted), as expected; it did " +

@@ -59,6 +59,10 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
   const timeOrigin = performance.timeOrigin;
   const inFlight = new Map<number, number>(); // index → start (performance.now())
   let trapped = false;
+  // The last claim found nothing while jobs were in flight: the next claim waits for the poll
+  // (a job handed back by another slot) or for the jobs to run out, not for every settle (10,000
+  // timers settling at once must not each scan the channel and notify the main thread).
+  let claimIdle = false;
   let wake: (() => void) | undefined;
   const wakeUp = () => {
     const resolve = wake;
@@ -110,6 +114,7 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
   // looks at the flag for jobs that never read their signal.
   // Also wakes a loop waiting with nothing to claim, so jobs handed back by another slot are seen.
   const poll = setInterval(() => {
+    claimIdle = false;
     if (Atomics.load(flag, 0) !== 0) onRaised();
     else wakeUp();
   }, FLAG_POLL_MS);
@@ -119,7 +124,7 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
       host.flushIfDue();
       const ending = inFlight.size > 0 && (claimer.closed || claimer.retired);
       if (ending || Atomics.load(flag, 0) !== 0) onRaised();
-      if (inFlight.size >= concurrency) {
+      if (inFlight.size >= concurrency || (claimIdle && inFlight.size > 0)) {
         await settled();
         continue;
       }
@@ -133,9 +138,11 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
         }
         host.flushReports();
         claimer.flushCompleted();
+        claimIdle = true;
         await settled();
         continue;
       }
+      claimIdle = false;
       if (!claimer.begin(index)) continue;
       const input = inputs?.[index];
       const context = new InFlightJobContext(host.context, index, input, signals, isStopping);

@@ -367,8 +367,8 @@ function shapeReason(
         ? "Use about as many threads as the CPUs the run could use"
         : `Use threads ≈ the CPUs the run could use${cpus}`;
       return `These jobs compute ${percent(cpuShare!)} of their run time, so jobs in flight ` +
-        "do not help: a job that computes holds its thread until it returns, and more in " +
-        `flight only interleave${measured}. ${threadsClause}, one job in flight each: ` +
+        "do not help: a job that computes holds its thread until it returns, so more in " +
+        `flight have nothing to overlap${measured}. ${threadsClause}, one job in flight each: ` +
         `${configuration(pick)} is ${within}${agreement(verdict)}; it ` +
         `${timing(pick, "did")}${fastestClause}.`;
     }
