@@ -163,9 +163,13 @@ export class InFlightJobContext implements JobContext {
     this.#isStopping = isStopping;
   }
 
-  // A getter, made when read (a job in flight must not pay a function each): kinds destructure it.
+  #shouldStop?: () => boolean;
+
+  // A getter, made when first read and kept (a job in flight must not pay a function unless it
+  // asks, nor one per poll): kinds destructure it.
   get shouldStop(): () => boolean {
-    return () => Atomics.load(this.cancelFlag, 0) !== 0 && this.#isStopping(this.jobNumber - 1);
+    return this.#shouldStop ??= () =>
+      Atomics.load(this.cancelFlag, 0) !== 0 && this.#isStopping(this.jobNumber - 1);
   }
 
   get signal(): AbortSignal {
