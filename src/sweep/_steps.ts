@@ -101,6 +101,10 @@ export async function* workerCountSteps(
           warmup: plan.warmup,
           jobTimeoutMs: options.jobTimeoutMs,
           keepOutputs: options.keepOutputs,
+          // In the sandbox a job module runs inline in a process with only its grants.
+          processPermissions: options.sandbox && kind.name === "module"
+            ? kind.permissions?.(params, setup) ?? {}
+            : undefined,
         },
         at.repeat,
         loadAverage,

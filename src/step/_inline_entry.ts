@@ -1,0 +1,148 @@
+/**
+ * The inline step's own process (`deno run` with only the job's grants): reads
+ * the batch from stdin, loads the job module, runs the batch on its main thread
+ * with the same inline step the calling thread would run, and reports the
+ * step on stdout (see `_inline_protocol.ts`). Run only by `_inline_process.ts`.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { deserialize, serialize } from "node:v8";
+import { startCpuClock } from "../clock.ts";
+import type { JobRunner } from "../jobs/job.ts";
+import { moduleJob } from "../jobs/module.ts";
+import { errorMessage } from "../text.ts";
+import { type InlineReply, type InlineRequest, STATUS_CODES } from "./_inline_protocol.ts";
+import { runInlineStep } from "./inline_step.ts";
+
+// Kept before the job's module loads: a job that replaces them cannot silence this process.
+const stdout = Deno.stdout;
+const writeLine = (text: string) => {
+  const bytes = new TextEncoder().encode(text);
+  for (let written = 0; written < bytes.length;) {
+    written += stdout.writeSync(bytes.subarray(written));
+  }
+};
+const exit = Deno.exit;
+// The job's console output goes to stderr, as the protocol's lines go to stdout.
+// deno-lint-ignore no-console
+console.log = console.info = console.debug = console.error;
+
+async function readRequest(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): Promise<{ request: InlineRequest; rest: number }> {
+  let buffered = new Uint8Array(0);
+  const append = (chunk: Uint8Array) => {
+    const joined = new Uint8Array(buffered.length + chunk.length);
+    joined.set(buffered);
+    joined.set(chunk, buffered.length);
+    buffered = joined;
+  };
+  while (buffered.length < 4 || buffered.length < 4 + frameLength(buffered)) {
+    const { value, done } = await reader.read();
+    if (done) exit(1);
+    append(value!);
+  }
+  const length = frameLength(buffered);
+  return {
+    request: deserialize(buffered.subarray(4, 4 + length)) as InlineRequest,
+    rest: buffered.length - 4 - length,
+  };
+}
+
+function frameLength(bytes: Uint8Array): number {
+  return new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+}
+
+const send = (nonce: string, type: string, value?: unknown) =>
+  writeLine(
+    `\n${nonce} ${type}${
+      value === undefined ? "" : ` ${Buffer.from(serialize(value)).toString("base64")}`
+    }\n`,
+  );
+
+const reader = Deno.stdin.readable.getReader();
+const { request, rest } = await readRequest(reader);
+const { nonce } = request;
+const controller = new AbortController();
+// Any byte after the request, or the end of stdin (the sweep went away), cancels the step.
+if (rest > 0) controller.abort();
+(async () => {
+  try {
+    await reader.read();
+  } finally {
+    controller.abort();
+  }
+})();
+
+const params = { moduleUrl: request.moduleUrl, jobArgs: request.jobArgs };
+let runner: JobRunner<unknown>;
+try {
+  runner = await moduleJob.createRunner(params, undefined);
+} catch (error) {
+  send(nonce, "init-error", errorMessage(error));
+  exit(1);
+}
+send(nonce, "ready");
+const cpuClock = startCpuClock();
+const result = await runInlineStep({
+  // The module is loaded: the step starts with its runner, as a worker's step does.
+  kind: { ...moduleJob, createRunner: () => runner },
+  params,
+  setup: undefined,
+  jobCount: request.jobCount,
+  inputs: request.inputs,
+  signal: controller.signal,
+  jobName: request.jobName,
+  warmup: request.warmup,
+  concurrency: request.concurrency,
+  jobTimeoutMs: request.jobTimeoutMs,
+});
+const cpuSeconds = cpuClock();
+
+const { jobs } = result;
+const reply: InlineReply = {
+  seconds: result.seconds,
+  peakRssBytes: result.peakRssBytes,
+  cpuSeconds,
+  concurrency: result.concurrency ?? 1,
+  status: new Uint8Array(jobs.length),
+  started: new Uint8Array(jobs.length),
+  elapsedSeconds: new Float32Array(jobs.length),
+  waitSeconds: new Float32Array(jobs.length),
+  details: [],
+};
+for (let index = 0; index < jobs.length; index++) {
+  const status = jobs.status(index);
+  reply.status[index] = STATUS_CODES[status];
+  reply.started[index] = jobs.started(index) ? 1 : 0;
+  reply.elapsedSeconds[index] = jobs.elapsedSeconds(index);
+  reply.waitSeconds[index] = jobs.waitSeconds(index);
+  if (status === "done") {
+    const output = jobs.output(index);
+    if (output !== null) reply.details.push([index, { output }]);
+  } else if (jobs.started(index)) {
+    reply.details.push([index, { error: jobs.get(index).error }]);
+  }
+}
+try {
+  send(nonce, "result", reply);
+} catch {
+  // An output that cannot be cloned (a function, a socket) fails its job, as in a worker.
+  for (const entry of reply.details) {
+    try {
+      serialize(entry[1]);
+    } catch (error) {
+      const index = entry[0];
+      reply.status[index] = STATUS_CODES.failed;
+      entry[1] = {
+        error: {
+          name: error instanceof Error ? error.name : "Error",
+          message: `Job ${index + 1} (${request.jobName}) failed: ${errorMessage(error)}`,
+        },
+      };
+    }
+  }
+  send(nonce, "result", reply);
+}
+exit(0);

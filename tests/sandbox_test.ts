@@ -1,0 +1,185 @@
+/**
+ * The sandbox is the same wherever a job runs: a job module's inline step runs in a process with
+ * only the job's grants; nothing is prompted; nothing is downloaded while jobs run (npm, a remote
+ * module's own host); the supervisor's variable cannot be set by hand; a granted directory is
+ * checked for escaping symlinks completely.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runSweep } from "../mod.ts";
+import { MOD_PATH, runCli } from "./_cli.ts";
+import { tempDir } from "./_temp.ts";
+
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
+
+/** A loopback HTTP server that logs each request's path and query; `await using` stops it. */
+function loopbackServer(
+  log: string[],
+  files: Record<string, string> = {},
+): Deno.HttpServer<Deno.NetAddr> {
+  return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    const url = new URL(request.url);
+    log.push(url.pathname + url.search);
+    const body = files[url.pathname];
+    return body === undefined
+      ? new Response("not found", { status: 404 })
+      : new Response(body, { headers: { "content-type": "application/javascript" } });
+  });
+}
+
+Deno.test("a job module's inline step in the sandbox has only the job's grants, as its workers do", async () => {
+  await using dir = await tempDir();
+  const secret = join(dir.path, "secret.txt");
+  await Deno.writeTextFile(secret, "not for the job");
+  const sweep = (permissions: { read?: string[] }) =>
+    Array.fromAsync(runSweep({
+      job: fixture("probe_job.ts"),
+      params: { jobArgs: { path: secret, env: "HOME" }, permissions },
+      workerCounts: [0, 1],
+      jobCount: 1,
+      sandbox: true,
+    }));
+  const outputs = (steps: Awaited<ReturnType<typeof sweep>>) =>
+    steps.map((step) => [step.workers, step.jobs.get(0).output]);
+  assert.deepEqual(outputs(await sweep({})), [
+    [0, { read: "NotCapable", env: "NotCapable" }],
+    [1, { read: "NotCapable", env: "NotCapable" }],
+  ]);
+  assert.deepEqual(outputs(await sweep({ read: [secret] })), [
+    [0, { read: "allowed", env: "NotCapable" }],
+    [1, { read: "allowed", env: "NotCapable" }],
+  ]);
+});
+
+Deno.test("a job that calls Deno.exit() inline fails its jobs and the sweep goes on", async () => {
+  const run = await runCli([
+    ..."--workers 0,1 --jobs 2 --quiet --job".split(" "),
+    fixture("exit_job.ts").pathname,
+  ]);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stdout, /^Summary:/m);
+  assert.match(run.stderr, /inline step's process exited with code 3 before it reported/);
+});
+
+Deno.test("a cancelled inline step leaves no process behind", async () => {
+  const controller = new AbortController();
+  const sweep = runSweep({
+    job: fixture("busy_loop_job.ts"),
+    workerCounts: [0, 1],
+    jobCount: 2,
+    sandbox: true,
+    signal: controller.signal,
+    onEvent: (event) => {
+      // The job never returns: only killing its process ends the step.
+      if (event.type === "step-start" && event.workers === 0) {
+        setTimeout(() => controller.abort(new Error("stop")), 1500);
+      }
+    },
+  });
+  await assert.rejects(Array.fromAsync(sweep), /stop/);
+  assert.deepEqual(await childProcesses(), []);
+});
+
+/** The pids of this process's children, from /proc. */
+async function childProcesses(): Promise<number[]> {
+  const children: number[] = [];
+  for await (const entry of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    const stat = await Deno.readTextFile(`/proc/${entry.name}/stat`).catch(() => "");
+    // The parent pid is the second field after the command name, which ends with ")".
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (ppid === Deno.pid) children.push(Number(entry.name));
+  }
+  return children;
+}
+
+Deno.test("a job asking for a permission on a terminal is denied, never prompted", async () => {
+  // `script` gives the CLI a terminal, where Deno would otherwise prompt "Allow? [y/n/A]".
+  const deno =
+    `${Deno.execPath()} run --allow-run --allow-read --allow-write --allow-env ${MOD_PATH}`;
+  const args = `--workers 0,1 --jobs 1 --format json --job ${
+    fixture("permission_request_job.ts").pathname
+  }`;
+  await using dir = await tempDir();
+  const output = await new Deno.Command("script", {
+    args: ["-qec", `${deno} ${args}`, "/dev/null"],
+    cwd: dir.path,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const text = new TextDecoder().decode(output.stdout);
+  assert.doesNotMatch(text, /Allow\?|requests net access/);
+  assert.equal(output.code, 0, text);
+  assert.doesNotMatch(text, /"granted"/);
+});
+
+Deno.test("a net grant does not let a job download an npm package", async () => {
+  const log: string[] = [];
+  await using registry = loopbackServer(log);
+  const run = await runCli([
+    ..."--workers 1 --jobs 1 --quiet --job".split(" "),
+    fixture("npm_import_job.ts").pathname,
+    "--job-allow-net",
+    `127.0.0.1:${registry.addr.port}`,
+  ], { env: { NPM_CONFIG_REGISTRY: `http://127.0.0.1:${registry.addr.port}/` } });
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(log, []);
+});
+
+Deno.test("a remote job module loads its own static imports, but import() sends nothing to its host", async () => {
+  const log: string[] = [];
+  await using host = loopbackServer(log, {
+    "/job.js": [
+      'import { base } from "./dep.js";',
+      "export default async () => {",
+      '  try { await import(new URL("./dep.js?leak=" + base, import.meta.url).href); return "leaked"; }',
+      "  catch (error) { return error.name; }",
+      "};",
+    ].join("\n"),
+    "/dep.js": 'export const base = "data";',
+  });
+  const run = await runCli([
+    ..."--workers 0,1 --jobs 1 --quiet --job".split(" "),
+    `http://127.0.0.1:${host.addr.port}/job.js`,
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(log.filter((line) => line.includes("leak")), []);
+  assert.ok(log.includes("/job.js") && log.includes("/dep.js"), log.join("\n"));
+});
+
+Deno.test("the supervisor's variables set by hand do not skip the checks before the run", async () => {
+  await using dir = await tempDir();
+  const args = ["--jobs", "1", "--workers", "1", "--out", join(dir.path, "missing", "out.txt")];
+  // runCli's process is a child of this one: a variable naming this pid names its parent.
+  const old = await runCli(args, { env: { DENO_CHANNELS_SUPERVISOR_PID: String(Deno.pid) } });
+  assert.equal(old.code, 2, old.stderr);
+  assert.match(old.stderr, /--out ".*" is in a directory that does not exist/);
+  const forged = `${Deno.pid} ${crypto.randomUUID()} ${join(dir.path, "log")}`;
+  const run = await runCli(args, { env: { DENO_CHANNELS_SUPERVISOR: forged } });
+  assert.equal(run.code, 2, run.stderr);
+  assert.equal(
+    run.stderr,
+    "deno-channels: Cannot run the sweep: DENO_CHANNELS_SUPERVISOR is set by deno-channels for its own sweep process only; unset it\n",
+  );
+});
+
+Deno.test("a granted directory is checked for escaping symlinks past 100,000 entries", async () => {
+  await using dir = await tempDir();
+  const granted = join(dir.path, "granted");
+  await Deno.mkdir(join(granted, "z"), { recursive: true });
+  // More entries than the old scan read, then the link, in a folder scanned after them.
+  const touch = await new Deno.Command("sh", {
+    args: ["-c", 'seq 1 100001 | sed "s/^/f/" | xargs touch'],
+    cwd: granted,
+  }).output();
+  assert.equal(touch.code, 0);
+  await Deno.symlink("/etc", join(granted, "z", "out"));
+  const run = await runCli(["--jobs", "1", "--workers", "1", "--job-allow-read", granted]);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /the symlink ".*\/z\/out" inside it leads out of it, to "\/etc"/);
+});
