@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runSweep } from "../mod.ts";
-import { MOD_PATH, runCli } from "./_cli.ts";
+import { cliCommand, MOD_PATH, runCli } from "./_cli.ts";
 import { tempDir } from "./_temp.ts";
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
@@ -82,18 +82,46 @@ Deno.test("a cancelled inline step leaves no process behind", async () => {
   assert.deepEqual(await childProcesses(), []);
 });
 
-/** The pids of this process's children, from /proc. */
-async function childProcesses(): Promise<number[]> {
-  const children: number[] = [];
+/** The pids of the processes whose parent is `parent` (default this one), from /proc. */
+async function childProcesses(parent = Deno.pid): Promise<number[]> {
+  return (await processes()).filter((p) => p.ppid === parent).map((p) => p.pid);
+}
+
+/** Every process's pid, parent pid and command line, from /proc. */
+async function processes(): Promise<{ pid: number; ppid: number; cmdline: string }[]> {
+  const found = [];
   for await (const entry of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     const stat = await Deno.readTextFile(`/proc/${entry.name}/stat`).catch(() => "");
+    const cmdline = await Deno.readTextFile(`/proc/${entry.name}/cmdline`).catch(() => "");
     // The parent pid is the second field after the command name, which ends with ")".
     const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (ppid === Deno.pid) children.push(Number(entry.name));
+    found.push({ pid: Number(entry.name), ppid, cmdline });
   }
-  return children;
+  return found;
 }
+
+Deno.test("a killed sweep process leaves no inline process behind", async () => {
+  await using dir = await tempDir();
+  // A module path of this test's own, to find its inline process among any others; it says when
+  // it is busy (the inline process's console goes to stderr).
+  const job = join(dir.path, "busy_job.ts");
+  await Deno.writeTextFile(job, 'export default () => { console.log("busy"); for (;;) {} };\n');
+  const cli = cliCommand(["--workers", "0,1", "--jobs", "2", "--job", job], { cwd: dir.path })
+    .spawn();
+  const stderr = cli.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  for (let text = ""; !text.includes("busy");) text += (await stderr.read()).value ?? "";
+  const inline = async () =>
+    (await processes()).filter((p) =>
+      p.cmdline.includes("_inline_entry") && p.cmdline.includes(job)
+    );
+  assert.equal((await inline()).length, 1);
+  const [sweep] = await childProcesses(cli.pid);
+  Deno.kill(sweep, "SIGKILL");
+  const [status] = await Promise.all([cli.status, cli.stdout.cancel(), stderr.cancel()]);
+  assert.equal(status.code, 1);
+  assert.deepEqual(await inline(), []);
+});
 
 Deno.test("a job asking for a permission on a terminal is denied, never prompted", async () => {
   // `script` gives the CLI a terminal, where Deno would otherwise prompt "Allow? [y/n/A]".

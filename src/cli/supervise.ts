@@ -24,6 +24,7 @@ import type { HandledSignal } from "./exit_codes.ts";
 import { sweepRuns } from "./runs.ts";
 import { renderCompleted } from "./scan_render.ts";
 import type { Config } from "./settings.ts";
+import { killLeftovers } from "./leftovers.ts";
 import { precacheModules } from "./precache.ts";
 import { readStepLog, stepLogNonce, supervisorLine } from "./step_log.ts";
 
@@ -241,7 +242,12 @@ export async function superviseSweep(config: Config): Promise<number> {
     if (inspect && /^[A-Za-z0-9.:\[\]-]+:\d{1,5}$/.test(inspect)) {
       flags.push(`--inspect=${inspect}`);
     }
-    const exit = await spawnSweepChild(Deno.args, `${Deno.pid} ${nonce} ${logPath}`, flags);
+    const supervisor = `${Deno.pid} ${nonce} ${logPath}`;
+    const exit = await spawnSweepChild(Deno.args, supervisor, flags);
+    // A sweep process that did not end by itself may have left its inline step's process running.
+    if (exit.forwarded || !CHILD_REPORTED.has(exit.code)) {
+      await killLeftovers(`${SUPERVISOR_VARIABLE}=${supervisor}`);
+    }
     if (CHILD_REPORTED.has(exit.code)) return exit.code;
     const reading = readStepLog(await Deno.readTextFile(logPath));
     if (reading.steps.length > 0) {
