@@ -183,24 +183,21 @@ export async function inlineProcessSweepStep(
   const { signal } = options;
   const moduleUrl = String(options.params.moduleUrl);
   const flags = permissionFlags(permissions);
+  if (Deno.permissions.querySync({ name: "run", command: Deno.execPath() }).state !== "granted") {
+    throw new Error(
+      `Cannot run the inline step of ${options.jobName} in its sandbox: it runs in a Deno process of its own, which needs --allow-run`,
+    );
+  }
   await cacheModules(moduleUrl);
   signal?.throwIfAborted();
   const nonce = crypto.randomUUID();
   const startMs = performance.now();
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--no-prompt", "--cached-only", "--no-npm", "--no-lock", ...flags, ENTRY_URL],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-  } catch (error) {
-    throw new Error(
-      `Cannot run the inline step of ${options.jobName} in its sandbox: it runs in a Deno process of its own, which needs --allow-run`,
-      { cause: error },
-    );
-  }
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--cached-only", "--no-npm", "--no-lock", ...flags, ENTRY_URL],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
   const writer = child.stdin.getWriter();
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   const onAbort = () => {
