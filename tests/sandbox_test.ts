@@ -185,8 +185,16 @@ Deno.test("the supervisor's variables set by hand do not skip the checks before 
   const args = ["--jobs", "1", "--workers", "1", "--out", join(dir.path, "missing", "out.txt")];
   // runCli's process is a child of this one: a variable naming this pid names its parent.
   const old = await runCli(args, { env: { DENO_CHANNELS_SUPERVISOR_PID: String(Deno.pid) } });
+  // The old variables are gone: refused as unknown, before anything runs.
   assert.equal(old.code, 2, old.stderr);
-  assert.match(old.stderr, /--out ".*" is in a directory that does not exist/);
+  assert.match(old.stderr, /DENO_CHANNELS_SUPERVISOR_PID in the environment is not a setting/);
+  // Naming another parent, it is ignored: the checks run.
+  const other = await runCli(args, {
+    env: { DENO_CHANNELS_SUPERVISOR: `1 ${crypto.randomUUID()} ${join(dir.path, "log")}` },
+  });
+  assert.equal(other.code, 2, other.stderr);
+  assert.match(other.stderr, /--out ".*" is in a directory that does not exist/);
+  // Naming this parent, without the parent's nonce in its step log, it is refused.
   const forged = `${Deno.pid} ${crypto.randomUUID()} ${join(dir.path, "log")}`;
   const run = await runCli(args, { env: { DENO_CHANNELS_SUPERVISOR: forged } });
   assert.equal(run.code, 2, run.stderr);
