@@ -112,13 +112,20 @@ async function listen(
     else if (type === "result") heard.reply = value as InlineReply;
     else if (type === "init-error") heard.initError = String(value);
   };
-  let pending = "";
+  // The pieces of the line not yet ended: the result's line can be hundreds of megabytes, and
+  // joining at each chunk would copy it over and over.
+  let pending: string[] = [];
   for await (const text of stdout.pipeThrough(new TextDecoderStream())) {
-    const lines = (pending + text).split("\n");
-    pending = lines.pop()!;
-    for (const line of lines) if (line !== "") onLine(line);
+    let start = 0;
+    for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
+      const line = pending.join("") + text.slice(start, end);
+      pending = [];
+      if (line !== "") onLine(line);
+      start = end + 1;
+    }
+    if (start < text.length) pending.push(text.slice(start));
   }
-  passOn(pending);
+  passOn(pending.join(""));
   return heard;
 }
 
