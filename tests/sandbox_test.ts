@@ -219,3 +219,31 @@ Deno.test("a granted directory is checked for escaping symlinks past 100,000 ent
   assert.equal(run.code, 2, run.stderr);
   assert.match(run.stderr, /the symlink ".*\/z\/out" inside it leads out of it, to "\/etc"/);
 });
+
+Deno.test("a job that holds the inline step's thread past --job-timeout-ms ends the step", async () => {
+  await using dir = await tempDir();
+  const job = join(dir.path, "stuck_job.ts");
+  await Deno.writeTextFile(
+    job,
+    "export default (_input, context) => { if (context.jobNumber === 2) for (;;) {} return 1; };\n",
+  );
+  const run = async (...extra: string[]) => {
+    const child = cliCommand(
+      [..."--workers 0,1 --jobs 3 --job-timeout-ms 100 --quiet --job".split(" "), job, ...extra],
+      { cwd: dir.path },
+    ).spawn();
+    // It used to hang: the job holds the thread, where no timer can run.
+    const hung = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const output = await child.output();
+    clearTimeout(hung);
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 1, stderr);
+    assert.match(new TextDecoder().decode(output.stdout), /^Summary:/m);
+    return stderr;
+  };
+  assert.match(await run(), /0 workers: Job 2 \(.*stuck_job\.ts\) timed out after 100 ms/);
+  // In a warm-up run too, inline and on a worker.
+  const warm = await run("--warmup", "1");
+  assert.match(warm, /0 workers: Job 2 \(.*\) timed out after 100 ms/);
+  assert.match(warm, /1 worker: Job 2 \(.*\) timed out after 100 ms/);
+});

@@ -83,6 +83,42 @@ try {
   send(nonce, "init-error", errorMessage(error));
   exit(1);
 }
+/**
+ * With a job timeout, a watchdog on a thread of its own: a job that holds this thread past its
+ * timeout (a synchronous loop, which the step's own timeout cannot end) is reported by number on
+ * stdout (with how many jobs had started, warm-up runs included), and the step that started this
+ * process kills it. Only then is each job marked (three
+ * atomic operations): without a timeout the step runs exactly as on the calling thread.
+ */
+function watched(inner: JobRunner<unknown>, timeoutMs: number): JobRunner<unknown> {
+  const running = new Int32Array(new SharedArrayBuffer(8)); // [job number or 0, jobs started]
+  const code = `self.onmessage = ({ data }) => {
+    const running = new Int32Array(data.buffer);
+    let started = -1, since = 0;
+    setInterval(() => {
+      const job = Atomics.load(running, 0), count = Atomics.load(running, 1);
+      if (job === 0 || count !== started) { started = count; since = performance.now(); return; }
+      if (performance.now() - since < data.timeoutMs + data.graceMs) return;
+      const line = "\\n" + data.nonce + " stuck " + job + "," + count + "\\n";
+      Deno.stdout.writeSync(new TextEncoder().encode(line));
+      self.close();
+    }, Math.max(5, Math.min(250, data.timeoutMs / 4)));
+  };`;
+  const watchdog = new Worker(`data:text/javascript,${encodeURIComponent(code)}`, {
+    type: "module",
+  });
+  watchdog.postMessage({ buffer: running.buffer, timeoutMs, graceMs: 250, nonce });
+  return (context) => {
+    Atomics.store(running, 0, context.jobNumber ?? 0);
+    Atomics.add(running, 1, 1);
+    try {
+      return inner(context);
+    } finally {
+      Atomics.store(running, 0, 0);
+    }
+  };
+}
+if (request.jobTimeoutMs !== undefined) runner = watched(runner!, request.jobTimeoutMs);
 send(nonce, "ready");
 const cpuClock = startCpuClock();
 const result = await runInlineStep({

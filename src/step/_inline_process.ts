@@ -11,7 +11,7 @@
  */
 import { Buffer } from "node:buffer";
 import { deserialize, serialize } from "node:v8";
-import { JobCancelledError } from "../errors.ts";
+import { JobCancelledError, JobTimeoutError } from "../errors.ts";
 import type { JobKind, JobParams, JobPermissions } from "../jobs/job.ts";
 import type { SweepStep } from "../types.ts";
 import type { InlineReply, InlineRequest } from "./_inline_protocol.ts";
@@ -89,6 +89,11 @@ interface Heard {
   startupSeconds?: number;
   reply?: InlineReply;
   initError?: string;
+  /** The job that held the process past its timeout, and how many jobs had started by then. */
+  stuck?: { jobNumber: number; started: number };
+  /** When the process said it was ready, and when it said a job was stuck (`performance.now()`). */
+  readyMs?: number;
+  stuckMs?: number;
 }
 
 /** Reads the process's stdout: its own lines by nonce; the job's output goes on to stderr. */
@@ -96,6 +101,7 @@ async function listen(
   stdout: ReadableStream<Uint8Array>,
   nonce: string,
   startMs: number,
+  onStuck: () => void,
 ): Promise<Heard> {
   const heard: Heard = {};
   const encoder = new TextEncoder();
@@ -107,9 +113,17 @@ async function listen(
     if (at < 0) return passOn(`${line}\n`);
     passOn(line.slice(0, at));
     const [type, payload] = line.slice(at + nonce.length + 1).split(" ");
+    if (type === "stuck") {
+      const [jobNumber, started] = payload.split(",").map(Number);
+      heard.stuck = { jobNumber, started };
+      heard.stuckMs = performance.now();
+      return onStuck();
+    }
     const value = payload === undefined ? undefined : deserialize(Buffer.from(payload, "base64"));
-    if (type === "ready") heard.startupSeconds = (performance.now() - startMs) / 1000;
-    else if (type === "result") heard.reply = value as InlineReply;
+    if (type === "ready") {
+      heard.readyMs = performance.now();
+      heard.startupSeconds = (heard.readyMs - startMs) / 1000;
+    } else if (type === "result") heard.reply = value as InlineReply;
     else if (type === "init-error") heard.initError = String(value);
   };
   // The pieces of the line not yet ended: the result's line can be hundreds of megabytes, and
@@ -168,6 +182,43 @@ function stepRecords(
     averageJobSeconds: counts.completed === 0 ? 0 : doneSeconds / counts.completed,
     jobs: columns.seal(new JobIds(), () => "inline"),
   };
+}
+
+/**
+ * The records of a step whose process was killed because job `jobNumber` held its thread past
+ * the timeout: that job timed out; in the timed run the jobs before it had finished, but their
+ * results went with the process; the rest never ran.
+ */
+function stuckRecords(
+  options: InlineStepOptions,
+  stuck: { jobNumber: number; started: number },
+) {
+  const { jobCount, jobName, jobTimeoutMs } = options;
+  const inTimedRun = stuck.started > (options.warmup ?? 0) * jobCount;
+  const why = `job ${stuck.jobNumber} ran past its ${jobTimeoutMs} ms timeout${
+    inTimedRun ? "" : " in a warm-up run"
+  } and held the inline step's process, which was killed`;
+  const lost = { error: { name: "Error", message: `Its result was lost: ${why}` } };
+  const notRun = { error: { name: JobCancelledError.name, message: `Not run: ${why}` } };
+  const columns = new JobColumnsBuilder(jobCount, 1, [lost, notRun]);
+  const counts = { completed: 0, failed: 0, cancelled: 0 };
+  for (let index = 0; index < jobCount; index++) {
+    const jobNumber = index + 1;
+    if (jobNumber === stuck.jobNumber) {
+      const message = `Job ${jobNumber} (${jobName}) timed out after ${jobTimeoutMs} ms`;
+      columns.set(index, "failed", 0, (jobTimeoutMs ?? 0) / 1000, 0, {
+        error: { name: JobTimeoutError.name, message },
+      });
+      counts.failed++;
+    } else if (inTimedRun && jobNumber < stuck.jobNumber) {
+      columns.setUnstarted(index, "failed", 0, 0);
+      counts.failed++;
+    } else {
+      columns.setUnstarted(index, "cancelled", 1, 0);
+      counts.cancelled++;
+    }
+  }
+  return { ...counts, averageJobSeconds: 0, jobs: columns.seal(new JobIds(), () => "inline") };
 }
 
 /**
@@ -235,7 +286,17 @@ export async function inlineProcessSweepStep(
       jobTimeoutMs: options.jobTimeoutMs,
     };
     await writer.write(requestFrame(request)).catch(() => {});
-    [heard, status] = await Promise.all([listen(child.stdout, nonce, startMs), child.status]);
+    const kill = () => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // It has exited.
+      }
+    };
+    [heard, status] = await Promise.all([
+      listen(child.stdout, nonce, startMs, kill),
+      child.status,
+    ]);
   } finally {
     signal?.removeEventListener("abort", onAbort);
     clearTimeout(killTimer);
@@ -257,12 +318,17 @@ export async function inlineProcessSweepStep(
       },
     };
   const reply = heard.reply;
+  const records = heard.stuck && !reply
+    ? stuckRecords(options, heard.stuck)
+    : stepRecords(options, reply, unreported);
   return {
     workers: 0,
     concurrency: reply?.concurrency ?? options.concurrency ?? 1,
     jobCount: options.jobCount,
-    seconds: reply?.seconds ?? 0,
-    ...stepRecords(options, reply, unreported),
+    // Without a reply, the time the process ran jobs until it was killed, as seen from here.
+    seconds: reply?.seconds ??
+      ((heard.stuckMs ?? performance.now()) - (heard.readyMs ?? startMs)) / 1000,
+    ...records,
     peakRssBytes: reply?.peakRssBytes ?? 0,
     repeat,
     startupSeconds: heard.startupSeconds ?? (performance.now() - startMs) / 1000,

@@ -197,6 +197,8 @@ async function timedStep(
       jobEvents: false,
       jobName: plan.displayName,
       keepOutputs: false,
+      // A warm-up job that never returns must end too, or the step never starts.
+      jobTimeoutMs: options.jobTimeoutMs,
     });
     if (signal?.aborted) throw signal.reason;
     if (warm.failed > 0) break;
