@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { pathToFileURL as toFileUrl } from "node:url";
 import { runSweep } from "../mod.ts";
 import { cliCommand, MOD_PATH, runCli } from "./_cli.ts";
 import { tempDir } from "./_temp.ts";
@@ -64,22 +65,34 @@ Deno.test("a job that calls Deno.exit() inline fails its jobs and the sweep goes
 });
 
 Deno.test("a cancelled inline step leaves no process behind", async () => {
+  await using dir = await tempDir();
+  // A module path of this test's own, to find its inline process among any others; the job
+  // writes a marker (granted) and then never returns: only killing its process ends the step.
+  const job = join(dir.path, "busy_job.ts");
+  const marker = join(dir.path, "busy");
+  await Deno.writeTextFile(
+    job,
+    "export default ({ marker }) => { Deno.writeTextFileSync(marker, ''); for (;;) {} };\n",
+  );
+  const inline = async () =>
+    (await processes()).filter((p) =>
+      p.cmdline.includes("_inline_entry") && p.cmdline.includes(job)
+    );
   const controller = new AbortController();
-  const sweep = runSweep({
-    job: fixture("busy_loop_job.ts"),
+  const sweep = Array.fromAsync(runSweep({
+    job: toFileUrl(job),
+    params: { jobArgs: { marker }, permissions: { write: [marker] } },
     workerCounts: [0, 1],
     jobCount: 2,
     sandbox: true,
     signal: controller.signal,
-    onEvent: (event) => {
-      // The job never returns: only killing its process ends the step.
-      if (event.type === "step-start" && event.workers === 0) {
-        setTimeout(() => controller.abort(new Error("stop")), 1500);
-      }
-    },
-  });
-  await assert.rejects(Array.fromAsync(sweep), /stop/);
-  assert.deepEqual(await childProcesses(), []);
+  }));
+  const busy = () => Deno.stat(marker).then(() => true, () => false);
+  while (!await busy()) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal((await inline()).length, 1);
+  controller.abort(new Error("stop"));
+  await assert.rejects(sweep, /stop/);
+  assert.deepEqual(await inline(), []);
 });
 
 /** The pids of the processes whose parent is `parent` (default this one), from /proc. */

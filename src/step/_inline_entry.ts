@@ -11,6 +11,7 @@ import { deserialize, serialize } from "node:v8";
 import { startCpuClock } from "../clock.ts";
 import type { JobRunner } from "../jobs/job.ts";
 import { moduleJob } from "../jobs/module.ts";
+import { installJobConsole } from "../pool/job_signals.ts";
 import { errorMessage } from "../text.ts";
 import { type InlineReply, type InlineRequest, STATUS_CODES } from "./_inline_protocol.ts";
 import { runInlineStep } from "./inline_step.ts";
@@ -24,9 +25,9 @@ const writeLine = (text: string) => {
   }
 };
 const exit = Deno.exit;
-// The job's console output goes to stderr, as the protocol's lines go to stdout.
-// deno-lint-ignore no-console
-console.log = console.info = console.debug = console.error;
+// The job's console output goes to stderr, prefixed and escaped as a worker's, and never mixes
+// with the protocol's lines on stdout.
+installJobConsole();
 
 async function readRequest(
   reader: ReadableStreamDefaultReader<Uint8Array>,
@@ -133,6 +134,7 @@ const result = await runInlineStep({
   warmup: request.warmup,
   concurrency: request.concurrency,
   jobTimeoutMs: request.jobTimeoutMs,
+  keepOutputs: request.keepOutputs,
 });
 const cpuSeconds = cpuClock();
 
@@ -156,7 +158,13 @@ for (let index = 0; index < jobs.length; index++) {
   reply.waitSeconds[index] = jobs.waitSeconds(index);
   if (status === "done") {
     const output = jobs.output(index);
-    if (output !== null) reply.details.push([index, { output }]);
+    const outputDigest = jobs.outputDigest?.(index);
+    if (typeof output === "number") reply.details.push([index, { output }]);
+    else if (output !== null || outputDigest) {
+      // Not kept (keepOutputs false), an output still has its digest and summary.
+      const { summary } = jobs.get(index);
+      reply.details.push([index, { output: output ?? undefined, outputDigest, summary }]);
+    }
   } else if (jobs.started(index)) {
     reply.details.push([index, { error: jobs.get(index).error }]);
   }

@@ -29,6 +29,7 @@ interface InlineStepOptions {
   warmup?: number;
   concurrency?: number;
   jobTimeoutMs?: number;
+  keepOutputs?: boolean;
 }
 
 const ENTRY_URL = new URL("./_inline_entry.ts", import.meta.url).href;
@@ -149,11 +150,12 @@ function stepRecords(
   reply: InlineReply | undefined,
   unreported: { status: "failed" | "cancelled"; error: JobRecordError },
 ) {
-  const { jobCount, kind, params } = options;
+  const { jobCount } = options;
   // One shared detail: the cancel of a job the process never started, or why none was reported.
   const columns = new JobColumnsBuilder(jobCount, 1, [
     reply ? CANCELLED_BEFORE_START : { error: unreported.error },
   ]);
+  columns.keepOutputs = options.keepOutputs ?? true;
   const counts = { completed: 0, failed: 0, cancelled: 0 };
   let doneSeconds = 0;
   const details = new Map(reply?.details);
@@ -171,10 +173,7 @@ function stepRecords(
     else if (typeof detail?.output === "number") {
       columns.setNumber(index, 0, elapsed, wait, detail.output);
     } else if (detail === undefined) columns.set(index, "done", 0, elapsed, wait);
-    else {
-      const summary = kind.describeOutput?.(detail.output, params);
-      columns.set(index, "done", 0, elapsed, wait, { output: detail.output, summary });
-    }
+    else columns.set(index, "done", 0, elapsed, wait, detail);
     if (status === "done") doneSeconds += elapsed;
   }
   return {
@@ -284,6 +283,7 @@ export async function inlineProcessSweepStep(
       warmup: options.warmup,
       concurrency: options.concurrency,
       jobTimeoutMs: options.jobTimeoutMs,
+      keepOutputs: options.keepOutputs,
     };
     await writer.write(requestFrame(request)).catch(() => {});
     const kill = () => {

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { OutputDigest } from "../types.ts";
 import type { JobRecordError } from "./job_records.ts";
 
 /** The batch the inline process runs. */
@@ -23,6 +24,8 @@ export interface InlineRequest {
   warmup?: number;
   concurrency?: number;
   jobTimeoutMs?: number;
+  /** Whether the step keeps its jobs' outputs, or only their digests. */
+  keepOutputs?: boolean;
 }
 
 /** The step the inline process ran, as columns (one entry per job) and the details it has. */
@@ -38,7 +41,15 @@ export interface InlineReply {
   elapsedSeconds: Float32Array;
   waitSeconds: Float32Array;
   /** A finished job's output (not `null`), or a failed or cancelled job's error, by index. */
-  details: [index: number, detail: { output?: unknown; error?: JobRecordError }][];
+  details: [
+    index: number,
+    detail: {
+      output?: unknown;
+      outputDigest?: OutputDigest;
+      summary?: string;
+      error?: JobRecordError;
+    },
+  ][];
 }
 
 /** The status codes of {@linkcode InlineReply.status}. */
