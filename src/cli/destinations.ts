@@ -98,8 +98,11 @@ async function checkDirectory(flag: string, path: string): Promise<void> {
   if (info && !writable(info)) throw fail(`cannot be written: "${current}" is not writable`);
 }
 
-/** The most entries a granted directory is scanned for symlinks. */
-const MAX_SCANNED_ENTRIES = 100_000;
+/**
+ * The most entries a granted directory may hold: it is scanned completely for symlinks, and one
+ * with more is refused rather than half-checked.
+ */
+const MAX_SCANNED_ENTRIES = 1_000_000;
 
 const inside = (path: string, dir: string) => path === dir || path.startsWith(`${dir}${SEP}`);
 
@@ -111,13 +114,15 @@ const inside = (path: string, dir: string) => path === dir || path.startsWith(`$
 async function escapingLink(
   dir: string,
   granted: readonly string[],
-): Promise<{ link: string; target: string } | undefined> {
+): Promise<{ link: string; target: string } | { tooLarge: true } | undefined> {
+  // Nothing leads out of the root directory.
+  if (granted.includes(SEP)) return undefined;
   const pending = [dir];
   let scanned = 0;
-  while (pending.length > 0 && scanned < MAX_SCANNED_ENTRIES) {
+  while (pending.length > 0) {
     const current = pending.pop()!;
     for await (const entry of Deno.readDir(current)) {
-      if (++scanned > MAX_SCANNED_ENTRIES) break;
+      if (++scanned > MAX_SCANNED_ENTRIES) return { tooLarge: true };
       const path = join(current, entry.name);
       if (entry.isSymlink) {
         const target = await Deno.realPath(path).catch(() =>
@@ -141,6 +146,13 @@ async function checkGrants(flag: string, paths: readonly string[] | undefined): 
     const info = await statOrUndefined(root);
     if (!info?.isDirectory) continue;
     const escape = await escapingLink(root, roots);
+    if (escape && "tooLarge" in escape) {
+      throw new ConfigError(
+        `Cannot grant ${flag} "${root}": it holds more than ${
+          MAX_SCANNED_ENTRIES.toLocaleString("en-US")
+        } entries, too many to check for symlinks that lead out of it; grant a smaller directory`,
+      );
+    }
     if (escape) {
       throw new ConfigError(
         `Cannot grant ${flag} "${root}": the symlink "${escape.link}" inside it leads out of it, to "${escape.target}"; grant the target too, or remove the link`,

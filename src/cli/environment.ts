@@ -70,8 +70,7 @@ export const INSPECT_VARIABLE = "DENO_CHANNELS_INSPECT";
  * smoke switch (`bench/_params.ts`). The check for unknown `DENO_CHANNELS_*` keys passes them.
  */
 export const INTERNAL_ENV_KEYS: readonly string[] = [
-  "DENO_CHANNELS_SUPERVISOR_PID",
-  "DENO_CHANNELS_STEP_LOG",
+  "DENO_CHANNELS_SUPERVISOR",
   "DENO_CHANNELS_BENCH_SMOKE",
 ];
 

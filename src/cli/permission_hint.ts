@@ -3,8 +3,7 @@
  * --allow-read flag") into the flag that grants it to a custom job
  * (`--job-allow-read PATH`): the job's workers get only what those flags name,
  * so `--allow-read` on the command line would not help; and Deno's refusal of an
- * `npm:` import (`--no-npm is specified`, a flag the user never passed) into the grant that
- * allows it.
+ * `npm:` import (`--no-npm is specified`, a flag the user never passed) into why.
  *
  * @module
  */
@@ -15,11 +14,12 @@ const DENIED = /Requires (\w+) access to ("[^"]*"|\S+?), run again with the --al
 const NO_NPM = /npm specifiers were requested; but --no-npm is specified/g;
 
 /**
- * What grants a custom job `npm:` imports: the sweep process runs with npm off unless a job may
- * reach the network (see `superviseSweep`). One place, for when that grant changes.
+ * Why a custom job's `npm:` import fails: the sweep process runs with npm off, whatever the job
+ * was granted, and downloads nothing while jobs run (see `superviseSweep`). One place, for when a
+ * setting to allow it comes.
  */
 export const NPM_GRANT_HINT =
-  "npm packages are off for custom jobs unless they may reach the network: grant it with --job-allow-net registry.npmjs.org";
+  "npm packages are off for custom jobs, whatever they are granted: nothing is downloaded while jobs run";
 
 /**
  * Replaces Deno's permission advice in `message` with the CLI's own flag.
@@ -39,7 +39,7 @@ export const NPM_GRANT_HINT =
  * assert.equal(withPermissionHint("boom"), "boom");
  * assert.match(
  *   withPermissionHint("npm specifiers were requested; but --no-npm is specified"),
- *   /grant it with --job-allow-net/,
+ *   /npm packages are off for custom jobs/,
  * );
  * ```
  */

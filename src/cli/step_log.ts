@@ -12,13 +12,37 @@
 import { jobRecords } from "../step/job_records.ts";
 import type { SweepEvent, SweepStep } from "../types.ts";
 
-/** The environment variable that carries the log's path from the parent to the child. */
-export const STEP_LOG_VARIABLE = "DENO_CHANNELS_STEP_LOG";
+/**
+ * The log's first line, written by the parent: the run's nonce, which the child checks before it
+ * runs the sweep (see `supervise.ts`).
+ *
+ * @param nonce The parent's random nonce for this run.
+ * @returns The line, with its newline.
+ */
+export function supervisorLine(nonce: string): string {
+  return `${JSON.stringify({ type: "supervisor", nonce })}\n`;
+}
+
+/**
+ * The nonce in a step log's first line.
+ *
+ * @param text The log's text.
+ * @returns The nonce, or `undefined` when the first line is not the parent's.
+ */
+export function stepLogNonce(text: string): string | undefined {
+  try {
+    const line = JSON.parse(text.slice(0, text.indexOf("\n") >>> 0));
+    return line?.type === "supervisor" && typeof line.nonce === "string" ? line.nonce : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The least time between two "job started" marks, in milliseconds. */
 export const JOB_MARK_MS = 50;
 
 type LogLine =
+  | { type: "supervisor"; nonce: string }
   | { type: "step-start"; workers: number; repeat: number; jobCount: number }
   | { type: "job"; jobNumber: number; jobCount: number }
   | { type: "step"; step: Omit<SweepStep, "jobs"> }

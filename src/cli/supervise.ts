@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { ConfigError } from "../errors.ts";
 import { plural } from "../text.ts";
 import {
   EXIT_BAD_SETTINGS,
@@ -23,10 +24,26 @@ import type { HandledSignal } from "./exit_codes.ts";
 import { sweepRuns } from "./runs.ts";
 import { renderCompleted } from "./scan_render.ts";
 import type { Config } from "./settings.ts";
-import { readStepLog, STEP_LOG_VARIABLE } from "./step_log.ts";
+import { killLeftovers } from "./leftovers.ts";
+import { precacheModules } from "./precache.ts";
+import { readStepLog, stepLogNonce, supervisorLine } from "./step_log.ts";
 
-/** Set by the parent to its own pid; a child whose `Deno.ppid` matches runs the sweep itself. */
-const SUPERVISOR_PID = "DENO_CHANNELS_SUPERVISOR_PID";
+/**
+ * Set by the parent for its child: `PID NONCE PATH`, its own pid, a new random nonce and the step
+ * log it made, whose first line holds the same nonce. A child whose `Deno.ppid` is PID and whose
+ * log holds NONCE runs the sweep itself; a value a user sets by hand never skips the parent's
+ * checks (the nonce is new each run and the log is the parent's own temp file).
+ */
+const SUPERVISOR_VARIABLE = "DENO_CHANNELS_SUPERVISOR";
+
+/**
+ * Deno flags the sweep child always gets: a job that touches what it was not granted is denied,
+ * never prompted (`Deno.permissions.request()` too); and nothing is downloaded while jobs run, so
+ * neither a net grant nor a remote module's own host can carry data out through `import()`
+ * (`npm:`, `jsr:`, a URL with a query): what the run imports was cached before it started. A job
+ * module is not the program's dependency: it is not written into a lock file.
+ */
+const CHILD_FLAGS = ["--no-prompt", "--cached-only", "--no-lock"] as const;
 
 /** Permissions passed on to the child when the parent holds them in full. */
 const PERMISSIONS = ["read", "write", "net", "env", "run", "sys", "ffi", "import"] as const;
@@ -75,13 +92,46 @@ interface ChildExit {
   forwarded?: HandledSignal;
 }
 
+/** This process's step log when it is the sweep child (`null`: it is not); read once. */
+let childLogPath: string | null | undefined;
+
 /**
- * Whether this process is the sweep child its parent CLI launched.
+ * Whether this process is the sweep child its parent CLI launched: the supervisor variable names
+ * this process's parent, and the parent's step log holds the variable's nonce.
  *
  * @returns `true` in the child, `false` in a CLI started by a user.
+ * @throws {ConfigError} When the variable names this process's parent but its nonce does not
+ *   match (set by hand): the run is refused rather than run without the parent's checks.
  */
 export function isSweepChild(): boolean {
-  return Deno.env.get(SUPERVISOR_PID) === String(Deno.ppid);
+  if (childLogPath === undefined) {
+    childLogPath = null;
+    const value = Deno.env.get(SUPERVISOR_VARIABLE);
+    const match = value === undefined ? null : /^(\d+) ([0-9a-f-]{36}) (.+)$/s.exec(value);
+    if (!match || Number(match[1]) !== Deno.ppid) return false;
+    let nonce: string | undefined;
+    try {
+      nonce = stepLogNonce(Deno.readTextFileSync(match[3]));
+    } catch {
+      // Unreadable: refused below.
+    }
+    if (nonce !== match[2]) {
+      throw new ConfigError(
+        `Cannot run the sweep: ${SUPERVISOR_VARIABLE} is set by deno-channels for its own sweep process only; unset it`,
+      );
+    }
+    childLogPath = match[3];
+  }
+  return childLogPath !== null;
+}
+
+/**
+ * The sweep child's step log, which its parent made.
+ *
+ * @returns The log's path in the sweep child; `undefined` elsewhere.
+ */
+export function sweepChildLogPath(): string | undefined {
+  return isSweepChild() ? childLogPath! : undefined;
 }
 
 function grantedFlags(): string[] {
@@ -95,20 +145,28 @@ function grantedFlags(): string[] {
  * forwarding SIGINT, SIGTERM and SIGHUP to it.
  *
  * @param args The CLI's arguments, passed on unchanged.
- * @param env Extra environment variables for the child.
- * @param flags Extra Deno flags for the child (e.g. `--no-npm`).
+ * @param supervisor The supervisor variable's value for the child.
+ * @param flags Extra Deno flags for the child (e.g. `--inspect`).
  * @returns How the child ended.
  * @throws {Error} When this process may not start subprocesses (`--allow-run`).
  */
 async function spawnSweepChild(
   args: readonly string[],
-  env: Record<string, string> = {},
+  supervisor: string,
   flags: readonly string[] = [],
 ): Promise<ChildExit> {
   const entry = new URL("../../mod.ts", import.meta.url).href;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--unstable-worker-options", ...grantedFlags(), ...flags, entry, ...args],
-    env: { ...env, [SUPERVISOR_PID]: String(Deno.pid) },
+    args: [
+      "run",
+      "--unstable-worker-options",
+      ...grantedFlags(),
+      ...CHILD_FLAGS,
+      ...flags,
+      entry,
+      ...args,
+    ],
+    env: { [SUPERVISOR_VARIABLE]: supervisor },
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
@@ -160,30 +218,38 @@ async function spawnSweepChild(
  * @returns The exit code: the child's own, or what its death means.
  */
 export async function superviseSweep(config: Config): Promise<number> {
-  let logPath: string | undefined;
+  let logPath: string;
+  const nonce = crypto.randomUUID();
   try {
     logPath = await Deno.makeTempFile({ prefix: "deno-channels-steps-" });
-  } catch {
-    // No temp dir: the sweep still runs; a crash is then reported without its summary.
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot start the sweep: no temp file can be made for its step log (TMPDIR="${
+        Deno.env.get("TMPDIR") ?? ""
+      }"): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   try {
-    // npm packages are fetched by the runtime, not under the worker's import permission: turn npm
-    // off for the whole sweep process unless a job may reach the network (or profiles need it).
-    const noNpm = !config.jobPermissions.net?.length && config.profileDir === undefined;
-    const flags = noNpm ? ["--no-npm"] : [];
+    await Deno.writeTextFile(logPath, supervisorLine(nonce));
+    // The child runs with --cached-only: what it will import is fetched now, before any job runs.
+    await precacheModules(config);
+    // npm stays off unless the profile writer needs its package (cached above): a job's `npm:`
+    // import fails at once rather than looking in the cache.
+    const flags = config.profileDir === undefined ? ["--no-npm"] : [];
     // Deno cannot report the flags it was started with: --inspect for the sweep process comes
     // from a variable of ours (the profiling hint prints it).
     const inspect = Deno.env.get(INSPECT_VARIABLE);
     if (inspect && /^[A-Za-z0-9.:\[\]-]+:\d{1,5}$/.test(inspect)) {
       flags.push(`--inspect=${inspect}`);
     }
-    const exit = await spawnSweepChild(
-      Deno.args,
-      logPath ? { [STEP_LOG_VARIABLE]: logPath } : {},
-      flags,
-    );
+    const supervisor = `${Deno.pid} ${nonce} ${logPath}`;
+    const exit = await spawnSweepChild(Deno.args, supervisor, flags);
+    // A sweep process that did not end by itself may have left its inline step's process running.
+    if (exit.forwarded || !CHILD_REPORTED.has(exit.code)) {
+      await killLeftovers(`${SUPERVISOR_VARIABLE}=${supervisor}`);
+    }
     if (CHILD_REPORTED.has(exit.code)) return exit.code;
-    const reading = readStepLog(logPath ? await Deno.readTextFile(logPath) : "");
+    const reading = readStepLog(await Deno.readTextFile(logPath));
     if (reading.steps.length > 0) {
       const runs = sweepRuns(config).map((run, index) => ({
         ...run,
@@ -216,6 +282,6 @@ export async function superviseSweep(config: Config): Promise<number> {
     );
     return EXIT_JOB_FAILED;
   } finally {
-    if (logPath) await Deno.remove(logPath).catch(() => {});
+    await Deno.remove(logPath).catch(() => {});
   }
 }

@@ -27,8 +27,8 @@ import { runSweepOptions, sweepRuns } from "./runs.ts";
 import { renderCompleted, scanHeading, type SweepRun } from "./scan_render.ts";
 import { type Config, settingLabel } from "./settings.ts";
 import { listenForSignals } from "./signals.ts";
-import { openStepLog, STEP_LOG_VARIABLE } from "./step_log.ts";
-import { INSPECT_VARIABLE } from "./supervise.ts";
+import { openStepLog } from "./step_log.ts";
+import { INSPECT_VARIABLE, sweepChildLogPath } from "./supervise.ts";
 import { terminalSafe } from "./terminal_text.ts";
 
 const MAX_FAILURES_SHOWN = 5;
@@ -145,7 +145,7 @@ export async function runSweepChild(config: Config): Promise<number> {
     ? progressLine(config.repeat)
     : undefined;
   let interrupted: SweepStep | undefined;
-  const logPath = Deno.env.get(STEP_LOG_VARIABLE);
+  const logPath = sweepChildLogPath();
   const stepLog = logPath ? openStepLog(logPath) : undefined;
   const onEvent = (event: SweepEvent) => {
     stepLog?.onEvent(event);

@@ -8,9 +8,10 @@
 import { errorRecord, JobCancelledError } from "../errors.ts";
 import { installJobConsole, JobSignals, SerialJobContext } from "../pool/job_signals.ts";
 import { runInFlight } from "./_inline_in_flight.ts";
+import { inlineProcessSweepStep } from "./_inline_process.ts";
 import { JobIds } from "./job_ids.ts";
 import { JobColumnsBuilder } from "./job_records.ts";
-import type { JobKind, JobParams } from "../jobs/job.ts";
+import type { JobKind, JobParams, JobPermissions } from "../jobs/job.ts";
 import { startCpuClock } from "../clock.ts";
 import type { StepResult, SweepStep } from "../types.ts";
 
@@ -37,6 +38,11 @@ export interface InlineStepOptions {
   jobTimeoutMs?: number;
   /** Whether the step keeps its jobs' outputs, or only their digests; default `true`. */
   keepOutputs?: boolean;
+  /**
+   * Run the batch in a Deno process of its own that has only these permissions (a job
+   * module's inline step in a sandbox), not on the calling thread.
+   */
+  processPermissions?: JobPermissions;
 }
 
 const CANCELLED_DETAIL = {
@@ -191,6 +197,9 @@ export async function inlineSweepStep(
   repeat: number,
   loadAverage: number | undefined,
 ): Promise<SweepStep> {
+  if (options.processPermissions) {
+    return await inlineProcessSweepStep(options, options.processPermissions, repeat, loadAverage);
+  }
   const cpuClock = startCpuClock();
   // Jobs on this thread print as they would in a worker: to stderr, prefixed, while the step runs.
   const restoreConsole = installJobConsole();

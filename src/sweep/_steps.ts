@@ -101,6 +101,10 @@ export async function* workerCountSteps(
           warmup: plan.warmup,
           jobTimeoutMs: options.jobTimeoutMs,
           keepOutputs: options.keepOutputs,
+          // In the sandbox a job module runs inline in a process with only its grants.
+          processPermissions: options.sandbox && kind.name === "module"
+            ? kind.permissions?.(params, setup) ?? {}
+            : undefined,
         },
         at.repeat,
         loadAverage,
@@ -193,6 +197,8 @@ async function timedStep(
       jobEvents: false,
       jobName: plan.displayName,
       keepOutputs: false,
+      // A warm-up job that never returns must end too, or the step never starts.
+      jobTimeoutMs: options.jobTimeoutMs,
     });
     if (signal?.aborted) throw signal.reason;
     if (warm.failed > 0) break;

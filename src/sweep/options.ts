@@ -151,8 +151,12 @@ export interface SweepOptions<Job extends string | URL = string | URL> {
    * temp dir for io; the module file and `params.permissions` for a custom
    * module). Needs `--unstable-worker-options` (or `"unstable":
    * ["worker-options"]` in the program's deno.json): without it Deno 2.9.6
-   * exits the process with code 70, uncatchably. Default `false`: workers, a
-   * custom module's included, have the importing program's permissions.
+   * exits the process with code 70, uncatchably. A custom module's inline step
+   * (a 0 in `workerCounts`) then runs in a Deno process of its own with only those
+   * permissions, `--no-prompt`, `--cached-only` and `--no-npm` (the module is
+   * cached with `deno cache` first), which needs `--allow-run`. Default `false`:
+   * workers and the inline step, a custom module's included, have the importing
+   * program's permissions.
    */
   sandbox?: boolean;
 }

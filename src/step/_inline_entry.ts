@@ -1,0 +1,192 @@
+/**
+ * The inline step's own process (`deno run` with only the job's grants): reads
+ * the batch from stdin, loads the job module, runs the batch on its main thread
+ * with the same inline step the calling thread would run, and reports the
+ * step on stdout (see `_inline_protocol.ts`). Run only by `_inline_process.ts`.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { deserialize, serialize } from "node:v8";
+import { startCpuClock } from "../clock.ts";
+import type { JobRunner } from "../jobs/job.ts";
+import { moduleJob } from "../jobs/module.ts";
+import { installJobConsole } from "../pool/job_signals.ts";
+import { errorMessage } from "../text.ts";
+import { type InlineReply, type InlineRequest, STATUS_CODES } from "./_inline_protocol.ts";
+import { runInlineStep } from "./inline_step.ts";
+
+// Kept before the job's module loads: a job that replaces them cannot silence this process.
+const stdout = Deno.stdout;
+const writeLine = (text: string) => {
+  const bytes = new TextEncoder().encode(text);
+  for (let written = 0; written < bytes.length;) {
+    written += stdout.writeSync(bytes.subarray(written));
+  }
+};
+const exit = Deno.exit;
+// The job's console output goes to stderr, prefixed and escaped as a worker's, and never mixes
+// with the protocol's lines on stdout.
+installJobConsole();
+
+async function readRequest(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): Promise<{ request: InlineRequest; rest: number }> {
+  let buffered = new Uint8Array(0);
+  const append = (chunk: Uint8Array) => {
+    const joined = new Uint8Array(buffered.length + chunk.length);
+    joined.set(buffered);
+    joined.set(chunk, buffered.length);
+    buffered = joined;
+  };
+  while (buffered.length < 4 || buffered.length < 4 + frameLength(buffered)) {
+    const { value, done } = await reader.read();
+    if (done) exit(1);
+    append(value!);
+  }
+  const length = frameLength(buffered);
+  return {
+    request: deserialize(buffered.subarray(4, 4 + length)) as InlineRequest,
+    rest: buffered.length - 4 - length,
+  };
+}
+
+function frameLength(bytes: Uint8Array): number {
+  return new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+}
+
+const send = (nonce: string, type: string, value?: unknown) =>
+  writeLine(
+    `\n${nonce} ${type}${
+      value === undefined ? "" : ` ${Buffer.from(serialize(value)).toString("base64")}`
+    }\n`,
+  );
+
+const reader = Deno.stdin.readable.getReader();
+const { request, rest } = await readRequest(reader);
+const { nonce } = request;
+const controller = new AbortController();
+// Any byte after the request, or the end of stdin (the sweep went away), cancels the step.
+if (rest > 0) controller.abort();
+(async () => {
+  try {
+    await reader.read();
+  } finally {
+    controller.abort();
+  }
+})();
+
+const params = { moduleUrl: request.moduleUrl, jobArgs: request.jobArgs };
+let runner: JobRunner<unknown>;
+try {
+  runner = await moduleJob.createRunner(params, undefined);
+} catch (error) {
+  send(nonce, "init-error", errorMessage(error));
+  exit(1);
+}
+/**
+ * With a job timeout, a watchdog on a thread of its own: a job that holds this thread past its
+ * timeout (a synchronous loop, which the step's own timeout cannot end) is reported by number on
+ * stdout (with how many jobs had started, warm-up runs included), and the step that started this
+ * process kills it. Only then is each job marked (three
+ * atomic operations): without a timeout the step runs exactly as on the calling thread.
+ */
+function watched(inner: JobRunner<unknown>, timeoutMs: number): JobRunner<unknown> {
+  const running = new Int32Array(new SharedArrayBuffer(8)); // [job number or 0, jobs started]
+  const code = `self.onmessage = ({ data }) => {
+    const running = new Int32Array(data.buffer);
+    let started = -1, since = 0;
+    setInterval(() => {
+      const job = Atomics.load(running, 0), count = Atomics.load(running, 1);
+      if (job === 0 || count !== started) { started = count; since = performance.now(); return; }
+      if (performance.now() - since < data.timeoutMs + data.graceMs) return;
+      const line = "\\n" + data.nonce + " stuck " + job + "," + count + "\\n";
+      Deno.stdout.writeSync(new TextEncoder().encode(line));
+      self.close();
+    }, Math.max(5, Math.min(250, data.timeoutMs / 4)));
+  };`;
+  const watchdog = new Worker(`data:text/javascript,${encodeURIComponent(code)}`, {
+    type: "module",
+  });
+  watchdog.postMessage({ buffer: running.buffer, timeoutMs, graceMs: 250, nonce });
+  return (context) => {
+    Atomics.store(running, 0, context.jobNumber ?? 0);
+    Atomics.add(running, 1, 1);
+    try {
+      return inner(context);
+    } finally {
+      Atomics.store(running, 0, 0);
+    }
+  };
+}
+if (request.jobTimeoutMs !== undefined) runner = watched(runner!, request.jobTimeoutMs);
+send(nonce, "ready");
+const cpuClock = startCpuClock();
+const result = await runInlineStep({
+  // The module is loaded: the step starts with its runner, as a worker's step does.
+  kind: { ...moduleJob, createRunner: () => runner },
+  params,
+  setup: undefined,
+  jobCount: request.jobCount,
+  inputs: request.inputs,
+  signal: controller.signal,
+  jobName: request.jobName,
+  warmup: request.warmup,
+  concurrency: request.concurrency,
+  jobTimeoutMs: request.jobTimeoutMs,
+  keepOutputs: request.keepOutputs,
+});
+const cpuSeconds = cpuClock();
+
+const { jobs } = result;
+const reply: InlineReply = {
+  seconds: result.seconds,
+  peakRssBytes: result.peakRssBytes,
+  cpuSeconds,
+  concurrency: result.concurrency ?? 1,
+  status: new Uint8Array(jobs.length),
+  started: new Uint8Array(jobs.length),
+  elapsedSeconds: new Float32Array(jobs.length),
+  waitSeconds: new Float32Array(jobs.length),
+  details: [],
+};
+for (let index = 0; index < jobs.length; index++) {
+  const status = jobs.status(index);
+  reply.status[index] = STATUS_CODES[status];
+  reply.started[index] = jobs.started(index) ? 1 : 0;
+  reply.elapsedSeconds[index] = jobs.elapsedSeconds(index);
+  reply.waitSeconds[index] = jobs.waitSeconds(index);
+  if (status === "done") {
+    const output = jobs.output(index);
+    const outputDigest = jobs.outputDigest?.(index);
+    if (typeof output === "number") reply.details.push([index, { output }]);
+    else if (output !== null || outputDigest) {
+      // Not kept (keepOutputs false), an output still has its digest and summary.
+      const { summary } = jobs.get(index);
+      reply.details.push([index, { output: output ?? undefined, outputDigest, summary }]);
+    }
+  } else if (jobs.started(index)) {
+    reply.details.push([index, { error: jobs.get(index).error }]);
+  }
+}
+try {
+  send(nonce, "result", reply);
+} catch {
+  // An output that cannot be cloned (a function, a socket) fails its job, as in a worker.
+  for (const entry of reply.details) {
+    try {
+      serialize(entry[1]);
+    } catch (error) {
+      const index = entry[0];
+      reply.status[index] = STATUS_CODES.failed;
+      entry[1] = {
+        error: {
+          name: error instanceof Error ? error.name : "Error",
+          message: `Job ${index + 1} (${request.jobName}) failed: ${errorMessage(error)}`,
+        },
+      };
+    }
+  }
+  send(nonce, "result", reply);
+}
+exit(0);
