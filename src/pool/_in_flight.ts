@@ -11,6 +11,17 @@ import type { JobRunner } from "../jobs/job.ts";
 import type { JobReport } from "./protocol.ts";
 import { InFlightJobContext, type JobSignals, type SerialJobContext } from "./job_signals.ts";
 
+// Taken when this module loads, before any job code: a job that replaces `Atomics`, the
+// timers or `performance.now` in its global scope must not see the flag or stop the loop.
+const { load: atomicLoad, store: atomicStore } = Atomics;
+const now = performance.now.bind(performance);
+const timeOrigin = performance.timeOrigin;
+const repeat = setInterval;
+const stopRepeating = clearInterval;
+const { RuntimeError } = WebAssembly;
+const then = Promise.prototype.then;
+const resolved = Promise.resolve.bind(Promise);
+
 /** How often the loop looks at the cancel flag while jobs are in flight, in milliseconds. */
 const FLAG_POLL_MS = 10;
 
@@ -39,8 +50,13 @@ export interface InFlightHost {
   flushReports(): void;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
+/** Whether a job threw a WebAssembly trap; false where asking throws (a revoked Proxy). */
+function isTrap(error: unknown): boolean {
+  try {
+    return error instanceof RuntimeError;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -56,8 +72,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 export async function drainInFlight(host: InFlightHost): Promise<boolean> {
   const { claimer, cancelling, concurrency, runner, inputs, signals } = host;
   const flag = host.context.cancelFlag;
-  const timeOrigin = performance.timeOrigin;
-  const inFlight = new Map<number, number>(); // index → start (performance.now())
+  const inFlight = new Map<number, number>(); // index → start (now())
   let trapped = false;
   let wake: (() => void) | undefined;
   const wakeUp = () => {
@@ -70,7 +85,7 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
   const abandon = (index: number, start: number, why: string) => {
     inFlight.delete(index);
     signals.abort(index, why);
-    const runMs = performance.now() - start;
+    const runMs = now() - start;
     const from = claimer.state(index);
     if (claimer.markReported(index, runMs, from === cancelling ? cancelling : undefined)) {
       host.report({ index, cancelled: true });
@@ -79,7 +94,7 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
   const onRaised = () => {
     const all = claimer.closed || claimer.retired;
     // Lowered before looking, so a time-out raised meanwhile is seen next time.
-    if (!all) Atomics.store(flag, 0, 0);
+    if (!all) atomicStore(flag, 0, 0);
     for (const [index, start] of [...inFlight]) {
       if (all) abandon(index, start, "the step was cancelled");
       else if (claimer.state(index) === cancelling) {
@@ -98,19 +113,19 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
   ) => {
     if (!inFlight.delete(index)) return; // Abandoned: already reported cancelled.
     signals.release(index);
-    const runMs = performance.now() - start;
-    const stopping = failed && Atomics.load(flag, 0) !== 0 && isStopping(index);
+    const runMs = now() - start;
+    const stopping = failed && atomicLoad(flag, 0) !== 0 && isStopping(index);
     if (host.settle(index, runMs, output, failed, error, stopping)) {
       if (claimer.markReported(index, runMs, cancelling)) host.report({ index, cancelled: true });
     }
-    if (failed && error instanceof WebAssembly.RuntimeError) trapped = true;
+    if (failed && isTrap(error)) trapped = true;
     wakeUp();
   };
   // Keeps the event loop turning while jobs wait (a pending Atomics.waitAsync does not) and
   // looks at the flag for jobs that never read their signal.
   // Also wakes a loop waiting with nothing to claim, so jobs handed back by another slot are seen.
-  const poll = setInterval(() => {
-    if (Atomics.load(flag, 0) !== 0) onRaised();
+  const poll = repeat(() => {
+    if (atomicLoad(flag, 0) !== 0) onRaised();
     else wakeUp();
   }, FLAG_POLL_MS);
   const settled = () => new Promise<void>((resolve) => (wake = resolve));
@@ -118,7 +133,7 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
     while (!trapped) {
       host.flushIfDue();
       const ending = inFlight.size > 0 && (claimer.closed || claimer.retired);
-      if (ending || Atomics.load(flag, 0) !== 0) onRaised();
+      if (ending || atomicLoad(flag, 0) !== 0) onRaised();
       if (inFlight.size >= concurrency) {
         await settled();
         continue;
@@ -139,19 +154,24 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
       if (!claimer.begin(index)) continue;
       const input = inputs?.[index];
       const context = new InFlightJobContext(host.context, index, input, signals, isStopping);
-      const start = performance.now();
+      const start = now();
       claimer.recordStart(index, timeOrigin + start);
       let output: unknown;
+      let pending: Promise<unknown> | undefined;
       try {
         output = runner(context);
+        // A thenable's `then` is job code: read (and called) here, where a throw fails the job.
+        const thenable = typeof (output as PromiseLike<unknown> | null)?.then === "function";
+        if (thenable) pending = resolved(output);
       } catch (error) {
         inFlight.set(index, start);
         finish(index, start, undefined, true, error);
         continue;
       }
       inFlight.set(index, start);
-      if (isThenable(output)) {
-        output.then(
+      if (pending) {
+        then.call(
+          pending,
           (value) => finish(index, start, value, false, undefined),
           (error) => finish(index, start, undefined, true, error),
         );
@@ -159,11 +179,11 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
     }
     // A trap stops the claiming; the jobs already in flight still settle here.
     while (inFlight.size > 0) {
-      if (claimer.closed || claimer.retired || Atomics.load(flag, 0) !== 0) onRaised();
+      if (claimer.closed || claimer.retired || atomicLoad(flag, 0) !== 0) onRaised();
       if (inFlight.size > 0) await settled();
     }
   } finally {
-    clearInterval(poll);
+    stopRepeating(poll);
     signals.onRaised = () => signals.abortAll("it was asked to stop");
     signals.clear();
   }

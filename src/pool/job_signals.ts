@@ -12,6 +12,13 @@ import type { JobContext } from "../jobs/job.ts";
 // The inline step's jobs print as a worker's do (the console is the other thing a job shares).
 export { installJobConsole } from "./_job_console.ts";
 
+// Taken when this module loads, before any job code runs in the thread: a job that replaces
+// `Atomics` or the timers in its global scope must not see the flag or stop the watch.
+const { load: atomicLoad, waitAsync: atomicWaitAsync } = Atomics;
+const later = setTimeout;
+const soon = queueMicrotask;
+const then = Promise.prototype.then;
+
 /** How often a raised flag that nobody lowered is looked at again, in milliseconds. */
 const RAISED_POLL_MS = 10;
 
@@ -91,20 +98,20 @@ export class JobSignals {
   #watch(): void {
     if (this.#watching) return;
     this.#watching = true;
-    const waiting = Atomics.waitAsync(this.#flag, 0, 0);
+    const waiting = atomicWaitAsync(this.#flag, 0, 0);
     const fired = () => {
       this.#watching = false;
       if (this.#controllers.size === 0) return;
-      if (Atomics.load(this.#flag, 0) !== 0) this.onRaised();
+      if (atomicLoad(this.#flag, 0) !== 0) this.onRaised();
       if (this.#controllers.size === 0) return;
-      if (Atomics.load(this.#flag, 0) === 0) this.#watch();
+      if (atomicLoad(this.#flag, 0) === 0) this.#watch();
       else {
         this.#watching = true;
-        setTimeout(fired, RAISED_POLL_MS);
+        later(fired, RAISED_POLL_MS);
       }
     };
-    if (waiting.async) waiting.value.then(fired);
-    else queueMicrotask(fired);
+    if (waiting.async) then.call(waiting.value, fired);
+    else soon(fired);
   }
 }
 
@@ -128,7 +135,7 @@ export class SerialJobContext implements JobContext {
   }
 
   // A property, not a method: kinds destructure it (`({ shouldStop }) => …`).
-  readonly shouldStop = (): boolean => Atomics.load(this.cancelFlag, 0) !== 0;
+  readonly shouldStop = (): boolean => atomicLoad(this.cancelFlag, 0) !== 0;
 
   get signal(): AbortSignal {
     return this.#signals.signalFor(this.index);
@@ -165,7 +172,7 @@ export class InFlightJobContext implements JobContext {
 
   // A getter, made when read (a job in flight must not pay a function each): kinds destructure it.
   get shouldStop(): () => boolean {
-    return () => Atomics.load(this.cancelFlag, 0) !== 0 && this.#isStopping(this.jobNumber - 1);
+    return () => atomicLoad(this.cancelFlag, 0) !== 0 && this.#isStopping(this.jobNumber - 1);
   }
 
   get signal(): AbortSignal {

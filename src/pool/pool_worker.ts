@@ -17,6 +17,14 @@ import {
   type WorkerToMain,
 } from "./protocol.ts";
 import { spawnWorker, type WorkerPoolOptions } from "./spawn_worker.ts";
+import {
+  isFinal,
+  JOB_STATE,
+  slotState,
+  stateSlot,
+  stateTag,
+  viewJobChannel,
+} from "../channel/mod.ts";
 
 const JOB_CANCELLED = JobCancelledError.name;
 
@@ -72,7 +80,16 @@ export class PoolWorker {
   #cancelGraceMs: number;
   #stopping = false;
   #pendingStats?: (stats: WorkerStats | undefined) => void;
-  #drain?: { end: (end: DrainEnd) => void; onReports: (reports: JobReport[]) => void };
+  #drain?: {
+    end: (end: DrainEnd) => void;
+    onReports: (reports: JobReport[]) => void;
+    /** The channel's state and slot columns, to check each report against. */
+    states: Int32Array;
+    slots: Int32Array;
+    slot: number;
+  };
+  /** `stats` requests sent and not yet answered (a late answer after the 5 s wait still counts). */
+  #statsAsked = 0;
 
   /**
    * Spawns the worker and sends it `init`.
@@ -85,17 +102,19 @@ export class PoolWorker {
     this.#worker = spawnWorker(options);
     this.#ready = new Promise((resolve, reject) => {
       this.#worker.onmessage = (event: MessageEvent<unknown>) => {
+        // Job code shares its worker with our entry and can post anything: nothing
+        // else sees a message before it is checked, and a message that breaks the
+        // protocol is that worker crashing.
         const message = parseWorkerMessage(event.data);
-        if (!message) {
-          // A job posted something of its own: the worker is no longer trustworthy.
+        const broken = !message
+          ? `The job posted a message the pool does not understand: ${
+            Deno.inspect(event.data, { depth: 1, breakLength: Infinity }).slice(0, 80)
+          }`
+          : this.#checkMessage(message);
+        if (broken !== undefined || !message) {
           const wasStarting = this.#state === "starting";
-          this.#fail({
-            name: WORKER_CRASH,
-            message: `The job posted a message the pool does not understand: ${
-              Deno.inspect(event.data, { depth: 1, breakLength: Infinity }).slice(0, 80)
-            }`,
-          });
-          if (wasStarting) reject(new Error("Cannot start worker: it posted an unknown message"));
+          this.#fail({ name: WORKER_CRASH, message: broken! });
+          if (wasStarting) reject(new Error(`Cannot start worker: ${broken}`));
           return;
         }
         if (message.type === "ready") {
@@ -105,10 +124,12 @@ export class PoolWorker {
           this.#fail(message.error);
           reject(deserializeError(message.error));
         } else if (message.type === "stats") {
+          this.#statsAsked--;
           this.#pendingStats?.(message.stats);
           this.#pendingStats = undefined;
         } else if (message.type === "reports") {
-          this.#drain?.onReports(message.reports);
+          const reports = message.reports.filter((report) => !this.#isLateReport(report.index));
+          if (reports.length > 0) this.#drain?.onReports(reports);
         } else if (message.type === "drained") {
           const drain = this.#drain;
           this.#drain = undefined;
@@ -224,9 +245,10 @@ export class PoolWorker {
     if (this.#inFlight || this.#drain) {
       throw new Error(`Cannot drain jobs: worker ${this.id} is busy`);
     }
+    const view = viewJobChannel(channel);
     this.#state = "busy";
     return new Promise((end) => {
-      this.#drain = { end, onReports };
+      this.#drain = { end, onReports, states: view.state, slots: view.slot, slot };
       const message: MainToWorker = { type: "drain", channel, slot, concurrency };
       this.#worker.postMessage(message);
     });
@@ -307,6 +329,7 @@ export class PoolWorker {
         resolve(stats);
       };
       const message: MainToWorker = { type: "stats" };
+      this.#statsAsked++;
       this.#worker.postMessage(message);
     });
   }
@@ -346,6 +369,85 @@ export class PoolWorker {
     }
   }
 
+  /**
+   * Why (a crash message) `message` cannot have come from our worker entry in the worker's
+   * present state, or `undefined` when it may have: the type must be one this
+   * state expects; a report must name a job in range whose state word says
+   * this worker's slot reported it (or, late, a job this slot ran and the main
+   * thread has settled since), once per batch; `drained` must leave no job
+   * claimed or running by this slot.
+   */
+  #checkMessage(message: WorkerToMain): string | undefined {
+    const type = message.type;
+    const unexpected = `The worker broke the protocol: it posted "${type}" while ${this.#state}${
+      this.#drain ? " draining" : ""
+    }`;
+    switch (type) {
+      case "closing":
+        return undefined;
+      case "ready":
+      case "init-error":
+        return this.#state === "starting" ? undefined : unexpected;
+      case "stats":
+        return this.#statsAsked > 0 ? undefined : unexpected;
+      case "result":
+      case "error":
+        return this.#inFlight?.jobId === message.jobId ? undefined : unexpected;
+      case "reports":
+        return this.#drain ? this.#checkReports(message.reports) : unexpected;
+      case "drained":
+        return this.#drain ? this.#checkDrained() : unexpected;
+    }
+  }
+
+  #checkReports(reports: readonly JobReport[]): string | undefined {
+    const { states, slots, slot } = this.#drain!;
+    const reported = slotState(JOB_STATE.REPORTED_TAG, slot);
+    const seen = new Set<number>();
+    for (const { index } of reports) {
+      if (!Number.isInteger(index) || index < 0 || index >= states.length) {
+        return `The worker broke the protocol: it reported job index ${index}, outside 0 to ${
+          states.length - 1
+        }`;
+      }
+      if (seen.has(index)) {
+        return `The worker broke the protocol: it reported job ${index + 1} twice in one batch`;
+      }
+      seen.add(index);
+      const state = Atomics.load(states, index);
+      if (state === reported || (isFinal(state) && slots[index] === slot)) continue;
+      return `The worker broke the protocol: it reported job ${
+        index + 1
+      }, which its slot had not reported (state ${describeState(state)})`;
+    }
+    return undefined;
+  }
+
+  /** A checked report for a job this slot ran that the main thread has settled since (dropped). */
+  #isLateReport(index: number): boolean {
+    const drain = this.#drain;
+    return drain !== undefined &&
+      Atomics.load(drain.states, index) !== slotState(JOB_STATE.REPORTED_TAG, drain.slot);
+  }
+
+  #checkDrained(): string | undefined {
+    const { states, slot } = this.#drain!;
+    for (let index = 0; index < states.length; index++) {
+      const state = Atomics.load(states, index);
+      const tag = stateTag(state);
+      if (
+        stateSlot(state) === slot &&
+        (tag === JOB_STATE.CLAIMED_TAG || tag === JOB_STATE.RUNNING_TAG ||
+          tag === JOB_STATE.CANCELLING_TAG)
+      ) {
+        return `The worker broke the protocol: it said it had drained while job ${index + 1} was ${
+          describeState(state)
+        }`;
+      }
+    }
+    return undefined;
+  }
+
   /** Closes the worker and settles the job in flight, if any, with `error`. */
   #fail(error: SerializedError, status: "failed" | "cancelled" = "failed"): void {
     this.#state = "closed";
@@ -368,4 +470,20 @@ export class PoolWorker {
       });
     }
   }
+}
+
+/** A state word in words, for a protocol violation's message. */
+function describeState(state: number): string {
+  const tag = stateTag(state);
+  const names: Record<number, string> = {
+    [JOB_STATE.CLAIMED_TAG]: "claimed",
+    [JOB_STATE.RUNNING_TAG]: "running",
+    [JOB_STATE.CANCELLING_TAG]: "cancelling",
+    [JOB_STATE.REPORTED_TAG]: "reported",
+  };
+  if (tag !== 0) return `${names[tag] ?? `tag ${tag}`} by slot ${stateSlot(state)}`;
+  const finals = Object.entries(JOB_STATE).find(([name, value]) =>
+    value === state && !name.endsWith("_TAG")
+  );
+  return finals ? finals[0].toLowerCase() : String(state);
 }

@@ -101,9 +101,11 @@ export type WorkerToMain =
 
 /**
  * Turns anything thrown into a plain object that survives `postMessage`.
+ * Never throws: job code chooses what it throws, and an error whose getters
+ * throw (or a Proxy, revoked or not) must not take the worker's job loop with it.
  *
  * @param error Whatever was thrown.
- * @returns Its name, message and stack.
+ * @returns Its name, message and stack, as far as they could be read.
  *
  * @example Serialize a RangeError
  * ```ts
@@ -114,21 +116,49 @@ export type WorkerToMain =
  * assert.equal(plain.name, "RangeError");
  * assert.equal(plain.message, "too big");
  * assert.equal(serializeError(Object.create(null)).message, "[Object: null prototype] {}");
+ * const hostile = new Error("x");
+ * Object.defineProperty(hostile, "message", { get() { throw new Error("no"); } });
+ * assert.equal(serializeError(hostile).message, "(its message could not be read)");
  * ```
  */
 export function serializeError(error: unknown): SerializedError {
-  if (error instanceof Error) {
-    return { name: error.name, message: error.message, stack: error.stack };
-  }
-  // A thrown null-prototype object (or one whose toString throws) has no String():
-  // Deno.inspect describes any value.
-  let message: string;
+  let isError = false;
   try {
-    message = String(error);
+    isError = error instanceof Error;
   } catch {
-    message = Deno.inspect(error, { depth: 2 });
+    // A revoked Proxy, or one whose getPrototypeOf trap throws.
   }
-  return { name: "Error", message };
+  if (!isError) return { name: "Error", message: describeThrown(error) };
+  const thrown = error as Error;
+  const name = readString(() => thrown.name) ?? "Error";
+  const message = readString(() => thrown.message) ?? "(its message could not be read)";
+  const stack = readString(() => thrown.stack);
+  return stack === undefined ? { name, message } : { name, message, stack };
+}
+
+/** Reads one field of a thrown value as a string, or `undefined` when reading it throws. */
+function readString(read: () => unknown): string | undefined {
+  try {
+    const value = read();
+    if (value === undefined) return undefined;
+    return typeof value === "string" ? value : String(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Describes a thrown non-`Error`: `String()` first, then `Deno.inspect` (a null-prototype object). */
+function describeThrown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    // No toString, or one that throws.
+  }
+  try {
+    return Deno.inspect(value, { depth: 2 });
+  } catch {
+    return "(a thrown value that could not be described)";
+  }
 }
 
 /**

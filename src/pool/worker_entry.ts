@@ -30,6 +30,29 @@ import { installJobConsole } from "./_job_console.ts";
 
 installJobConsole(); // Before any job module loads: a job's console goes to stderr, never stdout.
 
+// The worker's own references, taken before any job code runs (a job module is loaded by
+// `import()` inside init, after this module and its static imports have run): a job may
+// replace `self.postMessage`, `self.onmessage`, `Atomics` or `performance.now` in its global
+// scope, and must neither silence the protocol nor see what passes through it. Module
+// scope, never on `globalThis`.
+const postToMain: (message: WorkerToMain) => void = self.postMessage.bind(self);
+const listen = EventTarget.prototype.addEventListener.bind(self);
+const stopPropagation = Event.prototype.stopImmediatePropagation;
+const { load: atomicLoad, store: atomicStore, wait: atomicWait } = Atomics;
+const now = performance.now.bind(performance);
+const timeOrigin = performance.timeOrigin;
+const { RuntimeError } = WebAssembly;
+const closeWorker = self.close.bind(self);
+
+/** `value instanceof type`, false where asking throws (a revoked Proxy). */
+function isInstance(value: unknown, type: abstract new (...args: never[]) => unknown): boolean {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}
+
 let kind: JobKind | undefined;
 let params: JobParams | undefined;
 let runner: JobRunner<unknown> | undefined;
@@ -38,14 +61,14 @@ let signals: JobSignals | undefined;
 let inputs: readonly unknown[] | undefined;
 
 function post(message: WorkerToMain): void {
-  self.postMessage(message);
+  postToMain(message);
 }
 
 // Reports of a drain not yet posted: sent in batches, never one message per job.
 let pending: JobReport[] = [];
 let pendingSinceMs = 0;
 function report(entry: JobReport): void {
-  if (pending.length === 0) pendingSinceMs = performance.now();
+  if (pending.length === 0) pendingSinceMs = now();
   pending.push(entry);
 }
 /** Post a batch once it holds this many reports, or is this old (milliseconds). */
@@ -73,15 +96,15 @@ function flushReports(): void {
 
 // A job that calls self.close() would otherwise leave its job in flight with
 // no word to the main thread: say so first (after the reports it has made).
-const closeWorker = self.close.bind(self);
-self.close = () => {
+function closeOnJobRequest(): void {
   flushReports();
   post({ type: "closing" });
   closeWorker();
-};
+}
+self.close = closeOnJobRequest;
 // Inside a worker, Deno.exit() ends only the worker and leaves its job in flight with no word to
 // the main thread (the run would wait for it forever): treat it as self.close().
-Deno.exit = (() => self.close()) as typeof Deno.exit;
+Deno.exit = closeOnJobRequest as typeof Deno.exit;
 
 async function init(message: Extract<MainToWorker, { type: "init" }>): Promise<void> {
   try {
@@ -101,21 +124,21 @@ async function init(message: Extract<MainToWorker, { type: "init" }>): Promise<v
 }
 
 async function run(jobId: string): Promise<void> {
-  const startedAtMs = performance.timeOrigin + performance.now();
-  const start = performance.now();
+  const startedAtMs = timeOrigin + now();
+  const start = now();
   try {
     if (!runner || !context || !kind || !params) {
       throw new Error(`Cannot run job ${jobId}: the worker was not initialised`);
     }
     const output = await runner(context);
-    const elapsedMs = performance.now() - start;
+    const elapsedMs = now() - start;
     const summary = kind.describeOutput?.(output, params);
     post({ type: "result", jobId, output, summary, startedAtMs, elapsedMs });
   } catch (error) {
-    const elapsedMs = performance.now() - start;
+    const elapsedMs = now() - start;
     // A job that throws once its cancel flag is up stopped because it was asked to.
-    const cancelled = error instanceof JobCancelledError || context?.shouldStop() === true;
-    const trapped = error instanceof WebAssembly.RuntimeError;
+    const cancelled = isInstance(error, JobCancelledError) || context?.shouldStop() === true;
+    const trapped = isInstance(error, RuntimeError);
     post({
       type: "error",
       jobId,
@@ -167,8 +190,8 @@ function settleJob(
       report({
         index,
         error: serializeError(error),
-        cancelled: error instanceof JobCancelledError || stopping,
-        trapped: error instanceof WebAssembly.RuntimeError,
+        cancelled: isInstance(error, JobCancelledError) || stopping,
+        trapped: isInstance(error, RuntimeError),
       });
     } else report({ index, output, summary });
     return false;
@@ -221,7 +244,7 @@ async function drain(message: Extract<MainToWorker, { type: "drain" }>): Promise
 function flushIfDue(): void {
   if (
     pending.length > 0 &&
-    (pending.length >= REPORT_BATCH_JOBS || performance.now() - pendingSinceMs >= REPORT_BATCH_MS)
+    (pending.length >= REPORT_BATCH_JOBS || now() - pendingSinceMs >= REPORT_BATCH_MS)
   ) {
     flushReports();
   }
@@ -235,7 +258,6 @@ async function drainOneAtATime(
   runner: JobRunner<unknown>,
 ): Promise<boolean> {
   const { cancelFlag } = context;
-  const timeOrigin = performance.timeOrigin;
   for (;;) {
     flushIfDue();
     const index = claimer.next();
@@ -249,7 +271,7 @@ async function drainOneAtATime(
     context.index = index;
     context.jobNumber = index + 1;
     if (inputs) context.input = inputs[index];
-    const start = performance.now();
+    const start = now();
     claimer.recordStart(index, timeOrigin + start);
     let output: unknown;
     let error: unknown;
@@ -262,9 +284,9 @@ async function drainOneAtATime(
         claimer.flushCompleted();
         output = await output;
       }
-      runMs = performance.now() - start;
+      runMs = now() - start;
     } catch (thrown) {
-      runMs = performance.now() - start;
+      runMs = now() - start;
       failed = true;
       error = thrown;
     }
@@ -275,18 +297,18 @@ async function drainOneAtATime(
     // thread would count it done (progress, DEBUG) only after the next job too.
     if (runMs >= REPORT_BATCH_MS) pendingSinceMs = -Infinity;
     if (!settled) {
-      if (failed && error instanceof WebAssembly.RuntimeError) return true;
+      if (failed && isInstance(error, RuntimeError)) return true;
       continue;
     }
     // The main thread asked this job to stop (a timeout) and raised the flag:
     // acknowledge once the flag is seen, lower it, and report the job cancelled.
-    while (Atomics.load(cancelFlag, 0) === 0 && !claimer.retired) {
-      Atomics.wait(cancelFlag, 0, 0, 100);
+    while (atomicLoad(cancelFlag, 0) === 0 && !claimer.retired) {
+      atomicWait(cancelFlag, 0, 0, 100);
     }
-    if (!claimer.closed) Atomics.store(cancelFlag, 0, 0);
+    if (!claimer.closed) atomicStore(cancelFlag, 0, 0);
     if (!claimer.markReported(index, runMs, cancelling)) continue;
     report({ index, error: failed ? serializeError(error) : undefined, cancelled: true });
-    if (failed && error instanceof WebAssembly.RuntimeError) return true;
+    if (failed && isInstance(error, RuntimeError)) return true;
   }
 }
 
@@ -318,11 +340,15 @@ async function stats(): Promise<void> {
   });
 }
 
-// Set before anything awaits so no message is missed.
-self.onmessage = (event: MessageEvent<MainToWorker>) => {
-  const message = event.data;
+// Set before anything awaits so no message is missed. A capturing listener added before any
+// job code, which stops the event there: a job's own `onmessage` or listener (added later)
+// never sees `init`, `drain` or the channel's buffer, and replacing `self.onmessage` cannot
+// take the protocol's messages away from this handler.
+listen("message", (event: Event) => {
+  stopPropagation.call(event);
+  const message = (event as MessageEvent<MainToWorker>).data;
   if (message.type === "init") init(message);
   else if (message.type === "stats") stats();
   else if (message.type === "drain") drain(message);
   else run(message.jobId);
-};
+}, { capture: true });
