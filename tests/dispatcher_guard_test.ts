@@ -1,0 +1,88 @@
+/**
+ * A job shares its worker with the dispatcher: whatever it posts, wraps or
+ * throws, every job is reported exactly once and the sweep ends with its summary.
+ */
+import assert from "node:assert/strict";
+import type { SweepOptions, SweepStep } from "../mod.ts";
+import { collectSteps } from "./_sweep.ts";
+import { runCli } from "./_cli.ts";
+
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
+
+const JOB_COUNT = 12;
+
+/** Runs `job` on 1 and 2 workers, 1 and 4 jobs in flight, and checks every step's counts. */
+async function sweepAll(job: string, options: Partial<SweepOptions> = {}): Promise<SweepStep[]> {
+  const steps = await collectSteps({
+    job: fixture(job),
+    workerCounts: [1, 2],
+    concurrency: [1, 4],
+    jobCount: JOB_COUNT,
+    // A run that hangs fails the test instead of the suite.
+    signal: AbortSignal.timeout(60_000),
+    ...options,
+  });
+  const jobCount = options.jobCount ?? JOB_COUNT;
+  assert.equal(steps.length, 4);
+  for (const step of steps) {
+    assert.equal(step.completed + step.failed + step.cancelled, jobCount);
+    assert.equal(step.jobs.length, jobCount);
+  }
+  return steps;
+}
+
+function messages(step: SweepStep): string[] {
+  const found: string[] = [];
+  for (let index = 0; index < step.jobs.length; index++) {
+    const error = step.jobs.get(index).error;
+    if (error) found.push(error.message);
+  }
+  return found;
+}
+
+Deno.test("a job's forged reports and drained messages fail its worker's jobs, never the sweep", async () => {
+  for (const step of await sweepAll("forged_report_job.ts")) {
+    assert.ok(step.failed > 0, "a forged message fails the jobs of its worker");
+    for (const message of messages(step)) {
+      assert.match(message, /(broke the protocol|no worker was left|worker stopped)/i);
+    }
+  }
+});
+
+Deno.test("a job that wraps the global Atomics never sees the channel: its failures stay failures", async () => {
+  for (const step of await sweepAll("atomics_wrap_job.ts")) {
+    assert.equal(step.failed, JOB_COUNT);
+    for (const message of messages(step)) assert.match(message, /saw 0 shared arrays/);
+  }
+});
+
+Deno.test("errors whose getters throw, Proxies and revoked Proxies fail their job, not the job loop", async () => {
+  for (const step of await sweepAll("unreadable_error_job.ts")) {
+    assert.equal(step.failed, JOB_COUNT);
+    for (const message of messages(step)) assert.doesNotMatch(message, /No worker was left/);
+  }
+});
+
+Deno.test("a job that replaces postMessage and onmessage cannot silence its worker", async () => {
+  for (const step of await sweepAll("replaced_globals_job.ts", { jobTimeoutMs: 5_000 })) {
+    assert.equal(step.completed, JOB_COUNT);
+    assert.deepEqual(step.jobs.get(0).output, { reported: true });
+  }
+});
+
+Deno.test("a job timeout ends jobs that replaced their worker's globals, with jobs in flight too", async () => {
+  const steps = await sweepAll("stuck_replaced_globals_job.ts", { jobCount: 4, jobTimeoutMs: 100 });
+  for (const step of steps) {
+    assert.equal(step.completed, 0);
+    for (const message of messages(step)) assert.match(message, /timed out after 100 ms/);
+  }
+});
+
+Deno.test("CLI: a job's forged report fails its jobs with one line each, and the summary still prints", async () => {
+  const run = await runCli(["--job", fixture("forged_report_job.ts"), "--workers", "1"]);
+  assert.equal(run.code, 1);
+  assert.match(run.stdout, /Summary:/);
+  assert.match(run.stderr, /broke the protocol: it reported job index 1000000000, outside 0 to 3/);
+  assert.doesNotMatch(run.stderr, /^\s+at /m);
+  assert.doesNotMatch(run.stderr, /Invalid atomic access index/);
+});
