@@ -17,14 +17,8 @@ import {
   type WorkerToMain,
 } from "./protocol.ts";
 import { spawnWorker, type WorkerPoolOptions } from "./spawn_worker.ts";
-import {
-  isFinal,
-  JOB_STATE,
-  slotState,
-  stateSlot,
-  stateTag,
-  viewJobChannel,
-} from "../channel/mod.ts";
+import { viewJobChannel } from "../channel/mod.ts";
+import { checkDrained, checkReports, type DrainView, isLateReport } from "./_drain_checks.ts";
 
 const JOB_CANCELLED = JobCancelledError.name;
 
@@ -80,13 +74,9 @@ export class PoolWorker {
   #cancelGraceMs: number;
   #stopping = false;
   #pendingStats?: (stats: WorkerStats | undefined) => void;
-  #drain?: {
+  #drain?: DrainView & {
     end: (end: DrainEnd) => void;
     onReports: (reports: JobReport[]) => void;
-    /** The channel's state and slot columns, to check each report against. */
-    states: Int32Array;
-    slots: Int32Array;
-    slot: number;
   };
   /** `stats` requests sent and not yet answered (a late answer after the 5 s wait still counts). */
   #statsAsked = 0;
@@ -128,7 +118,8 @@ export class PoolWorker {
           this.#pendingStats?.(message.stats);
           this.#pendingStats = undefined;
         } else if (message.type === "reports") {
-          const reports = message.reports.filter((report) => !this.#isLateReport(report.index));
+          const drain = this.#drain!;
+          const reports = message.reports.filter((report) => !isLateReport(drain, report.index));
           if (reports.length > 0) this.#drain?.onReports(reports);
         } else if (message.type === "drained") {
           const drain = this.#drain;
@@ -248,7 +239,14 @@ export class PoolWorker {
     const view = viewJobChannel(channel);
     this.#state = "busy";
     return new Promise((end) => {
-      this.#drain = { end, onReports, states: view.state, slots: view.slot, slot };
+      this.#drain = {
+        end,
+        onReports,
+        states: view.state,
+        slots: view.slot,
+        header: view.header,
+        slot,
+      };
       const message: MainToWorker = { type: "drain", channel, slot, concurrency };
       this.#worker.postMessage(message);
     });
@@ -394,58 +392,10 @@ export class PoolWorker {
       case "error":
         return this.#inFlight?.jobId === message.jobId ? undefined : unexpected;
       case "reports":
-        return this.#drain ? this.#checkReports(message.reports) : unexpected;
+        return this.#drain ? checkReports(this.#drain, message.reports) : unexpected;
       case "drained":
-        return this.#drain ? this.#checkDrained() : unexpected;
+        return this.#drain ? checkDrained(this.#drain) : unexpected;
     }
-  }
-
-  #checkReports(reports: readonly JobReport[]): string | undefined {
-    const { states, slots, slot } = this.#drain!;
-    const reported = slotState(JOB_STATE.REPORTED_TAG, slot);
-    const seen = new Set<number>();
-    for (const { index } of reports) {
-      if (!Number.isInteger(index) || index < 0 || index >= states.length) {
-        return `The worker broke the protocol: it reported job index ${index}, outside 0 to ${
-          states.length - 1
-        }`;
-      }
-      if (seen.has(index)) {
-        return `The worker broke the protocol: it reported job ${index + 1} twice in one batch`;
-      }
-      seen.add(index);
-      const state = Atomics.load(states, index);
-      if (state === reported || (isFinal(state) && slots[index] === slot)) continue;
-      return `The worker broke the protocol: it reported job ${
-        index + 1
-      }, which its slot had not reported (state ${describeState(state)})`;
-    }
-    return undefined;
-  }
-
-  /** A checked report for a job this slot ran that the main thread has settled since (dropped). */
-  #isLateReport(index: number): boolean {
-    const drain = this.#drain;
-    return drain !== undefined &&
-      Atomics.load(drain.states, index) !== slotState(JOB_STATE.REPORTED_TAG, drain.slot);
-  }
-
-  #checkDrained(): string | undefined {
-    const { states, slot } = this.#drain!;
-    for (let index = 0; index < states.length; index++) {
-      const state = Atomics.load(states, index);
-      const tag = stateTag(state);
-      if (
-        stateSlot(state) === slot &&
-        (tag === JOB_STATE.CLAIMED_TAG || tag === JOB_STATE.RUNNING_TAG ||
-          tag === JOB_STATE.CANCELLING_TAG)
-      ) {
-        return `The worker broke the protocol: it said it had drained while job ${index + 1} was ${
-          describeState(state)
-        }`;
-      }
-    }
-    return undefined;
   }
 
   /** Closes the worker and settles the job in flight, if any, with `error`. */
@@ -470,20 +420,4 @@ export class PoolWorker {
       });
     }
   }
-}
-
-/** A state word in words, for a protocol violation's message. */
-function describeState(state: number): string {
-  const tag = stateTag(state);
-  const names: Record<number, string> = {
-    [JOB_STATE.CLAIMED_TAG]: "claimed",
-    [JOB_STATE.RUNNING_TAG]: "running",
-    [JOB_STATE.CANCELLING_TAG]: "cancelling",
-    [JOB_STATE.REPORTED_TAG]: "reported",
-  };
-  if (tag !== 0) return `${names[tag] ?? `tag ${tag}`} by slot ${stateSlot(state)}`;
-  const finals = Object.entries(JOB_STATE).find(([name, value]) =>
-    value === state && !name.endsWith("_TAG")
-  );
-  return finals ? finals[0].toLowerCase() : String(state);
 }
