@@ -86,3 +86,10 @@ Deno.test("CLI: a job's forged report fails its jobs with one line each, and the
   assert.doesNotMatch(run.stderr, /^\s+at /m);
   assert.doesNotMatch(run.stderr, /Invalid atomic access index/);
 });
+
+Deno.test("a job's forged drained, sent while it runs, fails its worker's jobs", async () => {
+  for (const step of await sweepAll("forged_drained_job.ts")) {
+    assert.ok(step.failed > 0);
+    assert.ok(messages(step).some((message) => /said it had drained while job/.test(message)));
+  }
+});

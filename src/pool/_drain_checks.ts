@@ -55,7 +55,11 @@ export function isLateReport(view: DrainView, index: number): boolean {
   return Atomics.load(view.states, index) !== slotState(JOB_STATE.REPORTED_TAG, view.slot);
 }
 
-/** Why a `drained` cannot be the worker's own, or `undefined`: no job may still be this slot's. */
+/**
+ * Why a `drained` cannot be the worker's own, or `undefined`: no job may still
+ * be this slot's, claimed, running, cancelling or reported (the worker posts
+ * its reports before `drained`, and each report settles its job).
+ */
 export function checkDrained(view: DrainView): string | undefined {
   const { states, header, slot } = view;
   // A closed channel has every job final or settled by the main thread: nothing to look at
@@ -66,8 +70,7 @@ export function checkDrained(view: DrainView): string | undefined {
     const tag = stateTag(state);
     if (
       stateSlot(state) === slot &&
-      (tag === JOB_STATE.CLAIMED_TAG || tag === JOB_STATE.RUNNING_TAG ||
-        tag === JOB_STATE.CANCELLING_TAG)
+      tag >= JOB_STATE.CLAIMED_TAG && tag <= JOB_STATE.REPORTED_TAG
     ) {
       return `${BROKE}: it said it had drained while job ${index + 1} was ${describeState(state)}`;
     }
