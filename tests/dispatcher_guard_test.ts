@@ -44,7 +44,10 @@ Deno.test("a job's forged reports and drained messages fail its worker's jobs, n
   for (const step of await sweepAll("forged_report_job.ts")) {
     assert.ok(step.failed > 0, "a forged message fails the jobs of its worker");
     for (const message of messages(step)) {
-      assert.match(message, /(broke the protocol|no worker was left|worker stopped)/i);
+      assert.match(
+        message,
+        /(broke the protocol|no worker was left|worker stopped|worker was retired)/i,
+      );
     }
   }
 });
