@@ -7,7 +7,7 @@ import type { SweepOptions, SweepStep } from "../mod.ts";
 import { collectSteps } from "./_sweep.ts";
 import { runCli } from "./_cli.ts";
 
-const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
 
 const JOB_COUNT = 12;
 
@@ -82,7 +82,7 @@ Deno.test("a job timeout ends jobs that replaced their worker's globals, with jo
 });
 
 Deno.test("CLI: a job's forged report fails its jobs with one line each, and the summary still prints", async () => {
-  const run = await runCli(["--job", fixture("forged_report_job.ts"), "--workers", "1"]);
+  const run = await runCli(["--job", fixture("forged_report_job.ts").pathname, "--workers", "1"]);
   assert.equal(run.code, 1);
   assert.match(run.stdout, /Summary:/);
   assert.match(run.stderr, /broke the protocol: it reported job index 1000000000, outside 0 to 3/);

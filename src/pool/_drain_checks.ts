@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { HEADER, isFinal, JOB_STATE, slotState, stateSlot, stateTag } from "../channel/mod.ts";
+import { HEADER, isFinal, JOB_STATE, slotState } from "../channel/mod.ts";
 import type { JobReport } from "./protocol.ts";
 
 /** The parts of a channel a drain's messages are checked against, and the worker's slot. */
@@ -41,7 +41,7 @@ export function checkReports(view: DrainView, reports: readonly JobReport[]): st
     const state = Atomics.load(states, index);
     if (state === reported || (isFinal(state) && slots[index] === slot)) continue;
     return `${BROKE}: it reported job ${index + 1}, which its slot had not reported (state ${
-      describeState(state)
+      describeState(state, slot)
     })`;
   }
   return undefined;
@@ -65,29 +65,33 @@ export function checkDrained(view: DrainView): string | undefined {
   // A closed channel has every job final or settled by the main thread: nothing to look at
   // (and the usual end of a step costs no scan of a million jobs per worker).
   if (Atomics.load(header, HEADER.CLOSED_I32) !== 0) return undefined;
+  const held = heldBy(slot);
   for (let index = 0; index < states.length; index++) {
     const state = Atomics.load(states, index);
-    const tag = stateTag(state);
-    if (
-      stateSlot(state) === slot &&
-      tag >= JOB_STATE.CLAIMED_TAG && tag <= JOB_STATE.REPORTED_TAG
-    ) {
-      return `${BROKE}: it said it had drained while job ${index + 1} was ${describeState(state)}`;
+    const word = held.get(state);
+    if (word !== undefined) {
+      return `${BROKE}: it said it had drained while job ${index + 1} was ${word} by its slot`;
     }
   }
   return undefined;
 }
 
-/** A state word in words, for a protocol violation's message. */
-function describeState(state: number): string {
-  const tag = stateTag(state);
-  const tags: Record<number, string> = {
-    [JOB_STATE.CLAIMED_TAG]: "claimed",
-    [JOB_STATE.RUNNING_TAG]: "running",
-    [JOB_STATE.CANCELLING_TAG]: "cancelling",
-    [JOB_STATE.REPORTED_TAG]: "reported",
-  };
-  if (tag !== 0) return `${tags[tag] ?? `tag ${tag}`} by slot ${stateSlot(state)}`;
+/** The state words of the jobs `slot` holds (claimed, running, cancelling, reported), in words. */
+function heldBy(slot: number): Map<number, string> {
+  return new Map([
+    [slotState(JOB_STATE.CLAIMED_TAG, slot), "claimed"],
+    [slotState(JOB_STATE.RUNNING_TAG, slot), "running"],
+    [slotState(JOB_STATE.CANCELLING_TAG, slot), "cancelling"],
+    [slotState(JOB_STATE.REPORTED_TAG, slot), "reported"],
+  ]);
+}
+
+/** A state word in words, for a protocol violation's message (as seen from `slot`). */
+function describeState(state: number, slot: number): string {
+  const held = heldBy(slot).get(state);
+  if (held !== undefined) return `${held} by its slot`;
+  if (state === JOB_STATE.QUEUED) return "queued";
+  if (!isFinal(state)) return "held by another slot";
   const final = Object.entries(JOB_STATE).find(([name, value]) =>
     value === state && !name.endsWith("_TAG")
   );
