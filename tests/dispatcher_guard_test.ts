@@ -96,3 +96,51 @@ Deno.test("a job's forged drained, sent while it runs, fails its worker's jobs",
     assert.ok(messages(step).some((message) => /said it had drained while job/.test(message)));
   }
 });
+
+Deno.test("a job that replaces the builtins the worker calls (push, Map, iterators, then, call, Math) cannot stop it", async () => {
+  const steps = await sweepAll("tampered_builtins_job.ts", { signal: AbortSignal.timeout(30_000) });
+  for (const step of steps) {
+    assert.equal(step.completed, JOB_COUNT, messages(step).join("\n"));
+    for (let index = 0; index < JOB_COUNT; index++) {
+      assert.deepEqual(step.jobs.get(index).output, {
+        jobNumber: index + 1,
+        messagesSeen: 0,
+        aborted: false,
+      });
+    }
+  }
+});
+
+Deno.test("a failed job's stack is never read by its worker: a failure costs its name and message", async () => {
+  for (const step of await sweepAll("stack_read_job.ts")) {
+    assert.equal(step.failed, JOB_COUNT / 2);
+    for (let index = 1; index < JOB_COUNT; index += 2) {
+      assert.deepEqual(step.jobs.get(index).output, { stackReads: 0 });
+    }
+    assert.match(step.jobs.get(0).error!.message, /job 1 fails on purpose/);
+  }
+});
+
+Deno.test("CLI: an error no job code caught fails its job in one line, without Deno's worker trace", async () => {
+  const run = await runCli([
+    "--job",
+    fixture("crash_job.ts").pathname,
+    "--workers",
+    "1",
+    "--jobs",
+    "3",
+  ]);
+  assert.equal(run.code, 1);
+  assert.match(run.stdout, /Summary:/);
+  assert.match(run.stderr, /Job 2 \(.*\) failed: Uncaught Error: uncaught crash in worker/);
+  assert.doesNotMatch(run.stderr, /Uncaught \(in worker/);
+  assert.doesNotMatch(run.stderr, /^\s+at /m);
+});
+
+Deno.test("CLI: a job module that replaces Function.prototype.call is refused at load in one line", async () => {
+  const run = await runCli(["--job", fixture("replaced_call_job.ts").pathname, "--workers", "1"]);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /Cannot load job module .*: Cannot assign to read only property 'call'/);
+  assert.doesNotMatch(run.stderr, /^\s+at /m);
+  assert.doesNotMatch(run.stderr, /panicked/);
+});

@@ -18,6 +18,10 @@ const {
 } = Atomics;
 const now = performance.now.bind(performance);
 const timeOrigin = performance.timeOrigin;
+// `Math` and `Array.prototype.push` too: a job that makes `Math.min` return NaN, or `push` do
+// nothing, would otherwise leave the claimer claiming nothing while jobs wait (a hang with no
+// job running). The block is an `Int32Array`, whose elements no prototype can intercept.
+const { ceil, floor, max, min } = Math;
 
 /** The steps between a claimer's shared-memory writes, as passed to its probe. */
 export type ClaimPoint =
@@ -81,7 +85,11 @@ export class ChannelClaimer {
   readonly #slot: number;
   readonly #claimed: number;
   readonly #running: number;
-  #block: number[] = [];
+  /** The jobs of the block being run: `#block[#blockNext … #blockLength - 1]` are still to run. */
+  readonly #block: Int32Array;
+  /** The block's capacity: the largest claim (a typed array's `length` is a prototype getter). */
+  readonly #maxClaimJobs: number;
+  #blockLength = 0;
   #blockNext = 0;
   #blockStartMs = 0;
   #claimSize = 0;
@@ -103,9 +111,12 @@ export class ChannelClaimer {
     this.#probe = probe;
     this.#claimed = slotState(JOB_STATE.CLAIMED_TAG, slot);
     this.#running = slotState(JOB_STATE.RUNNING_TAG, slot);
+    this.#maxClaimJobs = max(1, view.header[HEADER.MAX_CLAIM_I32] || CLAIM_POLICY.MAX_CLAIM_JOBS);
+    this.#block = new Int32Array(this.#maxClaimJobs);
     if (slot < atomicLoad(view.header, HEADER.DEALT_JOBS_I32)) {
       // Job `slot` was dealt to this slot before the start.
-      this.#block = [slot];
+      this.#block[0] = slot;
+      this.#blockLength = 1;
       this.#blockStartMs = epochMs();
     }
   }
@@ -135,7 +146,7 @@ export class ChannelClaimer {
       this.release();
       return CLAIM_END;
     }
-    if (this.#blockNext < this.#block.length) return this.#block[this.#blockNext++];
+    if (this.#blockNext < this.#blockLength) return this.#block[this.#blockNext++];
     this.#endBlock();
     if (this.#claimFromCursor() || this.#claimRequeued()) {
       return this.#block[this.#blockNext++];
@@ -264,7 +275,7 @@ export class ChannelClaimer {
   release(): void {
     const view = this.#view;
     let released = false;
-    for (let i = this.#blockNext; i < this.#block.length; i++) {
+    for (let i = this.#blockNext; i < this.#blockLength; i++) {
       const index = this.#block[i];
       if (
         atomicCompareExchange(view.state, index, this.#claimed, JOB_STATE.QUEUED) ===
@@ -274,7 +285,7 @@ export class ChannelClaimer {
         released = true;
       }
     }
-    this.#block = [];
+    this.#blockLength = 0;
     this.#blockNext = 0;
     if (released) bumpEpoch(view);
   }
@@ -306,13 +317,13 @@ export class ChannelClaimer {
   }
 
   #endBlock(): void {
-    const jobs = this.#block.length;
+    const jobs = this.#blockLength;
     if (jobs > 0) {
       const perJobMs = (epochMs() - this.#blockStartMs) / jobs;
       this.#meanJobMs = this.#meanJobMs < 0 ? perJobMs : 0.5 * this.#meanJobMs + 0.5 * perJobMs;
     }
     this.flushCompleted();
-    this.#block = [];
+    this.#blockLength = 0;
     this.#blockNext = 0;
   }
 
@@ -321,14 +332,13 @@ export class ChannelClaimer {
     let size: number;
     if (this.#meanJobMs < 0) size = 1;
     else {
-      const target = Math.floor(CLAIM_POLICY.TARGET_CLAIM_MS / Math.max(this.#meanJobMs, 1e-6));
-      const max = this.#view.header[HEADER.MAX_CLAIM_I32] || CLAIM_POLICY.MAX_CLAIM_JOBS;
-      size = Math.min(target, Math.max(1, this.#claimSize) * 2, max);
+      const target = floor(CLAIM_POLICY.TARGET_CLAIM_MS / max(this.#meanJobMs, 1e-6));
+      size = min(target, max(1, this.#claimSize) * 2, this.#maxClaimJobs);
     }
     const cursor = atomicLoad(view.header, HEADER.CLAIM_CURSOR_I32);
-    const live = Math.max(1, atomicLoad(view.header, HEADER.LIVE_WORKERS_I32));
-    const tail = Math.ceil(Math.max(0, view.jobCount - cursor) / (live * CLAIM_POLICY.TAIL_SHARES));
-    this.#claimSize = Math.max(1, Math.min(size, tail));
+    const live = max(1, atomicLoad(view.header, HEADER.LIVE_WORKERS_I32));
+    const tail = ceil(max(0, view.jobCount - cursor) / (live * CLAIM_POLICY.TAIL_SHARES));
+    this.#claimSize = max(1, min(size, tail));
     return this.#claimSize;
   }
 
@@ -338,13 +348,13 @@ export class ChannelClaimer {
     const size = this.#nextClaimSize();
     const start = atomicAdd(view.header, HEADER.CLAIM_CURSOR_I32, size);
     this.#probe?.("cursor-added");
-    const end = Math.min(start + size, view.jobCount);
+    const end = min(start + size, view.jobCount);
     for (let index = start; index < end; index++) {
       if (
         atomicCompareExchange(view.state, index, JOB_STATE.QUEUED, this.#claimed) ===
           JOB_STATE.QUEUED
       ) {
-        this.#block.push(index);
+        this.#block[this.#blockLength++] = index;
         this.#probe?.("claimed-one");
       }
     }
@@ -354,11 +364,11 @@ export class ChannelClaimer {
   /** After a claim: a slot retired meanwhile hands the block straight back. */
   #settleClaim(): boolean {
     this.#blockStartMs = epochMs();
-    if (this.#block.length > 0 && this.retired) {
+    if (this.#blockLength > 0 && this.retired) {
       this.release();
       return false;
     }
-    return this.#block.length > 0;
+    return this.#blockLength > 0;
   }
 
   /** Looks for requeued jobs (below the cursor) once per epoch. */
@@ -367,11 +377,11 @@ export class ChannelClaimer {
     const epoch = atomicLoad(view.header, HEADER.EPOCH_I32);
     if (epoch === this.#scannedEpoch) return false;
     this.#scannedEpoch = epoch;
-    const limit = Math.min(view.jobCount, atomicLoad(view.header, HEADER.CLAIM_CURSOR_I32));
-    const want = Math.max(1, this.#nextClaimSize());
+    const limit = min(view.jobCount, atomicLoad(view.header, HEADER.CLAIM_CURSOR_I32));
+    const want = max(1, this.#nextClaimSize());
     for (
       let index = atomicLoad(view.header, HEADER.SCAN_FROM_INDEX_I32);
-      index < limit && this.#block.length < want;
+      index < limit && this.#blockLength < want;
       index++
     ) {
       if (
@@ -379,10 +389,10 @@ export class ChannelClaimer {
         atomicCompareExchange(view.state, index, JOB_STATE.QUEUED, this.#claimed) ===
           JOB_STATE.QUEUED
       ) {
-        this.#block.push(index);
+        this.#block[this.#blockLength++] = index;
       }
     }
-    if (this.#block.length > 0) {
+    if (this.#blockLength > 0) {
       // More may be left: look again at once rather than waiting for the next epoch.
       this.#scannedEpoch = -1;
     }

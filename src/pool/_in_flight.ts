@@ -10,16 +10,17 @@ import { type ChannelClaimer, CLAIM_END, CLAIM_NONE } from "../channel/mod.ts";
 import type { JobRunner } from "../jobs/job.ts";
 import type { JobReport } from "./protocol.ts";
 import { InFlightJobContext, type JobSignals, type SerialJobContext } from "./job_signals.ts";
+import { mapDelete, mapForEach, mapSet, mapSize, whenSettled } from "./_builtins.ts";
 
 // Taken when this module loads, before any job code: a job that replaces `Atomics`, the
-// timers or `performance.now` in its global scope must not see the flag or stop the loop.
+// timers or `performance.now` in its global scope (or the methods of `Map` and `Promise`:
+// see `_builtins.ts`) must not see the flag or stop the loop.
 const { load: atomicLoad, store: atomicStore } = Atomics;
 const now = performance.now.bind(performance);
 const timeOrigin = performance.timeOrigin;
 const repeat = setInterval;
 const stopRepeating = clearInterval;
 const { RuntimeError } = WebAssembly;
-const then = Promise.prototype.then;
 const resolved = Promise.resolve.bind(Promise);
 
 /** How often the loop looks at the cancel flag while jobs are in flight, in milliseconds. */
@@ -48,6 +49,11 @@ export interface InFlightHost {
   report(entry: JobReport): void;
   flushIfDue(): void;
   flushReports(): void;
+  /**
+   * Called once when the drain ends, with whether a job trapped (the worker should be
+   * replaced).
+   */
+  end(trapped: boolean): void;
 }
 
 /** Whether a job threw a WebAssembly trap; false where asking throws (a revoked Proxy). */
@@ -67,9 +73,9 @@ function isTrap(error: unknown): boolean {
  * promise is abandoned and whatever it settles to later is ignored. When the
  * channel closes (Ctrl-C, cancel), every job in flight is treated that way.
  *
- * @returns Whether a job trapped (the worker should be replaced).
+ * It ends by calling `host.end` (whether a job trapped).
  */
-export async function drainInFlight(host: InFlightHost): Promise<boolean> {
+export async function drainInFlight(host: InFlightHost): Promise<void> {
   const { claimer, cancelling, concurrency, runner, inputs, signals } = host;
   const flag = host.context.cancelFlag;
   const inFlight = new Map<number, number>(); // index → start (now())
@@ -82,8 +88,8 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
   };
   const isStopping = (index: number) =>
     claimer.closed || claimer.retired || claimer.state(index) === cancelling;
-  const abandon = (index: number, start: number, why: string) => {
-    inFlight.delete(index);
+  const abandon = (start: number, index: number, why: string) => {
+    mapDelete(inFlight, index);
     signals.abort(index, why);
     const runMs = now() - start;
     const from = claimer.state(index);
@@ -95,12 +101,13 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
     const all = claimer.closed || claimer.retired;
     // Lowered before looking, so a time-out raised meanwhile is seen next time.
     if (!all) atomicStore(flag, 0, 0);
-    for (const [index, start] of [...inFlight]) {
-      if (all) abandon(index, start, "the step was cancelled");
+    // Map.forEach visits entries as they are (deleting the one visited is allowed).
+    mapForEach(inFlight, (start, index) => {
+      if (all) abandon(start, index, "the step was cancelled");
       else if (claimer.state(index) === cancelling) {
-        abandon(index, start, "it ran past its time-out");
+        abandon(start, index, "it ran past its time-out");
       }
-    }
+    });
     wakeUp();
   };
   signals.onRaised = onRaised;
@@ -111,7 +118,7 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
     failed: boolean,
     error: unknown,
   ) => {
-    if (!inFlight.delete(index)) return; // Abandoned: already reported cancelled.
+    if (!mapDelete(inFlight, index)) return; // Abandoned: already reported cancelled.
     signals.release(index);
     const runMs = now() - start;
     const stopping = failed && atomicLoad(flag, 0) !== 0 && isStopping(index);
@@ -132,15 +139,15 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
   try {
     while (!trapped) {
       host.flushIfDue();
-      const ending = inFlight.size > 0 && (claimer.closed || claimer.retired);
+      const ending = mapSize(inFlight) > 0 && (claimer.closed || claimer.retired);
       if (ending || atomicLoad(flag, 0) !== 0) onRaised();
-      if (inFlight.size >= concurrency) {
+      if (mapSize(inFlight) >= concurrency) {
         await settled();
         continue;
       }
       const index = claimer.next();
       if (index === CLAIM_END || index === CLAIM_NONE) {
-        if (inFlight.size === 0) {
+        if (mapSize(inFlight) === 0) {
           if (index === CLAIM_END) break;
           host.flushReports();
           claimer.waitForWork();
@@ -164,13 +171,13 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
         const thenable = typeof (output as PromiseLike<unknown> | null)?.then === "function";
         if (thenable) pending = resolved(output);
       } catch (error) {
-        inFlight.set(index, start);
+        mapSet(inFlight, index, start);
         finish(index, start, undefined, true, error);
         continue;
       }
-      inFlight.set(index, start);
+      mapSet(inFlight, index, start);
       if (pending) {
-        then.call(
+        whenSettled(
           pending,
           (value) => finish(index, start, value, false, undefined),
           (error) => finish(index, start, undefined, true, error),
@@ -178,14 +185,14 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
       } else finish(index, start, output, false, undefined);
     }
     // A trap stops the claiming; the jobs already in flight still settle here.
-    while (inFlight.size > 0) {
+    while (mapSize(inFlight) > 0) {
       if (claimer.closed || claimer.retired || atomicLoad(flag, 0) !== 0) onRaised();
-      if (inFlight.size > 0) await settled();
+      if (mapSize(inFlight) > 0) await settled();
     }
   } finally {
     stopRepeating(poll);
     signals.onRaised = () => signals.abortAll("it was asked to stop");
     signals.clear();
+    host.end(trapped);
   }
-  return trapped;
 }

@@ -126,6 +126,13 @@ export class PoolWorker {
           this.#drain = undefined;
           if (this.#state === "busy") this.#state = "ready";
           drain?.end({ type: "drained", trapped: message.trapped });
+        } else if (message.type === "uncaught") {
+          // As an uncaught error always ended the worker (`onerror` below), in the same words.
+          const { name, message: text } = message.error;
+          const uncaught = `Uncaught ${message.inPromise ? "(in promise) " : ""}${name}: ${text}`;
+          const wasStarting = this.#state === "starting";
+          this.#fail({ name: WORKER_CRASH, message: uncaught });
+          if (wasStarting) reject(new Error(`Cannot start worker: ${uncaught}`));
         } else if (message.type === "closing") {
           const wasStarting = this.#state === "starting";
           this.#fail({
@@ -382,6 +389,7 @@ export class PoolWorker {
     }`;
     switch (type) {
       case "closing":
+      case "uncaught":
         return undefined;
       case "ready":
       case "init-error":

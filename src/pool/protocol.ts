@@ -8,13 +8,23 @@ import type { JobParams } from "../jobs/job.ts";
 /** The CPU profiler's sampling interval, in microseconds (V8's default is 1000). */
 export const PROFILE_INTERVAL_MICROS = 250;
 
+// Taken when this module loads, before any job code runs in a worker: a job may replace
+// `String`, `Error` or `Deno.inspect`, and its errors must still be described.
+const toText = String;
+const ErrorType = Error;
+const inspect = Deno.inspect;
+
 /** An error as it crosses the worker boundary. */
 export interface SerializedError {
   /** The error's `name`, e.g. `RangeError` or `JobCancelledError`. */
   name: string;
   /** The error's message. */
   message: string;
-  /** The stack inside the worker, when there was one. */
+  /**
+   * The stack inside the worker, when there was one and it was asked for: a worker's
+   * start-up error carries it; a job's failure does not (formatting a stack costs ~0.1 ms,
+   * which a failing job would otherwise pay in its step's time, and no record keeps it).
+   */
   stack?: string;
 }
 
@@ -79,6 +89,11 @@ export type WorkerToMain =
   | { type: "reports"; reports: JobReport[] }
   /** The `drain` loop ended (channel closed, slot retired, or a trap). */
   | { type: "drained"; trapped: boolean }
+  /**
+   * An error no job code caught (a throw from a timer, a rejection nobody handled, with
+   * `inPromise`): the worker is closing, as an uncaught error always closed it.
+   */
+  | { type: "uncaught"; error: SerializedError; inPromise: boolean }
   | {
     type: "result";
     jobId: string;
@@ -105,6 +120,8 @@ export type WorkerToMain =
  * throw (or a Proxy, revoked or not) must not take the worker's job loop with it.
  *
  * @param error Whatever was thrown.
+ * @param options `stack: false` leaves the stack unread (a job's failure: see
+ *   {@linkcode SerializedError.stack}).
  * @returns Its name, message and stack, as far as they could be read.
  *
  * @example Serialize a RangeError
@@ -119,12 +136,16 @@ export type WorkerToMain =
  * const hostile = new Error("x");
  * Object.defineProperty(hostile, "message", { get() { throw new Error("no"); } });
  * assert.equal(serializeError(hostile).message, "(its message could not be read)");
+ * assert.equal(serializeError(new Error("x"), { stack: false }).stack, undefined);
  * ```
  */
-export function serializeError(error: unknown): SerializedError {
+export function serializeError(
+  error: unknown,
+  options: { stack?: boolean } = {},
+): SerializedError {
   let isError = false;
   try {
-    isError = error instanceof Error;
+    isError = error instanceof ErrorType;
   } catch {
     // A revoked Proxy, or one whose getPrototypeOf trap throws.
   }
@@ -132,7 +153,7 @@ export function serializeError(error: unknown): SerializedError {
   const thrown = error as Error;
   const name = readString(() => thrown.name) ?? "Error";
   const message = readString(() => thrown.message) ?? "(its message could not be read)";
-  const stack = readString(() => thrown.stack);
+  const stack = options.stack === false ? undefined : readString(() => thrown.stack);
   return stack === undefined ? { name, message } : { name, message, stack };
 }
 
@@ -141,7 +162,7 @@ function readString(read: () => unknown): string | undefined {
   try {
     const value = read();
     if (value === undefined) return undefined;
-    return typeof value === "string" ? value : String(value);
+    return typeof value === "string" ? value : toText(value);
   } catch {
     return undefined;
   }
@@ -150,15 +171,17 @@ function readString(read: () => unknown): string | undefined {
 /** Describes a thrown non-`Error`: `String()` first, then `Deno.inspect` (a null-prototype object). */
 function describeThrown(value: unknown): string {
   try {
-    return String(value);
+    return toText(value);
   } catch {
     // No toString, or one that throws.
   }
   try {
-    return Deno.inspect(value, { depth: 2 });
+    const text: unknown = inspect(value, { depth: 2 });
+    if (typeof text === "string") return text;
   } catch {
-    return "(a thrown value that could not be described)";
+    // A Proxy whose traps throw.
   }
+  return "(a thrown value that could not be described)";
 }
 
 /**
@@ -192,7 +215,8 @@ const isSerializedError = (value: unknown): boolean =>
 
 const isReport = (value: unknown): boolean =>
   isObject(value) && Number.isSafeInteger(value.index) &&
-  (value.error === undefined || isSerializedError(value.error));
+  (value.error === undefined || isSerializedError(value.error)) &&
+  (value.summary === undefined || typeof value.summary === "string");
 
 /**
  * Checks that a message from a worker is one the protocol defines: job code
@@ -232,6 +256,10 @@ export function parseWorkerMessage(data: unknown): WorkerToMain | undefined {
         : undefined;
     case "drained":
       return typeof data.trapped === "boolean" ? data as WorkerToMain : undefined;
+    case "uncaught":
+      return isSerializedError(data.error) && typeof data.inPromise === "boolean"
+        ? data as WorkerToMain
+        : undefined;
     case "result":
       return typeof data.jobId === "string" && timed ? data as WorkerToMain : undefined;
     case "error":
