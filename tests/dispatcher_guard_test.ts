@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import type { SweepOptions, SweepStep } from "../mod.ts";
 import { collectSteps } from "./_sweep.ts";
-import { runCli } from "./_cli.ts";
+import { cliCommand, runCli } from "./_cli.ts";
+import { tempDir } from "./_temp.ts";
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
 
@@ -143,4 +144,20 @@ Deno.test("CLI: a job module that replaces Function.prototype.call is refused at
   assert.match(run.stderr, /Cannot load job module .*: Cannot assign to read only property 'call'/);
   assert.doesNotMatch(run.stderr, /^\s+at /m);
   assert.doesNotMatch(run.stderr, /panicked/);
+});
+
+Deno.test("CLI: --job-timeout-ms ends jobs that replaced postMessage, onmessage, Atomics and the timers", async () => {
+  const args = ["--job", fixture("stuck_replaced_globals_job.ts").pathname, "--jobs", "2"];
+  args.push("--workers", "1", "--concurrency", "1,4", "--job-timeout-ms", "200");
+  await using cwd = await tempDir("deno-channels-guard-");
+  const child = cliCommand(args, { cwd: cwd.path }).spawn();
+  // A hang (the old behaviour) fails the test instead of the suite.
+  const kill = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const output = await child.output();
+  clearTimeout(kill);
+  const stdout = new TextDecoder().decode(output.stdout);
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 1, stderr);
+  assert.match(stdout, /Summary:/);
+  assert.match(stderr, /Job 1 \(.*\) timed out after 200 ms/);
 });

@@ -22,7 +22,7 @@ export interface SerializedError {
   message: string;
   /**
    * The stack inside the worker, when there was one and it was asked for: a worker's
-   * start-up error carries it; a job's failure does not (formatting a stack costs ~0.1 ms,
+   * start-up error carries it; a job's failure does not (formatting a stack costs ~60 µs,
    * which a failing job would otherwise pay in its step's time, and no record keeps it).
    */
   stack?: string;
@@ -213,6 +213,14 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const isSerializedError = (value: unknown): boolean =>
   isObject(value) && typeof value.name === "string" && typeof value.message === "string";
 
+// Job code can post a `stats` of its own while one is awaited: the main thread reads its
+// numbers, so they must be numbers.
+const isStats = (value: unknown): boolean =>
+  isObject(value) && isObject(value.memory) &&
+  typeof value.memory.heapUsed === "number" && typeof value.memory.heapTotal === "number" &&
+  typeof value.memory.external === "number" &&
+  (value.wasmMemoryBytes === undefined || typeof value.wasmMemoryBytes === "number");
+
 const isReport = (value: unknown): boolean =>
   isObject(value) && Number.isSafeInteger(value.index) &&
   (value.error === undefined || isSerializedError(value.error)) &&
@@ -247,7 +255,7 @@ export function parseWorkerMessage(data: unknown): WorkerToMain | undefined {
     case "closing":
       return data as WorkerToMain;
     case "stats":
-      return isObject(data.stats) ? data as WorkerToMain : undefined;
+      return isStats(data.stats) ? data as WorkerToMain : undefined;
     case "init-error":
       return isSerializedError(data.error) ? data as WorkerToMain : undefined;
     case "reports":

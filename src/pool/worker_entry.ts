@@ -48,6 +48,7 @@ const now = performance.now.bind(performance);
 const timeOrigin = performance.timeOrigin;
 const { RuntimeError } = WebAssembly;
 const closeWorker = self.close.bind(self);
+const memoryUsage = Deno.memoryUsage;
 // Deno's own message loop in a worker calls `Function.prototype.call` and waits on promises
 // (through `Promise.prototype.constructor` and `Promise[Symbol.species]`) as it finds them
 // then: a job that replaced one would leave the worker deaf to the pool, and Deno 2.9 panics,
@@ -368,7 +369,7 @@ async function stats(): Promise<void> {
     profiler.disconnect();
     profiler = undefined;
   }
-  const { heapUsed, heapTotal, external } = Deno.memoryUsage();
+  const { heapUsed, heapTotal, external } = memoryUsage();
   post({
     type: "stats",
     stats: {
