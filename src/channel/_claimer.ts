@@ -4,15 +4,24 @@
  *
  * @module
  */
-import {
-  bumpEpoch,
-  CLAIM_POLICY,
-  HEADER,
-  JOB_STATE,
-  type JobChannelView,
-  lowerScanFrom,
-  slotState,
-} from "./_layout.ts";
+import { CLAIM_POLICY, HEADER, JOB_STATE, type JobChannelView, slotState } from "./_layout.ts";
+
+// Taken when this module loads, before any job code runs in the worker: a job that replaces
+// `Atomics` (or wraps its methods) must neither see the channel's arrays nor change what the
+// claimer reads and writes. Calling the captured builtins costs nothing more (V8 recognises them).
+const {
+  add: atomicAdd,
+  compareExchange: atomicCompareExchange,
+  load: atomicLoad,
+  notify: atomicNotify,
+  wait: atomicWait,
+} = Atomics;
+const now = performance.now.bind(performance);
+const timeOrigin = performance.timeOrigin;
+// `Math` and `Array.prototype.push` too: a job that makes `Math.min` return NaN, or `push` do
+// nothing, would otherwise leave the claimer claiming nothing while jobs wait (a hang with no
+// job running). The block is an `Int32Array`, whose elements no prototype can intercept.
+const { ceil, floor, max, min } = Math;
 
 /** The steps between a claimer's shared-memory writes, as passed to its probe. */
 export type ClaimPoint =
@@ -29,7 +38,24 @@ export const CLAIM_END = -2;
 export const CLAIM_NONE = -1;
 
 function epochMs(): number {
-  return performance.timeOrigin + performance.now();
+  return timeOrigin + now();
+}
+
+/** `lowerScanFrom` of `_layout.ts`, with the captured builtins. */
+function lowerScanFrom(view: JobChannelView, index: number): void {
+  for (;;) {
+    const current = atomicLoad(view.header, HEADER.SCAN_FROM_INDEX_I32);
+    if (current <= index) return;
+    if (
+      atomicCompareExchange(view.header, HEADER.SCAN_FROM_INDEX_I32, current, index) === current
+    ) return;
+  }
+}
+
+/** `bumpEpoch` of `_layout.ts`, with the captured builtins. */
+function bumpEpoch(view: JobChannelView): void {
+  atomicAdd(view.header, HEADER.EPOCH_I32, 1);
+  atomicNotify(view.header, HEADER.EPOCH_I32);
 }
 
 /**
@@ -59,7 +85,11 @@ export class ChannelClaimer {
   readonly #slot: number;
   readonly #claimed: number;
   readonly #running: number;
-  #block: number[] = [];
+  /** The jobs of the block being run: `#block[#blockNext … #blockLength - 1]` are still to run. */
+  readonly #block: Int32Array;
+  /** The block's capacity: the largest claim (a typed array's `length` is a prototype getter). */
+  readonly #maxClaimJobs: number;
+  #blockLength = 0;
   #blockNext = 0;
   #blockStartMs = 0;
   #claimSize = 0;
@@ -81,21 +111,24 @@ export class ChannelClaimer {
     this.#probe = probe;
     this.#claimed = slotState(JOB_STATE.CLAIMED_TAG, slot);
     this.#running = slotState(JOB_STATE.RUNNING_TAG, slot);
-    if (slot < Atomics.load(view.header, HEADER.DEALT_JOBS_I32)) {
+    this.#maxClaimJobs = max(1, view.header[HEADER.MAX_CLAIM_I32] || CLAIM_POLICY.MAX_CLAIM_JOBS);
+    this.#block = new Int32Array(this.#maxClaimJobs);
+    if (slot < atomicLoad(view.header, HEADER.DEALT_JOBS_I32)) {
       // Job `slot` was dealt to this slot before the start.
-      this.#block = [slot];
+      this.#block[0] = slot;
+      this.#blockLength = 1;
       this.#blockStartMs = epochMs();
     }
   }
 
   /** Whether this slot was retired by the main thread. */
   get retired(): boolean {
-    return Atomics.load(this.#view.retired, this.#slot) !== 0;
+    return atomicLoad(this.#view.retired, this.#slot) !== 0;
   }
 
   /** Whether the channel is closed. */
   get closed(): boolean {
-    return Atomics.load(this.#view.header, HEADER.CLOSED_I32) !== 0;
+    return atomicLoad(this.#view.header, HEADER.CLOSED_I32) !== 0;
   }
 
   /** The size the next block claim would take (for tests and benches). */
@@ -113,7 +146,7 @@ export class ChannelClaimer {
       this.release();
       return CLAIM_END;
     }
-    if (this.#blockNext < this.#block.length) return this.#block[this.#blockNext++];
+    if (this.#blockNext < this.#blockLength) return this.#block[this.#blockNext++];
     this.#endBlock();
     if (this.#claimFromCursor() || this.#claimRequeued()) {
       return this.#block[this.#blockNext++];
@@ -131,14 +164,14 @@ export class ChannelClaimer {
     const view = this.#view;
     if (this.retired) return false;
     if (
-      Atomics.compareExchange(view.state, index, this.#claimed, this.#running) !== this.#claimed
+      atomicCompareExchange(view.state, index, this.#claimed, this.#running) !== this.#claimed
     ) {
       return false;
     }
     if (this.retired) {
       // Retired between the check and the swap: hand the job back untouched.
       if (
-        Atomics.compareExchange(view.state, index, this.#running, JOB_STATE.QUEUED) ===
+        atomicCompareExchange(view.state, index, this.#running, JOB_STATE.QUEUED) ===
           this.#running
       ) {
         this.#offer(index);
@@ -179,7 +212,7 @@ export class ChannelClaimer {
     // The swap decides (see recordStart): a settled job's columns are never read.
     this.#view.runMs[index] = runMs;
     this.#probe?.("run-written");
-    const found = Atomics.compareExchange(this.#view.state, index, this.#running, status);
+    const found = atomicCompareExchange(this.#view.state, index, this.#running, status);
     if (found !== this.#running) return found;
     this.#probe?.("committed");
     this.#uncounted++;
@@ -202,7 +235,7 @@ export class ChannelClaimer {
 
   /** Job `index`'s state word as it is now (to compare with `slotState(…)`). */
   state(index: number): number {
-    return Atomics.load(this.#view.state, index);
+    return atomicLoad(this.#view.state, index);
   }
 
   /**
@@ -216,14 +249,14 @@ export class ChannelClaimer {
   markReported(index: number, runMs: number, from: number = this.#running): boolean {
     this.#view.runMs[index] = runMs;
     const reported = slotState(JOB_STATE.REPORTED_TAG, this.#slot);
-    return Atomics.compareExchange(this.#view.state, index, from, reported) === from;
+    return atomicCompareExchange(this.#view.state, index, from, reported) === from;
   }
 
   /** Adds this worker's committed jobs to the progress word and notifies when due. */
   flushCompleted(): void {
     const view = this.#view;
     if (this.#uncounted > 0) {
-      const total = Atomics.add(view.header, HEADER.PROGRESS_I32, this.#uncounted) +
+      const total = atomicAdd(view.header, HEADER.PROGRESS_I32, this.#uncounted) +
         this.#uncounted;
       this.#uncounted = 0;
       const now = epochMs();
@@ -242,17 +275,17 @@ export class ChannelClaimer {
   release(): void {
     const view = this.#view;
     let released = false;
-    for (let i = this.#blockNext; i < this.#block.length; i++) {
+    for (let i = this.#blockNext; i < this.#blockLength; i++) {
       const index = this.#block[i];
       if (
-        Atomics.compareExchange(view.state, index, this.#claimed, JOB_STATE.QUEUED) ===
+        atomicCompareExchange(view.state, index, this.#claimed, JOB_STATE.QUEUED) ===
           this.#claimed
       ) {
         this.#lowerScanFrom(index);
         released = true;
       }
     }
-    this.#block = [];
+    this.#blockLength = 0;
     this.#blockNext = 0;
     if (released) bumpEpoch(view);
   }
@@ -264,14 +297,14 @@ export class ChannelClaimer {
    */
   waitForWork(timeoutMs: number = CLAIM_POLICY.IDLE_WAIT_MS): void {
     this.flushCompleted();
-    const epoch = Atomics.load(this.#view.header, HEADER.EPOCH_I32);
+    const epoch = atomicLoad(this.#view.header, HEADER.EPOCH_I32);
     if (epoch !== this.#scannedEpoch || this.closed || this.retired) return;
-    Atomics.wait(this.#view.header, HEADER.EPOCH_I32, epoch, timeoutMs);
+    atomicWait(this.#view.header, HEADER.EPOCH_I32, epoch, timeoutMs);
   }
 
   #notify(now: number): void {
     this.#lastNotifyMs = now;
-    Atomics.notify(this.#view.header, HEADER.PROGRESS_I32);
+    atomicNotify(this.#view.header, HEADER.PROGRESS_I32);
   }
 
   #offer(index: number): void {
@@ -284,13 +317,13 @@ export class ChannelClaimer {
   }
 
   #endBlock(): void {
-    const jobs = this.#block.length;
+    const jobs = this.#blockLength;
     if (jobs > 0) {
       const perJobMs = (epochMs() - this.#blockStartMs) / jobs;
       this.#meanJobMs = this.#meanJobMs < 0 ? perJobMs : 0.5 * this.#meanJobMs + 0.5 * perJobMs;
     }
     this.flushCompleted();
-    this.#block = [];
+    this.#blockLength = 0;
     this.#blockNext = 0;
   }
 
@@ -299,30 +332,29 @@ export class ChannelClaimer {
     let size: number;
     if (this.#meanJobMs < 0) size = 1;
     else {
-      const target = Math.floor(CLAIM_POLICY.TARGET_CLAIM_MS / Math.max(this.#meanJobMs, 1e-6));
-      const max = this.#view.header[HEADER.MAX_CLAIM_I32] || CLAIM_POLICY.MAX_CLAIM_JOBS;
-      size = Math.min(target, Math.max(1, this.#claimSize) * 2, max);
+      const target = floor(CLAIM_POLICY.TARGET_CLAIM_MS / max(this.#meanJobMs, 1e-6));
+      size = min(target, max(1, this.#claimSize) * 2, this.#maxClaimJobs);
     }
-    const cursor = Atomics.load(view.header, HEADER.CLAIM_CURSOR_I32);
-    const live = Math.max(1, Atomics.load(view.header, HEADER.LIVE_WORKERS_I32));
-    const tail = Math.ceil(Math.max(0, view.jobCount - cursor) / (live * CLAIM_POLICY.TAIL_SHARES));
-    this.#claimSize = Math.max(1, Math.min(size, tail));
+    const cursor = atomicLoad(view.header, HEADER.CLAIM_CURSOR_I32);
+    const live = max(1, atomicLoad(view.header, HEADER.LIVE_WORKERS_I32));
+    const tail = ceil(max(0, view.jobCount - cursor) / (live * CLAIM_POLICY.TAIL_SHARES));
+    this.#claimSize = max(1, min(size, tail));
     return this.#claimSize;
   }
 
   #claimFromCursor(): boolean {
     const view = this.#view;
-    if (Atomics.load(view.header, HEADER.CLAIM_CURSOR_I32) >= view.jobCount) return false;
+    if (atomicLoad(view.header, HEADER.CLAIM_CURSOR_I32) >= view.jobCount) return false;
     const size = this.#nextClaimSize();
-    const start = Atomics.add(view.header, HEADER.CLAIM_CURSOR_I32, size);
+    const start = atomicAdd(view.header, HEADER.CLAIM_CURSOR_I32, size);
     this.#probe?.("cursor-added");
-    const end = Math.min(start + size, view.jobCount);
+    const end = min(start + size, view.jobCount);
     for (let index = start; index < end; index++) {
       if (
-        Atomics.compareExchange(view.state, index, JOB_STATE.QUEUED, this.#claimed) ===
+        atomicCompareExchange(view.state, index, JOB_STATE.QUEUED, this.#claimed) ===
           JOB_STATE.QUEUED
       ) {
-        this.#block.push(index);
+        this.#block[this.#blockLength++] = index;
         this.#probe?.("claimed-one");
       }
     }
@@ -332,35 +364,35 @@ export class ChannelClaimer {
   /** After a claim: a slot retired meanwhile hands the block straight back. */
   #settleClaim(): boolean {
     this.#blockStartMs = epochMs();
-    if (this.#block.length > 0 && this.retired) {
+    if (this.#blockLength > 0 && this.retired) {
       this.release();
       return false;
     }
-    return this.#block.length > 0;
+    return this.#blockLength > 0;
   }
 
   /** Looks for requeued jobs (below the cursor) once per epoch. */
   #claimRequeued(): boolean {
     const view = this.#view;
-    const epoch = Atomics.load(view.header, HEADER.EPOCH_I32);
+    const epoch = atomicLoad(view.header, HEADER.EPOCH_I32);
     if (epoch === this.#scannedEpoch) return false;
     this.#scannedEpoch = epoch;
-    const limit = Math.min(view.jobCount, Atomics.load(view.header, HEADER.CLAIM_CURSOR_I32));
-    const want = Math.max(1, this.#nextClaimSize());
+    const limit = min(view.jobCount, atomicLoad(view.header, HEADER.CLAIM_CURSOR_I32));
+    const want = max(1, this.#nextClaimSize());
     for (
-      let index = Atomics.load(view.header, HEADER.SCAN_FROM_INDEX_I32);
-      index < limit && this.#block.length < want;
+      let index = atomicLoad(view.header, HEADER.SCAN_FROM_INDEX_I32);
+      index < limit && this.#blockLength < want;
       index++
     ) {
       if (
-        Atomics.load(view.state, index) === JOB_STATE.QUEUED &&
-        Atomics.compareExchange(view.state, index, JOB_STATE.QUEUED, this.#claimed) ===
+        atomicLoad(view.state, index) === JOB_STATE.QUEUED &&
+        atomicCompareExchange(view.state, index, JOB_STATE.QUEUED, this.#claimed) ===
           JOB_STATE.QUEUED
       ) {
-        this.#block.push(index);
+        this.#block[this.#blockLength++] = index;
       }
     }
-    if (this.#block.length > 0) {
+    if (this.#blockLength > 0) {
       // More may be left: look again at once rather than waiting for the next epoch.
       this.#scannedEpoch = -1;
     }

@@ -6,6 +6,10 @@
  * @module
  */
 
+// Taken at load: a worker views the channel after its job module has loaded, and a job may
+// replace `Math.ceil`.
+const { ceil } = Math;
+
 /** Header words (`Int32Array` indices). Hot words sit on cache lines of their own. */
 export const HEADER = {
   /** How many jobs the batch has. */
@@ -128,7 +132,7 @@ export function channelLayout(jobCount: number, slotCapacity: number): ChannelLa
   const stateOffsetBytes = HEADER_BYTES;
   const slotOffsetBytes = stateOffsetBytes + jobCount * 4;
   const retiredOffsetBytes = slotOffsetBytes + jobCount * 4;
-  const startMsOffsetBytes = Math.ceil((retiredOffsetBytes + slotCapacity * 4) / 8) * 8;
+  const startMsOffsetBytes = ceil((retiredOffsetBytes + slotCapacity * 4) / 8) * 8;
   const runMsOffsetBytes = startMsOffsetBytes + jobCount * 8;
   const outputOffsetBytes = runMsOffsetBytes + jobCount * 8;
   return {

@@ -10,6 +10,18 @@ import { type ChannelClaimer, CLAIM_END, CLAIM_NONE } from "../channel/mod.ts";
 import type { JobRunner } from "../jobs/job.ts";
 import type { JobReport } from "./protocol.ts";
 import { InFlightJobContext, type JobSignals, type SerialJobContext } from "./job_signals.ts";
+import { mapDelete, mapForEach, mapSet, mapSize, whenSettled } from "./_builtins.ts";
+
+// Taken when this module loads, before any job code: a job that replaces `Atomics`, the
+// timers or `performance.now` in its global scope (or the methods of `Map` and `Promise`:
+// see `_builtins.ts`) must not see the flag or stop the loop.
+const { load: atomicLoad, store: atomicStore } = Atomics;
+const now = performance.now.bind(performance);
+const timeOrigin = performance.timeOrigin;
+const repeat = setInterval;
+const stopRepeating = clearInterval;
+const { RuntimeError } = WebAssembly;
+const resolved = Promise.resolve.bind(Promise);
 
 /** How often the loop looks at the cancel flag while jobs are in flight, in milliseconds. */
 const FLAG_POLL_MS = 10;
@@ -37,10 +49,20 @@ export interface InFlightHost {
   report(entry: JobReport): void;
   flushIfDue(): void;
   flushReports(): void;
+  /**
+   * Called once when the drain ends, with whether a job trapped (the worker should be
+   * replaced).
+   */
+  end(trapped: boolean): void;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
+/** Whether a job threw a WebAssembly trap; false where asking throws (a revoked Proxy). */
+function isTrap(error: unknown): boolean {
+  try {
+    return error instanceof RuntimeError;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -51,13 +73,12 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * promise is abandoned and whatever it settles to later is ignored. When the
  * channel closes (Ctrl-C, cancel), every job in flight is treated that way.
  *
- * @returns Whether a job trapped (the worker should be replaced).
+ * It ends by calling `host.end` (whether a job trapped).
  */
-export async function drainInFlight(host: InFlightHost): Promise<boolean> {
+export async function drainInFlight(host: InFlightHost): Promise<void> {
   const { claimer, cancelling, concurrency, runner, inputs, signals } = host;
   const flag = host.context.cancelFlag;
-  const timeOrigin = performance.timeOrigin;
-  const inFlight = new Map<number, number>(); // index → start (performance.now())
+  const inFlight = new Map<number, number>(); // index → start (now())
   let trapped = false;
   // The last claim found nothing while jobs were in flight: the next claim waits for the poll
   // (a job handed back by another slot) or for the jobs to run out, not for every settle (10,000
@@ -71,10 +92,10 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
   };
   const isStopping = (index: number) =>
     claimer.closed || claimer.retired || claimer.state(index) === cancelling;
-  const abandon = (index: number, start: number, why: string) => {
-    inFlight.delete(index);
+  const abandon = (start: number, index: number, why: string) => {
+    mapDelete(inFlight, index);
     signals.abort(index, why);
-    const runMs = performance.now() - start;
+    const runMs = now() - start;
     const from = claimer.state(index);
     if (claimer.markReported(index, runMs, from === cancelling ? cancelling : undefined)) {
       host.report({ index, cancelled: true });
@@ -83,13 +104,14 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
   const onRaised = () => {
     const all = claimer.closed || claimer.retired;
     // Lowered before looking, so a time-out raised meanwhile is seen next time.
-    if (!all) Atomics.store(flag, 0, 0);
-    for (const [index, start] of [...inFlight]) {
-      if (all) abandon(index, start, "the step was cancelled");
+    if (!all) atomicStore(flag, 0, 0);
+    // Map.forEach visits entries as they are (deleting the one visited is allowed).
+    mapForEach(inFlight, (start, index) => {
+      if (all) abandon(start, index, "the step was cancelled");
       else if (claimer.state(index) === cancelling) {
-        abandon(index, start, "it ran past its time-out");
+        abandon(start, index, "it ran past its time-out");
       }
-    }
+    });
     wakeUp();
   };
   signals.onRaised = onRaised;
@@ -100,37 +122,37 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
     failed: boolean,
     error: unknown,
   ) => {
-    if (!inFlight.delete(index)) return; // Abandoned: already reported cancelled.
+    if (!mapDelete(inFlight, index)) return; // Abandoned: already reported cancelled.
     signals.release(index);
-    const runMs = performance.now() - start;
-    const stopping = failed && Atomics.load(flag, 0) !== 0 && isStopping(index);
+    const runMs = now() - start;
+    const stopping = failed && atomicLoad(flag, 0) !== 0 && isStopping(index);
     if (host.settle(index, runMs, output, failed, error, stopping)) {
       if (claimer.markReported(index, runMs, cancelling)) host.report({ index, cancelled: true });
     }
-    if (failed && error instanceof WebAssembly.RuntimeError) trapped = true;
+    if (failed && isTrap(error)) trapped = true;
     wakeUp();
   };
   // Keeps the event loop turning while jobs wait (a pending Atomics.waitAsync does not) and
   // looks at the flag for jobs that never read their signal.
   // Also wakes a loop waiting with nothing to claim, so jobs handed back by another slot are seen.
-  const poll = setInterval(() => {
+  const poll = repeat(() => {
     claimIdle = false;
-    if (Atomics.load(flag, 0) !== 0) onRaised();
+    if (atomicLoad(flag, 0) !== 0) onRaised();
     else wakeUp();
   }, FLAG_POLL_MS);
   const settled = () => new Promise<void>((resolve) => (wake = resolve));
   try {
     while (!trapped) {
       host.flushIfDue();
-      const ending = inFlight.size > 0 && (claimer.closed || claimer.retired);
-      if (ending || Atomics.load(flag, 0) !== 0) onRaised();
-      if (inFlight.size >= concurrency || (claimIdle && inFlight.size > 0)) {
+      const ending = mapSize(inFlight) > 0 && (claimer.closed || claimer.retired);
+      if (ending || atomicLoad(flag, 0) !== 0) onRaised();
+      if (mapSize(inFlight) >= concurrency || (claimIdle && mapSize(inFlight) > 0)) {
         await settled();
         continue;
       }
       const index = claimer.next();
       if (index === CLAIM_END || index === CLAIM_NONE) {
-        if (inFlight.size === 0) {
+        if (mapSize(inFlight) === 0) {
           if (index === CLAIM_END) break;
           host.flushReports();
           claimer.waitForWork();
@@ -146,33 +168,38 @@ export async function drainInFlight(host: InFlightHost): Promise<boolean> {
       if (!claimer.begin(index)) continue;
       const input = inputs?.[index];
       const context = new InFlightJobContext(host.context, index, input, signals, isStopping);
-      const start = performance.now();
+      const start = now();
       claimer.recordStart(index, timeOrigin + start);
       let output: unknown;
+      let pending: Promise<unknown> | undefined;
       try {
         output = runner(context);
+        // A thenable's `then` is job code: read (and called) here, where a throw fails the job.
+        const thenable = typeof (output as PromiseLike<unknown> | null)?.then === "function";
+        if (thenable) pending = resolved(output);
       } catch (error) {
-        inFlight.set(index, start);
+        mapSet(inFlight, index, start);
         finish(index, start, undefined, true, error);
         continue;
       }
-      inFlight.set(index, start);
-      if (isThenable(output)) {
-        output.then(
+      mapSet(inFlight, index, start);
+      if (pending) {
+        whenSettled(
+          pending,
           (value) => finish(index, start, value, false, undefined),
           (error) => finish(index, start, undefined, true, error),
         );
       } else finish(index, start, output, false, undefined);
     }
     // A trap stops the claiming; the jobs already in flight still settle here.
-    while (inFlight.size > 0) {
-      if (claimer.closed || claimer.retired || Atomics.load(flag, 0) !== 0) onRaised();
-      if (inFlight.size > 0) await settled();
+    while (mapSize(inFlight) > 0) {
+      if (claimer.closed || claimer.retired || atomicLoad(flag, 0) !== 0) onRaised();
+      if (mapSize(inFlight) > 0) await settled();
     }
   } finally {
-    clearInterval(poll);
+    stopRepeating(poll);
     signals.onRaised = () => signals.abortAll("it was asked to stop");
     signals.clear();
+    host.end(trapped);
   }
-  return trapped;
 }

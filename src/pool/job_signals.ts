@@ -8,9 +8,28 @@
  */
 import { JobCancelledError } from "../errors.ts";
 import type { JobContext } from "../jobs/job.ts";
+import {
+  abortController,
+  controllerSignal,
+  mapClear,
+  mapDelete,
+  mapForEach,
+  mapGet,
+  mapSet,
+  mapSize,
+  whenSettled,
+} from "./_builtins.ts";
 
 // The inline step's jobs print as a worker's do (the console is the other thing a job shares).
 export { installJobConsole } from "./_job_console.ts";
+
+// Taken when this module loads, before any job code runs in the thread: a job that replaces
+// `Atomics`, the timers or `AbortController` in its global scope (or the methods of `Map` and
+// `Promise`: see `_builtins.ts`) must not see the flag or stop the watch.
+const { load: atomicLoad, waitAsync: atomicWaitAsync } = Atomics;
+const later = setTimeout;
+const soon = queueMicrotask;
+const Controller = AbortController;
 
 /** How often a raised flag that nobody lowered is looked at again, in milliseconds. */
 const RAISED_POLL_MS = 10;
@@ -48,41 +67,45 @@ export class JobSignals {
 
   /** Job `index`'s signal, made on first use; the flag is watched from then on. */
   signalFor(index: number): AbortSignal {
-    let controller = this.#controllers.get(index);
+    let controller = mapGet(this.#controllers, index);
     if (!controller) {
-      controller = new AbortController();
-      this.#controllers.set(index, controller);
+      controller = new Controller();
+      mapSet(this.#controllers, index, controller);
       this.#watch();
     }
-    return controller.signal;
+    return controllerSignal(controller);
   }
 
   /** Whether job `index` has a signal (it read `context.signal`). */
   has(index: number): boolean {
-    return this.#controllers.has(index);
+    return mapGet(this.#controllers, index) !== undefined;
   }
 
   /** Aborts job `index`'s signal, if it has one, with a `JobCancelledError` naming `why`. */
   abort(index: number, why: string): void {
-    const controller = this.#controllers.get(index);
+    const controller = mapGet(this.#controllers, index);
     if (!controller) return;
-    this.#controllers.delete(index);
-    controller.abort(new JobCancelledError(`Job ${index + 1} was cancelled: ${why}`));
+    mapDelete(this.#controllers, index);
+    try {
+      abortController(controller, new JobCancelledError(`Job ${index + 1} was cancelled: ${why}`));
+    } catch {
+      // A listener of the job's threw: its job is told, and the rest must be too.
+    }
   }
 
   /** Aborts every live signal. */
   abortAll(why: string): void {
-    for (const index of [...this.#controllers.keys()]) this.abort(index, why);
+    mapForEach(this.#controllers, (_controller, index) => this.abort(index, why));
   }
 
   /** Forgets job `index`'s signal once the job has settled. */
   release(index: number): void {
-    this.#controllers.delete(index);
+    mapDelete(this.#controllers, index);
   }
 
   /** Forgets every signal; the watch ends at its next wake-up. */
   clear(): void {
-    this.#controllers.clear();
+    mapClear(this.#controllers);
   }
 
   // A pending Atomics.waitAsync does not keep an event loop alive, and resolves
@@ -91,20 +114,20 @@ export class JobSignals {
   #watch(): void {
     if (this.#watching) return;
     this.#watching = true;
-    const waiting = Atomics.waitAsync(this.#flag, 0, 0);
+    const waiting = atomicWaitAsync(this.#flag, 0, 0);
     const fired = () => {
       this.#watching = false;
-      if (this.#controllers.size === 0) return;
-      if (Atomics.load(this.#flag, 0) !== 0) this.onRaised();
-      if (this.#controllers.size === 0) return;
-      if (Atomics.load(this.#flag, 0) === 0) this.#watch();
+      if (mapSize(this.#controllers) === 0) return;
+      if (atomicLoad(this.#flag, 0) !== 0) this.onRaised();
+      if (mapSize(this.#controllers) === 0) return;
+      if (atomicLoad(this.#flag, 0) === 0) this.#watch();
       else {
         this.#watching = true;
-        setTimeout(fired, RAISED_POLL_MS);
+        later(fired, RAISED_POLL_MS);
       }
     };
-    if (waiting.async) waiting.value.then(fired);
-    else queueMicrotask(fired);
+    if (waiting.async) whenSettled(waiting.value, fired);
+    else soon(fired);
   }
 }
 
@@ -128,7 +151,7 @@ export class SerialJobContext implements JobContext {
   }
 
   // A property, not a method: kinds destructure it (`({ shouldStop }) => …`).
-  readonly shouldStop = (): boolean => Atomics.load(this.cancelFlag, 0) !== 0;
+  readonly shouldStop = (): boolean => atomicLoad(this.cancelFlag, 0) !== 0;
 
   get signal(): AbortSignal {
     return this.#signals.signalFor(this.index);
@@ -169,7 +192,7 @@ export class InFlightJobContext implements JobContext {
   // asks, nor one per poll): kinds destructure it.
   get shouldStop(): () => boolean {
     return this.#shouldStop ??= () =>
-      Atomics.load(this.cancelFlag, 0) !== 0 && this.#isStopping(this.jobNumber - 1);
+      atomicLoad(this.cancelFlag, 0) !== 0 && this.#isStopping(this.jobNumber - 1);
   }
 
   get signal(): AbortSignal {

@@ -17,6 +17,8 @@ import {
   type WorkerToMain,
 } from "./protocol.ts";
 import { spawnWorker, type WorkerPoolOptions } from "./spawn_worker.ts";
+import { viewJobChannel } from "../channel/mod.ts";
+import { checkDrained, checkReports, type DrainView, isLateReport } from "./_drain_checks.ts";
 
 const JOB_CANCELLED = JobCancelledError.name;
 
@@ -72,7 +74,12 @@ export class PoolWorker {
   #cancelGraceMs: number;
   #stopping = false;
   #pendingStats?: (stats: WorkerStats | undefined) => void;
-  #drain?: { end: (end: DrainEnd) => void; onReports: (reports: JobReport[]) => void };
+  #drain?: DrainView & {
+    end: (end: DrainEnd) => void;
+    onReports: (reports: JobReport[]) => void;
+  };
+  /** `stats` requests sent and not yet answered (a late answer after the 5 s wait still counts). */
+  #statsAsked = 0;
 
   /**
    * Spawns the worker and sends it `init`.
@@ -85,17 +92,19 @@ export class PoolWorker {
     this.#worker = spawnWorker(options);
     this.#ready = new Promise((resolve, reject) => {
       this.#worker.onmessage = (event: MessageEvent<unknown>) => {
+        // Job code shares its worker with our entry and can post anything: nothing
+        // else sees a message before it is checked, and a message that breaks the
+        // protocol is that worker crashing.
         const message = parseWorkerMessage(event.data);
-        if (!message) {
-          // A job posted something of its own: the worker is no longer trustworthy.
+        const broken = !message
+          ? `The job posted a message the pool does not understand: ${
+            Deno.inspect(event.data, { depth: 1, breakLength: Infinity }).slice(0, 80)
+          }`
+          : this.#checkMessage(message);
+        if (broken !== undefined || !message) {
           const wasStarting = this.#state === "starting";
-          this.#fail({
-            name: WORKER_CRASH,
-            message: `The job posted a message the pool does not understand: ${
-              Deno.inspect(event.data, { depth: 1, breakLength: Infinity }).slice(0, 80)
-            }`,
-          });
-          if (wasStarting) reject(new Error("Cannot start worker: it posted an unknown message"));
+          this.#fail({ name: WORKER_CRASH, message: broken! });
+          if (wasStarting) reject(new Error(`Cannot start worker: ${broken}`));
           return;
         }
         if (message.type === "ready") {
@@ -105,15 +114,25 @@ export class PoolWorker {
           this.#fail(message.error);
           reject(deserializeError(message.error));
         } else if (message.type === "stats") {
+          this.#statsAsked--;
           this.#pendingStats?.(message.stats);
           this.#pendingStats = undefined;
         } else if (message.type === "reports") {
-          this.#drain?.onReports(message.reports);
+          const drain = this.#drain!;
+          const reports = message.reports.filter((report) => !isLateReport(drain, report.index));
+          if (reports.length > 0) this.#drain?.onReports(reports);
         } else if (message.type === "drained") {
           const drain = this.#drain;
           this.#drain = undefined;
           if (this.#state === "busy") this.#state = "ready";
           drain?.end({ type: "drained", trapped: message.trapped });
+        } else if (message.type === "uncaught") {
+          // As an uncaught error always ended the worker (`onerror` below), in the same words.
+          const { name, message: text } = message.error;
+          const uncaught = `Uncaught ${message.inPromise ? "(in promise) " : ""}${name}: ${text}`;
+          const wasStarting = this.#state === "starting";
+          this.#fail({ name: WORKER_CRASH, message: uncaught });
+          if (wasStarting) reject(new Error(`Cannot start worker: ${uncaught}`));
         } else if (message.type === "closing") {
           const wasStarting = this.#state === "starting";
           this.#fail({
@@ -224,9 +243,17 @@ export class PoolWorker {
     if (this.#inFlight || this.#drain) {
       throw new Error(`Cannot drain jobs: worker ${this.id} is busy`);
     }
+    const view = viewJobChannel(channel);
     this.#state = "busy";
     return new Promise((end) => {
-      this.#drain = { end, onReports };
+      this.#drain = {
+        end,
+        onReports,
+        states: view.state,
+        slots: view.slot,
+        header: view.header,
+        slot,
+      };
       const message: MainToWorker = { type: "drain", channel, slot, concurrency };
       this.#worker.postMessage(message);
     });
@@ -307,6 +334,7 @@ export class PoolWorker {
         resolve(stats);
       };
       const message: MainToWorker = { type: "stats" };
+      this.#statsAsked++;
       this.#worker.postMessage(message);
     });
   }
@@ -343,6 +371,38 @@ export class PoolWorker {
       });
       // After a trap the instance's memory may be corrupt: retire the worker.
       if (message.trapped) this.close();
+    }
+  }
+
+  /**
+   * Why (a crash message) `message` cannot have come from our worker entry in the worker's
+   * present state, or `undefined` when it may have: the type must be one this
+   * state expects; a report must name a job in range whose state word says
+   * this worker's slot reported it (or, late, a job this slot ran and the main
+   * thread has settled since), once per batch; `drained` must leave no job
+   * claimed or running by this slot.
+   */
+  #checkMessage(message: WorkerToMain): string | undefined {
+    const type = message.type;
+    const unexpected = `The worker broke the protocol: it posted "${type}" while ${this.#state}${
+      this.#drain ? " draining" : ""
+    }`;
+    switch (type) {
+      case "closing":
+      case "uncaught":
+        return undefined;
+      case "ready":
+      case "init-error":
+        return this.#state === "starting" ? undefined : unexpected;
+      case "stats":
+        return this.#statsAsked > 0 ? undefined : unexpected;
+      case "result":
+      case "error":
+        return this.#inFlight?.jobId === message.jobId ? undefined : unexpected;
+      case "reports":
+        return this.#drain ? checkReports(this.#drain, message.reports) : unexpected;
+      case "drained":
+        return this.#drain ? checkDrained(this.#drain) : unexpected;
     }
   }
 

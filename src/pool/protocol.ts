@@ -8,13 +8,23 @@ import type { JobParams } from "../jobs/job.ts";
 /** The CPU profiler's sampling interval, in microseconds (V8's default is 1000). */
 export const PROFILE_INTERVAL_MICROS = 250;
 
+// Taken when this module loads, before any job code runs in a worker: a job may replace
+// `String`, `Error` or `Deno.inspect`, and its errors must still be described.
+const toText = String;
+const ErrorType = Error;
+const inspect = Deno.inspect;
+
 /** An error as it crosses the worker boundary. */
 export interface SerializedError {
   /** The error's `name`, e.g. `RangeError` or `JobCancelledError`. */
   name: string;
   /** The error's message. */
   message: string;
-  /** The stack inside the worker, when there was one. */
+  /**
+   * The stack inside the worker, when there was one and it was asked for: a worker's
+   * start-up error carries it; a job's failure does not (formatting a stack costs ~60 µs,
+   * which a failing job would otherwise pay in its step's time, and no record keeps it).
+   */
   stack?: string;
 }
 
@@ -79,6 +89,11 @@ export type WorkerToMain =
   | { type: "reports"; reports: JobReport[] }
   /** The `drain` loop ended (channel closed, slot retired, or a trap). */
   | { type: "drained"; trapped: boolean }
+  /**
+   * An error no job code caught (a throw from a timer, a rejection nobody handled, with
+   * `inPromise`): the worker is closing, as an uncaught error always closed it.
+   */
+  | { type: "uncaught"; error: SerializedError; inPromise: boolean }
   | {
     type: "result";
     jobId: string;
@@ -101,9 +116,13 @@ export type WorkerToMain =
 
 /**
  * Turns anything thrown into a plain object that survives `postMessage`.
+ * Never throws: job code chooses what it throws, and an error whose getters
+ * throw (or a Proxy, revoked or not) must not take the worker's job loop with it.
  *
  * @param error Whatever was thrown.
- * @returns Its name, message and stack.
+ * @param options `stack: false` leaves the stack unread (a job's failure: see
+ *   {@linkcode SerializedError.stack}).
+ * @returns Its name, message and stack, as far as they could be read.
  *
  * @example Serialize a RangeError
  * ```ts
@@ -114,21 +133,55 @@ export type WorkerToMain =
  * assert.equal(plain.name, "RangeError");
  * assert.equal(plain.message, "too big");
  * assert.equal(serializeError(Object.create(null)).message, "[Object: null prototype] {}");
+ * const hostile = new Error("x");
+ * Object.defineProperty(hostile, "message", { get() { throw new Error("no"); } });
+ * assert.equal(serializeError(hostile).message, "(its message could not be read)");
+ * assert.equal(serializeError(new Error("x"), { stack: false }).stack, undefined);
  * ```
  */
-export function serializeError(error: unknown): SerializedError {
-  if (error instanceof Error) {
-    return { name: error.name, message: error.message, stack: error.stack };
-  }
-  // A thrown null-prototype object (or one whose toString throws) has no String():
-  // Deno.inspect describes any value.
-  let message: string;
+export function serializeError(
+  error: unknown,
+  options: { stack?: boolean } = {},
+): SerializedError {
+  let isError = false;
   try {
-    message = String(error);
+    isError = error instanceof ErrorType;
   } catch {
-    message = Deno.inspect(error, { depth: 2 });
+    // A revoked Proxy, or one whose getPrototypeOf trap throws.
   }
-  return { name: "Error", message };
+  if (!isError) return { name: "Error", message: describeThrown(error) };
+  const thrown = error as Error;
+  const name = readString(() => thrown.name) ?? "Error";
+  const message = readString(() => thrown.message) ?? "(its message could not be read)";
+  const stack = options.stack === false ? undefined : readString(() => thrown.stack);
+  return stack === undefined ? { name, message } : { name, message, stack };
+}
+
+/** Reads one field of a thrown value as a string, or `undefined` when reading it throws. */
+function readString(read: () => unknown): string | undefined {
+  try {
+    const value = read();
+    if (value === undefined) return undefined;
+    return typeof value === "string" ? value : toText(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Describes a thrown non-`Error`: `String()` first, then `Deno.inspect` (a null-prototype object). */
+function describeThrown(value: unknown): string {
+  try {
+    return toText(value);
+  } catch {
+    // No toString, or one that throws.
+  }
+  try {
+    const text: unknown = inspect(value, { depth: 2 });
+    if (typeof text === "string") return text;
+  } catch {
+    // A Proxy whose traps throw.
+  }
+  return "(a thrown value that could not be described)";
 }
 
 /**
@@ -160,9 +213,18 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const isSerializedError = (value: unknown): boolean =>
   isObject(value) && typeof value.name === "string" && typeof value.message === "string";
 
+// Job code can post a `stats` of its own while one is awaited: the main thread reads its
+// numbers, so they must be numbers.
+const isStats = (value: unknown): boolean =>
+  isObject(value) && isObject(value.memory) &&
+  typeof value.memory.heapUsed === "number" && typeof value.memory.heapTotal === "number" &&
+  typeof value.memory.external === "number" &&
+  (value.wasmMemoryBytes === undefined || typeof value.wasmMemoryBytes === "number");
+
 const isReport = (value: unknown): boolean =>
   isObject(value) && Number.isSafeInteger(value.index) &&
-  (value.error === undefined || isSerializedError(value.error));
+  (value.error === undefined || isSerializedError(value.error)) &&
+  (value.summary === undefined || typeof value.summary === "string");
 
 /**
  * Checks that a message from a worker is one the protocol defines: job code
@@ -193,7 +255,7 @@ export function parseWorkerMessage(data: unknown): WorkerToMain | undefined {
     case "closing":
       return data as WorkerToMain;
     case "stats":
-      return isObject(data.stats) ? data as WorkerToMain : undefined;
+      return isStats(data.stats) ? data as WorkerToMain : undefined;
     case "init-error":
       return isSerializedError(data.error) ? data as WorkerToMain : undefined;
     case "reports":
@@ -202,6 +264,10 @@ export function parseWorkerMessage(data: unknown): WorkerToMain | undefined {
         : undefined;
     case "drained":
       return typeof data.trapped === "boolean" ? data as WorkerToMain : undefined;
+    case "uncaught":
+      return isSerializedError(data.error) && typeof data.inPromise === "boolean"
+        ? data as WorkerToMain
+        : undefined;
     case "result":
       return typeof data.jobId === "string" && timed ? data as WorkerToMain : undefined;
     case "error":
