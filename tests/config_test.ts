@@ -20,6 +20,7 @@ Deno.test("parseConfig() uses the seed's defaults for a blank .env", () => {
     digits: config.digits,
     ioLines: 100_000,
     jobTimeoutMs: undefined,
+    jobAllowNpm: false,
     startupTimeoutMs: 60_000,
     jobArgs: {},
     jobPermissions: {},

@@ -14,6 +14,7 @@ import { ENV_PREFIX, INSPECT_VARIABLE } from "./environment.ts";
 import { EXIT_BAD_SETTINGS, EXIT_JOB_FAILED, EXIT_OK } from "./exit_codes.ts";
 import { helpText, VERSION } from "./help.ts";
 import { machineCeiling } from "./machine.ts";
+import { withPermissionHint } from "./permission_hint.ts";
 import { type Config, parseConfig, SETTINGS } from "./settings.ts";
 import { isSweepChild, superviseSweep } from "./supervise.ts";
 import { runSweepChild } from "./sweep_child.ts";
@@ -81,7 +82,11 @@ async function run(): Promise<number> {
  * bad settings and workers that cannot start, 1 for anything else.
  */
 function exitCodeOf(error: unknown): number {
-  console.error(`deno-channels: ${terminalSafe(errorMessage(error))}`);
+  // A job module that cannot start is told the grant it lacks, as a failed job is.
+  const message = error instanceof WorkerStartError
+    ? withPermissionHint(errorMessage(error))
+    : errorMessage(error);
+  console.error(`deno-channels: ${terminalSafe(message)}`);
   return error instanceof ConfigError || error instanceof WorkerStartError
     ? EXIT_BAD_SETTINGS
     : EXIT_JOB_FAILED;

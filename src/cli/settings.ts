@@ -265,6 +265,11 @@ export const SETTINGS = {
     defaultText: "none",
     description: "cancel a job running longer than this and count it failed",
   }),
+  jobAllowNpm: booleanSetting(
+    "JOBALLOWNPM",
+    "--job-allow-npm",
+    "let a custom job module's own static npm: imports load (fetched before the run; nothing is downloaded while jobs run)",
+  ),
   // Baselines (issue 23): keep a sweep, compare a later one with it.
   ...BASELINE_SETTINGS,
   // deno-lint-ignore no-explicit-any
@@ -280,7 +285,7 @@ export interface Config extends Omit<SettingValues, "pprof" | "parameterList"> {
   scan: ParameterScan | undefined;
   /** Input for a custom job module, from `--job-arg key=value`. */
   jobArgs: Record<string, string>;
-  /** What a custom job module's workers may touch, from `--job-allow-*`. */
+  /** What a custom job module's workers may touch, from `--job-allow-*` and `--job-allow-npm`. */
   jobPermissions: JobPermissions;
   /** Whether the job count was set (`--jobs`, `TOTALJOBCOUNT`) rather than defaulted. */
   jobCountGiven: boolean;
@@ -383,7 +388,11 @@ export function parseConfig(sources: ConfigSources): Config {
       resolveScan(settings.job, parameterList, Object.values(JOB_PARAMETERS)),
     profileDir: settings.profileDir ?? (pprof ? "./profiles" : undefined),
     jobArgs: parseJobArgs(lists.get("--job-arg") ?? []),
-    jobPermissions: parseJobPermissions(lists),
+    // npm is a grant of its own (issue 24): a net grant never opens it.
+    jobPermissions: {
+      ...parseJobPermissions(lists),
+      ...(settings.jobAllowNpm ? { npm: true } : {}),
+    },
     jobCountGiven: given.has("jobCount"),
     sources: Object.fromEntries(given),
     help,

@@ -40,7 +40,8 @@ const SUPERVISOR_VARIABLE = "DENO_CHANNELS_SUPERVISOR";
  * Deno flags the sweep child always gets: a job that touches what it was not granted is denied,
  * never prompted (`Deno.permissions.request()` too); and nothing is downloaded while jobs run, so
  * neither a net grant nor a remote module's own host can carry data out through `import()`
- * (`npm:`, `jsr:`, a URL with a query): what the run imports was cached before it started. A job
+ * (`npm:`, `jsr:`, a URL with a query): what the run imports was cached before it started
+ * (a job's npm packages only with `--job-allow-npm`, and only its static imports'). A job
  * module is not the program's dependency: it is not written into a lock file.
  */
 const CHILD_FLAGS = ["--no-prompt", "--cached-only", "--no-lock"] as const;
@@ -233,9 +234,10 @@ export async function superviseSweep(config: Config): Promise<number> {
     await Deno.writeTextFile(logPath, supervisorLine(nonce));
     // The child runs with --cached-only: what it will import is fetched now, before any job runs.
     await precacheModules(config);
-    // npm stays off unless the profile writer needs its package (cached above): a job's `npm:`
-    // import fails at once rather than looking in the cache.
-    const flags = config.profileDir === undefined ? ["--no-npm"] : [];
+    // npm stays off unless the profile writer needs its package or --job-allow-npm grants the
+    // job its own (both cached above; --cached-only still holds): otherwise a job's `npm:` import
+    // fails at once rather than looking in the cache.
+    const flags = config.profileDir === undefined && !config.jobAllowNpm ? ["--no-npm"] : [];
     // Deno cannot report the flags it was started with: --inspect for the sweep process comes
     // from a variable of ours (the profiling hint prints it).
     const inspect = Deno.env.get(INSPECT_VARIABLE);

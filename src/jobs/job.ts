@@ -39,6 +39,13 @@ export interface JobPermissions {
   import?: string[];
   /** Environment variables the job may read. */
   env?: string[];
+  /**
+   * Whether the job module's own static `npm:` imports may load. Only the inline step's process
+   * obeys it (npm on, the module's npm packages cached before it starts, nothing downloaded
+   * after); workers load npm packages as the calling process can (the CLI's sweep process turns
+   * npm on for this alone). Default `false`.
+   */
+  npm?: boolean;
 }
 
 /** What a running job can ask of the worker that runs it. */

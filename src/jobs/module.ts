@@ -114,6 +114,7 @@ function merge(a: JobPermissions, b: JobPermissions = {}): JobPermissions {
     const list = [...(a[key] ?? []), ...(b[key] ?? [])];
     if (list.length > 0) merged[key] = list;
   }
+  if (a.npm || b.npm) merged.npm = true;
   return merged;
 }
 

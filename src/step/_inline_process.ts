@@ -1,9 +1,10 @@
 /**
  * The inline step of a job module in a sandbox: the batch runs on the main
  * thread of a Deno process of its own (`_inline_entry.ts`), started with only
- * the job's grants, `--no-prompt` and `--cached-only`, so a custom module never
- * runs with the calling program's permissions. The process times the step and
- * each job itself, as the inline step on the calling thread does; its start-up
+ * the job's grants, `--no-prompt`, `--cached-only` and `--no-npm` (unless the
+ * job is granted `npm`), so a custom module never runs with the calling
+ * program's permissions. The process times the step and each job itself, as
+ * the inline step on the calling thread does; its start-up
  * (Deno, the module's load) is the step's `startupSeconds`, as a pool's is.
  * On a cancel it is asked to stop between jobs and killed when it does not.
  *
@@ -41,7 +42,7 @@ const CANCELLED_BEFORE_START = {
 };
 const PERMISSION_NAMES = ["read", "write", "net", "env", "import"] as const;
 
-/** The URLs this process has already cached for an inline process (see `cacheModules`). */
+/** The URLs this process has already cached for an inline process, npm's by `npm:URL`. */
 const cached = new Set<string>();
 
 /** The Deno flags that grant exactly `permissions`. */
@@ -61,20 +62,28 @@ function permissionFlags(permissions: JobPermissions): string[] {
 
 /**
  * The process runs with `--cached-only` (a job cannot download, so cannot carry data out in a
- * URL): the entry, when the library was loaded from a URL, and the module's static graph are
- * fetched first, once per process. A module that cannot be fetched fails to load in the process.
+ * URL): the entry, when the library was loaded from a URL, and the module's static graph (its
+ * npm packages too when `npm` is granted) are fetched first, once per process. A module that
+ * cannot be fetched fails to load in the process.
  */
-async function cacheModules(moduleUrl: string): Promise<void> {
+async function cacheModules(moduleUrl: string, npm: boolean): Promise<void> {
+  const key = (url: string) => npm ? `npm:${url}` : url;
   const urls = [moduleUrl, ENTRY_URL].filter((url) => !url.startsWith("file:") || url === moduleUrl)
-    .filter((url) => !cached.has(url));
+    .filter((url) => !cached.has(key(url)));
   if (urls.length === 0) return;
   await new Deno.Command(Deno.execPath(), {
-    args: ["cache", "--no-npm", "--no-lock", ...urls],
+    // Never the lock file: a job module is not the program's dependency.
+    args: ["cache", ...npmFlags(npm), "--no-lock", ...urls],
     stdin: "null",
     stdout: "null",
     stderr: "null",
   }).output();
-  for (const url of urls) cached.add(url);
+  for (const url of urls) cached.add(key(url));
+}
+
+/** `--no-npm` unless the job is granted its npm packages. */
+function npmFlags(npm: boolean): string[] {
+  return npm ? [] : ["--no-npm"];
 }
 
 function requestFrame(request: InlineRequest): Uint8Array {
@@ -245,12 +254,21 @@ export async function inlineProcessSweepStep(
       `Cannot run the inline step of ${options.jobName} in its sandbox: it runs in a Deno process of its own, which needs --allow-run`,
     );
   }
-  await cacheModules(moduleUrl);
+  const npm = permissions.npm === true;
+  await cacheModules(moduleUrl, npm);
   signal?.throwIfAborted();
   const nonce = crypto.randomUUID();
   const startMs = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "--cached-only", "--no-npm", "--no-lock", ...flags, ENTRY_URL],
+    args: [
+      "run",
+      "--no-prompt",
+      "--cached-only",
+      ...npmFlags(npm),
+      "--no-lock",
+      ...flags,
+      ENTRY_URL,
+    ],
     stdin: "piped",
     stdout: "piped",
     stderr: "inherit",

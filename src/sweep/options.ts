@@ -153,8 +153,9 @@ export interface SweepOptions<Job extends string | URL = string | URL> {
    * ["worker-options"]` in the program's deno.json): without it Deno 2.9.6
    * exits the process with code 70, uncatchably. A custom module's inline step
    * (a 0 in `workerCounts`) then runs in a Deno process of its own with only those
-   * permissions, `--no-prompt`, `--cached-only` and `--no-npm` (the module is
-   * cached with `deno cache` first), which needs `--allow-run`. Default `false`:
+   * permissions, `--no-prompt`, `--cached-only` and `--no-npm` (npm on with
+   * `params.permissions.npm`; the module, and then its npm packages, is cached
+   * with `deno cache` first), which needs `--allow-run`. Default `false`:
    * workers and the inline step, a custom module's included, have the importing
    * program's permissions.
    */
