@@ -3,6 +3,7 @@ import { runSweep } from "../mod.ts";
 import { compareOutputs, describeOutputCheck } from "../src/report/analysis/outputs.ts";
 import { digestOutput, OUTPUT_DIGEST_BYTES } from "../src/step/output_digest.ts";
 import type { SweepStep } from "../src/types.ts";
+import { runCli } from "./_cli.ts";
 
 const ARRAY_JOB = new URL("./fixtures/array_output_job.ts", import.meta.url);
 const UNSTABLE_JOB = new URL("./fixtures/unstable_job.ts", import.meta.url);
@@ -81,4 +82,15 @@ Deno.test("digestOutput() tells types, -0, NaN, cycles and unreadable outputs ap
   let deep: unknown = 0;
   for (let i = 0; i < 100_000; i++) deep = [deep];
   assert.match(digestOutput(deep).hash, /^[0-9a-f]{16}$/);
+});
+
+Deno.test("large outputs returned faster than read do not pile up in the sweep process", async () => {
+  // 2,000 outputs of 1 MiB on 2 workers: with 256-report batches and no wait for the main
+  // thread to read them, this step peaked at 1.3 GiB; it now holds a few 4 MiB batches.
+  const job = new URL("./fixtures/megabyte_output_job.ts", import.meta.url).href;
+  const run = await runCli(["--job", job, "--jobs", "2000", "--workers", "2", "--format", "json"]);
+  assert.equal(run.code, 0, run.stderr);
+  const [step] = JSON.parse(run.stdout).steps;
+  assert.equal(step.completed, 2000);
+  assert.ok(step.peakRssMiB < 768, `peak RSS ${step.peakRssMiB} MiB`);
 });

@@ -68,6 +68,8 @@ export class PoolWorker {
   readonly id: string = crypto.randomUUID();
   #worker: Worker;
   #cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  /** The `reports` messages read so far: the worker's backpressure (protocol.ts, `readBuffer`). */
+  #reportsRead = new Int32Array(new SharedArrayBuffer(4));
   #state: WorkerState = "starting";
   #ready: Promise<void>;
   #inFlight?: { jobId: string; settle: (outcome: JobOutcome) => void; startedAtMs: number };
@@ -118,6 +120,8 @@ export class PoolWorker {
           this.#pendingStats?.(message.stats);
           this.#pendingStats = undefined;
         } else if (message.type === "reports") {
+          Atomics.add(this.#reportsRead, 0, 1);
+          Atomics.notify(this.#reportsRead, 0);
           const drain = this.#drain!;
           const reports = message.reports.filter((report) => !isLateReport(drain, report.index));
           if (reports.length > 0) this.#drain?.onReports(reports);
@@ -162,6 +166,7 @@ export class PoolWorker {
       params: options.params,
       setup: options.setup,
       cancelBuffer: this.#cancelFlag.buffer as SharedArrayBuffer,
+      readBuffer: this.#reportsRead.buffer as SharedArrayBuffer,
       profile: options.profile,
       inputs: options.inputs,
     };

@@ -38,6 +38,11 @@ export type MainToWorker =
     setup: unknown;
     /** Backs the worker's cancel flag (`Int32Array` of length 1). */
     cancelBuffer: SharedArrayBuffer;
+    /**
+     * Counts the `reports` messages the main thread has read (`Int32Array` of length 1, raised
+     * by one per message): a worker whose unread reports hold large outputs waits for it.
+     */
+    readBuffer: SharedArrayBuffer;
     /** Record a V8 CPU profile from the first job on (needs the `inspector` sys permission). */
     profile?: boolean;
     /** One input per job, by job index, when the batch has per-job inputs. */
