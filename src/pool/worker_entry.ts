@@ -10,7 +10,6 @@ import { JobCancelledError } from "../errors.ts";
 import { type JobKind, type JobParams, type JobRunner, resolveJobParams } from "../jobs/job.ts";
 import { findJobKind } from "../jobs/registry.ts";
 import {
-  type JobReport,
   type MainToWorker,
   PROFILE_INTERVAL_MICROS,
   serializeError,
@@ -33,7 +32,14 @@ import {
   stopImmediatePropagation,
 } from "./_builtins.ts";
 import { installJobConsole } from "./_job_console.ts";
-import { outputBytes } from "./_output_bytes.ts";
+import {
+  flushBeforeNextJob,
+  flushIfDue,
+  flushReports,
+  report,
+  REPORT_BATCH_MS,
+  watchReading,
+} from "./_reports.ts";
 
 installJobConsole(); // Before any job module loads: a job's console goes to stderr, never stdout.
 
@@ -80,102 +86,6 @@ function post(message: WorkerToMain): void {
   postToMain(message);
 }
 
-// Reports of a drain not yet posted: sent in batches, never one message per job.
-let pending: JobReport[] = [];
-let pendingSinceMs = 0;
-let pendingBytes = 0;
-function report(entry: JobReport): void {
-  if (pending.length === 0) pendingSinceMs = now();
-  // Not `push`: a job may have replaced `Array.prototype.push` (and reports would vanish).
-  pending[pending.length] = entry;
-  pendingBytes += outputBytes(entry.output);
-  if (pendingBytes >= REPORT_BATCH_BYTES) flushReports();
-}
-/** Post a batch once it holds this many reports, or is this old (milliseconds). */
-const REPORT_BATCH_JOBS = 256;
-const REPORT_BATCH_MS = 5;
-/**
- * Post a batch at once when its outputs reach about this many bytes (`outputBytes`): one
- * message never carries 256 large outputs.
- */
-const REPORT_BATCH_BYTES = 4 * 1024 * 1024;
-/**
- * Stop and wait while the reports posted and not yet read by the main thread hold more
- * output than this: a worker that returns large outputs faster than the main thread reads
- * them would otherwise pile its messages up in the sweep process (3,000 outputs of 1 MB on
- * 2 workers peaked at 1.5 GB). Small outputs never wait.
- */
-const UNREAD_REPORT_BYTES = 16 * 1024 * 1024;
-/** The longest wait for the main thread to read, in milliseconds: past it, post anyway. */
-const UNREAD_WAIT_MS = 2000;
-
-// The `reports` messages the main thread has read (raised by one per message), and the
-// output bytes of each one posted since the oldest unread, oldest first.
-let reportsRead: Int32Array | undefined;
-let cancelWord: Int32Array | undefined;
-let unreadSizes: number[] = [];
-let unreadHead = 0;
-let unreadFirst = 0;
-let unreadBytes = 0;
-
-function postReports(reports: JobReport[], bytes: number): void {
-  post({ type: "reports", reports });
-  unreadSizes[unreadSizes.length] = bytes;
-  unreadBytes += bytes;
-  if (unreadBytes > UNREAD_REPORT_BYTES) waitForReading();
-}
-
-/** Forgets the messages the main thread has read since last asked. */
-function countRead(): void {
-  const read = atomicLoad(reportsRead!, 0);
-  while (unreadHead < unreadSizes.length && ((read - unreadFirst) | 0) > 0) {
-    unreadBytes -= unreadSizes[unreadHead++];
-    unreadFirst = (unreadFirst + 1) | 0;
-  }
-  if (unreadHead === unreadSizes.length) {
-    unreadSizes = [];
-    unreadHead = 0;
-  }
-}
-
-/** Waits until the main thread has read enough, a job is asked to stop, or the wait is long. */
-function waitForReading(): void {
-  if (!reportsRead) return;
-  countRead();
-  let since = now();
-  while (unreadBytes > UNREAD_REPORT_BYTES && now() - since < UNREAD_WAIT_MS) {
-    if (cancelWord && atomicLoad(cancelWord, 0) !== 0) return;
-    const before = unreadBytes;
-    atomicWait(reportsRead, 0, atomicLoad(reportsRead, 0), 50);
-    countRead();
-    if (unreadBytes < before) since = now();
-  }
-}
-
-function flushReports(): void {
-  if (pending.length === 0) return;
-  const reports = pending;
-  const bytes = pendingBytes;
-  pending = [];
-  pendingBytes = 0;
-  try {
-    postReports(reports, bytes);
-  } catch {
-    // An output that cannot be cloned (a function, a socket): send the batch one
-    // report at a time, failing each job whose output will not cross.
-    // A counted loop, not `for…of`: a job may have replaced the array iterator's `next`.
-    for (let i = 0; i < reports.length; i++) {
-      const report = reports[i];
-      try {
-        postReports([report], outputBytes(report.output));
-      } catch (error) {
-        const unsent = { index: report.index, error: serializeError(error, { stack: false }) };
-        postReports([unsent], 0);
-      }
-    }
-  }
-}
-
 // A job that calls self.close() would otherwise leave its job in flight with
 // no word to the main thread: say so first (after the reports it has made).
 function closeOnJobRequest(): void {
@@ -194,8 +104,7 @@ async function init(message: Extract<MainToWorker, { type: "init" }>): Promise<v
     if (!kind) throw new TypeError(`Cannot start worker: unknown job kind "${message.jobKind}"`);
     params = resolveJobParams(kind, { ...message.params });
     const cancelFlag = new Int32Array(message.cancelBuffer);
-    reportsRead = new Int32Array(message.readBuffer);
-    cancelWord = cancelFlag;
+    watchReading(new Int32Array(message.readBuffer), cancelFlag);
     inputs = message.inputs;
     signals = new JobSignals(cancelFlag);
     context = new SerialJobContext(cancelFlag, inputs !== undefined, signals);
@@ -330,15 +239,6 @@ function drain(message: Extract<MainToWorker, { type: "drain" }>): void {
   } else drainOneAtATime(claimer, cancelling, context, runner, end);
 }
 
-function flushIfDue(): void {
-  if (
-    pending.length > 0 &&
-    (pending.length >= REPORT_BATCH_JOBS || now() - pendingSinceMs >= REPORT_BATCH_MS)
-  ) {
-    flushReports();
-  }
-}
-
 /** The drain loop for one job at a time: calls `end` with whether a job trapped. */
 async function drainOneAtATime(
   claimer: ChannelClaimer,
@@ -387,7 +287,7 @@ async function drainOneAtATime(
       const settled = settleJob(claimer, cancelling, index, runMs, output, failed, error, stopping);
       // A job longer than a batch's age: its report goes before the next job starts, or the main
       // thread would count it done (progress, DEBUG) only after the next job too.
-      if (runMs >= REPORT_BATCH_MS) pendingSinceMs = -Infinity;
+      if (runMs >= REPORT_BATCH_MS) flushBeforeNextJob();
       if (!settled) {
         if (failed && isInstance(error, RuntimeError)) {
           trapped = true;
