@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { runSweep, type SweepStep, sweepWorkerCounts } from "../mod.ts";
-import { runCli } from "./_cli.ts";
+import { join } from "node:path";
+import { cliCommand, runCli } from "./_cli.ts";
+import { tempDir } from "./_temp.ts";
 
 Deno.test("workerCounts 0 runs the batch inline first, and the first worker step stays the baseline", async () => {
   assert.deepEqual(sweepWorkerCounts({ workerCounts: [1, 0, 2] }), [0, 1, 2]);
@@ -64,4 +66,58 @@ Deno.test("--workers 0,1 prints an (inline) row and what a worker cost per job",
     alone.stderr,
     /--workers must be a comma-separated list of integers from 0 \(inline\)/,
   );
+});
+
+Deno.test("Ctrl-C during an inline step of synchronous jobs reports the jobs it had done", async () => {
+  // The inline process hears the cancel on a thread of its own: its jobs never yield to the
+  // event loop, and it was killed after the grace with every job, done or not, said cancelled.
+  await using dir = await tempDir();
+  const marker = join(dir.path, "under-way");
+  const job = new URL("./fixtures/sync_steps_job.ts", import.meta.url).href;
+  const args = ["--job", job, "--job-arg", `marker=${marker}`, "--job-allow-write", marker];
+  const child = cliCommand([...args, "--jobs", "200", "--workers", "0,1"], { cwd: dir.path })
+    .spawn();
+  while (!await Deno.stat(marker).then(() => true, () => false)) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  child.kill("SIGINT");
+  const output = await child.output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 130, stderr);
+  const stopped = stderr.match(
+    /the step with 0 workers stopped with (\d+) done, 0 failed, (\d+) cancelled of 200/,
+  );
+  assert.ok(stopped, stderr);
+  assert.ok(Number(stopped[1]) >= 3, stderr);
+  assert.equal(Number(stopped[1]) + Number(stopped[2]), 200);
+});
+
+Deno.test("Ctrl-C during the inline step of a built-in job stops it between jobs, counted", async () => {
+  // The sweep process runs it on its main thread, which a batch of Atomics.wait sleeps never
+  // yields: a thread of its own hears the signal. It was killed after 750 ms, its jobs uncounted.
+  await using dir = await tempDir();
+  const args = ["--jobs", "100", "--sleep-ms", "100", "--workers", "0,1", "--debug"];
+  const child = cliCommand(args, { cwd: dir.path }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let stdout = "";
+  while (!/^Workers: 0 /m.test(stdout)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stdout += value;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  child.kill("SIGINT");
+  while (!(await reader.read()).done) {
+    // The rest of stdout.
+  }
+  const { code } = await child.status;
+  const text = await stderr;
+  assert.equal(code, 130, text);
+  const stopped = text.match(
+    /the step with 0 workers stopped with (\d+) done, 0 failed, (\d+) cancelled of 100/,
+  );
+  assert.ok(stopped, text);
+  assert.ok(Number(stopped[1]) >= 1, text);
+  assert.equal(Number(stopped[1]) + Number(stopped[2]), 100);
 });

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { linkCancelFlag } from "../step/inline_step.ts";
 import { type HandledSignal, SIGNAL_EXIT_CODES } from "./exit_codes.ts";
 
 /** After a signal, the most time the CLI takes before it exits regardless. */
@@ -17,9 +18,11 @@ const REPEATED_SIGNAL_MS = 300;
  * after the first, exits with the first signal's code.
  *
  * @param controller Aborted on the first signal.
+ * @param inline The sweep has inline steps (a worker count of 0): a thread of its own also hears
+ * the signals and stops them between jobs (an inline batch of synchronous jobs never yields).
  * @returns The signal received, if any, and `remove` to stop listening.
  */
-export function listenForSignals(controller: AbortController): {
+export function listenForSignals(controller: AbortController, inline = false): {
   signalled: () => HandledSignal | undefined;
   remove: () => void;
 } {
@@ -43,14 +46,39 @@ export function listenForSignals(controller: AbortController): {
     );
     Deno.unrefTimer(deadline);
   };
-  const listeners = (Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[]).map((signal) =>
-    [signal, onSignal(signal)] as const
-  );
+  const handled = Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[];
+  const listeners = handled.map((signal) => [signal, onSignal(signal)] as const);
   for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
+  const watcher = inline ? watchSignalsOffThread(controller.signal, handled) : undefined;
   return {
     signalled: () => signalled,
     remove: () => {
       for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+      watcher?.terminate();
     },
   };
+}
+
+/**
+ * A thread of its own that hears the same signals and raises the sweep's linked cancel flag at
+ * once: an inline step of synchronous jobs on this thread stops after its running job (which
+ * sees the flag through `shouldStop()`), instead of being killed with its jobs unreported.
+ */
+function watchSignalsOffThread(signal: AbortSignal, handled: readonly HandledSignal[]): Worker {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  linkCancelFlag(signal, flag);
+  const code = `self.onmessage = ({ data }) => {
+    const flag = new Int32Array(data.buffer);
+    for (const name of data.handled) {
+      Deno.addSignalListener(name, () => {
+        Atomics.store(flag, 0, 1);
+        Atomics.notify(flag, 0);
+      });
+    }
+  };`;
+  const watcher = new Worker(`data:text/javascript,${encodeURIComponent(code)}`, {
+    type: "module",
+  });
+  watcher.postMessage({ buffer: flag.buffer, handled });
+  return watcher;
 }

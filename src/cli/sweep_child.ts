@@ -136,7 +136,7 @@ export async function runSweepChild(config: Config): Promise<number> {
   if (config.profileDir !== undefined && !config.quiet) printProfilingHint(config);
 
   const controller = new AbortController();
-  const signals = listenForSignals(controller);
+  const signals = listenForSignals(controller, config.workerCounts?.includes(0) === true);
   const toStdout = config.format === "table" && !config.out;
   const debug = config.debug
     ? debugLogger(config.job, toStdout ? console.log : console.error)

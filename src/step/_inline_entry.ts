@@ -66,15 +66,29 @@ const reader = Deno.stdin.readable.getReader();
 const { request, rest } = await readRequest(reader);
 const { nonce } = request;
 const controller = new AbortController();
-// Any byte after the request, or the end of stdin (the sweep went away), cancels the step.
+const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+// Any byte after the request, or the end of stdin (the sweep went away), cancels the step. Read
+// on a thread of its own, which raises the step's cancel flag at once: a batch of synchronous
+// jobs never yields to this thread's event loop, and would otherwise run on until killed (its
+// done jobs then unreported). The flag is read between jobs and by `shouldStop()`.
+reader.releaseLock();
 if (rest > 0) controller.abort();
-(async () => {
-  try {
-    await reader.read();
-  } finally {
-    controller.abort();
-  }
-})();
+else {
+  const code = `self.onmessage = async ({ data }) => {
+    const flag = new Int32Array(data);
+    try {
+      await Deno.stdin.readable.getReader().read();
+    } finally {
+      Atomics.store(flag, 0, 1);
+      self.postMessage("cancel");
+    }
+  };`;
+  const stdinWatch = new Worker(`data:text/javascript,${encodeURIComponent(code)}`, {
+    type: "module",
+  });
+  stdinWatch.onmessage = () => controller.abort();
+  stdinWatch.postMessage(cancelFlag.buffer);
+}
 
 const params = { moduleUrl: request.moduleUrl, jobArgs: request.jobArgs };
 let runner: JobRunner<unknown>;
@@ -130,6 +144,7 @@ const result = await runInlineStep({
   jobCount: request.jobCount,
   inputs: request.inputs,
   signal: controller.signal,
+  cancelFlag,
   jobName: request.jobName,
   warmup: request.warmup,
   concurrency: request.concurrency,

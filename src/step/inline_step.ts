@@ -24,6 +24,12 @@ export interface InlineStepOptions {
   inputs?: readonly unknown[];
   /** Stops the step between jobs (and raises the running job's cancel flag). */
   signal?: AbortSignal;
+  /**
+   * The step's cancel flag (`Int32Array` of length 1), when another thread may raise it: read
+   * between jobs as `signal` is, and by the running job's `shouldStop()`. Lets a step of
+   * synchronous jobs, which never yields to the event loop, be stopped between jobs.
+   */
+  cancelFlag?: Int32Array;
   /** The job's name in messages. */
   jobName: string;
   /** Untimed runs of the batch first, as the worker steps have (`warmup`). */
@@ -45,6 +51,24 @@ export interface InlineStepOptions {
   processPermissions?: JobPermissions;
 }
 
+/** The cancel flags another thread raises for a signal (see {@linkcode linkCancelFlag}). */
+const linkedFlags = new WeakMap<AbortSignal, Int32Array>();
+
+/**
+ * Lets another thread stop the inline steps that `signal` cancels, on the calling thread too:
+ * a batch of synchronous jobs never yields to the event loop, so an abort (a signal listener,
+ * a message) would wait for the whole batch. Whoever raises `flag` (`Atomics.store(flag, 0, 1)`
+ * and `Atomics.notify`) aborts `signal` as well; the step reads the flag between jobs, and the
+ * running job's `shouldStop()` and cancel flag are the flag itself. The CLI's sweep process
+ * raises it from a thread that listens for SIGINT, SIGTERM and SIGHUP.
+ *
+ * @param signal The signal given to the sweep.
+ * @param flag An `Int32Array` of length 1 on a `SharedArrayBuffer`, 0 until raised.
+ */
+export function linkCancelFlag(signal: AbortSignal, flag: Int32Array): void {
+  linkedFlags.set(signal, flag);
+}
+
 const CANCELLED_DETAIL = {
   error: {
     name: JobCancelledError.name,
@@ -62,7 +86,9 @@ const CANCELLED_DETAIL = {
 export async function runInlineStep(options: InlineStepOptions): Promise<StepResult> {
   const { kind, params, jobCount, inputs, signal } = options;
   const runner = await kind.createRunner(params, options.setup);
-  const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  const cancelFlag = options.cancelFlag ?? (signal && linkedFlags.get(signal)) ??
+    new Int32Array(new SharedArrayBuffer(4));
+  const stopped = () => signal?.aborted === true || Atomics.load(cancelFlag, 0) !== 0;
   const onAbort = () => Atomics.store(cancelFlag, 0, 1);
   signal?.addEventListener("abort", onAbort, { once: true });
   const signals = new JobSignals(cancelFlag);
@@ -82,12 +108,12 @@ export async function runInlineStep(options: InlineStepOptions): Promise<StepRes
       columns,
       describe: (output) => kind.describeOutput?.(output, params),
     });
-  for (let run = 0; run < (options.warmup ?? 0) && !signal?.aborted; run++) {
+  for (let run = 0; run < (options.warmup ?? 0) && !stopped(); run++) {
     if (inFlight) {
       if ((await inFlightRun()).completed < jobCount) break;
       continue;
     }
-    for (let index = 0; index < jobCount && !signal?.aborted; index++) {
+    for (let index = 0; index < jobCount && !stopped(); index++) {
       context.index = index;
       context.jobNumber = index + 1;
       if (inputs) context.input = inputs[index];
@@ -129,7 +155,7 @@ export async function runInlineStep(options: InlineStepOptions): Promise<StepRes
       // One clock reading for the job's wait and its start (each costs ~0.1 µs).
       const start = performance.now();
       const waitSeconds = (start - startMs) / 1000;
-      if (signal?.aborted) {
+      if (stopped()) {
         columns.setUnstarted(index, "cancelled", 0, waitSeconds);
         counts.cancelled++;
         continue;
@@ -205,6 +231,13 @@ export async function inlineSweepStep(
   const restoreConsole = installJobConsole();
   const result = await runInlineStep(options).finally(restoreConsole);
   const cpuSeconds = cpuClock();
+  const { signal } = options;
+  const flag = signal && linkedFlags.get(signal);
+  // Stopped by its linked flag: let the signal's own abort (queued behind the batch) arrive
+  // before the sweep goes on, so that no further step starts.
+  for (let turn = 0; flag && Atomics.load(flag, 0) !== 0 && !signal.aborted && turn < 50; turn++) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
   return {
     ...result,
     repeat,
