@@ -121,3 +121,23 @@ Deno.test("Ctrl-C during the inline step of a built-in job stops it between jobs
   assert.ok(Number(stopped[1]) >= 1, text);
   assert.equal(Number(stopped[1]) + Number(stopped[2]), 100);
 });
+
+Deno.test("an inline job deaf to Ctrl-C: its process is killed and the job before it is not said cancelled", async () => {
+  // The step's process names the job that holds it after the cancel, so the jobs before it are
+  // known to have finished (their results went with the killed process); all were "cancelled".
+  await using dir = await tempDir();
+  const marker = join(dir.path, "holding");
+  const job = new URL("./fixtures/held_job.ts", import.meta.url).href;
+  const args = ["--job", job, "--job-arg", `marker=${marker}`, "--job-allow-write", marker];
+  const child = cliCommand([...args, "--jobs", "10", "--workers", "0,1"], { cwd: dir.path })
+    .spawn();
+  while (!await Deno.stat(marker).then(() => true, () => false)) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  child.kill("SIGINT");
+  const output = await child.output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 130, stderr);
+  assert.match(stderr, /the step with 0 workers stopped with 0 done, 1 failed, 9 cancelled of 10/);
+  assert.match(stderr, /Its result was lost: job 2 did not stop within 250 ms of the cancel/);
+});

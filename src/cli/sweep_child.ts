@@ -235,6 +235,9 @@ export async function runSweepChild(config: Config): Promise<number> {
       }${scanValue} stopped with ${interrupted.completed} done, ${interrupted.failed} failed, ${interrupted.cancelled} cancelled of ${interrupted.jobCount}`
       : "";
     console.error(`deno-channels: interrupted by ${signalled}${partial}`);
+    // Why jobs failed, the completed steps' and the interrupted one's (an inline job that did not
+    // stop in time: the results before it went with its process).
+    reportFailures(interrupted ? [...steps(), interrupted] : steps());
     return SIGNAL_EXIT_CODES[signalled];
   } finally {
     stepLog?.close();

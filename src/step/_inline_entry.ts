@@ -67,27 +67,53 @@ const { request, rest } = await readRequest(reader);
 const { nonce } = request;
 const controller = new AbortController();
 const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+// [the number of the job running on this thread or 0, how many jobs have started]: written
+// around every job (two atomic stores and an add), read by the threads below.
+const running = new Int32Array(new SharedArrayBuffer(8));
+/**
+ * After a cancel, how long the running job may go on before the stdin thread says which job
+ * holds this thread (the step that started this process kills it 250 ms after the cancel).
+ */
+const HELD_NOTICE_MS = 150;
 // Any byte after the request, or the end of stdin (the sweep went away), cancels the step. Read
 // on a thread of its own, which raises the step's cancel flag at once: a batch of synchronous
 // jobs never yields to this thread's event loop, and would otherwise run on until killed (its
-// done jobs then unreported). The flag is read between jobs and by `shouldStop()`.
+// done jobs then unreported). The flag is read between jobs and by `shouldStop()`. With one
+// job at a time, a job still running shortly after is named (`held`), so that the jobs
+// before it are known to have finished when this process is killed.
 reader.releaseLock();
 if (rest > 0) controller.abort();
 else {
   const code = `self.onmessage = async ({ data }) => {
-    const flag = new Int32Array(data);
+    const flag = new Int32Array(data.flag);
+    const running = new Int32Array(data.running);
     try {
       await Deno.stdin.readable.getReader().read();
     } finally {
       Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
       self.postMessage("cancel");
+      if (data.serial) {
+        setTimeout(() => {
+          const job = Atomics.load(running, 0), count = Atomics.load(running, 1);
+          if (job === 0) return;
+          const line = "\\n" + data.nonce + " held " + job + "," + count + "\\n";
+          Deno.stdout.writeSync(new TextEncoder().encode(line));
+        }, data.noticeMs);
+      }
     }
   };`;
   const stdinWatch = new Worker(`data:text/javascript,${encodeURIComponent(code)}`, {
     type: "module",
   });
   stdinWatch.onmessage = () => controller.abort();
-  stdinWatch.postMessage(cancelFlag.buffer);
+  stdinWatch.postMessage({
+    flag: cancelFlag.buffer,
+    running: running.buffer,
+    nonce,
+    serial: (request.concurrency ?? 1) === 1,
+    noticeMs: HELD_NOTICE_MS,
+  });
 }
 
 const params = { moduleUrl: request.moduleUrl, jobArgs: request.jobArgs };
@@ -98,15 +124,26 @@ try {
   send(nonce, "init-error", errorMessage(error));
   exit(1);
 }
+/** Marks each job in `running` as it runs: which job holds this thread, how many started. */
+function tracked(inner: JobRunner<unknown>): JobRunner<unknown> {
+  return (context) => {
+    Atomics.store(running, 0, context.jobNumber ?? 0);
+    Atomics.add(running, 1, 1);
+    try {
+      return inner(context);
+    } finally {
+      Atomics.store(running, 0, 0);
+    }
+  };
+}
+
 /**
  * With a job timeout, a watchdog on a thread of its own: a job that holds this thread past its
  * timeout (a synchronous loop, which the step's own timeout cannot end) is reported by number on
  * stdout (with how many jobs had started, warm-up runs included), and the step that started this
- * process kills it. Only then is each job marked (three
- * atomic operations): without a timeout the step runs exactly as on the calling thread.
+ * process kills it.
  */
-function watched(inner: JobRunner<unknown>, timeoutMs: number): JobRunner<unknown> {
-  const running = new Int32Array(new SharedArrayBuffer(8)); // [job number or 0, jobs started]
+function watch(timeoutMs: number): void {
   const code = `self.onmessage = ({ data }) => {
     const running = new Int32Array(data.buffer);
     let started = -1, since = 0;
@@ -123,17 +160,9 @@ function watched(inner: JobRunner<unknown>, timeoutMs: number): JobRunner<unknow
     type: "module",
   });
   watchdog.postMessage({ buffer: running.buffer, timeoutMs, graceMs: 250, nonce });
-  return (context) => {
-    Atomics.store(running, 0, context.jobNumber ?? 0);
-    Atomics.add(running, 1, 1);
-    try {
-      return inner(context);
-    } finally {
-      Atomics.store(running, 0, 0);
-    }
-  };
 }
-if (request.jobTimeoutMs !== undefined) runner = watched(runner!, request.jobTimeoutMs);
+runner = tracked(runner!);
+if (request.jobTimeoutMs !== undefined) watch(request.jobTimeoutMs);
 send(nonce, "ready");
 const cpuClock = startCpuClock();
 const result = await runInlineStep({

@@ -101,6 +101,8 @@ interface Heard {
   initError?: string;
   /** The job that held the process past its timeout, and how many jobs had started by then. */
   stuck?: { jobNumber: number; started: number };
+  /** The job that still held the process after a cancel, and how many jobs had started. */
+  held?: { jobNumber: number; started: number };
   /** When the process said it was ready, and when it said a job was stuck (`performance.now()`). */
   readyMs?: number;
   stuckMs?: number;
@@ -123,6 +125,11 @@ async function listen(
     if (at < 0) return passOn(`${line}\n`);
     passOn(line.slice(0, at));
     const [type, payload] = line.slice(at + nonce.length + 1).split(" ");
+    if (type === "held") {
+      const [jobNumber, started] = payload.split(",").map(Number);
+      heard.held = { jobNumber, started };
+      return;
+    }
     if (type === "stuck") {
       const [jobNumber, started] = payload.split(",").map(Number);
       heard.stuck = { jobNumber, started };
@@ -194,25 +201,35 @@ function stepRecords(
 
 /**
  * The records of a step whose process was killed because job `jobNumber` held its thread past
- * the timeout: that job timed out; in the timed run the jobs before it had finished, but their
- * results went with the process; the rest never ran.
+ * the timeout, or (`cancelled`) past the grace after a cancel: that job timed out or was
+ * cancelled; in the timed run the jobs before it had finished, but their results went with the
+ * process; the rest never ran.
  */
 function stuckRecords(
   options: InlineStepOptions,
   stuck: { jobNumber: number; started: number },
+  cancelled = false,
 ) {
   const { jobCount, jobName, jobTimeoutMs } = options;
   const inTimedRun = stuck.started > (options.warmup ?? 0) * jobCount;
-  const why = `job ${stuck.jobNumber} ran past its ${jobTimeoutMs} ms timeout${
-    inTimedRun ? "" : " in a warm-up run"
-  } and held the inline step's process, which was killed`;
+  const why = `job ${stuck.jobNumber} ${
+    cancelled
+      ? `did not stop within ${CANCEL_GRACE_MS} ms of the cancel`
+      : `ran past its ${jobTimeoutMs} ms timeout`
+  }${inTimedRun ? "" : " in a warm-up run"} and held the inline step's process, which was killed`;
   const lost = { error: { name: "Error", message: `Its result was lost: ${why}` } };
   const notRun = { error: { name: JobCancelledError.name, message: `Not run: ${why}` } };
   const columns = new JobColumnsBuilder(jobCount, 1, [lost, notRun]);
   const counts = { completed: 0, failed: 0, cancelled: 0 };
   for (let index = 0; index < jobCount; index++) {
     const jobNumber = index + 1;
-    if (jobNumber === stuck.jobNumber) {
+    if (jobNumber === stuck.jobNumber && cancelled) {
+      const message = `Job ${jobNumber} (${jobName}) cancelled: ${why}`;
+      columns.set(index, "cancelled", 0, 0, 0, {
+        error: { name: JobCancelledError.name, message },
+      });
+      counts.cancelled++;
+    } else if (jobNumber === stuck.jobNumber) {
       const message = `Job ${jobNumber} (${jobName}) timed out after ${jobTimeoutMs} ms`;
       columns.set(index, "failed", 0, (jobTimeoutMs ?? 0) / 1000, 0, {
         error: { name: JobTimeoutError.name, message },
@@ -338,6 +355,8 @@ export async function inlineProcessSweepStep(
   const reply = heard.reply;
   const records = heard.stuck && !reply
     ? stuckRecords(options, heard.stuck)
+    : heard.held && !reply && signal?.aborted
+    ? stuckRecords(options, heard.held, true)
     : stepRecords(options, reply, unreported);
   return {
     workers: 0,

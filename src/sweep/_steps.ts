@@ -56,8 +56,9 @@ export interface StepAt {
 
 /**
  * The steps of one worker count, one per jobs-in-flight value (`inFlightValues`, by default the
- * plan's). The workers start once and run every value's step (each step reports that start-up);
- * a worker count of 0 runs each inline, on the calling thread.
+ * plan's). The workers start once and run every value's step (each step reports that start-up;
+ * the sweep passes one value at a time); a worker count of 0 runs each inline, on the calling
+ * thread.
  */
 export async function* workerCountSteps(
   plan: SweepPlan,
