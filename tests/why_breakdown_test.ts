@@ -94,6 +94,10 @@ Deno.test("efficiencyBreakdown() caps a worker's useful time at the step time wh
   assert.equal(breakdown.concurrency, 4);
   assert.ok(breakdown.computation > 1);
   assertIdentity(breakdown);
+  // The factors are per thread; the sentence says so, and what the per-slot column shows.
+  assert.match(breakdown.sentence, /^at 2 workers × 4 in flight, thread efficiency \d+% = /);
+  const perSlot = Math.round((breakdown.measured / 4) * 100);
+  assert.match(breakdown.sentence, new RegExp(`\\(÷ 4 in flight: ${perSlot}% per slot`));
 });
 
 Deno.test("efficiencyBreakdown() refuses a step without time", () => {

@@ -125,8 +125,9 @@ function sum(values: readonly number[]): number {
   return total;
 }
 
-function workersLabel(workers: number): string {
-  return workers === 0 ? "inline" : `at ${plural(workers, "worker")}`;
+function workersLabel(workers: number, concurrency = 1): string {
+  const inFlight = concurrency > 1 ? ` × ${concurrency} in flight` : "";
+  return workers === 0 ? `inline${inFlight}` : `at ${plural(workers, "worker")}${inFlight}`;
 }
 
 function baselineLabel(workers: number): string {
@@ -134,8 +135,17 @@ function baselineLabel(workers: number): string {
 }
 
 function factorLine(breakdown: Omit<EfficiencyBreakdown, "sentence" | "lostMost">): string {
-  return `efficiency ${percent(breakdown.measured)} = balance ${percent(breakdown.balance)} × ` +
-    `dispatch ${percent(breakdown.dispatch)} × computation ${percent(breakdown.computation)}`;
+  // With jobs in flight the factors are per thread; the EFFICIENCY column counts every slot.
+  const perSlot = breakdown.concurrency > 1
+    ? ` (÷ ${breakdown.concurrency} in flight: ${
+      percent(breakdown.measured / breakdown.concurrency)
+    } per slot, the EFFICIENCY column)`
+    : "";
+  return `${breakdown.concurrency > 1 ? "thread efficiency" : "efficiency"} ${
+    percent(breakdown.measured)
+  } = balance ${percent(breakdown.balance)} × dispatch ${
+    percent(breakdown.dispatch)
+  } × computation ${percent(breakdown.computation)}${perSlot}`;
 }
 
 function lostLine(
@@ -282,7 +292,7 @@ export function efficiencyBreakdown(
   const lostMost = baselineDispatch < DISPATCH_BOUND_SHARE
     ? "dispatch"
     : factors.reduce((low, next) => next[1] < low[1] ? next : low)[0];
-  const sentence = `${workersLabel(step.workers)}, ${factorLine(values)}: ` +
+  const sentence = `${workersLabel(step.workers, values.concurrency)}, ${factorLine(values)}: ` +
     lostLine(lostMost, values, baselineStep.workers, step.jobs.length, options.cpus);
   return { ...values, lostMost, sentence };
 }
