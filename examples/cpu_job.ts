@@ -2,8 +2,8 @@
  * A job that only computes: it hashes the integers 0 … `n` − 1 (FNV-1a over
  * their four bytes) and returns the hash, so every job gives the same number
  * and the sweep's output check holds. No memory is allocated in the loop, no
- * timer, no I/O: more workers pay only up to the CPU count. About 10 ms a job
- * at the default `n` of 1,000,000 (our 2-core machine, Deno 2.9.6, 2026-12-05).
+ * timer, no I/O: more workers pay only up to the CPU count. About 5 ms a job
+ * at the default `n` of 1,000,000 (our 2-core machine, Deno 2.9.6, 2026-12-06, 1 worker).
  * Run it with `deno run -A mod.ts --job ./examples/cpu_job.ts --job-arg n=200000 --jobs 8 --workers 1,2`.
  *
  * @module

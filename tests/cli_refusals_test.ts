@@ -5,6 +5,14 @@ import { dirWithDotenv, runCli } from "./_cli.ts";
 import { tempDir } from "./_temp.ts";
 
 const QUICK = ["--job", "noop", "--jobs", "2", "--workers", "1", "--quiet"];
+/** The same with a custom job module, which the `--job-allow-*` grants are for. */
+const MODULE_QUICK = [
+  "--job",
+  fileURLToPath(new URL("../examples/cpu_job.ts", import.meta.url)),
+  "--job-arg",
+  "n=1",
+  ...QUICK.slice(2),
+];
 
 /** One line on stderr, exit code 2, nothing run (no summary on stdout). */
 function assertRefused(run: { code: number; stdout: string; stderr: string }, message: RegExp) {
@@ -52,15 +60,15 @@ Deno.test("a write that fails after the run is one line and exit 1, with the sum
 
 Deno.test("--job-allow-net takes host[:port] and --job-allow-env takes names, no wildcards", async () => {
   assertRefused(
-    await runCli([...QUICK, "--job-allow-net", "https://example.com/"]),
+    await runCli([...MODULE_QUICK, "--job-allow-net", "https://example.com/"]),
     /--job-allow-net must be a host or host:port, received "https:\/\/example\.com\/"$/m,
   );
   assertRefused(
-    await runCli([...QUICK, "--job-allow-env", "AWS_*"]),
+    await runCli([...MODULE_QUICK, "--job-allow-env", "AWS_*"]),
     /--job-allow-env must be an environment variable's name \(no wildcards\), received "AWS_\*"$/m,
   );
   const ok = await runCli([
-    ...QUICK,
+    ...MODULE_QUICK,
     "--job-allow-net",
     "127.0.0.1:8080,[::1]",
     "--job-allow-env",
@@ -129,14 +137,18 @@ Deno.test(
     await Deno.symlink(`${outside.path}/secret.txt`, `${granted.path}/sub/link.txt`);
     for (const flag of ["--job-allow-read", "--job-allow-write"]) {
       assertRefused(
-        await runCli([...QUICK, flag, granted.path]),
+        await runCli([...MODULE_QUICK, flag, granted.path]),
         new RegExp(
           `Cannot grant ${flag} ".*": the symlink ".*sub/link\\.txt" inside it leads out of it`,
         ),
       );
     }
     // Granting the target as well makes the link mean what it says.
-    const run = await runCli([...QUICK, "--job-allow-read", `${granted.path},${outside.path}`]);
+    const run = await runCli([
+      ...MODULE_QUICK,
+      "--job-allow-read",
+      `${granted.path},${outside.path}`,
+    ]);
     assert.equal(run.code, 0, run.stderr);
   },
 );
@@ -156,4 +168,35 @@ Deno.test("a job without a net grant cannot make the runtime fetch an npm packag
     /npm specifiers were requested, but npm packages are off for custom jobs/,
   );
   assert.doesNotMatch(run.stderr, /--no-npm/);
+});
+
+Deno.test("what only a custom module reads is refused for a built-in job; a --job-arg key once", async () => {
+  // Each was accepted and silently ignored.
+  assertRefused(
+    await runCli([...QUICK, "--job-arg", "n=3"]),
+    /--job-arg is for a custom job module \(--job \.\/job\.ts\); the noop job does not read it$/m,
+  );
+  assertRefused(
+    await runCli([...QUICK, "--job-allow-read", "/tmp"]),
+    /--job-allow-read is for a custom job module/,
+  );
+  assertRefused(
+    await runCli(QUICK, { env: { DENO_CHANNELS_JOBALLOWNPM: "true" } }),
+    /DENO_CHANNELS_JOBALLOWNPM in the environment is for a custom job module/,
+  );
+  const job = fileURLToPath(new URL("../examples/cpu_job.ts", import.meta.url));
+  assertRefused(
+    await runCli(["--job", job, "--job-arg", "n=1", "--job-arg", "n=2", "--workers", "1"]),
+    /--job-arg n is given twice \("n=1" and "n=2"\): give each key once$/m,
+  );
+});
+
+Deno.test("--help and --version answer whatever else is wrong", async () => {
+  const help = await runCli(["--help", "--jobs", "0"]);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^deno-channels: run the same batch of jobs/);
+  await using dir = await dirWithDotenv("WORKERCOUNTS=x\n");
+  const version = await runCli(["--version"], { cwd: dir.path });
+  assert.equal(version.code, 0, version.stderr);
+  assert.match(version.stdout, /^deno-channels \d+\.\d+\.\d+ \(Deno /);
 });

@@ -75,7 +75,8 @@ Deno.test("runSweep() runs a job module's npm: import in the inline process when
 });
 
 Deno.test("parseConfig() grants npm to the job with --job-allow-npm only, not with a net grant", () => {
-  const permissions = (...args: string[]) => parseConfig({ args, env: {} }).jobPermissions;
+  const permissions = (...args: string[]) =>
+    parseConfig({ args: ["--job", "./job.ts", ...args], env: {} }).jobPermissions;
   assert.deepEqual(permissions("--job-allow-net", "registry.npmjs.org"), {
     net: ["registry.npmjs.org"],
   });

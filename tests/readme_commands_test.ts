@@ -3,8 +3,8 @@
  * read line by line: a line that starts with `deno run`, `deno task` or
  * `npx -y deno@2.9.6` (or pipes into `deno run`) is a command, run with this
  * test's own Deno from a temporary copy of the checkout; every `ts` block is run
- * as a module in the copy's root. The rules, also written at the end of the
- * README:
+ * as a module in the copy's root. The rules, also written in docs/readme-commands.md
+ * (summed up in the README):
  *
  * - `task test` and `task bench` lines are not run (this test, and minutes of
  *   benches); a line ending in `# not run: reason` is not run either.

@@ -228,7 +228,17 @@ Deno.test("a granted directory is checked for escaping symlinks past 100,000 ent
   }).output();
   assert.equal(touch.code, 0);
   await Deno.symlink("/etc", join(granted, "z", "out"));
-  const run = await runCli(["--jobs", "1", "--workers", "1", "--job-allow-read", granted]);
+  const job = fixture("number_job.ts").href;
+  const run = await runCli([
+    "--job",
+    job,
+    "--jobs",
+    "1",
+    "--workers",
+    "1",
+    "--job-allow-read",
+    granted,
+  ]);
   assert.equal(run.code, 2, run.stderr);
   assert.match(run.stderr, /the symlink ".*\/z\/out" inside it leads out of it, to "\/etc"/);
 });

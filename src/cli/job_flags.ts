@@ -10,7 +10,7 @@ import type { JobPermissions } from "../jobs/job.ts";
 /** Flags that may repeat and have no key: input and permissions for custom job modules. */
 export const LIST_FLAGS = {
   "--job-arg":
-    "key=value for a custom job module: its input, or context.args with --inputs (repeatable)",
+    "key=value for a custom job module: in context.args, and its input unless --inputs gives one (repeatable)",
   "--job-allow-read": "a path a custom job may read (repeatable; default none)",
   "--job-allow-write": "a path a custom job may write (repeatable; default none)",
   "--job-allow-net": "a host a custom job may reach (repeatable; default none)",
@@ -39,7 +39,15 @@ export function parseJobArgs(pairs: readonly string[]): Record<string, string> {
         `Cannot read settings: --job-arg must be key=value, received "${pair}"`,
       );
     }
-    args[pair.slice(0, equals)] = pair.slice(equals + 1);
+    const key = pair.slice(0, equals);
+    if (Object.hasOwn(args, key)) {
+      throw new ConfigError(
+        `Cannot read settings: --job-arg ${key} is given twice ("${key}=${
+          args[key]
+        }" and "${pair}"): give each key once`,
+      );
+    }
+    args[key] = pair.slice(equals + 1);
   }
   return args;
 }

@@ -59,13 +59,27 @@ async function runParent(config: Config): Promise<number> {
 
 /** Parses the settings and runs what they ask for; returns the exit code. */
 async function run(): Promise<number> {
-  const config = parseConfig({
-    args: Deno.args,
-    env: readEnv(),
-    dotenv: await readDotenv(),
-    // The defaults follow the CPUs this process can use (affinity mask, cgroup quota).
-    hardwareConcurrency: machineCeiling().wholeCpus,
-  });
+  let config: Config;
+  try {
+    config = parseConfig({
+      args: Deno.args,
+      env: readEnv(),
+      dotenv: await readDotenv(),
+      // The defaults follow the CPUs this process can use (affinity mask, cgroup quota).
+      hardwareConcurrency: machineCeiling().wholeCpus,
+    });
+  } catch (error) {
+    // `--help` and `--version` answer whatever else is wrong (`--help --jobs 0`, a bad `.env`).
+    if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+      console.log(helpText());
+      return EXIT_OK;
+    }
+    if (Deno.args.includes("--version")) {
+      console.log(`deno-channels ${VERSION} (Deno ${Deno.version.deno})`);
+      return EXIT_OK;
+    }
+    throw error;
+  }
   if (config.help) {
     console.log(helpText());
     return EXIT_OK;

@@ -100,7 +100,11 @@ export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string 
       }`,
     );
   }
-  const skewed = steps.filter((s, i) => spread[i] && s.averageJobSeconds > spread[i]!.p95);
+  // Beyond rounding: with one job (or a few equal ones) the mean and the 95th percentile are one
+  // time, read from two columns.
+  const skewed = steps.filter((s, i) =>
+    spread[i] && s.jobCount > 1 && s.averageJobSeconds > spread[i]!.p95 * 1.001
+  );
   if (skewed.length > 0) {
     lines.push(
       `The mean job time is above the 95th percentile at ${
@@ -109,15 +113,15 @@ export function renderSummary(job: RunJob, steps: readonly SweepStep[]): string 
         "the median and RUN P50/P95 show the typical job.",
     );
   }
-  if (steps.length > 0) {
+  // Every configuration starts its own workers: one start-up per step with workers.
+  const started = steps.filter((s) => s.workers > 0);
+  if (started.length > 0) {
+    const label = (s: SweepStep) =>
+      (s.concurrency ?? 1) > 1 ? `${s.workers} w × ${s.concurrency}` : `${s.workers} w`;
     lines.push(
       `Worker start-up (spawn until ready; not in EXECUTION TIME): ${
-        // One start-up per worker count: its steps of every jobs-in-flight value share the workers.
-        steps.filter((s, i) =>
-          s.workers > 0 && steps.findIndex((t) => t.workers === s.workers) === i
-        )
-          .map((s) => `${s.workers} w ${s.startupSeconds.toFixed(3)} s`)
-          .join(", ")}`,
+        started.map((s) => `${label(s)} ${s.startupSeconds.toFixed(3)} s`).join(", ")
+      }`,
     );
   }
   const inline = inlineNote(steps);

@@ -21,7 +21,7 @@ import {
   isSet,
   parseInspect,
 } from "./environment.ts";
-import { parseJobArgs, parseJobPermissions } from "./job_flags.ts";
+import { LIST_FLAGS, type ListFlag, parseJobArgs, parseJobPermissions } from "./job_flags.ts";
 import { splitArgs } from "./split_args.ts";
 import { BASELINE_SETTINGS } from "./baseline_names.ts";
 import { isJobModuleReference } from "../jobs/module.ts";
@@ -405,6 +405,19 @@ export function parseConfig(sources: ConfigSources): Config {
     );
   }
   checkJobLimits(config, given);
+  if (!isJobModuleReference(config.job)) {
+    // What only a custom module reads would be silently ignored by a built-in job.
+    const custom: string[] = (Object.keys(LIST_FLAGS) as ListFlag[])
+      .filter((flag) => (lists.get(flag) ?? []).length > 0);
+    if (config.jobAllowNpm) custom.push(settingLabel(config, "jobAllowNpm"));
+    if (custom.length > 0) {
+      throw new ConfigError(
+        `Cannot read settings: ${
+          custom[0]
+        } is for a custom job module (--job ./job.ts); the ${config.job} job does not read it`,
+      );
+    }
+  }
   if (config.scan && (config.baseline !== undefined || config.saveBaseline !== undefined)) {
     throw new ConfigError(
       "Cannot read settings: --parameter-list cannot be combined with --baseline or --save-baseline (keep one value's sweep at a time)",
