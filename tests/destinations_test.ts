@@ -146,3 +146,51 @@ Deno.test("a job's console goes to stderr, prefixed and escaped, in workers and 
   for (const line of lines) assert.equal(line, "job: \\x1b[31mmade 1000 numbers");
   assert.ok(!run.stderr.includes("\x1b"), run.stderr);
 });
+
+Deno.test("an output that is a hard link to an input, or among the program's own files, is refused", async () => {
+  await using dir = await tempDir();
+  const inputs = `${dir.path}/inputs.jsonl`;
+  await Deno.writeTextFile(inputs, "1\n2\n");
+  // A hard link has a path of its own: the paths differ, the file does not (it was overwritten).
+  await Deno.link(inputs, `${dir.path}/linked.jsonl`);
+  assertRefused(
+    await runCli([...QUICK, "--inputs", inputs, "--out", `${dir.path}/linked.jsonl`]),
+    /--out ".*linked\.jsonl" is the file --inputs reads; give each output its own file$/m,
+  );
+  assert.equal(await Deno.readTextFile(inputs), "1\n2\n");
+  // mod.ts was overwritten by the report, and the next run failed to parse it.
+  const mod = fileURLToPath(new URL("../mod.ts", import.meta.url));
+  const before = await Deno.readTextFile(mod);
+  assertRefused(
+    await runCli([...QUICK, "--out", mod]),
+    /--out ".*mod\.ts" is among deno-channels' own files \(.*\); write results elsewhere$/m,
+  );
+  const inSource = fileURLToPath(new URL("../src/results.json", import.meta.url));
+  assertRefused(await runCli([...QUICK, "--export-json", inSource]), /among deno-channels' own/);
+  assert.equal(await Deno.readTextFile(mod), before);
+  // A name for a directory that does not exist yet is not a file name.
+  assertRefused(
+    await runCli([...QUICK, "--out", `${dir.path}/new/`]),
+    /--out ".*new\/" ends in a path separator, expected a file path$/m,
+  );
+});
+
+Deno.test(
+  "a --job that is a device or a FIFO is refused before anything reads it",
+  linux,
+  async () => {
+    // /dev/zero was fetched without end before the run (GBs in seconds, left running on Ctrl-C).
+    assertRefused(
+      await runCli(["--job", "/dev/zero", "--jobs", "1", "--workers", "1"]),
+      /Cannot load job module: --job "\/dev\/zero" is not a regular file \(a FIFO or a device\), expected a module file$/m,
+    );
+    await using dir = await tempDir();
+    const fifo = `${dir.path}/job.ts`;
+    const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    assert.equal(made.code, 0);
+    assertRefused(
+      await runCli(["--job", fifo, "--jobs", "1", "--workers", "0,1"]),
+      /--job ".*job\.ts" is not a regular file/,
+    );
+  },
+);

@@ -156,3 +156,43 @@ Deno.test("runSweep() reads inputs lazily and refuses an endless iterable after 
   assert.equal(pulled, MAX_JOBS + 1);
   assert.ok(closed, "the iterable is closed");
 });
+
+Deno.test("Ctrl-C while the job module is fetched ends the fetch too, with one line", {
+  ignore: Deno.build.os !== "linux",
+}, async () => {
+  // A module host that never answers: the CLI is still fetching when the signal comes. Before,
+  // the signal's default action ended the CLI alone: the fetch ran on (orphaned) and the step
+  // log stayed in the temp dir.
+  let requested!: () => void;
+  const asked = new Promise<void>((resolve) => requested = resolve);
+  const hold = Promise.withResolvers<void>();
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async () => {
+      requested();
+      await hold.promise;
+      return new Response("export default () => 1;", {
+        headers: { "content-type": "application/javascript" },
+      });
+    },
+  );
+  await using tmp = await tempDir();
+  const job = `http://127.0.0.1:${server.addr.port}/job.js`;
+  const child = cliCommand(["--job", job, "--jobs", "1", "--workers", "1"], {
+    cwd: tmp.path,
+    env: { TMPDIR: tmp.path },
+  }).spawn();
+  await asked;
+  const fetching = await childrenOf(child.pid);
+  assert.equal(fetching.length, 1);
+  child.kill("SIGINT");
+  const output = await child.output();
+  hold.resolve();
+  assert.equal(output.code, 130);
+  assert.equal(
+    new TextDecoder().decode(output.stderr),
+    "deno-channels: interrupted by SIGINT before the sweep began\n",
+  );
+  assert.ok(!alive(fetching[0]), "the fetch still runs after the CLI exited");
+  assert.deepEqual(await Array.fromAsync(Deno.readDir(tmp.path)), []);
+});

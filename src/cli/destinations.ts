@@ -29,6 +29,39 @@ async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined>
 
 const reason = errorMessage;
 
+/** `dev:ino` of an existing file (a hard link shares it), or `undefined`. */
+async function fileIdentity(path: string): Promise<string | undefined> {
+  const info = await statOrUndefined(path).catch(() => undefined);
+  return info?.ino == null ? undefined : `inode ${info.dev}:${info.ino}`;
+}
+
+/** The directory of this program's own files, when it runs from them (not from a URL). */
+const PROGRAM_ROOT = import.meta.url.startsWith("file:")
+  ? resolve(dirname(fileURLToPath(import.meta.url)), "../..")
+  : undefined;
+
+/**
+ * Whether an output at `landing` would overwrite or add to this program: its entry, its
+ * configuration or lock file, or its source, WebAssembly, bench, test or example folders (by
+ * path, and by inode when the file has other links).
+ */
+async function isProgramFile(landing: string): Promise<boolean> {
+  if (!PROGRAM_ROOT) return false;
+  const root = await Deno.realPath(PROGRAM_ROOT).catch(() => PROGRAM_ROOT);
+  const files = ["mod.ts", "deno.json", "deno.lock"].map((name) => join(root, name));
+  if (
+    files.includes(landing) ||
+    ["src", "wasm", "examples", "bench", "tests"].some((dir) => inside(landing, join(root, dir)))
+  ) return true;
+  const info = await statOrUndefined(landing).catch(() => undefined);
+  if (!info || (info.nlink ?? 1) < 2) return false;
+  for (const file of files) {
+    const other = await statOrUndefined(file).catch(() => undefined);
+    if (other && other.ino === info.ino && other.dev === info.dev) return true;
+  }
+  return false;
+}
+
 /** The most links followed to find where a dangling or chained symlink leads (as Linux's ELOOP). */
 const MAX_LINK_HOPS = 40;
 
@@ -184,29 +217,53 @@ export async function checkDestinations(config: Config): Promise<void> {
     [settingLabel(config, "exportMarkdown"), config.exportMarkdown],
     [settingLabel(config, "chart"), config.chart],
   ];
-  // What the run reads must not be what it writes: compared where each path lands.
+  // What the run reads must not be what it writes: compared where each path lands, and by
+  // device and inode for files that exist (a hard link has a path of its own).
   const seen = new Map<string, string>();
+  const remember = async (landing: string, what: string) => {
+    seen.set(landing, what);
+    const id = await fileIdentity(landing);
+    if (id) seen.set(id, what);
+  };
   if (config.inputs !== undefined && config.inputs !== "-") {
-    seen.set(await landingPath(config.inputs), `${settingLabel(config, "inputs")} reads`);
+    await remember(await landingPath(config.inputs), `${settingLabel(config, "inputs")} reads`);
   }
-  seen.set(await landingPath(".env"), "the settings are read from (.env)");
+  await remember(await landingPath(".env"), "the settings are read from (.env)");
   const module = isJobModuleReference(config.job) ? moduleUrlOf(config.job) : undefined;
   if (module?.protocol === "file:") {
-    seen.set(
-      await landingPath(fileURLToPath(module)),
-      `${settingLabel(config, "job")} loads as its module`,
-    );
+    const label = settingLabel(config, "job");
+    const info = await statOrUndefined(fileURLToPath(module));
+    // A FIFO or device would be read without end by the fetch before the run (`/dev/zero`).
+    if (info && !info.isFile) {
+      throw new ConfigError(
+        `Cannot load job module: ${label} "${config.job}" ${
+          info.isDirectory ? "is a directory" : "is not a regular file (a FIFO or a device)"
+        }, expected a module file`,
+      );
+    }
+    await remember(await landingPath(fileURLToPath(module)), `${label} loads as its module`);
   }
   for (const [flag, path] of files) {
     if (!path) continue;
     const landing = await landingPath(path);
-    const earlier = seen.get(landing);
+    const id = await fileIdentity(landing);
+    const earlier = seen.get(landing) ?? (id && seen.get(id));
+    if (!earlier && await isProgramFile(landing)) {
+      throw new ConfigError(
+        `Cannot write results: ${flag} "${path}" is among deno-channels' own files (${PROGRAM_ROOT}); write results elsewhere`,
+      );
+    }
     if (earlier) {
       throw new ConfigError(
         `Cannot write results: ${flag} "${path}" is the file ${earlier}; give each output its own file`,
       );
     }
-    seen.set(landing, `${flag} writes too`);
+    if (/[\\/]$/.test(path)) {
+      throw new ConfigError(
+        `Cannot write results: ${flag} "${path}" ends in a path separator, expected a file path`,
+      );
+    }
+    await remember(landing, `${flag} writes too`);
     await checkFile(flag, path, landing);
   }
   if (config.profileDir !== undefined) {

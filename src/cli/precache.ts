@@ -50,22 +50,35 @@ function cacheGroups(config: Config): CacheGroups {
  * program's dependency.
  *
  * @param config The run's settings.
+ * @param signal Kills the fetch and rejects with its reason (Ctrl-C before the sweep began).
  * @returns When the cache is filled (at once when there is nothing to fetch).
  * @throws {ConfigError} When the job module imports an npm package statically without
  *   `--job-allow-npm`.
  */
-export async function precacheModules(config: Config): Promise<void> {
+export async function precacheModules(config: Config, signal?: AbortSignal): Promise<void> {
   const { npm, noNpm } = cacheGroups(config);
   const calls = [[npm, []], [noNpm, ["--no-npm"]]] as const;
   for (const [urls, flags] of calls) {
     if (urls.length === 0) continue;
-    const output = await new Deno.Command(Deno.execPath(), {
+    signal?.throwIfAborted();
+    const child = new Deno.Command(Deno.execPath(), {
       args: ["cache", "--no-lock", ...flags, ...urls],
       env: { NO_COLOR: "1" },
       stdin: "null",
       stdout: "null",
       stderr: "piped",
-    }).output();
+    }).spawn();
+    // Ctrl-C while it fetches ends it too: it must not outlive the CLI.
+    const stop = () => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // It has exited.
+      }
+    };
+    signal?.addEventListener("abort", stop, { once: true });
+    const output = await child.output().finally(() => signal?.removeEventListener("abort", stop));
+    signal?.throwIfAborted();
     // The job module imports an npm package and npm is not granted: refused before the run,
     // whatever the worker list (and with --profile too, where the sweep process has npm on).
     const job = isJobModuleReference(config.job) ? moduleUrlOf(config.job).href : undefined;

@@ -233,7 +233,24 @@ export async function superviseSweep(config: Config): Promise<number> {
   try {
     await Deno.writeTextFile(logPath, supervisorLine(nonce));
     // The child runs with --cached-only: what it will import is fetched now, before any job runs.
-    await precacheModules(config);
+    // A signal meanwhile ends the fetch, and this process through the `finally` below (left to
+    // its default action, it left the fetch running and the step log behind).
+    const interrupt = new AbortController();
+    const onSignal = (signal: HandledSignal) => () => interrupt.abort(signal);
+    const listeners = (Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[]).map((signal) =>
+      [signal, onSignal(signal)] as const
+    );
+    for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
+    try {
+      await precacheModules(config, interrupt.signal);
+    } catch (error) {
+      if (!interrupt.signal.aborted) throw error;
+      const signal = interrupt.signal.reason as HandledSignal;
+      console.error(`deno-channels: interrupted by ${signal} before the sweep began`);
+      return SIGNAL_EXIT_CODES[signal];
+    } finally {
+      for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+    }
     // npm stays off unless the profile writer needs its package or --job-allow-npm grants the
     // job its own (both cached above; --cached-only still holds): otherwise a job's `npm:` import
     // fails at once rather than looking in the cache.
