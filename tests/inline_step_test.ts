@@ -141,3 +141,43 @@ Deno.test("an inline job deaf to Ctrl-C: its process is killed and the job befor
   assert.match(stderr, /the step with 0 workers stopped with 0 done, 1 failed, 9 cancelled of 10/);
   assert.match(stderr, /Its result was lost: job 2 did not stop within 250 ms of the cancel/);
 });
+
+Deno.test("the inline step's process holds against a job that tampers with its realm", async () => {
+  // Replaced Map, Array and iterator methods: the bookkeeping hung (with a job timeout) or
+  // crashed with Deno's trace; a replaced TextEncoder silenced the process's reply.
+  for (const name of ["tampered_builtins_job.ts", "silencing_job.ts"]) {
+    const job = new URL(`./fixtures/${name}`, import.meta.url).href;
+    const run = await runCli([
+      ..."--workers 0,1 --jobs 4 --concurrency 1,2 --job-timeout-ms 5000 --format json --job"
+        .split(" "),
+      job,
+    ]);
+    assert.equal(run.code, 0, `${name}: ${run.stderr}`);
+    assert.doesNotMatch(run.stderr, /Uncaught/);
+    const inline = JSON.parse(run.stdout).inline;
+    assert.deepEqual([inline.completed, inline.failed], [4, 0], name);
+  }
+});
+
+Deno.test("an inline job's uncaught error ends its process in one line; a module that never loads times out", async () => {
+  await using dir = await tempDir();
+  const late = join(dir.path, "late.ts");
+  await Deno.writeTextFile(
+    late,
+    'export default () => { setTimeout(() => { throw new TypeError("late"); }, 0); return new Promise((r) => setTimeout(() => r(1), 50)); };\n',
+  );
+  const run = await runCli(["--job", late, "--workers", "0,1", "--jobs", "2", "--quiet"]);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(
+    run.stderr,
+    /^deno-channels: the inline step's process ended on an uncaught TypeError: "late"$/m,
+  );
+  assert.doesNotMatch(run.stderr, /Uncaught \(in|^\s+at /m);
+  const never = new URL("./fixtures/never_loads_job.ts", import.meta.url).href;
+  const stuck = await runCli(["--job", never, "--workers", "0,1", "--startup-timeout-ms", "1000"]);
+  assert.equal(stuck.code, 2, stuck.stderr);
+  assert.match(
+    stuck.stderr,
+    /^deno-channels: Cannot run the step with 0 workers: the inline step's process was not ready within 1000 ms/m,
+  );
+});

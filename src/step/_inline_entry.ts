@@ -13,18 +13,43 @@ import type { JobRunner } from "../jobs/job.ts";
 import { moduleJob } from "../jobs/module.ts";
 import { installJobConsole } from "../pool/job_signals.ts";
 import { errorMessage } from "../text.ts";
+import { serializeError } from "../pool/protocol.ts";
 import { type InlineReply, type InlineRequest, STATUS_CODES } from "./_inline_protocol.ts";
 import { runInlineStep } from "./inline_step.ts";
 
-// Kept before the job's module loads: a job that replaces them cannot silence this process.
-const stdout = Deno.stdout;
+// Kept before the job's module loads: a job that replaces them (`Deno.stdout`, its
+// `writeSync`, `TextEncoder.prototype.encode`, `Uint8Array.prototype.subarray`) can neither
+// silence this process nor read its lines, whose nonce would let it forge the step's reply.
+const writeSync = Deno.stdout.writeSync.bind(Deno.stdout);
+const textEncoder = new TextEncoder();
+const encode = textEncoder.encode.bind(textEncoder);
+const subarray = Function.prototype.call.bind(Uint8Array.prototype.subarray) as (
+  bytes: Uint8Array,
+  start: number,
+) => Uint8Array;
 const writeLine = (text: string) => {
-  const bytes = new TextEncoder().encode(text);
+  const bytes = encode(text);
   for (let written = 0; written < bytes.length;) {
-    written += stdout.writeSync(bytes.subarray(written));
+    written += writeSync(subarray(bytes, written));
   }
 };
 const exit = Deno.exit;
+const writeErrSync = Deno.stderr.writeSync.bind(Deno.stderr);
+const quote = JSON.stringify;
+// An error no job code caught (a throw from a job's timer, or from this process's bookkeeping
+// when a job replaced a built-in it records with) ends the process in one line on stderr, not
+// Deno's trace: the step then counts its jobs failed, as a worker's crash does. Added before
+// any job code, so these run first.
+function endOnUncaught(event: Event, error: unknown): void {
+  event.preventDefault();
+  const { name, message } = serializeError(error, { stack: false });
+  writeErrSync(encode(
+    `deno-channels: the inline step's process ended on an uncaught ${name}: ${quote(message)}\n`,
+  ));
+  exit(1);
+}
+addEventListener("error", (event) => endOnUncaught(event, event.error));
+addEventListener("unhandledrejection", (event) => endOnUncaught(event, event.reason));
 // The job's console output goes to stderr, prefixed and escaped as a worker's, and never mixes
 // with the protocol's lines on stdout.
 installJobConsole();
@@ -194,6 +219,9 @@ const reply: InlineReply = {
   waitSeconds: new Float32Array(jobs.length),
   details: [],
 };
+// Index writes and counted loops below, not `push` or `for…of`: the job shares this realm and may
+// have replaced `Array.prototype.push` or the array iterator.
+const details = reply.details;
 for (let index = 0; index < jobs.length; index++) {
   const status = jobs.status(index);
   reply.status[index] = STATUS_CODES[status];
@@ -203,31 +231,30 @@ for (let index = 0; index < jobs.length; index++) {
   if (status === "done") {
     const output = jobs.output(index);
     const outputDigest = jobs.outputDigest?.(index);
-    if (typeof output === "number") reply.details.push([index, { output }]);
+    if (typeof output === "number") details[details.length] = [index, { output }];
     else if (output !== null || outputDigest) {
       // Not kept (keepOutputs false), an output still has its digest and summary.
       const { summary } = jobs.get(index);
-      reply.details.push([index, { output: output ?? undefined, outputDigest, summary }]);
+      details[details.length] = [index, { output: output ?? undefined, outputDigest, summary }];
     }
   } else if (jobs.started(index)) {
-    reply.details.push([index, { error: jobs.get(index).error }]);
+    details[details.length] = [index, { error: jobs.get(index).error }];
   }
 }
 try {
   send(nonce, "result", reply);
 } catch {
   // An output that cannot be cloned (a function, a socket) fails its job, as in a worker.
-  for (const entry of reply.details) {
+  for (let i = 0; i < details.length; i++) {
+    const entry = details[i];
     try {
       serialize(entry[1]);
     } catch (error) {
       const index = entry[0];
       reply.status[index] = STATUS_CODES.failed;
+      const { name, message } = serializeError(error, { stack: false });
       entry[1] = {
-        error: {
-          name: error instanceof Error ? error.name : "Error",
-          message: `Job ${index + 1} (${request.jobName}) failed: ${errorMessage(error)}`,
-        },
+        error: { name, message: `Job ${index + 1} (${request.jobName}) failed: ${message}` },
       };
     }
   }

@@ -7,6 +7,7 @@
  * @module
  */
 import { errorRecord, JobCancelledError, JobTimeoutError } from "../errors.ts";
+import { serializeError } from "../pool/protocol.ts";
 import type { JobRunner } from "../jobs/job.ts";
 import { InFlightJobContext, JobSignals } from "../pool/job_signals.ts";
 import type { JobColumnsBuilder } from "./job_records.ts";
@@ -36,6 +37,16 @@ export interface InFlightCounts {
   doneSeconds: number;
 }
 
+/** Whether a job threw a `JobCancelledError`; false where asking throws (a hostile Proxy). */
+export function isCancel(thrown: unknown): boolean {
+  try {
+    return thrown instanceof JobCancelledError;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `value` has a `then` method; throws what reading it throws (a hostile Proxy). */
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
@@ -50,10 +61,15 @@ export async function runInFlight(run: InFlightRun): Promise<InFlightCounts> {
   const { runner, jobCount, concurrency, inputs, signal, columns, cancelFlag } = run;
   const counts: InFlightCounts = { completed: 0, failed: 0, cancelled: 0, doneSeconds: 0 };
   const signals = new JobSignals(cancelFlag);
-  const inFlight = new Map<number, { start: number; timer?: ReturnType<typeof setTimeout> }>();
+  // The jobs in flight and those timed out, by index: objects without a prototype, not a Map or a
+  // Set, whose methods a job on this thread may have replaced (the inline step's bookkeeping
+  // shares its realm), so that no job can make the step lose track of one (or hang).
+  type Entry = { start: number; timer?: ReturnType<typeof setTimeout> };
+  const inFlight: Record<number, Entry | undefined> = Object.create(null);
+  let inFlightCount = 0;
   const base = { cancelFlag, hasInput: inputs !== undefined };
-  const timedOut = new Set<number>();
-  const isStopping = (index: number) => signal?.aborted === true || timedOut.has(index);
+  const timedOut: Record<number, true | undefined> = Object.create(null);
+  const isStopping = (index: number) => signal?.aborted === true || timedOut[index] === true;
   const startMs = performance.now();
   let wake: (() => void) | undefined;
   const wakeUp = () => {
@@ -69,9 +85,10 @@ export async function runInFlight(run: InFlightRun): Promise<InFlightCounts> {
     output: unknown,
     error?: { name: string; message: string },
   ) => {
-    const entry = inFlight.get(index);
+    const entry = inFlight[index];
     if (!entry) return false; // Already settled (timed out or cancelled).
-    inFlight.delete(index);
+    inFlight[index] = undefined;
+    inFlightCount--;
     if (entry.timer !== undefined) clearTimeout(entry.timer);
     signals.release(index);
     const elapsedSeconds = (performance.now() - start) / 1000;
@@ -92,19 +109,18 @@ export async function runInFlight(run: InFlightRun): Promise<InFlightCounts> {
     return true;
   };
   const fail = (index: number, start: number, thrown: unknown) => {
-    const cancelled = thrown instanceof JobCancelledError || isStopping(index);
+    const cancelled = isCancel(thrown) || isStopping(index);
     const status = cancelled ? "cancelled" : "failed";
-    const { name, message } = errorRecord(
-      thrown instanceof Error ? thrown : new Error(String(thrown)),
-    );
+    // Whatever was thrown (a getter that throws, a revoked Proxy): never a throw of its own.
+    const { name, message } = serializeError(thrown, { stack: false });
     record(index, start, status, undefined, {
       name,
       message: `${label(index)} ${status}: ${message}`,
     });
   };
   const timeOut = (index: number, start: number) => {
-    if (!inFlight.has(index)) return;
-    timedOut.add(index);
+    if (!inFlight[index]) return;
+    timedOut[index] = true;
     signals.abort(index, `it ran past ${run.jobTimeoutMs} ms`);
     const error = errorRecord(
       new JobTimeoutError(`${label(index)} timed out after ${run.jobTimeoutMs} ms`),
@@ -113,30 +129,33 @@ export async function runInFlight(run: InFlightRun): Promise<InFlightCounts> {
   };
   const onAbort = () => {
     signals.abortAll("the step was cancelled");
-    for (const [index, { start }] of [...inFlight]) {
-      record(index, start, "cancelled", undefined, {
+    for (const key in inFlight) {
+      const entry = inFlight[key];
+      if (!entry) continue;
+      record(Number(key), entry.start, "cancelled", undefined, {
         name: JobCancelledError.name,
-        message: `${label(index)} cancelled: the step was cancelled`,
+        message: `${label(Number(key))} cancelled: the step was cancelled`,
       });
     }
   };
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
     let next = 0;
-    while (next < jobCount || inFlight.size > 0) {
+    while (next < jobCount || inFlightCount > 0) {
       if (signal?.aborted) {
         onAbort();
         break;
       }
       if (columns === undefined && counts.failed + counts.cancelled > 0) break;
-      if (next >= jobCount || inFlight.size >= concurrency) {
+      if (next >= jobCount || inFlightCount >= concurrency) {
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
       const index = next++;
       const context = new InFlightJobContext(base, index, inputs?.[index], signals, isStopping);
       const start = performance.now();
-      inFlight.set(index, { start });
+      inFlight[index] = { start };
+      inFlightCount++;
       let output: unknown;
       try {
         output = runner(context);
@@ -144,14 +163,22 @@ export async function runInFlight(run: InFlightRun): Promise<InFlightCounts> {
         fail(index, start, thrown);
         continue;
       }
-      if (!isThenable(output)) {
+      let thenable: boolean;
+      try {
+        thenable = isThenable(output);
+      } catch (thrown) {
+        fail(index, start, thrown);
+        continue;
+      }
+      if (!thenable) {
         record(index, start, "done", output);
         continue;
       }
+      const pending = output as PromiseLike<unknown>;
       if (run.jobTimeoutMs !== undefined) {
-        inFlight.get(index)!.timer = setTimeout(() => timeOut(index, start), run.jobTimeoutMs);
+        inFlight[index]!.timer = setTimeout(() => timeOut(index, start), run.jobTimeoutMs);
       }
-      output.then(
+      pending.then(
         (value) => record(index, start, "done", value),
         (thrown) => fail(index, start, thrown),
       );
@@ -163,7 +190,7 @@ export async function runInFlight(run: InFlightRun): Promise<InFlightCounts> {
     }
   } finally {
     signal?.removeEventListener("abort", onAbort);
-    for (const { timer } of inFlight.values()) clearTimeout(timer);
+    for (const key in inFlight) clearTimeout(inFlight[key]?.timer);
     signals.clear();
   }
   return counts;

@@ -31,11 +31,14 @@ interface InlineStepOptions {
   concurrency?: number;
   jobTimeoutMs?: number;
   keepOutputs?: boolean;
+  startupTimeoutMs?: number;
 }
 
 const ENTRY_URL = new URL("./_inline_entry.ts", import.meta.url).href;
 /** How long the process may take to stop after a cancel before it is killed, in milliseconds. */
 const CANCEL_GRACE_MS = 250;
+/** How long the process may take to exit once it has replied, in milliseconds. */
+const EXIT_AFTER_REPLY_MS = 1000;
 const STATUSES = ["done", "failed", "cancelled"] as const;
 const CANCELLED_BEFORE_START = {
   error: { name: JobCancelledError.name, message: "The sweep was cancelled before it started" },
@@ -114,6 +117,8 @@ async function listen(
   nonce: string,
   startMs: number,
   onStuck: () => void,
+  onReady: () => void,
+  onReplied: () => void,
 ): Promise<Heard> {
   const heard: Heard = {};
   const encoder = new TextEncoder();
@@ -124,24 +129,34 @@ async function listen(
     const at = line.indexOf(`${nonce} `);
     if (at < 0) return passOn(`${line}\n`);
     passOn(line.slice(0, at));
-    const [type, payload] = line.slice(at + nonce.length + 1).split(" ");
-    if (type === "held") {
+    const [type, payload = ""] = line.slice(at + nonce.length + 1).split(" ");
+    if (type === "held" || type === "stuck") {
       const [jobNumber, started] = payload.split(",").map(Number);
-      heard.held = { jobNumber, started };
-      return;
-    }
-    if (type === "stuck") {
-      const [jobNumber, started] = payload.split(",").map(Number);
+      if (!Number.isSafeInteger(jobNumber) || !Number.isSafeInteger(started) || jobNumber < 1) {
+        return;
+      }
+      if (type === "held") {
+        heard.held = { jobNumber, started };
+        return;
+      }
       heard.stuck = { jobNumber, started };
       heard.stuckMs = performance.now();
       return onStuck();
     }
-    const value = payload === undefined ? undefined : deserialize(Buffer.from(payload, "base64"));
+    let value: unknown;
+    try {
+      value = payload === "" ? undefined : deserialize(Buffer.from(payload, "base64"));
+    } catch {
+      value = undefined;
+    }
     if (type === "ready") {
       heard.readyMs = performance.now();
       heard.startupSeconds = (heard.readyMs - startMs) / 1000;
-    } else if (type === "result") heard.reply = value as InlineReply;
-    else if (type === "init-error") heard.initError = String(value);
+      onReady();
+    } else if (type === "result") {
+      heard.reply = value as InlineReply;
+      onReplied();
+    } else if (type === "init-error") heard.initError = String(value);
   };
   // The pieces of the line not yet ended: the result's line can be hundreds of megabytes, and
   // joining at each chunk would copy it over and over.
@@ -158,6 +173,30 @@ async function listen(
   }
   passOn(pending.join(""));
   return heard;
+}
+
+/**
+ * Whether `reply` is a reply for `jobCount` jobs: the columns' types and lengths, statuses and
+ * times in range, details by index. The process shares its realm with the job, so a job that
+ * tampered with it could send anything; what is not a reply counts as none.
+ */
+function isReply(reply: unknown, jobCount: number): reply is InlineReply {
+  if (typeof reply !== "object" || reply === null) return false;
+  const r = reply as InlineReply;
+  const time = (value: unknown) =>
+    typeof value === "number" && Number.isFinite(value) && value >= 0;
+  const column = (value: unknown, type: typeof Uint8Array | typeof Float32Array) =>
+    value instanceof type && value.length === jobCount && value.every(time);
+  return time(r.seconds) && time(r.peakRssBytes) &&
+    (r.cpuSeconds === undefined || time(r.cpuSeconds)) &&
+    Number.isSafeInteger(r.concurrency) && r.concurrency >= 1 &&
+    column(r.status, Uint8Array) && r.status.every((code) => code <= 2) &&
+    column(r.started, Uint8Array) && column(r.elapsedSeconds, Float32Array) &&
+    column(r.waitSeconds, Float32Array) && Array.isArray(r.details) &&
+    r.details.every((entry) =>
+      Array.isArray(entry) && Number.isSafeInteger(entry[0]) && entry[0] >= 0 &&
+      entry[0] < jobCount && typeof entry[1] === "object" && entry[1] !== null
+    );
 }
 
 /** The step's records from the process's reply, or every job failed or cancelled without one. */
@@ -292,6 +331,9 @@ export async function inlineProcessSweepStep(
   }).spawn();
   const writer = child.stdin.getWriter();
   let killTimer: ReturnType<typeof setTimeout> | undefined;
+  let readyTimer: ReturnType<typeof setTimeout> | undefined;
+  let exitTimer: ReturnType<typeof setTimeout> | undefined;
+  let notReady = false;
   const onAbort = () => {
     // Asked to stop between jobs; killed when a job holds its thread past the grace.
     writer.write(new Uint8Array([0x63])).catch(() => {});
@@ -328,18 +370,37 @@ export async function inlineProcessSweepStep(
         // It has exited.
       }
     };
+    // As a worker's start-up is bounded: a module that never finishes loading (a top-level
+    // await that never settles, a loop) ends the step.
+    if (options.startupTimeoutMs !== undefined) {
+      readyTimer = setTimeout(() => {
+        notReady = true;
+        kill();
+      }, options.startupTimeoutMs);
+    }
     [heard, status] = await Promise.all([
-      listen(child.stdout, nonce, startMs, kill),
+      listen(child.stdout, nonce, startMs, kill, () => clearTimeout(readyTimer), () => {
+        // Its reply is in: a process whose exit a job broke (its realm's built-ins replaced)
+        // must not hold the step.
+        exitTimer = setTimeout(kill, EXIT_AFTER_REPLY_MS);
+      }),
       child.status,
     ]);
   } finally {
     signal?.removeEventListener("abort", onAbort);
     clearTimeout(killTimer);
+    clearTimeout(readyTimer);
+    clearTimeout(exitTimer);
     await writer.close().catch(() => {});
   }
   if (heard.initError !== undefined) throw new TypeError(heard.initError);
+  if (notReady && heard.readyMs === undefined) {
+    throw new Error(
+      `the inline step's process was not ready within ${options.startupTimeoutMs} ms (its module did not finish loading)`,
+    );
+  }
   const how = status.signal ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
-  const unreported = signal?.aborted
+  const unreported: { status: "failed" | "cancelled"; error: JobRecordError } = signal?.aborted
     ? {
       status: "cancelled" as const,
       error: { name: JobCancelledError.name, message: "The sweep was cancelled" },
@@ -349,10 +410,18 @@ export async function inlineProcessSweepStep(
       error: {
         name: "Error",
         message:
-          `The inline step's process ${how} before it reported (a job called Deno.exit(), or it ran out of memory)`,
+          `The inline step's process ${how} before it reported (a job called Deno.exit(), threw from a timer or replaced a built-in the step records with, or it ran out of memory)`,
       },
     };
-  const reply = heard.reply;
+  const reply = isReply(heard.reply, options.jobCount) ? heard.reply : undefined;
+  if (heard.reply !== undefined && !reply) {
+    unreported.status = "failed";
+    unreported.error = {
+      name: "Error",
+      message:
+        "The inline step's process sent a reply that is not one (a job changed what the process reports with)",
+    };
+  }
   const records = heard.stuck && !reply
     ? stuckRecords(options, heard.stuck)
     : heard.held && !reply && signal?.aborted

@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { errorRecord, JobCancelledError } from "../errors.ts";
+import { JobCancelledError } from "../errors.ts";
+import { serializeError } from "../pool/protocol.ts";
 import { installJobConsole, JobSignals, SerialJobContext } from "../pool/job_signals.ts";
-import { runInFlight } from "./_inline_in_flight.ts";
+import { isCancel, runInFlight } from "./_inline_in_flight.ts";
 import { inlineProcessSweepStep } from "./_inline_process.ts";
 import { JobIds } from "./job_ids.ts";
 import { JobColumnsBuilder } from "./job_records.ts";
@@ -44,6 +45,11 @@ export interface InlineStepOptions {
   jobTimeoutMs?: number;
   /** Whether the step keeps its jobs' outputs, or only their digests; default `true`. */
   keepOutputs?: boolean;
+  /**
+   * With `processPermissions`: how long the process may take to load the job module and say it
+   * is ready, in milliseconds, before it is killed and the step fails (default: no limit).
+   */
+  startupTimeoutMs?: number;
   /**
    * Run the batch in a Deno process of its own that has only these permissions (a job
    * module's inline step in a sandbox), not on the calling thread.
@@ -180,9 +186,10 @@ export async function runInlineStep(options: InlineStepOptions): Promise<StepRes
         }
       } catch (error) {
         const elapsedSeconds = (performance.now() - start) / 1000;
-        const cancelled = error instanceof JobCancelledError || context.shouldStop();
+        const cancelled = isCancel(error) || context.shouldStop();
         const status = cancelled ? "cancelled" : "failed";
-        const record = errorRecord(error instanceof Error ? error : new Error(String(error)));
+        // Whatever was thrown (a getter that throws, a revoked Proxy): never a throw of its own.
+        const record = serializeError(error, { stack: false });
         columns.set(index, status, 0, elapsedSeconds, waitSeconds, {
           error: {
             name: record.name,

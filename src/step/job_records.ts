@@ -48,12 +48,24 @@ interface JobColumns {
 }
 
 /**
+ * A job's own detail by index (an output, an error), in an object without a prototype, not a
+ * Map: the inline step's process shares its realm with the job, which may replace Map methods.
+ */
+type Details = Record<number, JobDetail | undefined>;
+
+/** 1 + the position of `detail` among the shared ones, or 0 (a loop: no `indexOf` a job replaced). */
+function sharedCode(shared: readonly JobDetail[], detail: JobDetail): number {
+  for (let i = 0; i < shared.length; i++) if (shared[i] === detail) return i + 1;
+  return 0;
+}
+
+/**
  * Fills a step's job columns, one job at a time, and seals them into
  * {@linkcode JobRecords}. Private to `src/`: the dispatcher uses it.
  */
 export class JobColumnsBuilder {
   readonly #columns: JobColumns;
-  readonly #details = new Map<number, JobDetail>();
+  readonly #details: Details = Object.create(null);
   readonly #shared: readonly JobDetail[];
   /** Whether outputs are kept, or only their digests (set before the first job is recorded). */
   keepOutputs = true;
@@ -98,13 +110,13 @@ export class JobColumnsBuilder {
     detail?: JobDetail,
   ): void {
     const columns = this.#columns;
-    const shared = detail ? this.#shared.indexOf(detail) + 1 : 0;
+    const shared = detail ? sharedCode(this.#shared, detail) : 0;
     columns.status[index] = STATUS_CODE[status] | (shared << 2);
     columns.worker[index] = slot + 1;
     columns.elapsedSeconds[index] = elapsedSeconds;
     columns.waitSeconds[index] = waitSeconds;
     if (detail && shared === 0) {
-      this.#details.set(index, withOutputDigest(detail, this.keepOutputs));
+      this.#details[index] = withOutputDigest(detail, this.keepOutputs);
     }
   }
 
@@ -165,14 +177,14 @@ export class JobColumnsBuilder {
 /** Job records kept as columns; see the module doc. */
 class ColumnarJobRecords implements JobRecords {
   readonly #columns: JobColumns;
-  readonly #details: Map<number, JobDetail>;
+  readonly #details: Details;
   readonly #shared: readonly JobDetail[];
   readonly #ids: JobIds;
   readonly #workerIdOf: (slot: number) => string;
 
   constructor(
     columns: JobColumns,
-    details: Map<number, JobDetail>,
+    details: Details,
     shared: readonly JobDetail[],
     ids: JobIds,
     workerIdOf: (slot: number) => string,
@@ -209,11 +221,11 @@ class ColumnarJobRecords implements JobRecords {
     const code = columns.status[checkIndex(index, this.length)];
     if ((code & 3) !== STATUS_CODE.done) return null;
     if (code >> 2 === NUMBER_CODE) return columns.numbers![index];
-    return this.#details.get(index)?.output ?? null;
+    return this.#details[index]?.output ?? null;
   }
 
   outputDigest(index: number): OutputDigest | undefined {
-    return this.#details.get(checkIndex(index, this.length))?.outputDigest;
+    return this.#details[checkIndex(index, this.length)]?.outputDigest;
   }
 
   get(index: number): JobResult {
@@ -227,7 +239,7 @@ class ColumnarJobRecords implements JobRecords {
       ? numberDetail(columns.numbers![index])
       : detailCode
       ? this.#shared[detailCode - 1]
-      : this.#details.get(index);
+      : this.#details[index];
     return withDetail({
       jobId: this.#ids.of(index),
       jobNumber: index + 1,
@@ -247,14 +259,7 @@ class ColumnarJobRecords implements JobRecords {
   }
 }
 
-/**
- * Completes a job's result with its detail: a finished job's output (`null`
- * for none) and summary, and a copy of any error.
- *
- * @param result The job's columns as a result.
- * @param detail Its output, summary or error, when it has any.
- * @returns `result`, completed.
- */
+/** Completes `result` with its detail: a finished job's output (`null` for none) and summary, and a copy of any error. */
 export function withDetail(result: JobResult, detail: JobDetail | undefined): JobResult {
   if (result.status === "done") {
     result.output = detail?.output ?? null;

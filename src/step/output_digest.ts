@@ -49,6 +49,20 @@ const enum Tag {
   Unreadable,
 }
 
+// Set methods as they were when this module loaded: in the inline step's process a job shares
+// the realm and may replace them.
+const setHas = Function.prototype.call.bind(Set.prototype.has) as (
+  s: Set<object>,
+  v: object,
+) => boolean;
+const setAdd = Function.prototype.call.bind(Set.prototype.add) as (
+  s: Set<object>,
+  v: object,
+) => void;
+const setDelete = Function.prototype.call.bind(Set.prototype.delete) as (
+  s: Set<object>,
+  v: object,
+) => boolean;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const numberBits = new Float64Array(1);
 const numberWords = new Uint32Array(numberBits.buffer);
@@ -207,7 +221,7 @@ class Digest {
   }
 
   #object(value: object, depth: number): void {
-    if (this.#ancestors.has(value)) {
+    if (setHas(this.#ancestors, value)) {
       this.#word(Tag.Circular);
       return this.#text("[Circular]");
     }
@@ -215,11 +229,11 @@ class Digest {
       this.#word(Tag.Deep);
       return this.#text("[…]");
     }
-    this.#ancestors.add(value);
+    setAdd(this.#ancestors, value);
     try {
       this.#members(value, depth + 1);
     } finally {
-      this.#ancestors.delete(value);
+      setDelete(this.#ancestors, value);
     }
   }
 

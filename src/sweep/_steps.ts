@@ -102,6 +102,7 @@ export async function* workerCountSteps(
           warmup: plan.warmup,
           jobTimeoutMs: options.jobTimeoutMs,
           keepOutputs: options.keepOutputs,
+          startupTimeoutMs: options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS,
           // In the sandbox a job module runs inline in a process with only its grants.
           processPermissions: options.sandbox && kind.name === "module"
             ? kind.permissions?.(params, setup) ?? {}
