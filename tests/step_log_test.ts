@@ -80,3 +80,27 @@ Deno.test("the step log says which value of a parameter scan each completed step
   assert.deepEqual(reading.steps.map((step) => step.workers), [1, 2, 1]);
   assert.deepEqual(reading.scanIndexes, [0, 0, 1]);
 });
+
+Deno.test("a step log line that the sweep process did not write ends the reading", async () => {
+  // A job granted write access to the temp dir could append to the log: a step with a null time
+  // crashed the supervisor's summary (`Cannot read properties of null (reading 'toFixed')`).
+  await using dir = await tempDir();
+  const path = `${dir.path}/steps.ndjson`;
+  await Deno.writeTextFile(path, "");
+  const log = openStepLog(path);
+  log.step(STEP);
+  log.close();
+  const { jobs: _jobs, ...kept } = STEP;
+  const forged = [
+    { type: "step", step: { ...kept, seconds: null } },
+    { type: "step", step: { ...kept, workers: 7, completed: 99 } },
+    { type: "step-start", workers: 1e9, repeat: 1, jobCount: -1 },
+  ];
+  for (const line of forged) {
+    await Deno.writeTextFile(`${path}.forged`, await Deno.readTextFile(path));
+    await Deno.writeTextFile(`${path}.forged`, `${JSON.stringify(line)}\n`, { append: true });
+    const reading = readStepLog(await Deno.readTextFile(`${path}.forged`));
+    assert.equal(reading.steps.length, 1, JSON.stringify(line));
+    assert.equal(reading.running, undefined);
+  }
+});

@@ -48,6 +48,43 @@ type LogLine =
   | { type: "step"; step: Omit<SweepStep, "jobs"> }
   | { type: "scan-value"; index: number };
 
+const count = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+const time = (value: unknown) => typeof value === "number" && Number.isFinite(value) && value >= 0;
+const optional = (value: unknown, check: (value: unknown) => boolean) =>
+  value === undefined || value === null || check(value);
+
+/** Whether `entry` has the shape and ranges of a line the sweep child writes. */
+function isLogLine(entry: unknown): entry is LogLine {
+  const line = entry as Record<string, unknown> | null;
+  if (typeof line !== "object" || line === null) return false;
+  switch (line.type) {
+    case "supervisor":
+      return typeof line.nonce === "string";
+    case "step-start":
+      return count(line.workers) && count(line.repeat) && count(line.jobCount);
+    case "job":
+      return count(line.jobNumber) && count(line.jobCount);
+    case "scan-value":
+      return count(line.index);
+    case "step": {
+      const step = line.step as Record<string, unknown> | null;
+      return typeof step === "object" && step !== null &&
+        ["workers", "jobCount", "completed", "failed", "cancelled", "repeat"].every((key) =>
+          count(step[key])
+        ) &&
+        ["seconds", "averageJobSeconds", "peakRssBytes", "startupSeconds", "speedup"].every((
+          key,
+        ) => time(step[key])) &&
+        optional(step.concurrency, count) && optional(step.cpuSeconds, time) &&
+        optional(step.loadAverage, time) && optional(step.warmupRuns, count) &&
+        (step.completed as number) + (step.failed as number) + (step.cancelled as number) ===
+          step.jobCount;
+    }
+    default:
+      return false;
+  }
+}
+
 /** Where the sweep was when its process stopped. */
 export interface StepLogReading {
   /** The steps that completed, without their per-job records. */
@@ -119,6 +156,9 @@ export function readStepLog(text: string): StepLogReading {
     } catch {
       break; // The child died mid-line: what came before is all there is.
     }
+    // A job granted write access to the temp dir can write here too: what is not a line this
+    // process's child wrote ends the reading, as a torn line does.
+    if (!isLogLine(entry)) break;
     if (entry.type === "step-start") {
       const { workers, repeat, jobCount } = entry;
       reading.running = { workers, repeat, jobCount };
