@@ -194,3 +194,13 @@ Deno.test(
     );
   },
 );
+
+Deno.test("--baseline-dir that cannot be a directory is refused before the run", async () => {
+  await using dir = await tempDir();
+  await Deno.writeTextFile(`${dir.path}/file`, "");
+  // It ran the sweep, then failed to save with mkdir's own words (`File exists (os error 17)`).
+  assertRefused(
+    await runCli([...QUICK, "--save-baseline", "x", "--baseline-dir", `${dir.path}/file`]),
+    /--baseline-dir ".*file" is a file, expected a directory$/m,
+  );
+});

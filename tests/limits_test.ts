@@ -196,3 +196,17 @@ Deno.test("Ctrl-C while the job module is fetched ends the fetch too, with one l
   assert.ok(!alive(fetching[0]), "the fetch still runs after the CLI exited");
   assert.deepEqual(await Array.fromAsync(Deno.readDir(tmp.path)), []);
 });
+
+Deno.test("an --inputs line nested too deeply to post to a worker is refused before the run", async () => {
+  await using dir = await tempDir();
+  const file = `${dir.path}/deep.jsonl`;
+  await Deno.writeTextFile(file, `${"[".repeat(200_000)}${"]".repeat(200_000)}\n`);
+  const job = new URL("../examples/cpu_job.ts", import.meta.url).href;
+  const run = await runCli(["--job", job, "--inputs", file, "--workers", "1"]);
+  // It was exit 1, after the sweep had started.
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(
+    run.stderr,
+    /^deno-channels: Cannot read settings: --inputs .*deep\.jsonl line 1 cannot be sent to a worker \(.*\): nest it less deeply\n$/,
+  );
+});

@@ -17,6 +17,7 @@ import { isJobModuleReference, moduleUrlOf } from "../jobs/module.ts";
 import { ConfigError } from "../errors.ts";
 import { type Config, settingLabel } from "./settings.ts";
 import { errorMessage } from "../text.ts";
+import { DEFAULT_BASELINE_DIR } from "./baseline_names.ts";
 
 async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
   try {
@@ -275,6 +276,13 @@ export async function checkDestinations(config: Config): Promise<void> {
       );
     }
     await checkDirectory(flag, config.profileDir);
+  }
+  if (config.saveBaseline !== undefined) {
+    // Made after the run: a path that cannot be a directory (`/dev/null`) is refused now.
+    await checkDirectory(
+      settingLabel(config, "baselineDir"),
+      config.baselineDir ?? DEFAULT_BASELINE_DIR,
+    );
   }
   if (config.job === "io") {
     try {

@@ -20,6 +20,9 @@ const QUOTED_CHARS = 40;
  */
 export const MAX_INPUTS_BYTES = 256 * 1024 * 1024;
 
+/** Lines longer than this are cloned once as they are read, to find nesting too deep to post. */
+const CLONE_CHECK_CHARS = 10_000;
+
 /** What {@linkcode parseInputLines} and {@linkcode readInputs} may be given, besides the source. */
 export interface InputLimits {
   /** The most bytes; default {@linkcode MAX_INPUTS_BYTES}. */
@@ -86,8 +89,9 @@ export async function parseInputLines(
         `Cannot read settings: ${what} must have at most ${maxLines} lines of JSON (one job each), received more`,
       );
     }
+    let value: unknown;
     try {
-      inputs.push(JSON.parse(line));
+      value = JSON.parse(line);
     } catch (error) {
       const quoted = line.length > QUOTED_CHARS ? `${line.slice(0, QUOTED_CHARS)}…` : line;
       throw new ConfigError(
@@ -95,6 +99,20 @@ export async function parseInputLines(
           `received ${JSON.stringify(quoted)} (${errorMessage(error)})`,
       );
     }
+    // Only a long line can nest deeper than a worker's structured clone goes (it ran as far as
+    // posting the inputs, then failed with exit 1).
+    if (line.length > CLONE_CHECK_CHARS) {
+      try {
+        structuredClone(value);
+      } catch (error) {
+        throw new ConfigError(
+          `Cannot read settings: ${what} line ${lineNumber} cannot be sent to a worker (${
+            errorMessage(error)
+          }): nest it less deeply`,
+        );
+      }
+    }
+    inputs.push(value);
   };
   let pending: Uint8Array[] = [];
   let bytesRead = 0;
