@@ -308,3 +308,15 @@ Deno.test("analyzeConcurrency() returns undefined for a plain sweep (concurrency
   // And when no step finished a job in a measurable time.
   assert.equal(analyzeConcurrency([step(1, 4, 0), step(1, 8, 1, { completed: 0 })]), undefined);
 });
+
+Deno.test("analyzeConcurrency() does not count the sandbox process's start-up against the calling thread", () => {
+  // A job module's inline step reports its process's start-up (about 40 ms); the calling thread
+  // of a real program starts nothing. It lost to 1 worker × 64 that took 2 ms longer.
+  const steps = [
+    step(0, 64, 0.025, { cpuSeconds: 0.01, startupSeconds: 0.045 }),
+    step(1, 64, 0.027, { cpuSeconds: 0.01, startupSeconds: 0.023 }),
+    step(1, 1, 1.2, { cpuSeconds: 0.04 }),
+  ];
+  const verdict = analyzeConcurrency(steps, { cpuCount: 2 });
+  assert.deepEqual([verdict?.pick.workers, verdict?.pick.concurrency], [0, 64]);
+});

@@ -111,16 +111,19 @@ export function stepFigures(step: ConcurrencyStep): ConcurrencyFigures {
   const run = runTime(step);
   const measurable = step.seconds > 0 && Number.isFinite(step.seconds) && completed > 0;
   const cpu = step.cpuSeconds;
+  // The calling thread starts nothing: a job module's inline step runs in a process of its own
+  // only as its sandbox, and that process's start-up is not the configuration's.
+  const startupSeconds = step.workers === 0 ? 0 : step.startupSeconds;
   return {
     workers: step.workers,
     concurrency: step.concurrency ?? 1,
     jobCount: step.jobCount,
     throughput: measurable ? completed / step.seconds : null,
-    batchThroughput: measurable && Number.isFinite(step.startupSeconds)
-      ? completed / (step.seconds + Math.max(0, step.startupSeconds))
+    batchThroughput: measurable && Number.isFinite(startupSeconds)
+      ? completed / (step.seconds + Math.max(0, startupSeconds))
       : null,
     seconds: step.seconds,
-    startupSeconds: step.startupSeconds,
+    startupSeconds,
     peakRssBytes: step.peakRssBytes,
     cpuShare: cpu === undefined || !Number.isFinite(cpu) || !(run.seconds > 0)
       ? null
