@@ -11,10 +11,12 @@ import type { JobPermissions } from "../jobs/job.ts";
 export const LIST_FLAGS = {
   "--job-arg":
     "key=value for a custom job module: in context.args, and its input unless --inputs gives one (repeatable)",
-  "--job-allow-read": "a path a custom job may read (repeatable; default none)",
-  "--job-allow-write": "a path a custom job may write (repeatable; default none)",
-  "--job-allow-net": "a host a custom job may reach (repeatable; default none)",
-  "--job-allow-env": "an environment variable a custom job may read (repeatable; default none)",
+  "--job-allow-read": "a path a custom job may read (repeatable, or comma-separated; default none)",
+  "--job-allow-write":
+    "a path a custom job may write (repeatable, or comma-separated; default none)",
+  "--job-allow-net": "a host a custom job may reach (repeatable, or comma-separated; default none)",
+  "--job-allow-env":
+    "an environment variable a custom job may read (repeatable, or comma-separated; default none)",
 } as const;
 /** `host`, `host:port`, `[v6]` or `[v6]:port`. */
 const NET_VALUE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
