@@ -87,7 +87,7 @@ export async function runInFlight(run: InFlightRun): Promise<InFlightCounts> {
   ) => {
     const entry = inFlight[index];
     if (!entry) return false; // Already settled (timed out or cancelled).
-    inFlight[index] = undefined;
+    delete inFlight[index];
     inFlightCount--;
     if (entry.timer !== undefined) clearTimeout(entry.timer);
     signals.release(index);
@@ -130,9 +130,7 @@ export async function runInFlight(run: InFlightRun): Promise<InFlightCounts> {
   const onAbort = () => {
     signals.abortAll("the step was cancelled");
     for (const key in inFlight) {
-      const entry = inFlight[key];
-      if (!entry) continue;
-      record(Number(key), entry.start, "cancelled", undefined, {
+      record(Number(key), inFlight[key]!.start, "cancelled", undefined, {
         name: JobCancelledError.name,
         message: `${label(Number(key))} cancelled: the step was cancelled`,
       });
@@ -157,14 +155,9 @@ export async function runInFlight(run: InFlightRun): Promise<InFlightCounts> {
       inFlight[index] = { start };
       inFlightCount++;
       let output: unknown;
-      try {
-        output = runner(context);
-      } catch (thrown) {
-        fail(index, start, thrown);
-        continue;
-      }
       let thenable: boolean;
       try {
+        output = runner(context);
         thenable = isThenable(output);
       } catch (thrown) {
         fail(index, start, thrown);
@@ -190,7 +183,7 @@ export async function runInFlight(run: InFlightRun): Promise<InFlightCounts> {
     }
   } finally {
     signal?.removeEventListener("abort", onAbort);
-    for (const key in inFlight) clearTimeout(inFlight[key]?.timer);
+    for (const key in inFlight) clearTimeout(inFlight[key]!.timer);
     signals.clear();
   }
   return counts;
