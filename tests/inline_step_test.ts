@@ -68,15 +68,18 @@ Deno.test("--workers 0,1 prints an (inline) row and what a worker cost per job",
   );
 });
 
-Deno.test("Ctrl-C during an inline step of synchronous jobs reports the jobs it had done", async () => {
-  // The inline process hears the cancel on a thread of its own: its jobs never yield to the
-  // event loop, and it was killed after the grace with every job, done or not, said cancelled.
+/**
+ * Runs the fixture `name` as a job module on `--workers 0,1`, sends SIGINT once its job has
+ * written the file `--job-arg marker=PATH` names, and checks the exit code; returns its stderr.
+ */
+async function interruptWhenMarked(name: string, jobs: number): Promise<string> {
   await using dir = await tempDir();
   const marker = join(dir.path, "under-way");
-  const job = new URL("./fixtures/sync_steps_job.ts", import.meta.url).href;
+  const job = new URL(`./fixtures/${name}`, import.meta.url).href;
   const args = ["--job", job, "--job-arg", `marker=${marker}`, "--job-allow-write", marker];
-  const child = cliCommand([...args, "--jobs", "200", "--workers", "0,1"], { cwd: dir.path })
-    .spawn();
+  const child = cliCommand([...args, "--jobs", String(jobs), "--workers", "0,1"], {
+    cwd: dir.path,
+  }).spawn();
   while (!await Deno.stat(marker).then(() => true, () => false)) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -84,6 +87,13 @@ Deno.test("Ctrl-C during an inline step of synchronous jobs reports the jobs it 
   const output = await child.output();
   const stderr = new TextDecoder().decode(output.stderr);
   assert.equal(output.code, 130, stderr);
+  return stderr;
+}
+
+Deno.test("Ctrl-C during an inline step of synchronous jobs reports the jobs it had done", async () => {
+  // The inline process hears the cancel on a thread of its own: its jobs never yield to the
+  // event loop, and it was killed after the grace with every job, done or not, said cancelled.
+  const stderr = await interruptWhenMarked("sync_steps_job.ts", 200);
   const stopped = stderr.match(
     /the step with 0 workers stopped with (\d+) done, 0 failed, (\d+) cancelled of 200/,
   );
@@ -125,19 +135,7 @@ Deno.test("Ctrl-C during the inline step of a built-in job stops it between jobs
 Deno.test("an inline job deaf to Ctrl-C: its process is killed and the job before it is not said cancelled", async () => {
   // The step's process names the job that holds it after the cancel, so the jobs before it are
   // known to have finished (their results went with the killed process); all were "cancelled".
-  await using dir = await tempDir();
-  const marker = join(dir.path, "holding");
-  const job = new URL("./fixtures/held_job.ts", import.meta.url).href;
-  const args = ["--job", job, "--job-arg", `marker=${marker}`, "--job-allow-write", marker];
-  const child = cliCommand([...args, "--jobs", "10", "--workers", "0,1"], { cwd: dir.path })
-    .spawn();
-  while (!await Deno.stat(marker).then(() => true, () => false)) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  child.kill("SIGINT");
-  const output = await child.output();
-  const stderr = new TextDecoder().decode(output.stderr);
-  assert.equal(output.code, 130, stderr);
+  const stderr = await interruptWhenMarked("held_job.ts", 10);
   assert.match(stderr, /the step with 0 workers stopped with 0 done, 1 failed, 9 cancelled of 10/);
   assert.match(stderr, /Its result was lost: job 2 did not stop within 250 ms of the cancel/);
 });

@@ -30,9 +30,13 @@ async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined>
 
 const reason = errorMessage;
 
+/** An existing file's own information, or `undefined` (missing, or not readable). */
+function existing(path: string): Promise<Deno.FileInfo | undefined> {
+  return statOrUndefined(path).catch(() => undefined);
+}
+
 /** `dev:ino` of an existing file (a hard link shares it), or `undefined`. */
-async function fileIdentity(path: string): Promise<string | undefined> {
-  const info = await statOrUndefined(path).catch(() => undefined);
+function identityOf(info: Deno.FileInfo | undefined): string | undefined {
   return info?.ino == null ? undefined : `inode ${info.dev}:${info.ino}`;
 }
 
@@ -46,7 +50,7 @@ const PROGRAM_ROOT = import.meta.url.startsWith("file:")
  * configuration or lock file, or its source, WebAssembly, bench, test or example folders (by
  * path, and by inode when the file has other links).
  */
-async function isProgramFile(landing: string): Promise<boolean> {
+async function isProgramFile(landing: string, info: Deno.FileInfo | undefined): Promise<boolean> {
   if (!PROGRAM_ROOT) return false;
   const root = await Deno.realPath(PROGRAM_ROOT).catch(() => PROGRAM_ROOT);
   const files = ["mod.ts", "deno.json", "deno.lock"].map((name) => join(root, name));
@@ -54,11 +58,10 @@ async function isProgramFile(landing: string): Promise<boolean> {
     files.includes(landing) ||
     ["src", "wasm", "examples", "bench", "tests"].some((dir) => inside(landing, join(root, dir)))
   ) return true;
-  const info = await statOrUndefined(landing).catch(() => undefined);
-  if (!info || (info.nlink ?? 1) < 2) return false;
+  const id = identityOf(info);
+  if (!id || (info!.nlink ?? 1) < 2) return false;
   for (const file of files) {
-    const other = await statOrUndefined(file).catch(() => undefined);
-    if (other && other.ino === info.ino && other.dev === info.dev) return true;
+    if (identityOf(await existing(file)) === id) return true;
   }
   return false;
 }
@@ -221,9 +224,9 @@ export async function checkDestinations(config: Config): Promise<void> {
   // What the run reads must not be what it writes: compared where each path lands, and by
   // device and inode for files that exist (a hard link has a path of its own).
   const seen = new Map<string, string>();
-  const remember = async (landing: string, what: string) => {
+  const remember = async (landing: string, what: string, info?: Deno.FileInfo) => {
     seen.set(landing, what);
-    const id = await fileIdentity(landing);
+    const id = identityOf(info ?? await existing(landing));
     if (id) seen.set(id, what);
   };
   if (config.inputs !== undefined && config.inputs !== "-") {
@@ -247,9 +250,10 @@ export async function checkDestinations(config: Config): Promise<void> {
   for (const [flag, path] of files) {
     if (!path) continue;
     const landing = await landingPath(path);
-    const id = await fileIdentity(landing);
+    const info = await existing(landing);
+    const id = identityOf(info);
     const earlier = seen.get(landing) ?? (id && seen.get(id));
-    if (!earlier && await isProgramFile(landing)) {
+    if (!earlier && await isProgramFile(landing, info)) {
       throw new ConfigError(
         `Cannot write results: ${flag} "${path}" is among deno-channels' own files (${PROGRAM_ROOT}); write results elsewhere`,
       );
@@ -264,7 +268,7 @@ export async function checkDestinations(config: Config): Promise<void> {
         `Cannot write results: ${flag} "${path}" ends in a path separator, expected a file path`,
       );
     }
-    await remember(landing, `${flag} writes too`);
+    await remember(landing, `${flag} writes too`, info);
     await checkFile(flag, path, landing);
   }
   if (config.profileDir !== undefined) {

@@ -59,7 +59,8 @@ async function runParent(config: Config): Promise<number> {
 
 /** Parses the settings and runs what they ask for; returns the exit code. */
 async function run(): Promise<number> {
-  let config: Config;
+  let config: Config | undefined;
+  let refusal: unknown;
   try {
     config = parseConfig({
       args: Deno.args,
@@ -69,25 +70,18 @@ async function run(): Promise<number> {
       hardwareConcurrency: machineCeiling().wholeCpus,
     });
   } catch (error) {
-    // `--help` and `--version` answer whatever else is wrong (`--help --jobs 0`, a bad `.env`).
-    if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
-      console.log(helpText());
-      return EXIT_OK;
-    }
-    if (Deno.args.includes("--version")) {
-      console.log(`deno-channels ${VERSION} (Deno ${Deno.version.deno})`);
-      return EXIT_OK;
-    }
-    throw error;
+    refusal = error;
   }
-  if (config.help) {
+  // `--help` and `--version` answer whatever else is wrong (`--help --jobs 0`, a bad `.env`).
+  if (config?.help ?? (Deno.args.includes("--help") || Deno.args.includes("-h"))) {
     console.log(helpText());
     return EXIT_OK;
   }
-  if (config.version) {
+  if (config?.version ?? Deno.args.includes("--version")) {
     console.log(`deno-channels ${VERSION} (Deno ${Deno.version.deno})`);
     return EXIT_OK;
   }
+  if (!config) throw refusal;
   return isSweepChild() ? await runSweepChild(config) : await runParent(config);
 }
 

@@ -7,6 +7,9 @@
 import { linkCancelFlag } from "../step/inline_step.ts";
 import { type HandledSignal, SIGNAL_EXIT_CODES } from "./exit_codes.ts";
 
+/** SIGINT, SIGTERM and SIGHUP: the signals the CLI ends on with a summary. */
+const HANDLED = Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[];
+
 /** After a signal, the most time the CLI takes before it exits regardless. */
 const SIGNAL_EXIT_DEADLINE_MS = 800;
 /** A second signal within this time of the first is the same interrupt, delivered twice. */
@@ -28,7 +31,7 @@ export function listenForSignals(controller: AbortController, inline = false): {
 } {
   let signalled: HandledSignal | undefined;
   let signalledAt = 0;
-  const onSignal = (signal: HandledSignal) => () => {
+  const onSignal = (signal: HandledSignal) => {
     if (signalled) {
       // Ctrl-C reaches this child from the terminal and again from the parent, which forwards
       // it: only a signal well after the first means "exit now".
@@ -46,16 +49,29 @@ export function listenForSignals(controller: AbortController, inline = false): {
     );
     Deno.unrefTimer(deadline);
   };
-  const handled = Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[];
-  const listeners = handled.map((signal) => [signal, onSignal(signal)] as const);
-  for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
-  const watcher = inline ? watchSignalsOffThread(controller.signal, handled) : undefined;
+  const stopListening = onHandledSignals(onSignal);
+  const watcher = inline ? watchSignalsOffThread(controller.signal, HANDLED) : undefined;
   return {
     signalled: () => signalled,
     remove: () => {
-      for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+      stopListening();
       watcher?.terminate();
     },
+  };
+}
+
+/**
+ * Calls `listener` with each SIGINT, SIGTERM or SIGHUP this process receives (SIGHUP too: left
+ * to its default action it ends the process with nothing cleaned up).
+ *
+ * @param listener Called with the signal's name.
+ * @returns What stops listening.
+ */
+export function onHandledSignals(listener: (signal: HandledSignal) => void): () => void {
+  const listeners = HANDLED.map((signal) => [signal, () => listener(signal)] as const);
+  for (const [signal, call] of listeners) Deno.addSignalListener(signal, call);
+  return () => {
+    for (const [signal, call] of listeners) Deno.removeSignalListener(signal, call);
   };
 }
 

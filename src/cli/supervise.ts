@@ -26,6 +26,7 @@ import { renderCompleted } from "./scan_render.ts";
 import type { Config } from "./settings.ts";
 import { killLeftovers } from "./leftovers.ts";
 import { precacheModules } from "./precache.ts";
+import { onHandledSignals } from "./signals.ts";
 import { readStepLog, stepLogNonce, supervisorLine } from "./step_log.ts";
 
 /**
@@ -184,7 +185,7 @@ async function spawnSweepChild(
       // It ended between the check and the kill.
     }
   };
-  const forward = (signal: HandledSignal) => () => {
+  const forward = (signal: HandledSignal) => {
     if (forwarded) return;
     forwarded = signal;
     kill(signal);
@@ -194,10 +195,7 @@ async function spawnSweepChild(
   };
   // SIGHUP (the terminal closed) too: left to its default, it ends this process alone, leaving
   // the child running and the step log in the temp dir.
-  const listeners = (Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[]).map((signal) =>
-    [signal, forward(signal)] as const
-  );
-  for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
+  const stopListening = onHandledSignals(forward);
   try {
     const status = await child.status;
     exited = true;
@@ -205,7 +203,7 @@ async function spawnSweepChild(
     const code = status.signal ? 128 + (SIGNAL_NUMBERS[status.signal] ?? 0) : status.code;
     return { code, signal: status.signal ?? undefined, forwarded };
   } finally {
-    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+    stopListening();
   }
 }
 
@@ -236,11 +234,7 @@ export async function superviseSweep(config: Config): Promise<number> {
     // A signal meanwhile ends the fetch, and this process through the `finally` below (left to
     // its default action, it left the fetch running and the step log behind).
     const interrupt = new AbortController();
-    const onSignal = (signal: HandledSignal) => () => interrupt.abort(signal);
-    const listeners = (Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[]).map((signal) =>
-      [signal, onSignal(signal)] as const
-    );
-    for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
+    const stopListening = onHandledSignals((signal) => interrupt.abort(signal));
     try {
       await precacheModules(config, interrupt.signal);
     } catch (error) {
@@ -249,7 +243,7 @@ export async function superviseSweep(config: Config): Promise<number> {
       console.error(`deno-channels: interrupted by ${signal} before the sweep began`);
       return SIGNAL_EXIT_CODES[signal];
     } finally {
-      for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+      stopListening();
     }
     // npm stays off unless the profile writer needs its package or --job-allow-npm grants the
     // job its own (both cached above; --cached-only still holds): otherwise a job's `npm:` import

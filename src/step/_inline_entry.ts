@@ -15,7 +15,7 @@ import { installJobConsole } from "../pool/job_signals.ts";
 import { errorMessage } from "../text.ts";
 import { serializeError } from "../pool/protocol.ts";
 import { type InlineReply, type InlineRequest, STATUS_CODES } from "./_inline_protocol.ts";
-import { runInlineStep } from "./inline_step.ts";
+import { linkCancelFlag, runInlineStep } from "./inline_step.ts";
 
 // Kept before the job's module loads: a job that replaces them (`Deno.stdout`, its
 // `writeSync`, `TextEncoder.prototype.encode`, `Uint8Array.prototype.subarray`) can neither
@@ -90,8 +90,14 @@ const send = (nonce: string, type: string, value?: unknown) =>
 const reader = Deno.stdin.readable.getReader();
 const { request, rest } = await readRequest(reader);
 const { nonce } = request;
+/** A thread of its own running `code` (a `data:` module: no read grant needed to load it). */
+function threadOf(code: string): Worker {
+  return new Worker(`data:text/javascript,${encodeURIComponent(code)}`, { type: "module" });
+}
+
 const controller = new AbortController();
 const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+linkCancelFlag(controller.signal, cancelFlag);
 // [the number of the job running on this thread or 0, how many jobs have started]: written
 // around every job (two atomic stores and an add), read by the threads below.
 const running = new Int32Array(new SharedArrayBuffer(8));
@@ -128,9 +134,7 @@ else {
       }
     }
   };`;
-  const stdinWatch = new Worker(`data:text/javascript,${encodeURIComponent(code)}`, {
-    type: "module",
-  });
+  const stdinWatch = threadOf(code);
   stdinWatch.onmessage = () => controller.abort();
   stdinWatch.postMessage({
     flag: cancelFlag.buffer,
@@ -181,9 +185,7 @@ function watch(timeoutMs: number): void {
       self.close();
     }, Math.max(5, Math.min(250, data.timeoutMs / 4)));
   };`;
-  const watchdog = new Worker(`data:text/javascript,${encodeURIComponent(code)}`, {
-    type: "module",
-  });
+  const watchdog = threadOf(code);
   watchdog.postMessage({ buffer: running.buffer, timeoutMs, graceMs: 250, nonce });
 }
 runner = tracked(runner!);
@@ -198,7 +200,6 @@ const result = await runInlineStep({
   jobCount: request.jobCount,
   inputs: request.inputs,
   signal: controller.signal,
-  cancelFlag,
   jobName: request.jobName,
   warmup: request.warmup,
   concurrency: request.concurrency,

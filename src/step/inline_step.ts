@@ -25,12 +25,6 @@ export interface InlineStepOptions {
   inputs?: readonly unknown[];
   /** Stops the step between jobs (and raises the running job's cancel flag). */
   signal?: AbortSignal;
-  /**
-   * The step's cancel flag (`Int32Array` of length 1), when another thread may raise it: read
-   * between jobs as `signal` is, and by the running job's `shouldStop()`. Lets a step of
-   * synchronous jobs, which never yields to the event loop, be stopped between jobs.
-   */
-  cancelFlag?: Int32Array;
   /** The job's name in messages. */
   jobName: string;
   /** Untimed runs of the batch first, as the worker steps have (`warmup`). */
@@ -66,7 +60,8 @@ const linkedFlags = new WeakMap<AbortSignal, Int32Array>();
  * a message) would wait for the whole batch. Whoever raises `flag` (`Atomics.store(flag, 0, 1)`
  * and `Atomics.notify`) aborts `signal` as well; the step reads the flag between jobs, and the
  * running job's `shouldStop()` and cancel flag are the flag itself. The CLI's sweep process
- * raises it from a thread that listens for SIGINT, SIGTERM and SIGHUP.
+ * raises it from a thread that listens for SIGINT, SIGTERM and SIGHUP; a job module's inline
+ * process, from a thread that reads its stdin.
  *
  * @param signal The signal given to the sweep.
  * @param flag An `Int32Array` of length 1 on a `SharedArrayBuffer`, 0 until raised.
@@ -92,7 +87,7 @@ const CANCELLED_DETAIL = {
 export async function runInlineStep(options: InlineStepOptions): Promise<StepResult> {
   const { kind, params, jobCount, inputs, signal } = options;
   const runner = await kind.createRunner(params, options.setup);
-  const cancelFlag = options.cancelFlag ?? (signal && linkedFlags.get(signal)) ??
+  const cancelFlag = (signal && linkedFlags.get(signal)) ??
     new Int32Array(new SharedArrayBuffer(4));
   const stopped = () => signal?.aborted === true || Atomics.load(cancelFlag, 0) !== 0;
   const onAbort = () => Atomics.store(cancelFlag, 0, 1);
